@@ -1,0 +1,111 @@
+//! `muster check [PATH...]`
+
+use super::Output;
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::library::{self, Location};
+use crate::model::{Diagnostic, InputFile, Library};
+use std::path::{Path, PathBuf};
+
+pub fn run(ctx: &Context, paths: &[PathBuf]) -> Result<Output> {
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let mut summary = Vec::new();
+    if paths.is_empty() {
+        let lib = ctx.load_library()?;
+        summary.push(describe(&lib));
+        diags.extend(lib.diagnostics);
+    }
+    for p in paths {
+        if p.is_dir() {
+            let lib = library::load(&Location::Dir(p.clone()), ctx.today())?;
+            summary.push(describe(&lib));
+            diags.extend(lib.diagnostics);
+        } else {
+            let (lib, shown) = check_file(ctx, p)?;
+            summary.push(format!(
+                "{shown}: checked against {}",
+                super::library_label(&lib)
+            ));
+            diags.extend(lib.diagnostics.into_iter().filter(|d| d.path == shown));
+        }
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    for d in &diags {
+        eprintln!("{d}\n");
+    }
+    let mut out = summary.join("\n");
+    out.push_str(&format!("\n{errors} error(s), {warnings} warning(s)\n"));
+    Ok(Output {
+        stdout: out,
+        code: if errors > 0 { 1 } else { 0 },
+    })
+}
+
+fn describe(lib: &Library) -> String {
+    format!(
+        "{}: {} plan(s), {} scenario(s), index with {} people and {} services",
+        super::library_label(lib),
+        lib.plans.len(),
+        lib.scenarios.len(),
+        lib.index.people.len(),
+        lib.index.services.len()
+    )
+}
+
+/// Checks one file in the context of the library it belongs to: the folder around it when that
+/// is a library, else the current library.
+fn check_file(ctx: &Context, p: &Path) -> Result<(Library, String)> {
+    let bytes = std::fs::read(p).map_err(|e| Error::io("read", p, &e))?;
+    let parent = p.parent().unwrap_or(Path::new("."));
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let folder = parent
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes);
+    let head = text
+        .trim_start_matches(|c: char| c.is_whitespace())
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    let (rel, lib_dir) = if name == "index.ron" || head == "Index" {
+        ("index.ron".to_string(), Some(parent.to_path_buf()))
+    } else if folder == "scenarios" || head == "Scenario" {
+        (
+            format!("scenarios/{name}"),
+            parent.parent().map(Path::to_path_buf),
+        )
+    } else {
+        (
+            format!("plans/{name}"),
+            parent.parent().map(Path::to_path_buf),
+        )
+    };
+    let around = lib_dir.filter(|d| {
+        d.join("index.ron").is_file()
+            && (folder == "plans" || folder == "scenarios" || rel == "index.ron")
+    });
+    let loc = around
+        .map(Location::Dir)
+        .unwrap_or_else(|| ctx.library.clone());
+    let (mut files, origin, builtin) = match &loc {
+        Location::Builtin => (
+            library::builtin_files(),
+            library::BUILTIN_LABEL.to_string(),
+            true,
+        ),
+        Location::Dir(d) => (library::read_dir(d)?.0, d.display().to_string(), false),
+    };
+    let shown = p.display().to_string();
+    files.retain(|f| f.rel != rel);
+    files.push(InputFile {
+        rel,
+        shown: shown.clone(),
+        bytes,
+    });
+    Ok((Library::load(origin, builtin, files, ctx.today()), shown))
+}

@@ -1,0 +1,143 @@
+//! The command line: parse, resolve the context, hand off to one small module per command.
+
+mod check;
+mod index;
+mod list;
+mod show;
+pub mod table;
+
+use crate::context::Context;
+use crate::error::{Error, Result};
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "muster", version, about = "Offline continuity and recovery plans, and a durable log of who did which step, when.", long_about = None)]
+pub struct Cli {
+    /// The plan library folder (default: $MUSTER_LIBRARY, ./runbooks, or the built-in sample)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub library: Option<PathBuf>,
+    /// Where sessions are kept (default: $MUSTER_HOME or ~/.local/share/muster)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub home: Option<PathBuf>,
+    /// Who is acting (default: $MUSTER_AS or the login name)
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    pub as_: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a library folder or single files; every problem as PATH:LINE:COL
+    Check {
+        /// Library folders or plan, scenario or index files (default: the library)
+        paths: Vec<PathBuf>,
+    },
+    /// List the plans
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one plan, readable and printable, with the people to call for each step
+    Show {
+        plan: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The Index of Disaster-Relevant Information, or its entries matching QUERY
+    Index {
+        /// Words to look for (forgiving of small typos)
+        query: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs muster with the process's arguments; returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = e.exit_code();
+            let _ = e.print();
+            return code;
+        }
+    };
+    let ctx = Context::resolve(cli.library.clone(), cli.home.clone(), cli.as_.clone());
+    match run(&ctx, cli.command) {
+        Ok(out) => {
+            emit(&out.stdout);
+            out.code
+        }
+        Err(e) => {
+            eprintln!("muster: error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+/// What a command printed and how it ended.
+#[derive(Debug, Default)]
+pub struct Output {
+    pub stdout: String,
+    pub code: i32,
+}
+
+impl Output {
+    pub fn ok(stdout: impl Into<String>) -> Output {
+        Output {
+            stdout: stdout.into(),
+            code: 0,
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`muster list | head`) is not an error.
+fn emit(s: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(s.as_bytes()).and_then(|_| out.flush());
+}
+
+pub fn run(ctx: &Context, cmd: Option<Command>) -> Result<Output> {
+    match cmd {
+        None => Err(Error::Invalid(
+            "the terminal UI is not built yet: run `muster --help` for the commands".into(),
+        )),
+        Some(Command::Check { paths }) => check::run(ctx, &paths),
+        Some(Command::List { json }) => list::run(ctx, json),
+        Some(Command::Show { plan, json }) => show::run(ctx, &plan, json),
+        Some(Command::Index { query, json }) => index::run(ctx, &query.join(" "), json),
+    }
+}
+
+/// Loads the library for a command that reads it; its problems are summarised on stderr so a
+/// responder still gets what could be read.
+pub(crate) fn library_for_reading(ctx: &Context) -> Result<crate::model::Library> {
+    let lib = ctx.load_library()?;
+    let errors = lib.errors();
+    if errors > 0 {
+        eprintln!(
+            "muster: warning: the library {} has {errors} error(s); showing what could be read. Run `muster check` for details.",
+            lib.origin
+        );
+    }
+    Ok(lib)
+}
+
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> String {
+    let mut s =
+        serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+/// "the built-in sample library" or "the library in DIR".
+pub(crate) fn library_label(lib: &crate::model::Library) -> String {
+    if lib.builtin {
+        "the built-in sample library (set --library to use your own)".to_string()
+    } else {
+        format!("the library in {}", lib.origin)
+    }
+}

@@ -1,0 +1,254 @@
+//! `muster show PLAN [--json]`: one plan, readable on screen and on paper.
+
+use super::Output;
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::model::{Index, Library, Plan};
+use crate::text::clean;
+use serde::Serialize;
+
+/// Finds a plan by id, or says which ids exist (and which is closest).
+pub fn find_plan<'a>(lib: &'a Library, id: &str) -> Result<&'a Plan> {
+    lib.plan(id).ok_or_else(|| {
+        let hint = crate::text::did_you_mean(id, lib.plans.iter().map(|p| p.id.v.as_str()));
+        let ids = lib
+            .plans
+            .iter()
+            .map(|p| p.id.v.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        Error::Invalid(match hint {
+            Some(h) => format!(
+                "there is no plan `{id}` in {}: did you mean `{h}`?",
+                super::library_label(lib)
+            ),
+            None => format!(
+                "there is no plan `{id}` in {}; the plans are: {ids}",
+                super::library_label(lib)
+            ),
+        })
+    })
+}
+
+/// One person to call: name and phone numbers, on one line.
+pub fn contact_line(p: &crate::model::index::Person) -> String {
+    let mut s = clean(&p.name, false);
+    if !p.phones.is_empty() {
+        s.push_str(&format!(" {}", clean(&p.phones.join(" / "), false)));
+    }
+    s
+}
+
+/// "Role title: A +44..., then B +44..." for a role id.
+pub fn who_to_call(ix: &Index, role: &str) -> String {
+    let title = ix
+        .role(role)
+        .map(|r| clean(&r.title, false))
+        .unwrap_or_else(|| role.to_string());
+    let people: Vec<String> = ix
+        .contacts_for_role(role)
+        .into_iter()
+        .map(contact_line)
+        .collect();
+    if people.is_empty() {
+        format!("{title} (nobody listed in the index)")
+    } else {
+        format!("{title}: {}", people.join(", then "))
+    }
+}
+
+#[derive(Serialize)]
+struct Json<'a> {
+    #[serde(flatten)]
+    plan: &'a Plan,
+    contacts: Vec<RoleContacts<'a>>,
+}
+
+#[derive(Serialize)]
+struct RoleContacts<'a> {
+    role: &'a str,
+    people: Vec<&'a crate::model::index::Person>,
+}
+
+pub fn run(ctx: &Context, id: &str, json: bool) -> Result<Output> {
+    let lib = super::library_for_reading(ctx)?;
+    let plan = find_plan(&lib, id)?;
+    if json {
+        let mut roles: Vec<&str> = plan
+            .steps
+            .iter()
+            .filter_map(|s| s.role.as_ref().map(|r| r.v.as_str()))
+            .chain(plan.owner.as_ref().map(|o| o.v.as_str()))
+            .collect();
+        roles.sort();
+        roles.dedup();
+        let contacts = roles
+            .into_iter()
+            .map(|r| RoleContacts {
+                role: r,
+                people: lib.index.contacts_for_role(r),
+            })
+            .collect();
+        return Ok(Output::ok(super::to_json(&Json { plan, contacts })));
+    }
+    Ok(Output::ok(render(&lib, plan, ctx.today())))
+}
+
+fn wrap_indented(out: &mut String, text: &str, indent: &str) {
+    for line in clean(text, true).lines() {
+        if line.trim().is_empty() {
+            out.push('\n');
+        } else {
+            out.push_str(indent);
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+}
+
+pub fn render(lib: &Library, plan: &Plan, today: chrono::NaiveDate) -> String {
+    let ix = &lib.index;
+    let mut o = String::new();
+    let title = format!("{} [{}]", clean(&plan.title, false), plan.id);
+    o.push_str(&format!(
+        "{title}\n{}\n",
+        "=".repeat(unicode_width::UnicodeWidthStr::width(title.as_str()))
+    ));
+    if lib.builtin {
+        o.push_str("(from the built-in sample library)\n");
+    }
+    let mut meta = vec![format!("Kind: {}", plan.kind.label())];
+    if let Some(v) = &plan.version {
+        meta.push(format!("Version: {}", clean(v, false)));
+    }
+    if let Some(owner) = &plan.owner {
+        meta.push(format!("Owner: {}", who_to_call(ix, owner)));
+    }
+    for m in meta {
+        o.push_str(&format!("{m}\n"));
+    }
+    if !plan.services.is_empty() {
+        let s: Vec<String> = plan
+            .services
+            .iter()
+            .map(|s| match ix.service(s) {
+                Some(svc) => {
+                    let mut t = format!("{} ({})", clean(&svc.name, false), s.v);
+                    if let Some(r) = &svc.rto {
+                        t.push_str(&format!(" RTO {}", r.v));
+                    }
+                    if let Some(r) = &svc.rpo {
+                        t.push_str(&format!(" RPO {}", r.v));
+                    }
+                    t
+                }
+                None => s.v.clone(),
+            })
+            .collect();
+        o.push_str(&format!("Services: {}\n", s.join("; ")));
+    }
+    let date = |d: &Option<crate::model::Sp<chrono::NaiveDate>>| {
+        d.as_ref()
+            .map(|d| d.v.to_string())
+            .unwrap_or_else(|| "never".into())
+    };
+    let due = |d: Option<chrono::NaiveDate>| match d {
+        Some(d) if d < today => format!(", OVERDUE since {d}"),
+        Some(d) => format!(", next due {d}"),
+        None => String::new(),
+    };
+    o.push_str(&format!(
+        "Reviewed: {}{}   Tested: {}{}\n",
+        date(&plan.last_reviewed),
+        due(plan.review_due()),
+        date(&plan.last_tested),
+        due(plan.test_due())
+    ));
+    let (lo, hi) = plan.total_estimate();
+    if hi > 0 {
+        o.push_str(&format!(
+            "Estimated duration: {}\n",
+            if lo == hi {
+                format!("{lo} min")
+            } else {
+                format!("{lo}-{hi} min")
+            }
+        ));
+    }
+    if let Some(w) = &plan.invoke_when {
+        o.push_str("\nWhen to invoke:\n");
+        wrap_indented(&mut o, w, "  ");
+    }
+    if let Some(s) = &plan.scope {
+        o.push_str("\nScope:\n");
+        wrap_indented(&mut o, s, "  ");
+    }
+    let mut phase = None;
+    for (n, s) in plan.steps.iter().enumerate() {
+        if s.phase != phase {
+            phase = s.phase;
+            if let Some(p) = phase {
+                let t = format!("Phase {}: {}", p + 1, clean(&plan.phases[p], false));
+                o.push_str(&format!(
+                    "\n{t}\n{}\n",
+                    "-".repeat(unicode_width::UnicodeWidthStr::width(t.as_str()))
+                ));
+            }
+        }
+        o.push_str(&format!(
+            "\n[ ] {}. {} ({})",
+            n + 1,
+            clean(&s.title, false),
+            s.id
+        ));
+        if let Some(e) = &s.estimate {
+            o.push_str(&format!("  ~{e}"));
+        }
+        o.push('\n');
+        if let Some(r) = &s.role {
+            o.push_str(&format!("    Who: {}\n", who_to_call(ix, r)));
+        }
+        if !s.depends_on.is_empty() {
+            let deps: Vec<String> = s
+                .depends_on
+                .iter()
+                .map(|d| match plan.step_index(d) {
+                    Some(i) => format!("{}. {}", i + 1, d.v),
+                    None => d.v.clone(),
+                })
+                .collect();
+            o.push_str(&format!("    After: {}\n", deps.join(", ")));
+        }
+        if let Some(b) = &s.body {
+            wrap_indented(&mut o, b, "    ");
+        }
+        for c in &s.commands {
+            for (i, line) in clean(&c.run, true).lines().enumerate() {
+                o.push_str(if i == 0 { "    $ " } else { "      " });
+                o.push_str(line);
+                o.push('\n');
+            }
+        }
+        if let Some(e) = &s.expected {
+            o.push_str(&format!("    Expected: {}\n", clean(e, false)));
+        }
+        if let Some(v) = &s.verification {
+            o.push_str(&format!("    Verify: {}\n", clean(v, false)));
+        }
+        if let Some(d) = &s.decision {
+            o.push_str(&format!("    Decision: {}\n", clean(&d.question, false)));
+            for opt in &d.options {
+                let target = opt.next.as_ref().map(|n| match plan.step_index(n) {
+                    Some(i) => format!("go to step {} ({})", i + 1, n.v),
+                    None => format!("go to {}", n.v),
+                });
+                o.push_str(&format!(
+                    "      - {}: {}\n",
+                    clean(&opt.label, false),
+                    target.unwrap_or_else(|| "?".into())
+                ));
+            }
+        }
+    }
+    o
+}

@@ -1,0 +1,129 @@
+//! Finding and reading the plan library: `--library`, `$MUSTER_LIBRARY`, `./runbooks`, or the
+//! built-in sample compiled into the binary.
+
+use crate::error::{Error, Result};
+use crate::model::library::MAX_FILE_BYTES;
+use crate::model::{Diagnostic, InputFile, Library, Severity};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
+
+/// How the sample library is named wherever it is shown.
+pub const BUILTIN_LABEL: &str = "<built-in sample>";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Dir(PathBuf),
+    Builtin,
+}
+
+/// The library to use, the first that applies.
+pub fn locate(flag: Option<&Path>) -> Location {
+    if let Some(p) = flag {
+        return Location::Dir(p.to_path_buf());
+    }
+    if let Some(p) = std::env::var_os("MUSTER_LIBRARY").filter(|p| !p.is_empty()) {
+        return Location::Dir(PathBuf::from(p));
+    }
+    if Path::new("runbooks/index.ron").is_file() {
+        return Location::Dir(PathBuf::from("runbooks"));
+    }
+    Location::Builtin
+}
+
+pub fn builtin_files() -> Vec<InputFile> {
+    BUILTIN
+        .iter()
+        .map(|(rel, bytes)| InputFile {
+            rel: rel.to_string(),
+            shown: format!("{BUILTIN_LABEL}/{rel}"),
+            bytes: bytes.to_vec(),
+        })
+        .collect()
+}
+
+/// Reads every file of a library folder. Files that are not part of a library are reported as
+/// warnings, never silently skipped.
+pub fn read_dir(dir: &Path) -> Result<(Vec<InputFile>, Vec<Diagnostic>)> {
+    let meta = fs::metadata(dir).map_err(|e| Error::io("open the plan library", dir, &e))?;
+    if !meta.is_dir() {
+        return Err(Error::Invalid(format!(
+            "{} is not a folder: --library takes a folder holding index.ron, plans/ and scenarios/",
+            dir.display()
+        )));
+    }
+    let mut files = Vec::new();
+    let mut notes = Vec::new();
+    let shown = |rel: &str| dir.join(rel).display().to_string();
+    let index = dir.join("index.ron");
+    if index.exists() {
+        if let Some(bytes) = read(&index, shown("index.ron"), &mut notes)? {
+            files.push(InputFile {
+                rel: "index.ron".into(),
+                shown: shown("index.ron"),
+                bytes,
+            });
+        }
+    }
+    for sub in ["plans", "scenarios"] {
+        let d = dir.join(sub);
+        let Ok(entries) = fs::read_dir(&d) else {
+            continue;
+        };
+        let mut entries: Vec<_> = entries
+            .collect::<std::io::Result<_>>()
+            .map_err(|e| Error::io("list", &d, &e))?;
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let rel = format!("{sub}/{name}");
+            let p = e.path();
+            if matches!(name.as_str(), ".gitkeep" | ".keep") {
+                continue;
+            }
+            if p.is_dir() || !name.ends_with(".ron") {
+                notes.push(Diagnostic::file(
+                    Severity::Warning,
+                    &shown(&rel),
+                    "not read: only .ron files directly in this folder are part of the library",
+                ));
+                continue;
+            }
+            if let Some(bytes) = read(&p, shown(&rel), &mut notes)? {
+                files.push(InputFile {
+                    shown: shown(&rel),
+                    rel,
+                    bytes,
+                });
+            }
+        }
+    }
+    Ok((files, notes))
+}
+
+/// Reads a file, refusing absurd sizes before reading them into memory.
+fn read(p: &Path, shown: String, notes: &mut Vec<Diagnostic>) -> Result<Option<Vec<u8>>> {
+    let len = fs::metadata(p).map_err(|e| Error::io("read", p, &e))?.len();
+    if len > MAX_FILE_BYTES as u64 {
+        let msg = format!(
+            "this file is {} MiB, over the limit of 4 MiB: split it, or check it is the file you meant",
+            len / (1024 * 1024)
+        );
+        notes.push(Diagnostic::file(Severity::Error, &shown, msg));
+        return Ok(None);
+    }
+    fs::read(p).map(Some).map_err(|e| Error::io("read", p, &e))
+}
+
+pub fn load(loc: &Location, today: chrono::NaiveDate) -> Result<Library> {
+    match loc {
+        Location::Builtin => Ok(Library::load(BUILTIN_LABEL, true, builtin_files(), today)),
+        Location::Dir(d) => {
+            let (files, notes) = read_dir(d)?;
+            let mut lib = Library::load(d.display().to_string(), false, files, today);
+            lib.diagnostics.splice(0..0, notes);
+            Ok(lib)
+        }
+    }
+}

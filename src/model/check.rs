@@ -1,0 +1,371 @@
+//! The checks that span files: duplicate ids, references, cycles, decisions, stale plans.
+
+use super::library::Library;
+use super::scenario::Release;
+use super::span::{Diagnostic, Severity, Sp, Span};
+use std::collections::{HashMap, HashSet};
+
+struct Checker<'a> {
+    lib: &'a Library,
+    out: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, span: Span, msg: String, label: Option<String>) {
+        let d = self
+            .lib
+            .diag_at(Severity::Error, span, msg, label.as_deref());
+        self.out.push(d);
+    }
+    fn warn(&mut self, span: Span, msg: String) {
+        let d = self.lib.diag_at(Severity::Warning, span, msg, None);
+        self.out.push(d);
+    }
+
+    /// Reports ids given twice among objects of one kind.
+    fn unique<'i>(&mut self, what: &str, ids: impl IntoIterator<Item = &'i Sp<String>>) {
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for id in ids {
+            if let Some(first) = seen.get(id.v.as_str()) {
+                let (line, _) =
+                    self.lib.sources[first.file as usize].line_col(first.start as usize);
+                let first_path = &self.lib.sources[first.file as usize].path;
+                let msg = format!(
+                    "duplicate {what} id `{}`: it is first used at {first_path}:{line}",
+                    id.v
+                );
+                self.error(id.span, msg, None);
+            } else {
+                seen.insert(&id.v, id.span);
+            }
+        }
+    }
+
+    /// Reports a reference to an id that does not exist, suggesting a near one.
+    fn exists(&mut self, what: &str, r: &Sp<String>, known: &HashSet<&str>, context: &str) {
+        if known.contains(r.v.as_str()) {
+            return;
+        }
+        let hint = crate::text::did_you_mean(&r.v, known.iter().copied());
+        let msg = format!("{context} refers to {what} `{}`, which does not exist", r.v);
+        self.error(r.span, msg, hint.map(|h| format!("did you mean `{h}`?")));
+    }
+}
+
+fn ids<'a, T>(items: &'a [T], f: impl Fn(&'a T) -> &'a Sp<String>) -> HashSet<&'a str> {
+    items.iter().map(|i| f(i).v.as_str()).collect()
+}
+
+pub fn check(lib: &mut Library, today: chrono::NaiveDate) {
+    let mut c = Checker {
+        lib,
+        out: Vec::new(),
+    };
+    let ix = &lib.index;
+    let people = ids(&ix.people, |p| &p.id);
+    let roles = ids(&ix.roles, |r| &r.id);
+    let vendors = ids(&ix.vendors, |v| &v.id);
+    let sites = ids(&ix.sites, |s| &s.id);
+    let vbfs = ids(&ix.vital_business_functions, |v| &v.id);
+    let services = ids(&ix.services, |s| &s.id);
+    let plans = ids(&lib.plans, |p| &p.id);
+
+    c.unique("person", ix.people.iter().map(|p| &p.id));
+    c.unique("role", ix.roles.iter().map(|p| &p.id));
+    c.unique("vendor", ix.vendors.iter().map(|p| &p.id));
+    c.unique("site", ix.sites.iter().map(|p| &p.id));
+    c.unique(
+        "vital business function",
+        ix.vital_business_functions.iter().map(|p| &p.id),
+    );
+    c.unique("service", ix.services.iter().map(|p| &p.id));
+    c.unique("document", ix.documents.iter().map(|p| &p.id));
+    c.unique("plan", lib.plans.iter().map(|p| &p.id));
+    c.unique("scenario", lib.scenarios.iter().map(|p| &p.id));
+
+    for p in &ix.people {
+        if let Some(d) = &p.deputy {
+            c.exists("person", d, &people, &format!("the deputy of `{}`", p.id));
+            if d.v == p.id.v {
+                c.error(
+                    d.span,
+                    format!("`{}` is their own deputy: name someone else", p.id),
+                    None,
+                );
+            }
+        }
+    }
+    for r in &ix.roles {
+        for p in &r.people {
+            c.exists("person", p, &people, &format!("role `{}`", r.id));
+        }
+        if r.people.is_empty() {
+            c.warn(
+                r.id.span,
+                format!(
+                    "role `{}` has nobody to call: list its people in escalation order",
+                    r.id
+                ),
+            );
+        }
+    }
+    // which plans cover which service, from either side
+    let mut covered: HashSet<&str> = HashSet::new();
+    for p in &lib.plans {
+        for s in &p.services {
+            covered.insert(&s.v);
+        }
+    }
+    for s in &ix.services {
+        let ctx = format!("service `{}`", s.id);
+        for v in &s.vbfs {
+            c.exists("vital business function", v, &vbfs, &ctx);
+        }
+        for d in &s.depends_on {
+            c.exists("service", d, &services, &ctx);
+        }
+        for p in &s.plans {
+            c.exists("plan", p, &plans, &ctx);
+        }
+        for x in &s.sites {
+            c.exists("site", x, &sites, &ctx);
+        }
+        for x in &s.vendors {
+            c.exists("vendor", x, &vendors, &ctx);
+        }
+        if let Some(o) = &s.owner {
+            c.exists("role", o, &roles, &ctx);
+        }
+        if let Some(rto) = &s.rto {
+            if s.plans.is_empty() && !covered.contains(s.id.v.as_str()) {
+                c.warn(rto.span, format!("service `{}` has an RTO of {} but no plan restores it: write one, or list it in a plan's `services`", s.id, rto.v));
+            }
+        }
+    }
+    // service dependency cycles
+    let deps: HashMap<&str, Vec<&Sp<String>>> = ix
+        .services
+        .iter()
+        .map(|s| (s.id.v.as_str(), s.depends_on.iter().collect()))
+        .collect();
+    for cycle in find_cycles(&deps) {
+        let names = cycle_names(&cycle);
+        c.error(
+            cycle[0].span,
+            format!("services depend on each other in a circle: {names}"),
+            None,
+        );
+    }
+    if let Some(inv) = &ix.invocation {
+        for r in &inv.who_may_invoke {
+            c.exists("role", r, &roles, "the invocation guideline");
+        }
+    }
+
+    for p in &lib.plans {
+        check_plan(&mut c, p, &roles, &services, today);
+    }
+    for s in &lib.scenarios {
+        let ctx = format!("scenario `{}`", s.id);
+        c.unique("objective", s.objectives.iter().map(|o| &o.id));
+        c.unique("inject", s.injects.iter().map(|i| &i.id));
+        for p in &s.plans {
+            c.exists("plan", p, &plans, &ctx);
+        }
+        for r in &s.participants {
+            c.exists("role", r, &roles, &ctx);
+        }
+        let injects = ids(&s.injects, |i| &i.id);
+        let mut after: HashMap<&str, Vec<&Sp<String>>> = HashMap::new();
+        for i in &s.injects {
+            if let Release::After { inject, .. } = &i.release {
+                c.exists("inject", inject, &injects, &format!("inject `{}`", i.id));
+                if inject.v == i.id.v {
+                    c.error(
+                        inject.span,
+                        format!("inject `{}` is released after itself", i.id),
+                        None,
+                    );
+                }
+                after.entry(&i.id.v).or_default().push(inject);
+            }
+        }
+        for cycle in find_cycles(&after) {
+            let names = cycle_names(&cycle);
+            c.error(cycle[0].span, format!("injects are released after each other in a circle, so none of them ever is: {names}"), None);
+        }
+        if s.objectives.is_empty() {
+            c.warn(
+                s.id.span,
+                format!(
+                    "scenario `{}` has no objectives: an exercise is rated against its objectives",
+                    s.id
+                ),
+            );
+        }
+    }
+    let out = std::mem::take(&mut c.out);
+    lib.diagnostics.extend(out);
+}
+
+fn check_plan(
+    c: &mut Checker,
+    p: &super::plan::Plan,
+    roles: &HashSet<&str>,
+    services: &HashSet<&str>,
+    today: chrono::NaiveDate,
+) {
+    let ctx = format!("plan `{}`", p.id);
+    for s in &p.services {
+        c.exists("service", s, services, &ctx);
+    }
+    if let Some(o) = &p.owner {
+        c.exists("role", o, roles, &ctx);
+    }
+    c.unique("step", p.steps.iter().map(|s| &s.id));
+    let steps: HashSet<&str> = p.steps.iter().map(|s| s.id.v.as_str()).collect();
+    for s in &p.steps {
+        let sctx = format!("step `{}`", s.id);
+        if let Some(r) = &s.role {
+            c.exists("role", r, roles, &sctx);
+        }
+        for d in &s.depends_on {
+            if d.v == s.id.v {
+                c.error(d.span, format!("step `{}` depends on itself", s.id), None);
+            } else if !steps.contains(d.v.as_str()) {
+                let hint = crate::text::did_you_mean(&d.v, steps.iter().copied());
+                let msg = format!(
+                    "step `{}` depends on `{}`, which is not a step of plan `{}`",
+                    s.id, d.v, p.id
+                );
+                c.error(d.span, msg, hint.map(|h| format!("did you mean `{h}`?")));
+            }
+        }
+        if let Some(dec) = &s.decision {
+            if dec.options.len() == 1 {
+                c.warn(
+                    dec.span,
+                    format!("the decision in step `{}` has only one option", s.id),
+                );
+            }
+            for o in &dec.options {
+                match &o.next {
+                    None => c.error(o.span, format!("option \"{}\" of the decision in step `{}` leads nowhere: add `next: \"step-id\"`", o.label, s.id), None),
+                    Some(n) if !steps.contains(n.v.as_str()) => {
+                        let hint = crate::text::did_you_mean(&n.v, steps.iter().copied());
+                        let msg = format!("option \"{}\" of the decision in step `{}` leads to `{}`, which is not a step of plan `{}`", o.label, s.id, n.v, p.id);
+                        c.error(n.span, msg, hint.map(|h| format!("did you mean `{h}`?")));
+                    }
+                    Some(n) if n.v == s.id.v => c.error(n.span, format!("option \"{}\" leads back to its own step `{}`", o.label, s.id), None),
+                    _ => {}
+                }
+            }
+        }
+    }
+    let deps: HashMap<&str, Vec<&Sp<String>>> = p
+        .steps
+        .iter()
+        .map(|s| {
+            (
+                s.id.v.as_str(),
+                s.depends_on.iter().filter(|d| d.v != s.id.v).collect(),
+            )
+        })
+        .collect();
+    for cycle in find_cycles(&deps) {
+        let names = cycle_names(&cycle);
+        c.error(
+            cycle[0].span,
+            format!(
+                "steps of plan `{}` depend on each other in a circle, so none can start: {names}",
+                p.id
+            ),
+            None,
+        );
+    }
+    if let (Some(due), Some(last)) = (p.review_due(), &p.last_reviewed) {
+        if due < today {
+            c.warn(
+                last.span,
+                format!(
+                    "plan `{}` is overdue for review: last reviewed {}, due {due}",
+                    p.id, last.v
+                ),
+            );
+        }
+    }
+    if let (Some(due), Some(last)) = (p.test_due(), &p.last_tested) {
+        if due < today {
+            c.warn(
+                last.span,
+                format!(
+                    "plan `{}` is overdue for a test: last tested {}, due {due}",
+                    p.id, last.v
+                ),
+            );
+        }
+    }
+    if p.steps.is_empty() {
+        c.warn(p.id.span, format!("plan `{}` has no steps", p.id));
+    }
+}
+
+/// Each elementary circle in a dependency graph, once, as the references that make it up (the
+/// first reference is where the error is reported). Only references to known nodes count.
+fn find_cycles<'a>(graph: &HashMap<&'a str, Vec<&'a Sp<String>>>) -> Vec<Vec<&'a Sp<String>>> {
+    // iterative DFS with colours; a back edge closes a cycle
+    let mut nodes: Vec<&str> = graph.keys().copied().collect();
+    nodes.sort();
+    let mut colour: HashMap<&str, u8> = HashMap::new();
+    let mut cycles = Vec::new();
+    for &start in &nodes {
+        if colour.get(start).is_some() {
+            continue;
+        }
+        // stack of (node, next edge index); path of edges taken
+        let mut stack: Vec<(&str, usize)> = vec![(start, 0)];
+        let mut path: Vec<&Sp<String>> = Vec::new();
+        colour.insert(start, 1);
+        while let Some(&mut (node, ref mut i)) = stack.last_mut() {
+            let edges = graph.get(node).map(|v| v.as_slice()).unwrap_or(&[]);
+            if *i < edges.len() {
+                let e = edges[*i];
+                *i += 1;
+                if !graph.contains_key(e.v.as_str()) {
+                    continue;
+                }
+                match colour.get(e.v.as_str()) {
+                    None => {
+                        colour.insert(&e.v, 1);
+                        path.push(e);
+                        stack.push((&e.v, 0));
+                    }
+                    Some(1) => {
+                        // back edge: the cycle is the path from e's node to here, plus e
+                        let from = stack.iter().position(|(n, _)| *n == e.v).unwrap_or(0);
+                        let mut cyc: Vec<&Sp<String>> = path[from..].to_vec();
+                        cyc.push(e);
+                        cycles.push(cyc);
+                    }
+                    _ => {}
+                }
+            } else {
+                colour.insert(node, 2);
+                stack.pop();
+                path.pop();
+            }
+        }
+    }
+    cycles
+}
+
+/// `a` -> `b` -> `a`: the circle as people read it, starting and ending at the same id.
+fn cycle_names(cycle: &[&Sp<String>]) -> String {
+    cycle
+        .last()
+        .into_iter()
+        .chain(cycle.iter())
+        .map(|s| format!("`{}`", s.v))
+        .collect::<Vec<_>>()
+        .join(" -> ")
+}

@@ -1,0 +1,309 @@
+//! The Index of Disaster-Relevant Information (`index.ron`).
+
+use super::de::De;
+use super::ron_tree::Node;
+use super::span::Sp;
+use super::time::Minutes;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Index {
+    pub organisation: Organisation,
+    pub people: Vec<Person>,
+    pub roles: Vec<Role>,
+    pub vendors: Vec<Vendor>,
+    pub sites: Vec<Site>,
+    pub vital_business_functions: Vec<Vbf>,
+    pub services: Vec<Service>,
+    pub documents: Vec<Document>,
+    pub invocation: Option<Invocation>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Organisation {
+    pub name: String,
+    pub summary: Option<String>,
+    pub emergency_line: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Person {
+    pub id: Sp<String>,
+    pub name: String,
+    pub title: Option<String>,
+    pub phones: Vec<String>,
+    pub email: Option<String>,
+    pub deputy: Option<Sp<String>>,
+    pub location: Option<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Role {
+    pub id: Sp<String>,
+    pub title: String,
+    pub duties: Option<String>,
+    /// In escalation order: call the first, then the next.
+    pub people: Vec<Sp<String>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Vendor {
+    pub id: Sp<String>,
+    pub name: String,
+    pub provides: Option<String>,
+    pub contract: Option<String>,
+    pub support: Vec<String>,
+    pub email: Option<String>,
+    pub sla: Option<String>,
+    pub account: Option<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SiteKind {
+    Primary,
+    Recovery,
+    Office,
+    Colocation,
+    Cloud,
+    Other,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Site {
+    pub id: Sp<String>,
+    pub name: String,
+    pub kind: SiteKind,
+    pub address: Option<String>,
+    pub access: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// A vital business function.
+#[derive(Debug, Clone, Serialize)]
+pub struct Vbf {
+    pub id: Sp<String>,
+    pub name: String,
+    pub impact: Option<String>,
+    pub rto: Option<Sp<Minutes>>,
+    pub rpo: Option<Sp<Minutes>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Service {
+    pub id: Sp<String>,
+    pub name: String,
+    pub description: Option<String>,
+    pub vbfs: Vec<Sp<String>>,
+    pub rto: Option<Sp<Minutes>>,
+    pub rpo: Option<Sp<Minutes>>,
+    pub depends_on: Vec<Sp<String>>,
+    pub plans: Vec<Sp<String>>,
+    pub sites: Vec<Sp<String>>,
+    pub vendors: Vec<Sp<String>>,
+    pub owner: Option<Sp<String>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    pub id: Sp<String>,
+    pub title: String,
+    pub location: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// The Disaster Recovery Invocation Guideline.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Invocation {
+    pub criteria: Vec<String>,
+    pub who_may_invoke: Vec<Sp<String>>,
+    pub first_steps: Vec<String>,
+    pub first_level_support: Vec<String>,
+}
+
+impl Index {
+    pub fn read(de: &mut De, node: &Node) -> Option<Index> {
+        let mut o = de.object(node, "index")?;
+        let organisation = o
+            .req(de, "organisation", |de, n| {
+                let mut o = de.object(n, "organisation")?;
+                let org = Organisation {
+                    name: o.req(de, "name", De::string).unwrap_or_default(),
+                    summary: o.opt(de, "summary", De::string),
+                    emergency_line: o.opt(de, "emergency_line", De::string),
+                };
+                o.finish(de);
+                Some(org)
+            })
+            .unwrap_or_default();
+        let people = o.list(de, "people", |de, n| {
+            let mut o = de.object(n, "person")?;
+            let p = Person {
+                id: o.req(de, "id", De::id)?,
+                name: o.req(de, "name", De::string).unwrap_or_default(),
+                title: o.opt(de, "title", De::string),
+                phones: o.list(de, "phones", De::string),
+                email: o.opt(de, "email", De::string),
+                deputy: o.opt(de, "deputy", De::id),
+                location: o.opt(de, "location", De::string),
+                notes: o.opt(de, "notes", De::string),
+            };
+            o.finish(de);
+            Some(p)
+        });
+        let roles = o.list(de, "roles", |de, n| {
+            let mut o = de.object(n, "role")?;
+            let r = Role {
+                id: o.req(de, "id", De::id)?,
+                title: o.req(de, "title", De::string).unwrap_or_default(),
+                duties: o.opt(de, "duties", De::string),
+                people: o.list(de, "people", De::id),
+            };
+            o.finish(de);
+            Some(r)
+        });
+        let vendors = o.list(de, "vendors", |de, n| {
+            let mut o = de.object(n, "vendor")?;
+            let v = Vendor {
+                id: o.req(de, "id", De::id)?,
+                name: o.req(de, "name", De::string).unwrap_or_default(),
+                provides: o.opt(de, "provides", De::string),
+                contract: o.opt(de, "contract", De::string),
+                support: o.list(de, "support", De::string),
+                email: o.opt(de, "email", De::string),
+                sla: o.opt(de, "sla", De::string),
+                account: o.opt(de, "account", De::string),
+                notes: o.opt(de, "notes", De::string),
+            };
+            o.finish(de);
+            Some(v)
+        });
+        let sites = o.list(de, "sites", |de, n| {
+            let mut o = de.object(n, "site")?;
+            let kinds = [
+                ("Primary", SiteKind::Primary),
+                ("Recovery", SiteKind::Recovery),
+                ("Office", SiteKind::Office),
+                ("Colocation", SiteKind::Colocation),
+                ("Cloud", SiteKind::Cloud),
+                ("Other", SiteKind::Other),
+            ];
+            let s = Site {
+                id: o.req(de, "id", De::id)?,
+                name: o.req(de, "name", De::string).unwrap_or_default(),
+                kind: o
+                    .opt(de, "kind", |de, n| de.variant(n, &kinds))
+                    .unwrap_or(SiteKind::Other),
+                address: o.opt(de, "address", De::string),
+                access: o.opt(de, "access", De::string),
+                notes: o.opt(de, "notes", De::string),
+            };
+            o.finish(de);
+            Some(s)
+        });
+        let vital_business_functions = o.list(de, "vital_business_functions", |de, n| {
+            let mut o = de.object(n, "vital business function")?;
+            let v = Vbf {
+                id: o.req(de, "id", De::id)?,
+                name: o.req(de, "name", De::string).unwrap_or_default(),
+                impact: o.opt(de, "impact", De::string),
+                rto: o.opt(de, "rto", De::minutes),
+                rpo: o.opt(de, "rpo", De::minutes),
+            };
+            o.finish(de);
+            Some(v)
+        });
+        let services = o.list(de, "services", |de, n| {
+            let mut o = de.object(n, "service")?;
+            let s = Service {
+                id: o.req(de, "id", De::id)?,
+                name: o.req(de, "name", De::string).unwrap_or_default(),
+                description: o.opt(de, "description", De::string),
+                vbfs: o.list(de, "vbfs", De::id),
+                rto: o.opt(de, "rto", De::minutes),
+                rpo: o.opt(de, "rpo", De::minutes),
+                depends_on: o.list(de, "depends_on", De::id),
+                plans: o.list(de, "plans", De::id),
+                sites: o.list(de, "sites", De::id),
+                vendors: o.list(de, "vendors", De::id),
+                owner: o.opt(de, "owner", De::id),
+            };
+            o.finish(de);
+            Some(s)
+        });
+        let documents = o.list(de, "documents", |de, n| {
+            let mut o = de.object(n, "document")?;
+            let d = Document {
+                id: o.req(de, "id", De::id)?,
+                title: o.req(de, "title", De::string).unwrap_or_default(),
+                location: o.opt(de, "location", De::string),
+                notes: o.opt(de, "notes", De::string),
+            };
+            o.finish(de);
+            Some(d)
+        });
+        let invocation = o.opt(de, "invocation", |de, n| {
+            let mut o = de.object(n, "invocation guideline")?;
+            let i = Invocation {
+                criteria: o.list(de, "criteria", De::string),
+                who_may_invoke: o.list(de, "who_may_invoke", De::id),
+                first_steps: o.list(de, "first_steps", De::string),
+                first_level_support: o.list(de, "first_level_support", De::string),
+            };
+            o.finish(de);
+            Some(i)
+        });
+        o.finish(de);
+        Some(Index {
+            organisation,
+            people,
+            roles,
+            vendors,
+            sites,
+            vital_business_functions,
+            services,
+            documents,
+            invocation,
+        })
+    }
+
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.people.iter().find(|p| p.id.v == id)
+    }
+    pub fn role(&self, id: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.id.v == id)
+    }
+    pub fn service(&self, id: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.id.v == id)
+    }
+    pub fn vbf(&self, id: &str) -> Option<&Vbf> {
+        self.vital_business_functions.iter().find(|s| s.id.v == id)
+    }
+
+    /// The people to call for a role, in escalation order, each followed by their deputy when the
+    /// deputy is not already on the list.
+    pub fn contacts_for_role(&self, role: &str) -> Vec<&Person> {
+        let mut out: Vec<&Person> = Vec::new();
+        if let Some(r) = self.role(role) {
+            for pid in &r.people {
+                if let Some(p) = self.person(pid) {
+                    if !out.iter().any(|q| q.id.v == p.id.v) {
+                        out.push(p);
+                    }
+                }
+            }
+            let deputies: Vec<&Person> = out
+                .iter()
+                .filter_map(|p| p.deputy.as_ref().and_then(|d| self.person(d)))
+                .collect();
+            for d in deputies {
+                if !out.iter().any(|q| q.id.v == d.id.v) {
+                    out.push(d);
+                }
+            }
+        }
+        out
+    }
+}

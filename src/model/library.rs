@@ -1,0 +1,261 @@
+//! A whole plan library, loaded from file contents (no I/O here) and checked.
+
+use super::de::De;
+use super::index::Index;
+use super::plan::Plan;
+use super::ron_tree::{self, Kind};
+use super::scenario::Scenario;
+use super::span::{Diagnostic, Severity, Source};
+use sha2::{Digest, Sha256};
+
+/// Files larger than this are refused: a plan is text, and a huge file is a mistake.
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+/// One file handed to the loader.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    /// Path inside the library: `index.ron`, `plans/x.ron`, `scenarios/y.ron`.
+    pub rel: String,
+    /// Path as shown to the user.
+    pub shown: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    /// Where the library came from, for people: a folder, or "built-in sample library".
+    pub origin: String,
+    pub builtin: bool,
+    pub sources: Vec<Source>,
+    pub index: Index,
+    pub plans: Vec<Plan>,
+    pub scenarios: Vec<Scenario>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+enum Parsed {
+    Index(Box<Index>),
+    Plan(Box<Plan>),
+    Scenario(Box<Scenario>),
+    Nothing,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum FileKind {
+    Index,
+    Plan,
+    Scenario,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in d.iter() {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// Reads one file: size, encoding and syntax checks, then conversion to the model.
+fn parse_one(file_no: u32, f: &InputFile) -> (Option<Source>, Parsed, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let kind = if f.rel == "index.ron" {
+        FileKind::Index
+    } else if f.rel.starts_with("scenarios/") {
+        FileKind::Scenario
+    } else {
+        FileKind::Plan
+    };
+    if f.bytes.len() > MAX_FILE_BYTES {
+        let msg = format!(
+            "this file is {} MiB, over the limit of 4 MiB: split it, or check it is the file you meant",
+            f.bytes.len() / (1024 * 1024)
+        );
+        diags.push(Diagnostic::file(Severity::Error, &f.shown, msg));
+        return (None, Parsed::Nothing, diags);
+    }
+    let text = match std::str::from_utf8(&f.bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let good = &f.bytes[..e.valid_up_to()];
+            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+            let col = String::from_utf8_lossy(
+                &good[good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1)..],
+            )
+            .chars()
+            .count()
+                + 1;
+            let mut d = Diagnostic::file(
+                Severity::Error,
+                &f.shown,
+                "this file is not UTF-8 text: save it as UTF-8",
+            );
+            d.line = line;
+            d.col = col;
+            diags.push(d);
+            return (None, Parsed::Nothing, diags);
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let src = Source::new(f.shown.clone(), text);
+    if text.trim().is_empty() {
+        diags.push(Diagnostic::file(
+            Severity::Error,
+            &f.shown,
+            "this file is empty: write a plan in it, or delete it",
+        ));
+        return (Some(src), Parsed::Nothing, diags);
+    }
+    let node = match ron_tree::parse(file_no, text) {
+        Ok(n) => n,
+        Err(e) => {
+            // Our reader is stricter than `ron` in a few corners; say so rather than blame the author.
+            let msg = if ron::from_str::<ron::Value>(text).is_ok() {
+                format!(
+                    "{} (this is valid RON that muster cannot read yet: please write it more plainly)",
+                    e.message
+                )
+            } else {
+                format!("RON syntax: {}", e.message)
+            };
+            diags.push(Diagnostic::at(Severity::Error, &src, e.span, msg, None));
+            return (Some(src), Parsed::Nothing, diags);
+        }
+    };
+    let hash = sha256_hex(&f.bytes);
+    let parsed = {
+        let mut de = De::new(&src, &mut diags);
+        // A file holding another kind of object than its folder says is a common slip.
+        let name = match &node.kind {
+            Kind::Struct { name, .. } | Kind::Tuple { name, .. } => name.clone(),
+            _ => None,
+        };
+        let expected = match kind {
+            FileKind::Index => "Index",
+            FileKind::Plan => "Plan",
+            FileKind::Scenario => "Scenario",
+        };
+        match name.as_deref() {
+            Some(n) if n != expected && ["Index", "Plan", "Scenario"].contains(&n) => {
+                let head = super::span::Span {
+                    end: node.span.start + n.len() as u32,
+                    ..node.span
+                };
+                de.error(head, format!("this file holds a {n}, but files here hold a {expected}: move it to the right folder"), None);
+                Parsed::Nothing
+            }
+            _ => match kind {
+                FileKind::Index => Index::read(&mut de, &node)
+                    .map_or(Parsed::Nothing, |i| Parsed::Index(Box::new(i))),
+                FileKind::Plan => Plan::read(&mut de, &node, hash)
+                    .map_or(Parsed::Nothing, |p| Parsed::Plan(Box::new(p))),
+                FileKind::Scenario => Scenario::read(&mut de, &node, hash)
+                    .map_or(Parsed::Nothing, |s| Parsed::Scenario(Box::new(s))),
+            },
+        }
+    };
+    (Some(src), parsed, diags)
+}
+
+impl Library {
+    /// Loads a library from its files, then checks it. `today` dates the review warnings.
+    pub fn load(
+        origin: impl Into<String>,
+        builtin: bool,
+        mut files: Vec<InputFile>,
+        today: chrono::NaiveDate,
+    ) -> Library {
+        files.sort_by(|a, b| (a.rel != "index.ron", &a.rel).cmp(&(b.rel != "index.ron", &b.rel)));
+        let results = parse_all(&files);
+        let mut lib = Library {
+            origin: origin.into(),
+            builtin,
+            ..Default::default()
+        };
+        for (src, parsed, diags) in results {
+            // Sources are indexed by file number; keep a placeholder for unreadable files.
+            lib.sources.push(src.unwrap_or_else(|| Source::new("", "")));
+            lib.diagnostics.extend(diags);
+            match parsed {
+                Parsed::Index(i) => {
+                    lib.index = *i;
+                }
+                Parsed::Plan(p) => lib.plans.push(*p),
+                Parsed::Scenario(s) => lib.scenarios.push(*s),
+                Parsed::Nothing => {}
+            }
+        }
+        if !files.iter().any(|f| f.rel == "index.ron") {
+            lib.diagnostics.push(Diagnostic::file(
+                Severity::Error,
+                &format!("{}/index.ron", lib.origin),
+                "this library has no index.ron: create one (see docs/FORMAT.md)",
+            ));
+        }
+        super::check::check(&mut lib, today);
+        lib
+    }
+
+    pub fn plan(&self, id: &str) -> Option<&Plan> {
+        self.plans.iter().find(|p| p.id.v == id)
+    }
+
+    pub fn scenario(&self, id: &str) -> Option<&Scenario> {
+        self.scenarios.iter().find(|s| s.id.v == id)
+    }
+
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    /// A diagnostic located at a span of one of this library's files.
+    pub fn diag_at(
+        &self,
+        severity: Severity,
+        span: super::span::Span,
+        msg: impl Into<String>,
+        label: Option<&str>,
+    ) -> Diagnostic {
+        match self.sources.get(span.file as usize) {
+            Some(src) if !src.path.is_empty() => Diagnostic::at(severity, src, span, msg, label),
+            _ => Diagnostic::file(severity, &self.origin, msg),
+        }
+    }
+}
+
+/// Parses every file, on every core: a library of a thousand plans is checked in a blink.
+fn parse_all(files: &[InputFile]) -> Vec<(Option<Source>, Parsed, Vec<Diagnostic>)> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads < 2 || files.len() < 16 {
+        return files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| parse_one(i as u32, f))
+            .collect();
+    }
+    let chunk = files.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .enumerate()
+            .map(|(c, part)| {
+                s.spawn(move || {
+                    part.iter()
+                        .enumerate()
+                        .map(|(i, f)| parse_one((c * chunk + i) as u32, f))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}

@@ -1,0 +1,283 @@
+//! Continuity, recovery and communication plans (`plans/*.ron`).
+
+use super::de::De;
+use super::ron_tree::{Kind, Node};
+use super::span::Sp;
+use super::time::Period;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlanKind {
+    Continuity,
+    Recovery,
+    Communication,
+    Invocation,
+    Other,
+}
+
+impl PlanKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanKind::Continuity => "continuity",
+            PlanKind::Recovery => "recovery",
+            PlanKind::Communication => "communication",
+            PlanKind::Invocation => "invocation",
+            PlanKind::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub id: Sp<String>,
+    pub title: String,
+    pub kind: PlanKind,
+    pub services: Vec<Sp<String>>,
+    pub owner: Option<Sp<String>>,
+    pub version: Option<String>,
+    pub last_reviewed: Option<Sp<NaiveDate>>,
+    pub review_interval: Option<Period>,
+    pub last_tested: Option<Sp<NaiveDate>>,
+    pub test_interval: Option<Period>,
+    pub invoke_when: Option<String>,
+    pub scope: Option<String>,
+    /// Phase titles in order; each step names its phase by index.
+    pub phases: Vec<String>,
+    pub steps: Vec<Step>,
+    /// SHA-256 of the plan's file, lowercase hex: which version of the plan was followed.
+    pub hash: String,
+    /// The path of the file as shown to the user.
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub id: Sp<String>,
+    pub title: String,
+    /// Index into the plan's `phases`.
+    pub phase: Option<usize>,
+    pub body: Option<String>,
+    pub role: Option<Sp<String>>,
+    pub commands: Vec<Command>,
+    pub expected: Option<String>,
+    pub verification: Option<String>,
+    pub estimate: Option<Estimate>,
+    pub depends_on: Vec<Sp<String>>,
+    pub decision: Option<Decision>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Command {
+    pub run: String,
+    pub lang: Option<String>,
+}
+
+/// An estimate in minutes: a single figure has `min == max`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Estimate {
+    pub min: u32,
+    pub max: u32,
+}
+
+impl std::fmt::Display for Estimate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.min == self.max {
+            write!(f, "{} min", self.min)
+        } else {
+            write!(f, "{}-{} min", self.min, self.max)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Decision {
+    pub question: String,
+    pub options: Vec<DecisionOption>,
+    #[serde(skip)]
+    pub span: super::span::Span,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionOption {
+    pub label: String,
+    pub next: Option<Sp<String>>,
+    #[serde(skip)]
+    pub span: super::span::Span,
+}
+
+impl Plan {
+    pub fn read(de: &mut De, node: &Node, hash: String) -> Option<Plan> {
+        let mut o = de.object(node, "plan")?;
+        let kinds = [
+            ("Continuity", PlanKind::Continuity),
+            ("Recovery", PlanKind::Recovery),
+            ("Communication", PlanKind::Communication),
+            ("Invocation", PlanKind::Invocation),
+            ("Other", PlanKind::Other),
+        ];
+        let id = o.req(de, "id", De::id);
+        let title = o.req(de, "title", De::string).unwrap_or_default();
+        let kind = o
+            .opt(de, "kind", |de, n| de.variant(n, &kinds))
+            .unwrap_or(PlanKind::Other);
+        let services = o.list(de, "services", De::id);
+        let owner = o.opt(de, "owner", De::id);
+        let version = o.opt(de, "version", |de, n| match &n.kind {
+            Kind::Int(i) => Some(i.to_string()),
+            Kind::Float(f) => Some(f.to_string()),
+            _ => de.string(n),
+        });
+        let last_reviewed = o.opt(de, "last_reviewed", De::date);
+        let review_interval = o.opt(de, "review_interval", De::period);
+        let last_tested = o.opt(de, "last_tested", De::date);
+        let test_interval = o.opt(de, "test_interval", De::period);
+        let invoke_when = o.opt(de, "invoke_when", De::string);
+        let scope = o.opt(de, "scope", De::string);
+        let mut phases = Vec::new();
+        let mut steps = Vec::new();
+        if o.has("steps") && o.has("phases") {
+            de.error(o.head(), "this plan has both `steps` and `phases`: put every step inside a phase, or drop the phases", None);
+        }
+        for s in o.list(de, "steps", |de, n| Step::read(de, n, None)) {
+            steps.push(s);
+        }
+        let read_phases = o.list(de, "phases", |de, n| {
+            let mut p = de.object(n, "phase")?;
+            let title = p.req(de, "title", De::string).unwrap_or_default();
+            let nodes = p.opt(de, "steps", |_, n| Some(n.clone()));
+            p.finish(de);
+            Some((title, nodes))
+        });
+        for (title, nodes) in read_phases {
+            let idx = phases.len();
+            phases.push(title);
+            if let Some(n) = nodes {
+                steps.extend(de.list(&n, |de, n| Step::read(de, n, Some(idx))));
+            }
+        }
+        o.finish(de);
+        Some(Plan {
+            id: id?,
+            title,
+            kind,
+            services,
+            owner,
+            version,
+            last_reviewed,
+            review_interval,
+            last_tested,
+            test_interval,
+            invoke_when,
+            scope,
+            phases,
+            steps,
+            hash,
+            path: de.src.path.clone(),
+        })
+    }
+
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps.iter().find(|s| s.id.v == id)
+    }
+
+    pub fn step_index(&self, id: &str) -> Option<usize> {
+        self.steps.iter().position(|s| s.id.v == id)
+    }
+
+    /// The date the next review is due, when the plan says when it was last reviewed and how often.
+    pub fn review_due(&self) -> Option<NaiveDate> {
+        self.review_interval?.after(self.last_reviewed.as_ref()?.v)
+    }
+
+    pub fn test_due(&self) -> Option<NaiveDate> {
+        self.test_interval?.after(self.last_tested.as_ref()?.v)
+    }
+
+    /// The sum of the steps' estimates (min, max), in minutes.
+    pub fn total_estimate(&self) -> (u32, u32) {
+        self.steps
+            .iter()
+            .filter_map(|s| s.estimate)
+            .fold((0, 0), |(a, b), e| (a + e.min, b + e.max))
+    }
+}
+
+impl Step {
+    fn read(de: &mut De, node: &Node, phase: Option<usize>) -> Option<Step> {
+        let mut o = de.object(node, "step")?;
+        let id = o.req(de, "id", De::id);
+        let title = o.req(de, "title", De::string).unwrap_or_default();
+        let s = Step {
+            id: id?,
+            title,
+            phase,
+            body: o.opt(de, "body", De::string),
+            role: o.opt(de, "role", De::id),
+            commands: o.list(de, "commands", |de, n| {
+                if let Kind::Str(s) = &n.kind {
+                    return Some(Command { run: s.clone(), lang: None });
+                }
+                let mut c = de.object(n, "command")?;
+                let run = c.req(de, "run", De::string);
+                let lang = c.opt(de, "lang", De::string);
+                c.finish(de);
+                Some(Command { run: run?, lang })
+            }),
+            expected: o.opt(de, "expected", De::string),
+            verification: o.opt(de, "verification", De::string),
+            estimate: o.opt(de, "estimate", read_estimate),
+            depends_on: o.list(de, "depends_on", De::id),
+            decision: o.opt(de, "decision", |de, n| {
+                let mut d = de.object(n, "decision")?;
+                let question = d.req(de, "question", De::string).unwrap_or_default();
+                let options = d.list(de, "options", |de, n| {
+                    let mut op = de.object(n, "decision option")?;
+                    let label = op.req(de, "label", De::string).unwrap_or_default();
+                    let next = op.opt(de, "next", De::id);
+                    op.finish(de);
+                    Some(DecisionOption { label, next, span: n.span })
+                });
+                if options.is_empty() {
+                    de.error(d.head(), "this decision has no `options`: add at least two, each with `label` and `next`", None);
+                }
+                d.finish(de);
+                Some(Decision { question, options, span: n.span })
+            }),
+            notes: o.opt(de, "notes", De::string),
+        };
+        o.finish(de);
+        Some(s)
+    }
+}
+
+fn read_estimate(de: &mut De, n: &Node) -> Option<Estimate> {
+    match &n.kind {
+        Kind::Int(_) => de.uint(n).map(|m| Estimate { min: m, max: m }),
+        Kind::Tuple { name: None, items } if items.len() == 2 => {
+            let (a, b) = (de.uint(&items[0])?, de.uint(&items[1])?);
+            if a > b {
+                de.error(n.span, format!("this estimate's range ({a}, {b}) runs backwards: write the smaller figure first"), None);
+                return None;
+            }
+            Some(Estimate { min: a, max: b })
+        }
+        Kind::Str(_) => de.minutes(n).map(|m| Estimate {
+            min: m.v.0,
+            max: m.v.0,
+        }),
+        _ => {
+            de.error(
+                n.span,
+                format!(
+                    "expected an estimate in minutes, like `10` or `(10, 20)`, found {}",
+                    n.describe()
+                ),
+                None,
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,723 @@
+//! A RON reader that keeps the position of every value.
+//!
+//! `ron` deserialises straight into types and stops at the first problem; a plan author wants every
+//! problem of a file at once, each at its own line and column. So files are first read into this
+//! tree of spanned values, then converted by hand (see `de.rs`), collecting every error. When this
+//! reader rejects a file that the `ron` crate accepts, the gap is reported as ours, not the author's.
+
+use super::span::Span;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    Str(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Char(char),
+    /// A bare identifier: a unit variant, a unit struct, `None`.
+    Ident(String),
+    List(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+    /// `Name(field: value, ...)` or `(field: value, ...)`.
+    Struct {
+        name: Option<String>,
+        fields: Vec<Field>,
+    },
+    /// `Name(a, b)` or `(a, b)`; `Some(x)` is a tuple named `Some`.
+    Tuple {
+        name: Option<String>,
+        items: Vec<Node>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub name_span: Span,
+    pub value: Node,
+}
+
+impl Node {
+    /// What the value is, in words, for "expected a string, found a list" messages.
+    pub fn describe(&self) -> &'static str {
+        match &self.kind {
+            Kind::Str(_) => "a string",
+            Kind::Int(_) => "a whole number",
+            Kind::Float(_) => "a number",
+            Kind::Bool(_) => "true or false",
+            Kind::Char(_) => "a character",
+            Kind::Ident(_) => "a name",
+            Kind::List(_) => "a list `[...]`",
+            Kind::Map(_) => "a map `{...}`",
+            Kind::Struct { .. } => "a struct `(field: ...)`",
+            Kind::Tuple { .. } => "a tuple `(...)`",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    pub span: Span,
+    pub message: String,
+}
+
+/// Parses one RON document (optionally preceded by `#![enable(...)]` attributes).
+pub fn parse(file: u32, text: &str) -> Result<Node, SyntaxError> {
+    let mut p = Parser {
+        s: text.as_bytes(),
+        text,
+        i: 0,
+        file,
+        depth: 0,
+    };
+    p.ws()?;
+    while p.peek() == Some(b'#') {
+        p.attribute()?;
+        p.ws()?;
+    }
+    let node = p.value()?;
+    p.ws()?;
+    if p.i < p.s.len() {
+        return Err(p.err_here(1, "unexpected text after the end of the document"));
+    }
+    Ok(node)
+}
+
+const MAX_DEPTH: usize = 128;
+
+struct Parser<'a> {
+    s: &'a [u8],
+    text: &'a str,
+    i: usize,
+    file: u32,
+    depth: usize,
+}
+
+impl Parser<'_> {
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.file, start, end)
+    }
+
+    fn err(&self, start: usize, end: usize, msg: impl Into<String>) -> SyntaxError {
+        SyntaxError {
+            span: self.span(start, end),
+            message: msg.into(),
+        }
+    }
+
+    /// An error at the current position, marking the next character (or `len` bytes).
+    fn err_here(&self, len: usize, msg: impl Into<String>) -> SyntaxError {
+        let end = (self.i + len).min(self.s.len());
+        let end = (end..=self.s.len())
+            .find(|&e| self.text.is_char_boundary(e))
+            .unwrap_or(self.s.len());
+        self.err(self.i, end, msg)
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn found(&self) -> String {
+        match self.text[self.i..].chars().next() {
+            None => "the end of the file".to_string(),
+            Some(c) if c.is_control() => format!("{c:?}"),
+            Some(c) => format!("`{c}`"),
+        }
+    }
+
+    /// Skips white space and comments.
+    fn ws(&mut self) -> Result<(), SyntaxError> {
+        loop {
+            match self.peek() {
+                Some(b' ' | b'\t' | b'\n' | b'\r') => self.i += 1,
+                Some(b'/') if self.s.get(self.i + 1) == Some(&b'/') => {
+                    while let Some(c) = self.peek() {
+                        if c == b'\n' {
+                            break;
+                        }
+                        self.i += 1;
+                    }
+                }
+                Some(b'/') if self.s.get(self.i + 1) == Some(&b'*') => {
+                    let start = self.i;
+                    self.i += 2;
+                    let mut level = 1;
+                    while level > 0 {
+                        match (self.peek(), self.s.get(self.i + 1)) {
+                            (None, _) => {
+                                return Err(self.err(
+                                    start,
+                                    start + 2,
+                                    "this comment is never closed with `*/`",
+                                ));
+                            }
+                            (Some(b'*'), Some(b'/')) => {
+                                level -= 1;
+                                self.i += 2
+                            }
+                            (Some(b'/'), Some(b'*')) => {
+                                level += 1;
+                                self.i += 2
+                            }
+                            _ => self.i += 1,
+                        }
+                    }
+                }
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    fn attribute(&mut self) -> Result<(), SyntaxError> {
+        // #![enable(...)]: skipped, balanced brackets.
+        let start = self.i;
+        let mut depth = 0;
+        while let Some(c) = self.peek() {
+            self.i += 1;
+            match c {
+                b'[' => depth += 1,
+                b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Ok(());
+                    }
+                }
+                _ => {}
+            }
+        }
+        Err(self.err(start, start + 1, "this attribute `#![...]` is never closed"))
+    }
+
+    fn expect(&mut self, c: u8, what: &str) -> Result<(), SyntaxError> {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            Ok(())
+        } else {
+            Err(self.err_here(1, format!("expected {what}, found {}", self.found())))
+        }
+    }
+
+    fn value(&mut self) -> Result<Node, SyntaxError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.err_here(1, "values are nested too deeply"));
+        }
+        let r = self.value_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn value_inner(&mut self) -> Result<Node, SyntaxError> {
+        let start = self.i;
+        match self.peek() {
+            None => Err(self.err_here(1, "expected a value, found the end of the file")),
+            Some(b'"') => {
+                let s = self.string()?;
+                Ok(Node {
+                    span: self.span(start, self.i),
+                    kind: Kind::Str(s),
+                })
+            }
+            Some(b'r') if matches!(self.s.get(self.i + 1), Some(b'"' | b'#')) => {
+                let s = self.raw_string()?;
+                Ok(Node {
+                    span: self.span(start, self.i),
+                    kind: Kind::Str(s),
+                })
+            }
+            Some(b'\'') => self.char_lit(),
+            Some(b'[') => {
+                self.i += 1;
+                let mut items = Vec::new();
+                loop {
+                    self.ws()?;
+                    if self.peek() == Some(b']') {
+                        self.i += 1;
+                        break;
+                    }
+                    items.push(self.value()?);
+                    self.ws()?;
+                    match self.peek() {
+                        Some(b',') => self.i += 1,
+                        Some(b']') => {}
+                        _ => return Err(self.unclosed(start, "list", "`,` or `]`")),
+                    }
+                }
+                Ok(Node {
+                    span: self.span(start, self.i),
+                    kind: Kind::List(items),
+                })
+            }
+            Some(b'{') => {
+                self.i += 1;
+                let mut entries = Vec::new();
+                loop {
+                    self.ws()?;
+                    if self.peek() == Some(b'}') {
+                        self.i += 1;
+                        break;
+                    }
+                    let k = self.value()?;
+                    self.ws()?;
+                    self.expect(b':', "`:` after the map key")?;
+                    self.ws()?;
+                    let v = self.value()?;
+                    entries.push((k, v));
+                    self.ws()?;
+                    match self.peek() {
+                        Some(b',') => self.i += 1,
+                        Some(b'}') => {}
+                        _ => return Err(self.unclosed(start, "map", "`,` or `}`")),
+                    }
+                }
+                Ok(Node {
+                    span: self.span(start, self.i),
+                    kind: Kind::Map(entries),
+                })
+            }
+            Some(b'(') => self.parens(start, None),
+            Some(c) if c == b'-' || c == b'+' || c == b'.' || c.is_ascii_digit() => self.number(),
+            Some(c) if c == b'_' || c.is_ascii_alphabetic() => {
+                let name = self.ident();
+                let after_name = self.i;
+                self.ws()?;
+                if self.peek() == Some(b'(') {
+                    return self.parens(start, Some(name));
+                }
+                self.i = after_name;
+                let kind = match name.as_str() {
+                    "true" => Kind::Bool(true),
+                    "false" => Kind::Bool(false),
+                    _ => Kind::Ident(name),
+                };
+                Ok(Node {
+                    span: self.span(start, self.i),
+                    kind,
+                })
+            }
+            Some(_) => Err(self.err_here(1, format!("expected a value, found {}", self.found()))),
+        }
+    }
+
+    fn unclosed(&self, start: usize, what: &str, expected: &str) -> SyntaxError {
+        let (line, col) = line_col(self.text, start);
+        self.err_here(
+            1,
+            format!(
+                "expected {expected} in the {what} opened at {line}:{col}, found {}",
+                self.found()
+            ),
+        )
+    }
+
+    fn ident(&mut self) -> String {
+        let start = self.i;
+        while let Some(c) = self.peek() {
+            if c == b'_' || c.is_ascii_alphanumeric() {
+                self.i += 1;
+            } else {
+                break;
+            }
+        }
+        self.text[start..self.i].to_string()
+    }
+
+    /// `(` ... `)`: a struct if it starts with `name:`, else a tuple.
+    fn parens(&mut self, start: usize, name: Option<String>) -> Result<Node, SyntaxError> {
+        self.expect(b'(', "`(`")?;
+        self.ws()?;
+        let save = self.i;
+        let is_struct = if self
+            .peek()
+            .is_some_and(|c| c == b'_' || c.is_ascii_alphabetic())
+        {
+            self.ident();
+            self.ws()?;
+            let colon = self.peek() == Some(b':');
+            self.i = save;
+            colon
+        } else {
+            false
+        };
+        if is_struct {
+            let mut fields: Vec<Field> = Vec::new();
+            loop {
+                self.ws()?;
+                if self.peek() == Some(b')') {
+                    self.i += 1;
+                    break;
+                }
+                let fstart = self.i;
+                if !self
+                    .peek()
+                    .is_some_and(|c| c == b'_' || c.is_ascii_alphabetic())
+                {
+                    return Err(self.err_here(
+                        1,
+                        format!("expected a field name or `)`, found {}", self.found()),
+                    ));
+                }
+                let fname = self.ident();
+                let name_span = self.span(fstart, self.i);
+                self.ws()?;
+                self.expect(b':', &format!("`:` after the field name `{fname}`"))?;
+                self.ws()?;
+                let value = self.value()?;
+                fields.push(Field {
+                    name: fname,
+                    name_span,
+                    value,
+                });
+                self.ws()?;
+                match self.peek() {
+                    Some(b',') => self.i += 1,
+                    Some(b')') => {}
+                    Some(c) if c == b'_' || c.is_ascii_alphabetic() => {
+                        return Err(self.err_here(1, format!("expected `,` or `)`, found {}: is a comma missing after the previous field?", self.found())));
+                    }
+                    _ => return Err(self.unclosed(start, "struct", "`,` or `)`")),
+                }
+            }
+            Ok(Node {
+                span: self.span(start, self.i),
+                kind: Kind::Struct { name, fields },
+            })
+        } else {
+            let mut items = Vec::new();
+            loop {
+                self.ws()?;
+                if self.peek() == Some(b')') {
+                    self.i += 1;
+                    break;
+                }
+                items.push(self.value()?);
+                self.ws()?;
+                match self.peek() {
+                    Some(b',') => self.i += 1,
+                    Some(b')') => {}
+                    _ => return Err(self.unclosed(start, "tuple", "`,` or `)`")),
+                }
+            }
+            Ok(Node {
+                span: self.span(start, self.i),
+                kind: Kind::Tuple { name, items },
+            })
+        }
+    }
+
+    fn string(&mut self) -> Result<String, SyntaxError> {
+        let start = self.i;
+        self.i += 1;
+        let mut out = String::new();
+        loop {
+            // copy a run of plain bytes at once
+            let run = self.i;
+            while let Some(c) = self.peek() {
+                if c == b'"' || c == b'\\' {
+                    break;
+                }
+                self.i += 1;
+            }
+            out.push_str(&self.text[run..self.i]);
+            match self.peek() {
+                None => {
+                    return Err(self.err(
+                        start,
+                        start + 1,
+                        "this string is never closed: a `\"` is missing",
+                    ));
+                }
+                Some(b'"') => {
+                    self.i += 1;
+                    return Ok(out);
+                }
+                _ => {
+                    let esc = self.i;
+                    self.i += 1;
+                    let c = match self.peek() {
+                        Some(b'n') => '\n',
+                        Some(b't') => '\t',
+                        Some(b'r') => '\r',
+                        Some(b'0') => '\0',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'\\') => '\\',
+                        Some(b'"') => '"',
+                        Some(b'\'') => '\'',
+                        Some(b'/') => '/',
+                        Some(b'\n') => {
+                            // a backslash at the end of a line joins it with the next, as in Rust
+                            self.i += 1;
+                            while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+                                self.i += 1;
+                            }
+                            continue;
+                        }
+                        Some(b'u') => {
+                            self.i += 1;
+                            let c = self.unicode_escape(esc)?;
+                            out.push(c);
+                            continue;
+                        }
+                        _ => {
+                            return Err(self.err(esc, (esc + 2).min(self.s.len()), "unknown escape in a string: write `\\\\` for a backslash, or use a raw string r#\"...\"#"));
+                        }
+                    };
+                    self.i += 1;
+                    out.push(c);
+                }
+            }
+        }
+    }
+
+    fn unicode_escape(&mut self, esc: usize) -> Result<char, SyntaxError> {
+        let bad = |p: &Self| {
+            p.err(
+                esc,
+                p.i.min(p.s.len()),
+                "bad unicode escape: write `\\u{1F600}` or `\\u00e9`",
+            )
+        };
+        let hex = if self.peek() == Some(b'{') {
+            self.i += 1;
+            let st = self.i;
+            while self.peek().is_some_and(|c| c.is_ascii_hexdigit()) {
+                self.i += 1;
+            }
+            let h = &self.text[st..self.i];
+            if self.peek() != Some(b'}') {
+                return Err(bad(self));
+            }
+            self.i += 1;
+            h
+        } else {
+            let st = self.i;
+            let end = (st + 4).min(self.s.len());
+            if !self.s[st..end].iter().all(|c| c.is_ascii_hexdigit()) || end - st != 4 {
+                return Err(bad(self));
+            }
+            self.i = end;
+            &self.text[st..end]
+        };
+        u32::from_str_radix(hex, 16)
+            .ok()
+            .and_then(char::from_u32)
+            .ok_or_else(|| bad(self))
+    }
+
+    fn raw_string(&mut self) -> Result<String, SyntaxError> {
+        let start = self.i;
+        self.i += 1; // r
+        let mut hashes = 0;
+        while self.peek() == Some(b'#') {
+            hashes += 1;
+            self.i += 1;
+        }
+        self.expect(b'"', "`\"` to open the raw string")?;
+        let body = self.i;
+        let mut closing = String::from("\"");
+        closing.push_str(&"#".repeat(hashes));
+        match self.text[body..].find(&closing) {
+            Some(n) => {
+                self.i = body + n + closing.len();
+                Ok(self.text[body..body + n].to_string())
+            }
+            None => Err(self.err(
+                start,
+                body,
+                format!("this raw string is never closed: `{closing}` is missing"),
+            )),
+        }
+    }
+
+    fn char_lit(&mut self) -> Result<Node, SyntaxError> {
+        let start = self.i;
+        self.i += 1;
+        let c = match self.text[self.i..].chars().next() {
+            Some('\\') => {
+                self.i += 1;
+                let c = match self.peek() {
+                    Some(b'n') => '\n',
+                    Some(b't') => '\t',
+                    Some(b'\\') => '\\',
+                    Some(b'\'') => '\'',
+                    _ => return Err(self.err(start, self.i, "unknown escape in a character")),
+                };
+                self.i += 1;
+                c
+            }
+            Some(c) => {
+                self.i += c.len_utf8();
+                c
+            }
+            None => return Err(self.err(start, start + 1, "this character is never closed")),
+        };
+        if self.peek() != Some(b'\'') {
+            return Err(self.err(
+                start,
+                start + 1,
+                "a character literal holds one character; use \"double quotes\" for text",
+            ));
+        }
+        self.i += 1;
+        Ok(Node {
+            span: self.span(start, self.i),
+            kind: Kind::Char(c),
+        })
+    }
+
+    fn number(&mut self) -> Result<Node, SyntaxError> {
+        let start = self.i;
+        if matches!(self.peek(), Some(b'-' | b'+')) {
+            self.i += 1;
+        }
+        let digits = self.i;
+        let (radix, skip) = match (self.peek(), self.s.get(self.i + 1)) {
+            (Some(b'0'), Some(b'x')) => (16, 2),
+            (Some(b'0'), Some(b'o')) => (8, 2),
+            (Some(b'0'), Some(b'b')) => (2, 2),
+            _ => (10, 0),
+        };
+        self.i += skip;
+        let mut float = false;
+        while let Some(c) = self.peek() {
+            let ok = c == b'_'
+                || c.is_ascii_hexdigit() && radix == 16
+                || c.is_ascii_digit()
+                || radix == 10
+                    && (c == b'.'
+                        || c == b'e'
+                        || c == b'E'
+                        || ((c == b'-' || c == b'+') && matches!(self.s[self.i - 1], b'e' | b'E')));
+            if !ok {
+                break;
+            }
+            if radix == 10 && matches!(c, b'.' | b'e' | b'E') {
+                float = true;
+            }
+            self.i += 1;
+        }
+        let lit: String = self.text[digits + skip..self.i]
+            .chars()
+            .filter(|&c| c != '_')
+            .collect();
+        let neg = self.s[start] == b'-';
+        let span = self.span(start, self.i);
+        let bad = || SyntaxError {
+            span,
+            message: format!("`{}` is not a number", &self.text[start..self.i]),
+        };
+        let kind = if float {
+            let v: f64 = lit.parse().map_err(|_| bad())?;
+            Kind::Float(if neg { -v } else { v })
+        } else {
+            let v = i64::from_str_radix(&lit, radix).map_err(|_| bad())?;
+            Kind::Int(if neg { -v } else { v })
+        };
+        Ok(Node { span, kind })
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Node {
+        parse(0, s).unwrap_or_else(|e| panic!("{s}: {e:?}"))
+    }
+
+    #[test]
+    fn reads_structs_lists_and_scalars() {
+        let n = p(
+            "#![enable(implicit_some)]\nPlan( id: \"a\", n: -3, f: 1.5e2, b: true, k: Continuity, l: [1, 2,], m: {\"k\": 'c'}, t: (1, \"x\"), o: Some(\"y\"), r: r#\"a \"q\" b\"#, )",
+        );
+        let Kind::Struct { name, fields } = n.kind else {
+            panic!()
+        };
+        assert_eq!(name.as_deref(), Some("Plan"));
+        let names: Vec<_> = fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["id", "n", "f", "b", "k", "l", "m", "t", "o", "r"]);
+        assert_eq!(fields[1].value.kind, Kind::Int(-3));
+        assert_eq!(fields[2].value.kind, Kind::Float(150.0));
+        assert_eq!(fields[4].value.kind, Kind::Ident("Continuity".into()));
+        assert_eq!(fields[9].value.kind, Kind::Str("a \"q\" b".into()));
+        assert!(
+            matches!(&fields[8].value.kind, Kind::Tuple { name: Some(n), items } if n == "Some" && items.len() == 1)
+        );
+        // spans are byte ranges of the value itself
+        assert_eq!(fields[0].name_span.start, 32);
+    }
+
+    #[test]
+    fn escapes_and_comments() {
+        let n = p("// lead\n( /* a /* nested */ c */ s: \"a\\n\\\"b\\u{e9}\\u00e9\" )");
+        let Kind::Struct { fields, .. } = n.kind else {
+            panic!()
+        };
+        assert_eq!(fields[0].value.kind, Kind::Str("a\n\"béé".into()));
+    }
+
+    #[test]
+    fn empty_parens_is_a_unit_tuple() {
+        assert!(matches!(p("()").kind, Kind::Tuple { items, .. } if items.is_empty()));
+    }
+
+    fn err(s: &str) -> (usize, usize, String) {
+        let e = parse(0, s).unwrap_err();
+        let (l, c) = line_col(s, e.span.start as usize);
+        (l, c, e.message)
+    }
+
+    #[test]
+    fn missing_comma_is_reported_where_it_is_missing() {
+        let (l, c, m) = err("(\n  id: \"a\"\n  title: \"b\",\n)");
+        assert_eq!((l, c), (3, 3));
+        assert!(m.contains("comma missing"), "{m}");
+    }
+
+    #[test]
+    fn unclosed_string_points_at_its_start() {
+        let (l, c, m) = err("(\n  id: \"a,\n)");
+        assert_eq!((l, c), (2, 7));
+        assert!(m.contains("never closed"), "{m}");
+    }
+
+    #[test]
+    fn unclosed_list_names_where_it_opened() {
+        let (l, c, m) = err("(\n  l: [1, 2\n)");
+        assert_eq!((l, c), (3, 1));
+        assert!(m.contains("list opened at 2:6"), "{m}");
+    }
+
+    #[test]
+    fn trailing_garbage_and_deep_nesting_are_errors() {
+        assert!(err("(a: 1) x").2.contains("after the end"));
+        let deep = "[".repeat(500);
+        assert!(err(&deep).2.contains("nested too deeply"));
+    }
+
+    #[test]
+    fn never_panics_on_truncations() {
+        let s =
+            "Plan(id: \"é\", l: [r#\"x\"#, 'c', 0x1F, {\"a\": (1, 2)}], /* c */ o: Some(1.5e-3))";
+        for i in 0..=s.len() {
+            if s.is_char_boundary(i) {
+                let _ = parse(0, &s[..i]);
+            }
+        }
+    }
+}

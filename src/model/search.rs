@@ -1,0 +1,217 @@
+//! One searchable list of everything a responder may look for: index entries, plans and steps.
+
+use super::library::Library;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    /// person, role, vendor, site, vbf, service, document, plan, step
+    pub kind: &'static str,
+    pub id: String,
+    pub title: String,
+    /// Details, one fact per line ("Phone: ...").
+    pub lines: Vec<String>,
+    /// For steps: the plan it belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
+}
+
+impl Entry {
+    fn new(kind: &'static str, id: &str, title: &str) -> Entry {
+        Entry {
+            kind,
+            id: id.to_string(),
+            title: title.to_string(),
+            lines: Vec::new(),
+            plan: None,
+        }
+    }
+    fn line(&mut self, label: &str, v: Option<&str>) {
+        if let Some(v) = v.filter(|v| !v.trim().is_empty()) {
+            self.lines.push(format!("{label}: {v}"));
+        }
+    }
+    fn list(&mut self, label: &str, v: &[String]) {
+        if !v.is_empty() {
+            self.lines.push(format!("{label}: {}", v.join(", ")));
+        }
+    }
+    fn haystack(&self) -> String {
+        format!(
+            "{} {} {} {}",
+            self.kind,
+            self.id,
+            self.title,
+            self.lines.join(" ")
+        )
+    }
+}
+
+fn ids(v: &[super::Sp<String>]) -> Vec<String> {
+    v.iter().map(|s| s.v.clone()).collect()
+}
+
+/// Every entry of the index, in the index's order, section by section.
+pub fn index_entries(lib: &Library) -> Vec<Entry> {
+    let ix = &lib.index;
+    let mut out = Vec::new();
+    for p in &ix.people {
+        let mut e = Entry::new("person", &p.id, &p.name);
+        e.line("Title", p.title.as_deref());
+        e.list("Phone", &p.phones);
+        e.line("E-mail", p.email.as_deref());
+        if let Some(d) = &p.deputy {
+            let name = ix
+                .person(d)
+                .map(|x| {
+                    format!(
+                        "{} ({})",
+                        x.name,
+                        x.phones.first().map(String::as_str).unwrap_or("no phone")
+                    )
+                })
+                .unwrap_or_else(|| d.v.clone());
+            e.line("Deputy", Some(&name));
+        }
+        let roles: Vec<String> = ix
+            .roles
+            .iter()
+            .filter(|r| r.people.iter().any(|x| x.v == p.id.v))
+            .map(|r| r.title.clone())
+            .collect();
+        e.list("Roles", &roles);
+        e.line("Location", p.location.as_deref());
+        e.line("Notes", p.notes.as_deref());
+        out.push(e);
+    }
+    for r in &ix.roles {
+        let mut e = Entry::new("role", &r.id, &r.title);
+        e.line("Duties", r.duties.as_deref());
+        for (i, p) in ix.contacts_for_role(&r.id).iter().enumerate() {
+            e.lines
+                .push(format!("{}. {} {}", i + 1, p.name, p.phones.join(" / ")));
+        }
+        out.push(e);
+    }
+    for v in &ix.vendors {
+        let mut e = Entry::new("vendor", &v.id, &v.name);
+        e.line("Provides", v.provides.as_deref());
+        e.line("Contract", v.contract.as_deref());
+        e.list("Support", &v.support);
+        e.line("E-mail", v.email.as_deref());
+        e.line("SLA", v.sla.as_deref());
+        e.line("Account", v.account.as_deref());
+        e.line("Notes", v.notes.as_deref());
+        out.push(e);
+    }
+    for s in &ix.sites {
+        let mut e = Entry::new("site", &s.id, &s.name);
+        e.line("Kind", Some(&format!("{:?}", s.kind).to_lowercase()));
+        e.line("Address", s.address.as_deref());
+        e.line("Access", s.access.as_deref());
+        e.line("Notes", s.notes.as_deref());
+        out.push(e);
+    }
+    for v in &ix.vital_business_functions {
+        let mut e = Entry::new("vbf", &v.id, &v.name);
+        e.line("Impact", v.impact.as_deref());
+        e.line("RTO", v.rto.as_ref().map(|r| r.v.to_string()).as_deref());
+        e.line("RPO", v.rpo.as_ref().map(|r| r.v.to_string()).as_deref());
+        let svcs: Vec<String> = ix
+            .services
+            .iter()
+            .filter(|s| s.vbfs.iter().any(|x| x.v == v.id.v))
+            .map(|s| s.name.clone())
+            .collect();
+        e.list("Services", &svcs);
+        out.push(e);
+    }
+    for s in &ix.services {
+        let mut e = Entry::new("service", &s.id, &s.name);
+        e.line("Description", s.description.as_deref());
+        e.line("RTO", s.rto.as_ref().map(|r| r.v.to_string()).as_deref());
+        e.line("RPO", s.rpo.as_ref().map(|r| r.v.to_string()).as_deref());
+        let vbfs: Vec<String> = s
+            .vbfs
+            .iter()
+            .map(|v| {
+                ix.vbf(v)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_else(|| v.v.clone())
+            })
+            .collect();
+        e.list("Supports", &vbfs);
+        e.list("Depends on", &ids(&s.depends_on));
+        e.list("Plans", &ids(&s.plans));
+        e.list("Sites", &ids(&s.sites));
+        e.list("Vendors", &ids(&s.vendors));
+        e.line("Owner", s.owner.as_ref().map(|o| o.v.as_str()));
+        out.push(e);
+    }
+    for d in &ix.documents {
+        let mut e = Entry::new("document", &d.id, &d.title);
+        e.line("Where", d.location.as_deref());
+        e.line("Notes", d.notes.as_deref());
+        out.push(e);
+    }
+    if let Some(inv) = &ix.invocation {
+        let mut e = Entry::new(
+            "invocation",
+            "invocation",
+            "Disaster recovery invocation guideline",
+        );
+        for c in &inv.criteria {
+            e.lines.push(format!("Invoke when: {c}"));
+        }
+        e.list("Who may invoke", &ids(&inv.who_may_invoke));
+        for (i, s) in inv.first_steps.iter().enumerate() {
+            e.lines.push(format!("First step {}: {s}", i + 1));
+        }
+        for s in &inv.first_level_support {
+            e.lines.push(format!("First-level support: {s}"));
+        }
+        out.push(e);
+    }
+    out
+}
+
+/// Plans and their steps as entries.
+pub fn plan_entries(lib: &Library) -> Vec<Entry> {
+    let mut out = Vec::new();
+    for p in &lib.plans {
+        let mut e = Entry::new("plan", &p.id, &p.title);
+        e.line("Kind", Some(p.kind.label()));
+        e.list("Services", &ids(&p.services));
+        e.line("When", p.invoke_when.as_deref());
+        out.push(e);
+        for s in &p.steps {
+            let mut e = Entry::new("step", &s.id, &s.title);
+            e.plan = Some(p.id.v.clone());
+            e.line("Plan", Some(&p.title));
+            e.line("Role", s.role.as_ref().map(|r| r.v.as_str()));
+            e.line("Details", s.body.as_deref());
+            out.push(e);
+        }
+    }
+    out
+}
+
+/// The entries matching `query`, best first (stable among equals).
+pub fn search(entries: Vec<Entry>, query: &str) -> Vec<Entry> {
+    if query.trim().is_empty() {
+        return entries;
+    }
+    let mut scored: Vec<(u32, usize, Entry)> = entries
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            // the title and id weigh more than the details
+            let head = crate::text::match_score(query, &format!("{} {} {}", e.kind, e.id, e.title))
+                .map(|s| s * 2);
+            let all = crate::text::match_score(query, &e.haystack());
+            head.max(all).map(|s| (s, i, e))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, _, e)| e).collect()
+}

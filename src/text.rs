@@ -1,0 +1,156 @@
+//! Text helpers shared by every surface: typo suggestions, forgiving search, neutralising
+//! control characters from files and notes.
+
+/// The closest candidate to `word`, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let w = word.to_lowercase();
+    let limit = match w.chars().count() {
+        0..=3 => 1,
+        4..=7 => 2,
+        _ => 3,
+    };
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(&w, &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// How well `query` matches `text`, forgiving small typos: `None` if it does not match.
+/// Every word of the query must match some word of the text (as a prefix or substring, or within
+/// one or two edits). Higher is better.
+pub fn match_score(query: &str, text: &str) -> Option<u32> {
+    let text = text.to_lowercase();
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut score = 0;
+    for q in query.to_lowercase().split_whitespace() {
+        let s = if text.contains(q) {
+            if words.iter().any(|w| *w == q) {
+                100
+            } else if words.iter().any(|w| w.starts_with(q)) {
+                80
+            } else {
+                60
+            }
+        } else {
+            let qn = q.chars().count();
+            if qn < 4 {
+                return None;
+            }
+            let limit = if qn < 8 { 1 } else { 2 };
+            let best = words
+                .iter()
+                .map(|w| {
+                    // compare with the word and with its prefix of the query's length
+                    let prefix: String = w.chars().take(qn).collect();
+                    strsim::damerau_levenshtein(q, w).min(strsim::damerau_levenshtein(q, &prefix))
+                })
+                .min()?;
+            if best > limit {
+                return None;
+            }
+            40 - best as u32 * 10
+        };
+        score += s;
+    }
+    Some(score)
+}
+
+/// Makes text from a file, a note or a journal safe to show in a terminal: control characters
+/// (escape sequences included) become visible `\u{..}` escapes; tabs become spaces; newlines are
+/// kept only when `keep_newlines`.
+pub fn clean(s: &str, keep_newlines: bool) -> String {
+    if !s.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' if keep_newlines => out.push('\n'),
+            '\n' => out.push(' '),
+            '\t' => out.push_str("    "),
+            '\r' => {}
+            c if c.is_control() || is_bidi_control(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Bidirectional overrides can make text display in a different order than it is stored.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+}
+
+/// A short, file-name safe slug of a title.
+pub fn slug(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+        if out.len() >= max {
+            break;
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(
+            did_you_mean("titel", ["id", "title", "body"]),
+            Some("title")
+        );
+        assert_eq!(did_you_mean("depends", ["depends_on", "id"]), None);
+        assert_eq!(did_you_mean("xyz", ["title"]), None);
+    }
+
+    #[test]
+    fn forgiving_search() {
+        assert!(match_score("priya", "Priya Nair").is_some());
+        assert!(
+            match_score("pirya", "Priya Nair").is_some(),
+            "a transposition is forgiven"
+        );
+        assert!(match_score("databse", "Core database").is_some());
+        assert!(match_score("ransom", "Ransomware containment").is_some());
+        assert!(match_score("zebra", "Priya Nair").is_none());
+        assert!(match_score("nair priya", "Priya Nair").is_some());
+        assert!(match_score("nair bob", "Priya Nair").is_none());
+        assert!(match_score("priya", "Priya Nair") > match_score("pri", "Priya Nair"));
+    }
+
+    #[test]
+    fn cleaning_neutralises_escapes() {
+        assert_eq!(clean("a\x1b[2Jb", false), "a\\u{1b}[2Jb");
+        assert_eq!(clean("x\ny", false), "x y");
+        assert_eq!(clean("x\ny", true), "x\ny");
+        assert_eq!(clean("\u{202e}abc", true), "\\u{202e}abc");
+        assert_eq!(clean("plain é 漢字", false), "plain é 漢字");
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(
+            slug("DC power: loss at Salford!", 40),
+            "dc-power-loss-at-salford"
+        );
+        assert_eq!(slug("a very long title indeed", 8), "a-very-l");
+    }
+}
