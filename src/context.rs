@@ -89,19 +89,20 @@ pub fn safe_writer(s: &str) -> String {
 
 pub fn login_name() -> String {
     for var in ["USER", "LOGNAME", "USERNAME"] {
-        if let Ok(v) = std::env::var(var) {
-            if !v.trim().is_empty() {
-                return v.trim().to_string();
-            }
+        if let Ok(v) = std::env::var(var)
+            && !v.trim().is_empty()
+        {
+            return v.trim().to_string();
         }
     }
     // SAFETY: getuid has no preconditions; getpwuid returns a pointer into static storage or null.
     unsafe {
         let pw = libc::getpwuid(libc::getuid());
-        if !pw.is_null() && !(*pw).pw_name.is_null() {
-            if let Ok(s) = std::ffi::CStr::from_ptr((*pw).pw_name).to_str() {
-                return s.to_string();
-            }
+        if !pw.is_null()
+            && !(*pw).pw_name.is_null()
+            && let Ok(s) = std::ffi::CStr::from_ptr((*pw).pw_name).to_str()
+        {
+            return s.to_string();
         }
     }
     "responder".to_string()
@@ -113,10 +114,10 @@ pub fn hostname() -> String {
     let r = unsafe { libc::gethostname(buf.as_mut_ptr() as *mut libc::c_char, buf.len()) };
     if r == 0 {
         let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-        if let Ok(s) = std::str::from_utf8(&buf[..end]) {
-            if !s.is_empty() {
-                return s.split('.').next().unwrap_or(s).to_string();
-            }
+        if let Ok(s) = std::str::from_utf8(&buf[..end])
+            && !s.is_empty()
+        {
+            return s.split('.').next().unwrap_or(s).to_string();
         }
     }
     "localhost".to_string()

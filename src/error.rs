@@ -11,6 +11,9 @@ pub enum Error {
     /// Reading or writing failed: exit 3.
     #[error("{0}")]
     Io(String),
+    /// The command line is incomplete (a required option for this action): exit 2.
+    #[error("{0}")]
+    Usage(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -20,6 +23,7 @@ impl Error {
         match self {
             Error::Invalid(_) => 1,
             Error::Io(_) => 3,
+            Error::Usage(_) => 2,
         }
     }
 

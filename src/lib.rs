@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod context;
 pub mod error;
+pub mod journal;
 pub mod library;
 pub mod model;
 pub mod text;

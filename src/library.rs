@@ -57,14 +57,14 @@ pub fn read_dir(dir: &Path) -> Result<(Vec<InputFile>, Vec<Diagnostic>)> {
     let mut notes = Vec::new();
     let shown = |rel: &str| dir.join(rel).display().to_string();
     let index = dir.join("index.ron");
-    if index.exists() {
-        if let Some(bytes) = read(&index, shown("index.ron"), &mut notes)? {
-            files.push(InputFile {
-                rel: "index.ron".into(),
-                shown: shown("index.ron"),
-                bytes,
-            });
-        }
+    if index.exists()
+        && let Some(bytes) = read(&index, shown("index.ron"), &mut notes)?
+    {
+        files.push(InputFile {
+            rel: "index.ron".into(),
+            shown: shown("index.ron"),
+            bytes,
+        });
     }
     for sub in ["plans", "scenarios"] {
         let d = dir.join(sub);

@@ -32,7 +32,7 @@ pub fn match_score(query: &str, text: &str) -> Option<u32> {
     let mut score = 0;
     for q in query.to_lowercase().split_whitespace() {
         let s = if text.contains(q) {
-            if words.iter().any(|w| *w == q) {
+            if words.contains(&q) {
                 100
             } else if words.iter().any(|w| w.starts_with(q)) {
                 80

@@ -4,6 +4,9 @@ mod check;
 mod index;
 mod list;
 mod show;
+mod start;
+mod status;
+mod step;
 pub mod table;
 
 use crate::context::Context;
@@ -52,6 +55,75 @@ pub enum Command {
         query: Vec<String>,
         #[arg(long)]
         json: bool,
+    },
+    /// Start an incident session on plans (or an exercise with --exercise); prints its id
+    Start {
+        /// Plan ids (with --exercise, default: the scenario's plans)
+        plans: Vec<String>,
+        /// Run the exercise scenario SCENARIO instead of a real incident
+        #[arg(long, value_name = "SCENARIO")]
+        exercise: Option<String>,
+        #[arg(long)]
+        title: Option<String>,
+        /// When the disaster was declared (RFC 3339; default: now)
+        #[arg(long, value_name = "RFC3339")]
+        declared_at: Option<String>,
+    },
+    /// Add a plan to a running session
+    Invoke { session: String, plan: String },
+    /// The sessions under home
+    Sessions {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record an action on a step: start, done, skip, block, reopen, note, assign
+    Step {
+        session: String,
+        /// PLAN/STEP, or STEP where it is unique in the session
+        step: String,
+        /// start | done | skip | block | reopen | note | assign
+        action: String,
+        /// A note; required for skip, block, reopen and note
+        #[arg(long)]
+        note: Option<String>,
+        /// Who to assign the step to (for assign)
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// Take a decision on a decision step: OPTION is its number, label or next step
+    Decide {
+        session: String,
+        step: String,
+        option: String,
+        /// Why this option
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Hand over to another responder
+    Handover {
+        session: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Add a note to the session (not tied to a step)
+    Note { session: String, text: String },
+    /// The state of every step
+    Status {
+        session: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The timeline, oldest first
+    Log { session: String },
+    /// Check every journal file's format and hash chain
+    Verify { session: String },
+    /// Close the session
+    Close {
+        session: String,
+        #[arg(long)]
+        note: Option<String>,
     },
 }
 
@@ -109,6 +181,41 @@ pub fn run(ctx: &Context, cmd: Option<Command>) -> Result<Output> {
         Some(Command::List { json }) => list::run(ctx, json),
         Some(Command::Show { plan, json }) => show::run(ctx, &plan, json),
         Some(Command::Index { query, json }) => index::run(ctx, &query.join(" "), json),
+        Some(Command::Start {
+            plans,
+            exercise,
+            title,
+            declared_at,
+        }) => start::start(
+            ctx,
+            &plans,
+            exercise.as_deref(),
+            title.as_deref(),
+            declared_at.as_deref(),
+        ),
+        Some(Command::Invoke { session, plan }) => start::invoke(ctx, &session, &plan),
+        Some(Command::Sessions { json }) => status::sessions(ctx, json),
+        Some(Command::Step {
+            session,
+            step: s,
+            action,
+            note,
+            to,
+        }) => step::step(ctx, &session, &s, &action, note.as_deref(), to.as_deref()),
+        Some(Command::Decide {
+            session,
+            step: s,
+            option,
+            note,
+        }) => step::decide(ctx, &session, &s, &option, note.as_deref()),
+        Some(Command::Handover { session, to, note }) => {
+            step::handover(ctx, &session, &to, note.as_deref())
+        }
+        Some(Command::Note { session, text }) => step::note(ctx, &session, &text),
+        Some(Command::Status { session, json }) => status::status(ctx, &session, json),
+        Some(Command::Log { session }) => status::log(ctx, &session),
+        Some(Command::Verify { session }) => status::verify(ctx, &session),
+        Some(Command::Close { session, note }) => step::close(ctx, &session, note.as_deref()),
     }
 }
 
@@ -139,5 +246,33 @@ pub(crate) fn library_label(lib: &crate::model::Library) -> String {
         "the built-in sample library (set --library to use your own)".to_string()
     } else {
         format!("the library in {}", lib.origin)
+    }
+}
+
+/// Opens a session for a command, reporting unreadable lines and warnings on stderr.
+pub(crate) fn open_session(
+    ctx: &Context,
+    lib: &crate::model::Library,
+    id: &str,
+) -> Result<crate::journal::store::Opened> {
+    let o = crate::journal::store::open(&ctx.home, lib, id, ctx.now)?;
+    for p in &o.problems {
+        eprintln!("muster: {p}");
+    }
+    for w in &o.state.warnings {
+        eprintln!("muster: warning: {w}");
+    }
+    Ok(o)
+}
+
+pub(crate) fn ensure_open(o: &crate::journal::store::Opened) -> Result<()> {
+    match &o.state.closed {
+        Some(c) => Err(Error::Invalid(format!(
+            "session {} was closed by {} at {}: nothing more can be recorded in it",
+            o.id,
+            c.by,
+            status::local(c.at)
+        ))),
+        None => Ok(()),
     }
 }

@@ -136,10 +136,11 @@ pub fn check(lib: &mut Library, today: chrono::NaiveDate) {
         if let Some(o) = &s.owner {
             c.exists("role", o, &roles, &ctx);
         }
-        if let Some(rto) = &s.rto {
-            if s.plans.is_empty() && !covered.contains(s.id.v.as_str()) {
-                c.warn(rto.span, format!("service `{}` has an RTO of {} but no plan restores it: write one, or list it in a plan's `services`", s.id, rto.v));
-            }
+        if let Some(rto) = &s.rto
+            && s.plans.is_empty()
+            && !covered.contains(s.id.v.as_str())
+        {
+            c.warn(rto.span, format!("service `{}` has an RTO of {} but no plan restores it: write one, or list it in a plan's `services`", s.id, rto.v));
         }
     }
     // service dependency cycles
@@ -283,27 +284,27 @@ fn check_plan(
             None,
         );
     }
-    if let (Some(due), Some(last)) = (p.review_due(), &p.last_reviewed) {
-        if due < today {
-            c.warn(
-                last.span,
-                format!(
-                    "plan `{}` is overdue for review: last reviewed {}, due {due}",
-                    p.id, last.v
-                ),
-            );
-        }
+    if let (Some(due), Some(last)) = (p.review_due(), &p.last_reviewed)
+        && due < today
+    {
+        c.warn(
+            last.span,
+            format!(
+                "plan `{}` is overdue for review: last reviewed {}, due {due}",
+                p.id, last.v
+            ),
+        );
     }
-    if let (Some(due), Some(last)) = (p.test_due(), &p.last_tested) {
-        if due < today {
-            c.warn(
-                last.span,
-                format!(
-                    "plan `{}` is overdue for a test: last tested {}, due {due}",
-                    p.id, last.v
-                ),
-            );
-        }
+    if let (Some(due), Some(last)) = (p.test_due(), &p.last_tested)
+        && due < today
+    {
+        c.warn(
+            last.span,
+            format!(
+                "plan `{}` is overdue for a test: last tested {}, due {due}",
+                p.id, last.v
+            ),
+        );
     }
     if p.steps.is_empty() {
         c.warn(p.id.span, format!("plan `{}` has no steps", p.id));
@@ -319,7 +320,7 @@ fn find_cycles<'a>(graph: &HashMap<&'a str, Vec<&'a Sp<String>>>) -> Vec<Vec<&'a
     let mut colour: HashMap<&str, u8> = HashMap::new();
     let mut cycles = Vec::new();
     for &start in &nodes {
-        if colour.get(start).is_some() {
+        if colour.contains_key(start) {
             continue;
         }
         // stack of (node, next edge index); path of edges taken

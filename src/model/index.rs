@@ -288,10 +288,10 @@ impl Index {
         let mut out: Vec<&Person> = Vec::new();
         if let Some(r) = self.role(role) {
             for pid in &r.people {
-                if let Some(p) = self.person(pid) {
-                    if !out.iter().any(|q| q.id.v == p.id.v) {
-                        out.push(p);
-                    }
+                if let Some(p) = self.person(pid)
+                    && !out.iter().any(|q| q.id.v == p.id.v)
+                {
+                    out.push(p);
                 }
             }
             let deputies: Vec<&Person> = out

@@ -259,3 +259,14 @@ fn parse_all(files: &[InputFile]) -> Vec<(Option<Source>, Parsed, Vec<Diagnostic
             .collect()
     })
 }
+
+/// Reads a single plan or scenario file outside a library (a session's snapshot of the version
+/// that was followed). Cross-file references are not checked.
+pub fn parse_file(f: &InputFile) -> (Option<Plan>, Option<Scenario>, Vec<Diagnostic>) {
+    let (_, parsed, diags) = parse_one(0, f);
+    match parsed {
+        Parsed::Plan(p) => (Some(*p), None, diags),
+        Parsed::Scenario(s) => (None, Some(*s), diags),
+        _ => (None, None, diags),
+    }
+}

@@ -3,12 +3,14 @@
 
 pub mod check;
 pub mod de;
+pub mod describe;
 pub mod index;
 pub mod library;
 pub mod plan;
 pub mod ron_tree;
 pub mod scenario;
 pub mod search;
+pub mod session;
 pub mod span;
 pub mod time;
 

@@ -1,0 +1,419 @@
+//! `muster status`, `muster log`, `muster sessions`, `muster verify`: reading sessions.
+
+use super::Output;
+use crate::context::Context;
+use crate::error::Result;
+use crate::journal::file;
+use crate::journal::store::{self, Opened};
+use crate::model::describe::{self, describe, ex_time};
+use crate::model::session::{SessionState, human_duration};
+use crate::text::clean;
+use chrono::{DateTime, Local, Utc};
+use serde::Serialize;
+
+pub fn local(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local)
+        .format("%Y-%m-%d %H:%M:%S %:z")
+        .to_string()
+}
+
+pub fn local_short(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local).format("%H:%M").to_string()
+}
+
+#[derive(Serialize)]
+struct StepJson<'a> {
+    plan: &'a str,
+    step: &'a str,
+    title: &'a str,
+    state: &'a str,
+    by: Option<&'a str>,
+    #[serde(with = "crate::journal::event::ts::opt")]
+    at: Option<DateTime<Utc>>,
+    notes: Vec<&'a str>,
+    assignee: Option<&'a str>,
+    decision: Option<&'a crate::model::session::DecisionRecord>,
+    confirmations: &'a [crate::model::session::Confirmation],
+    active_secs: i64,
+    bypassed: bool,
+}
+
+#[derive(Serialize)]
+struct StatusJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    mode: &'a str,
+    #[serde(with = "crate::journal::event::ts")]
+    declared_at: DateTime<Utc>,
+    #[serde(with = "crate::journal::event::ts")]
+    started_at: DateTime<Utc>,
+    started_by: &'a str,
+    closed: &'a Option<crate::model::session::Closed>,
+    progress: Progress,
+    plans: Vec<PlanJson<'a>>,
+    steps: Vec<StepJson<'a>>,
+    rto: Vec<describe::RtoDeadline>,
+    responders: &'a [crate::model::session::Responder],
+    warnings: &'a [String],
+    events: usize,
+}
+
+#[derive(Serialize)]
+struct Progress {
+    finished: usize,
+    total: usize,
+}
+
+#[derive(Serialize)]
+struct PlanJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    hash: &'a str,
+    finished: usize,
+    total: usize,
+}
+
+fn status_json(st: &SessionState, rto: Vec<describe::RtoDeadline>) -> String {
+    let (finished, total) = st.progress();
+    let steps = st
+        .plans
+        .iter()
+        .flat_map(|p| p.steps.iter())
+        .map(|s| StepJson {
+            plan: &s.plan,
+            step: &s.step,
+            title: &s.title,
+            state: s.state.label(),
+            by: s.by.as_deref(),
+            at: s.at,
+            notes: s
+                .notes
+                .iter()
+                .filter(|n| n.kind != "conflict")
+                .map(|n| n.text.as_str())
+                .collect(),
+            assignee: s.assignee.as_deref(),
+            decision: s.decision.as_ref(),
+            confirmations: &s.confirmations,
+            active_secs: s.active_secs,
+            bypassed: s.bypassed,
+        })
+        .collect();
+    let plans = st
+        .plans
+        .iter()
+        .map(|p| {
+            let (finished, total) = p.progress();
+            PlanJson {
+                id: &p.id,
+                title: &p.title,
+                hash: &p.hash,
+                finished,
+                total,
+            }
+        })
+        .collect();
+    super::to_json(&StatusJson {
+        id: &st.id,
+        title: &st.title,
+        mode: st.mode.label(),
+        declared_at: st.declared_at,
+        started_at: st.started_at,
+        started_by: &st.started_by,
+        closed: &st.closed,
+        progress: Progress { finished, total },
+        plans,
+        steps,
+        rto,
+        responders: &st.responders,
+        warnings: &st.warnings,
+        events: st.events,
+    })
+}
+
+pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
+    let lib = super::library_for_reading(ctx)?;
+    let o = super::open_session(ctx, &lib, session)?;
+    let st = &o.state;
+    let rto = describe::rto_deadlines(st, &o.plans, &lib.index);
+    if json {
+        return Ok(Output::ok(status_json(st, rto)));
+    }
+    let mut out = String::new();
+    let mode = if st.is_exercise() {
+        "EXERCISE"
+    } else {
+        "INCIDENT"
+    };
+    out.push_str(&format!(
+        "{mode}: {} [{}]\n",
+        clean(&st.title, false),
+        st.id
+    ));
+    match &st.closed {
+        Some(c) => out.push_str(&format!(
+            "Closed {} by {}\n",
+            local(c.at),
+            clean(&c.by, false)
+        )),
+        None => out.push_str("Open\n"),
+    }
+    out.push_str(&format!(
+        "Declared {} ({} ago), started by {}\n",
+        local(st.declared_at),
+        human_duration(ctx.now - st.declared_at),
+        clean(&st.started_by, false)
+    ));
+    if let Some(c) = &st.clock {
+        let state = if c.paused {
+            "paused".to_string()
+        } else {
+            format!("running x{}", c.speed)
+        };
+        out.push_str(&format!(
+            "Exercise clock: {} ({state})\n",
+            ex_time(c.ex_ms(ctx.now))
+        ));
+    }
+    for d in rto.iter().take(3) {
+        let left = d.deadline - ctx.now;
+        let when = if left.num_seconds() < 0 {
+            format!("MISSED by {}", human_duration(-left))
+        } else {
+            format!("{} left", human_duration(left))
+        };
+        out.push_str(&format!(
+            "RTO {} ({}): {} at {}, {when}\n",
+            clean(&d.name, false),
+            d.rto,
+            if left.num_seconds() < 0 {
+                "was due"
+            } else {
+                "due"
+            },
+            local_short(d.deadline)
+        ));
+    }
+    let (done, total) = st.progress();
+    out.push_str(&format!("Progress: {done} of {total} steps finished\n"));
+    for p in &st.plans {
+        let (d, t) = p.progress();
+        out.push_str(&format!(
+            "\n{} [{}] {d}/{t}\n",
+            clean(&p.title, false),
+            p.id
+        ));
+        if p.missing {
+            out.push_str("  (this plan's file is missing: its steps are unknown)\n");
+        }
+        for (i, s) in p.steps.iter().enumerate() {
+            let mut line = format!(
+                "  {} {:>2}. {} ({})",
+                s.state.mark(),
+                i + 1,
+                clean(&s.title, false),
+                s.step
+            );
+            if let (Some(by), Some(at)) = (&s.by, s.at) {
+                line.push_str(&format!(
+                    " - {} by {} at {}",
+                    s.state.label(),
+                    clean(by, false),
+                    local_short(at)
+                ));
+            }
+            if let Some(a) = &s.assignee {
+                line.push_str(&format!(" - assigned to {}", clean(a, false)));
+            }
+            if s.bypassed {
+                line.push_str(" - not on the chosen branch");
+            }
+            for c in &s.confirmations {
+                line.push_str(&format!(
+                    " - confirmed by {} at {}",
+                    clean(&c.by, false),
+                    local_short(c.at)
+                ));
+            }
+            out.push_str(&line);
+            out.push('\n');
+            for n in &s.notes {
+                out.push_str(&format!(
+                    "        {}: {} ({}, {})\n",
+                    n.kind,
+                    clean(&n.text, false),
+                    clean(&n.by, false),
+                    local_short(n.at)
+                ));
+            }
+        }
+    }
+    Ok(Output::ok(out))
+}
+
+/// The timeline, oldest first, one event a line.
+pub fn log_lines(o: &Opened) -> Vec<String> {
+    o.events
+        .iter()
+        .map(|e| {
+            let d = describe(e, &o.plans, o.scenario.as_ref());
+            let mut line = local(e.at);
+            if let Some(ms) = e.ex_ms.filter(|_| o.state.is_exercise()) {
+                line.push_str(&format!(" [{}]", ex_time(ms)));
+            }
+            line.push_str(&format!("  {}  {}", clean(&e.actor, false), d.action));
+            if let Some(s) = &d.step {
+                line.push_str(&format!(" {s}"));
+            }
+            if !d.subject.is_empty() {
+                line.push_str(&format!(" {}", clean(&d.subject, false)));
+            }
+            if let Some(t) = &d.text {
+                line.push_str(&format!(" - {}", clean(t, false)));
+            }
+            line
+        })
+        .collect()
+}
+
+pub fn log(ctx: &Context, session: &str) -> Result<Output> {
+    let lib = super::library_for_reading(ctx)?;
+    let o = super::open_session(ctx, &lib, session)?;
+    let mut out = String::new();
+    if o.state.is_exercise() {
+        out.push_str(&format!(
+            "EXERCISE {}: {}\n",
+            o.id,
+            clean(&o.state.title, false)
+        ));
+    }
+    for l in log_lines(&o) {
+        out.push_str(&l);
+        out.push('\n');
+    }
+    Ok(Output::ok(out))
+}
+
+#[derive(Serialize)]
+struct SessionRow {
+    id: String,
+    title: String,
+    mode: &'static str,
+    plans: Vec<String>,
+    #[serde(with = "crate::journal::event::ts")]
+    started_at: DateTime<Utc>,
+    started_by: String,
+    closed: bool,
+    finished: usize,
+    total: usize,
+}
+
+pub fn sessions(ctx: &Context, json: bool) -> Result<Output> {
+    let lib = super::library_for_reading(ctx)?;
+    let mut rows = Vec::new();
+    for id in store::list_ids(&ctx.home)? {
+        let o = match store::open(&ctx.home, &lib, &id, ctx.now) {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("muster: warning: session {id} cannot be read: {e}");
+                continue;
+            }
+        };
+        let (finished, total) = o.state.progress();
+        rows.push(SessionRow {
+            id: o.id.clone(),
+            title: o.state.title.clone(),
+            mode: o.state.mode.label(),
+            plans: o.state.plans.iter().map(|p| p.id.clone()).collect(),
+            started_at: o.state.started_at,
+            started_by: o.state.started_by.clone(),
+            closed: o.state.closed.is_some(),
+            finished,
+            total,
+        });
+    }
+    if json {
+        return Ok(Output::ok(super::to_json(&rows)));
+    }
+    if rows.is_empty() {
+        return Ok(Output::ok(format!(
+            "No sessions under {} yet. Start one with `muster start PLAN`.\n",
+            store::sessions_dir(&ctx.home).display()
+        )));
+    }
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.clone(),
+                if r.mode == "exercise" {
+                    "EXERCISE".into()
+                } else {
+                    "incident".into()
+                },
+                if r.closed {
+                    "closed".into()
+                } else {
+                    "open".into()
+                },
+                format!("{}/{}", r.finished, r.total),
+                local(r.started_at),
+                clean(&r.title, false),
+            ]
+        })
+        .collect();
+    Ok(Output::ok(super::table::table(
+        &["ID", "MODE", "STATE", "DONE", "STARTED", "TITLE"],
+        &table,
+    )))
+}
+
+pub fn verify(ctx: &Context, session: &str) -> Result<Output> {
+    let id = store::resolve_id(&ctx.home, session)?;
+    let dir = store::sessions_dir(&ctx.home).join(&id);
+    let paths = file::journal_paths(&dir)?;
+    let mut out = String::new();
+    let mut errors = 0;
+    let mut total = 0;
+    for p in &paths {
+        let (n, problems) = file::verify_file(p)?;
+        total += n;
+        let errs = problems.iter().filter(|p| p.error).count();
+        errors += errs;
+        for pr in &problems {
+            eprintln!("{pr}");
+        }
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{name}: {n} event(s), {}\n",
+            if errs == 0 { "chain intact" } else { "FAILED" }
+        ));
+    }
+    if paths.is_empty() {
+        eprintln!(
+            "muster: error: session {id} has no journal files in {}",
+            dir.display()
+        );
+        return Ok(Output {
+            stdout: out,
+            code: 1,
+        });
+    }
+    out.push_str(&format!(
+        "{}: {total} event(s) in {} file(s): {}\n",
+        id,
+        paths.len(),
+        if errors == 0 {
+            "verified"
+        } else {
+            "verification FAILED"
+        }
+    ));
+    Ok(Output {
+        stdout: out,
+        code: if errors == 0 { 0 } else { 1 },
+    })
+}

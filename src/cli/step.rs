@@ -1,0 +1,242 @@
+//! `muster step`, `muster decide`, `muster handover`, `muster close`: actions recorded in the journal.
+
+use super::Output;
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::journal::event::Body;
+use crate::model::session::check_action;
+
+pub const ACTIONS: [&str; 7] = ["start", "done", "skip", "block", "reopen", "note", "assign"];
+
+/// Builds the event for an action on a step, after checking it makes sense.
+pub fn step_body(
+    state: &crate::model::session::SessionState,
+    plan: &str,
+    step: &str,
+    action: &str,
+    note: Option<&str>,
+    to: Option<&str>,
+    actor: &str,
+) -> Result<Body> {
+    let note = note
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    let need_note =
+        |what: &str| Error::Usage(format!("`{action}` needs a reason: add --note \"{what}\""));
+    let s = state
+        .step(plan, step)
+        .ok_or_else(|| Error::Invalid(format!("no step {plan}/{step} in this session")))?;
+    if let Err(msg) = check_action(s, action, actor) {
+        return Err(Error::Invalid(msg));
+    }
+    let (plan, step) = (plan.to_string(), step.to_string());
+    Ok(match action {
+        "start" => Body::StepStarted { plan, step },
+        "done" => Body::StepDone { plan, step, note },
+        "skip" => Body::StepSkipped {
+            plan,
+            step,
+            reason: note.ok_or_else(|| need_note("why it is skipped"))?,
+        },
+        "block" => Body::StepBlocked {
+            plan,
+            step,
+            reason: note.ok_or_else(|| need_note("what it is waiting for"))?,
+        },
+        "reopen" => Body::StepReopened {
+            plan,
+            step,
+            reason: note.ok_or_else(|| need_note("why it is reopened"))?,
+        },
+        "note" => Body::Note {
+            plan: Some(plan),
+            step: Some(step),
+            text: note
+                .ok_or_else(|| Error::Usage("`note` needs its text: add --note \"...\"".into()))?,
+        },
+        "assign" => {
+            let to = to.map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| {
+                Error::Usage("`assign` needs someone to assign to: add --to NAME".into())
+            })?;
+            Body::Assigned {
+                plan,
+                step,
+                to: to.to_string(),
+            }
+        }
+        other => {
+            return Err(Error::Usage(format!(
+                "`{other}` is not an action; the actions are: {}",
+                ACTIONS.join(", ")
+            )));
+        }
+    })
+}
+
+pub fn step(
+    ctx: &Context,
+    session: &str,
+    spec: &str,
+    action: &str,
+    note: Option<&str>,
+    to: Option<&str>,
+) -> Result<Output> {
+    if !ACTIONS.contains(&action) {
+        return Err(Error::Usage(format!(
+            "`{action}` is not an action; the actions are: {}",
+            ACTIONS.join(", ")
+        )));
+    }
+    let lib = super::library_for_reading(ctx)?;
+    let opened = super::open_session(ctx, &lib, session)?;
+    super::ensure_open(&opened)?;
+    let (plan, step) = opened.resolve_step(spec)?;
+    let body = step_body(&opened.state, &plan, &step, action, note, to, &ctx.actor)?;
+    opened.record(&ctx.writer, &ctx.actor, ctx.now, vec![body])?;
+    Ok(Output::default())
+}
+
+/// Matches a decision option by number (1-based), by the step it leads to, or by its label.
+pub fn decision_body(
+    opened: &crate::journal::store::Opened,
+    plan: &str,
+    step: &str,
+    choice: &str,
+    why: Option<&str>,
+) -> Result<Body> {
+    let def = opened
+        .plans
+        .iter()
+        .find(|p| p.id.v == plan)
+        .and_then(|p| p.step(step))
+        .and_then(|s| s.decision.as_ref());
+    let Some(def) = def else {
+        return Err(Error::Invalid(format!(
+            "step {plan}/{step} has no decision to take"
+        )));
+    };
+    let c = choice.trim().to_lowercase();
+    let found = c
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .and_then(|n| def.options.get(n))
+        .or_else(|| {
+            def.options
+                .iter()
+                .find(|o| o.next.as_ref().is_some_and(|n| n.v == c))
+        })
+        .or_else(|| def.options.iter().find(|o| o.label.to_lowercase() == c))
+        .or_else(|| {
+            let m: Vec<_> = def
+                .options
+                .iter()
+                .filter(|o| o.label.to_lowercase().starts_with(&c))
+                .collect();
+            if m.len() == 1 { Some(m[0]) } else { None }
+        });
+    let Some(opt) = found else {
+        let list = def
+            .options
+            .iter()
+            .enumerate()
+            .map(|(i, o)| format!("{}. {}", i + 1, o.label))
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Err(Error::Invalid(format!(
+            "`{choice}` is not an option of this decision; the options are: {list}"
+        )));
+    };
+    if let Some(s) = opened.state.step(plan, step)
+        && let Some(d) = &s.decision
+    {
+        return Err(Error::Invalid(format!(
+            "the decision of {plan}/{step} was already taken by {}: \"{}\"; reopen the step to decide again",
+            d.by, d.option
+        )));
+    }
+    Ok(Body::DecisionTaken {
+        plan: plan.to_string(),
+        step: step.to_string(),
+        option: opt.label.clone(),
+        next: opt.next.as_ref().map(|n| n.v.clone()),
+        why: why
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .map(str::to_string),
+    })
+}
+
+pub fn decide(
+    ctx: &Context,
+    session: &str,
+    spec: &str,
+    choice: &str,
+    why: Option<&str>,
+) -> Result<Output> {
+    let lib = super::library_for_reading(ctx)?;
+    let opened = super::open_session(ctx, &lib, session)?;
+    super::ensure_open(&opened)?;
+    let (plan, step) = opened.resolve_step(spec)?;
+    let body = decision_body(&opened, &plan, &step, choice, why)?;
+    opened.record(&ctx.writer, &ctx.actor, ctx.now, vec![body])?;
+    Ok(Output::default())
+}
+
+pub fn handover(ctx: &Context, session: &str, to: &str, note: Option<&str>) -> Result<Output> {
+    let lib = super::library_for_reading(ctx)?;
+    let opened = super::open_session(ctx, &lib, session)?;
+    super::ensure_open(&opened)?;
+    let to = to.trim();
+    if to.is_empty() {
+        return Err(Error::Usage("say who takes over: --to NAME".into()));
+    }
+    opened.record(
+        &ctx.writer,
+        &ctx.actor,
+        ctx.now,
+        vec![Body::HandOver {
+            to: to.to_string(),
+            note: note.map(str::to_string),
+        }],
+    )?;
+    Ok(Output::default())
+}
+
+pub fn note(ctx: &Context, session: &str, text: &str) -> Result<Output> {
+    let lib = super::library_for_reading(ctx)?;
+    let opened = super::open_session(ctx, &lib, session)?;
+    if text.trim().is_empty() {
+        return Err(Error::Usage("the note is empty".into()));
+    }
+    opened.record(
+        &ctx.writer,
+        &ctx.actor,
+        ctx.now,
+        vec![Body::Note {
+            plan: None,
+            step: None,
+            text: text.to_string(),
+        }],
+    )?;
+    Ok(Output::default())
+}
+
+pub fn close(ctx: &Context, session: &str, note: Option<&str>) -> Result<Output> {
+    let lib = super::library_for_reading(ctx)?;
+    let opened = super::open_session(ctx, &lib, session)?;
+    super::ensure_open(&opened)?;
+    opened.record(
+        &ctx.writer,
+        &ctx.actor,
+        ctx.now,
+        vec![Body::SessionClosed {
+            note: note
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_string),
+        }],
+    )?;
+    Ok(Output::default())
+}
