@@ -122,3 +122,11 @@ pub fn hostname() -> String {
     }
     "localhost".to_string()
 }
+
+/// `$MUSTER_NOW` (RFC 3339) fixes the clock, for reproducible tests, demos and screenshots.
+pub fn fixed_now() -> Option<DateTime<Utc>> {
+    let v = std::env::var("MUSTER_NOW").ok().filter(|s| !s.is_empty())?;
+    DateTime::parse_from_rfc3339(&v)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}

@@ -125,6 +125,13 @@ pub enum Command {
         #[arg(long)]
         note: Option<String>,
     },
+    /// Testing aid: appends COUNT notes, printing each event's id once it is durable
+    #[command(hide = true, name = "append-notes")]
+    AppendNotes {
+        session: String,
+        #[arg(long, default_value_t = 1)]
+        count: u64,
+    },
 }
 
 /// Runs muster with the process's arguments; returns the exit code.
@@ -216,6 +223,7 @@ pub fn run(ctx: &Context, cmd: Option<Command>) -> Result<Output> {
         Some(Command::Log { session }) => status::log(ctx, &session),
         Some(Command::Verify { session }) => status::verify(ctx, &session),
         Some(Command::Close { session, note }) => step::close(ctx, &session, note.as_deref()),
+        Some(Command::AppendNotes { session, count }) => step::append_notes(ctx, &session, count),
     }
 }
 

@@ -240,3 +240,31 @@ pub fn close(ctx: &Context, session: &str, note: Option<&str>) -> Result<Output>
     )?;
     Ok(Output::default())
 }
+
+/// Appends notes one by one and prints each event's id as soon as its append has returned, so a
+/// test can kill the process at any moment and know exactly what was reported as written.
+pub fn append_notes(ctx: &Context, session: &str, count: u64) -> Result<Output> {
+    use std::io::Write;
+    let lib = super::library_for_reading(ctx)?;
+    let opened = super::open_session(ctx, &lib, session)?;
+    let mut out = std::io::stdout().lock();
+    for i in 0..count {
+        let body = Body::Note {
+            plan: None,
+            step: None,
+            text: format!("note {i}"),
+        };
+        let draft = crate::journal::file::Draft {
+            at: chrono::Utc::now(),
+            actor: ctx.actor.clone(),
+            body,
+            ex_ms: None,
+            seen: None,
+        };
+        let written = crate::journal::file::append(&opened.dir, &ctx.writer, vec![draft])?;
+        for e in written {
+            let _ = writeln!(out, "{}", e.id).and_then(|_| out.flush());
+        }
+    }
+    Ok(Output::default())
+}

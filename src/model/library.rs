@@ -193,6 +193,20 @@ impl Library {
             ));
         }
         super::check::check(&mut lib, today);
+        // by file, then position: the order an author fixes them in
+        let order: std::collections::HashMap<String, usize> = lib
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.path.clone(), i))
+            .collect();
+        lib.diagnostics.sort_by_key(|d| {
+            (
+                order.get(&d.path).copied().unwrap_or(usize::MAX),
+                d.line,
+                d.col,
+            )
+        });
         lib
     }
 

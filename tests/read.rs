@@ -1,0 +1,170 @@
+//! `muster list`, `show` and `index`, human and --json, on a fixed library and a fixed clock.
+
+mod common;
+use common::*;
+
+const NOW: &str = "2026-11-21T12:00:00Z";
+
+fn run(args: &[&str]) -> Run {
+    let env = Env::new();
+    let lib = mini();
+    let mut a = vec!["--library", lib.to_str().unwrap()];
+    a.extend_from_slice(args);
+    env.run_with(&a, &[("MUSTER_NOW", NOW)])
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let r = run(args).ok();
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout))
+}
+
+#[test]
+fn list_human() {
+    let r = run(&["list"]).ok();
+    insta::assert_snapshot!(r.stdout.replace(mini().to_str().unwrap(), "MINI"));
+}
+
+#[test]
+fn list_json_has_the_contract_fields() {
+    let v = json(&["list", "--json"]);
+    let plans = v.as_array().unwrap();
+    assert_eq!(plans.len(), 2);
+    let alpha = &plans[0];
+    assert_eq!(alpha["id"], "alpha");
+    assert_eq!(alpha["title"], "Fail the database over");
+    assert_eq!(alpha["kind"], "continuity");
+    assert_eq!(alpha["steps"], 4);
+    assert_eq!(alpha["services"], serde_json::json!(["db"]));
+    assert_eq!(alpha["review_due"], "2027-04-01");
+    assert_eq!(plans[1]["kind"], "recovery");
+}
+
+#[test]
+fn list_on_the_builtin_library_says_it_is_the_sample() {
+    let env = Env::new();
+    let r = env.run(&["list"]).ok();
+    assert!(
+        r.stdout.starts_with("Plans in the built-in sample library"),
+        "{}",
+        r.stdout
+    );
+    for id in [
+        "dc-power-loss",
+        "db-failover",
+        "db-restore",
+        "ransomware",
+        "identity-loss",
+        "dns-loss",
+        "crisis-comms",
+    ] {
+        assert!(r.stdout.contains(id), "{id} missing from\n{}", r.stdout);
+    }
+}
+
+#[test]
+fn show_human_has_steps_people_and_commands() {
+    let r = run(&["show", "alpha"]).ok();
+    insta::assert_snapshot!(r.stdout);
+}
+
+#[test]
+fn show_json() {
+    let v = json(&["show", "alpha", "--json"]);
+    assert_eq!(v["id"], "alpha");
+    assert_eq!(v["title"], "Fail the database over");
+    let steps = v["steps"].as_array().unwrap();
+    let ids: Vec<&str> = steps.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["check", "promote", "restore", "tell"]);
+    assert_eq!(steps[0]["title"], "Check the replica");
+    assert_eq!(
+        steps[0]["estimate"],
+        serde_json::json!({"min": 5, "max": 10})
+    );
+    assert_eq!(steps[0]["decision"]["options"][1]["next"], "restore");
+    assert_eq!(steps[1]["depends_on"], serde_json::json!(["check"]));
+    // the people to call for each role, from the index
+    let dba = v["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["role"] == "dba")
+        .unwrap();
+    assert_eq!(dba["people"][0]["name"], "Cat Chen");
+}
+
+#[test]
+fn show_unknown_plan_suggests_the_nearest() {
+    let r = run(&["show", "alpah"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("there is no plan `alpah`") && r.stderr.contains("did you mean `alpha`?"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn index_whole_human() {
+    let r = run(&["index"]).ok();
+    insta::assert_snapshot!(r.stdout);
+}
+
+#[test]
+fn index_query_is_forgiving_of_typos() {
+    let r = run(&["index", "anne"]).ok();
+    assert!(r.stdout.contains("Ann Archer [person ann]"), "{}", r.stdout);
+    let r = run(&["index", "databse"]).ok();
+    assert!(r.stdout.contains("Database [service db]"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("Database administrator [role dba]"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&["index", "VOLT"]).ok();
+    assert!(
+        r.stdout.starts_with("\nVolt Power [vendor volt]"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&["index", "zzzzqqq"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("Nothing in the index matches"));
+}
+
+#[test]
+fn index_json_whole_and_query() {
+    let v = json(&["index", "--json"]);
+    assert_eq!(v["people"].as_array().unwrap().len(), 3);
+    assert_eq!(v["roles"][0]["people"], serde_json::json!(["ann", "ben"]));
+    assert_eq!(v["services"][0]["rto"], "2h");
+    assert_eq!(
+        v["invocation"]["who_may_invoke"],
+        serde_json::json!(["lead"])
+    );
+    let hits = json(&["index", "ben", "--json"]);
+    let first = &hits.as_array().unwrap()[0];
+    assert_eq!(first["kind"], "person");
+    assert_eq!(first["id"], "ben");
+    assert!(
+        first["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l == "Phone: +44 7700 900002")
+    );
+}
+
+#[test]
+fn help_and_version() {
+    let env = Env::new();
+    let r = env.run(&["--help"]).ok();
+    for cmd in [
+        "check", "list", "show", "index", "start", "step", "status", "log", "verify", "close",
+    ] {
+        assert!(r.stdout.contains(cmd), "{cmd} missing from help");
+    }
+    let r = env.run(&["--version"]).ok();
+    assert!(r.stdout.starts_with("muster "));
+    let r = env.run(&["frobnicate"]);
+    assert_eq!(r.code, 2, "usage errors exit 2");
+}
