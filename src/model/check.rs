@@ -42,7 +42,7 @@ impl Checker<'_> {
     }
 
     /// Reports a reference to an id that does not exist, suggesting a near one.
-    fn exists(&mut self, what: &str, r: &Sp<String>, known: &HashSet<&str>, context: &str) {
+    fn exists(&mut self, what: &str, r: &Sp<String>, known: &HashSet<&str>, context: &dyn std::fmt::Display) {
         if known.contains(r.v.as_str()) {
             return;
         }
@@ -159,13 +159,32 @@ pub fn check(lib: &mut Library, today: chrono::NaiveDate) {
     }
     if let Some(inv) = &ix.invocation {
         for r in &inv.who_may_invoke {
-            c.exists("role", r, &roles, "the invocation guideline");
+            c.exists("role", r, &roles, &"the invocation guideline");
         }
     }
 
-    for p in &lib.plans {
-        check_plan(&mut c, p, &roles, &services, today);
-    }
+    // plans are independent of each other: check them on every core
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let chunk = lib.plans.len().div_ceil(threads).max(1);
+    let shared: &Library = lib;
+    let per_plan: Vec<Vec<Diagnostic>> = std::thread::scope(|s| {
+        let handles: Vec<_> = shared
+            .plans
+            .chunks(chunk)
+            .map(|part| {
+                let (roles, services) = (&roles, &services);
+                s.spawn(move || {
+                    let mut c = Checker { lib: shared, out: Vec::new() };
+                    for p in part {
+                        check_plan(&mut c, p, roles, services, today);
+                    }
+                    c.out
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+    });
+    c.out.extend(per_plan.into_iter().flatten());
     for s in &lib.scenarios {
         let ctx = format!("scenario `{}`", s.id);
         c.unique("objective", s.objectives.iter().map(|o| &o.id));
@@ -226,9 +245,8 @@ fn check_plan(
     c.unique("step", p.steps.iter().map(|s| &s.id));
     let steps: HashSet<&str> = p.steps.iter().map(|s| s.id.v.as_str()).collect();
     for s in &p.steps {
-        let sctx = format!("step `{}`", s.id);
         if let Some(r) = &s.role {
-            c.exists("role", r, roles, &sctx);
+            c.exists("role", r, roles, &format_args!("step `{}`", s.id));
         }
         for d in &s.depends_on {
             if d.v == s.id.v {

@@ -37,7 +37,7 @@ impl<'a> De<'a> {
     }
 
     /// Opens a struct for reading its fields. `what` names it in messages ("step", "person").
-    pub fn object<'n>(&mut self, node: &'n Node, what: &'static str) -> Option<Obj<'n>> {
+    pub fn object<'n, 't>(&mut self, node: &'n Node<'t>, what: &'static str) -> Option<Obj<'n, 't>> {
         match &node.kind {
             Kind::Struct { fields, .. } => Some(Obj {
                 what,
@@ -61,7 +61,7 @@ impl<'a> De<'a> {
 
     pub fn string(&mut self, node: &Node) -> Option<String> {
         match &node.kind {
-            Kind::Str(s) => Some(s.clone()),
+            Kind::Str(s) => Some(s.to_string()),
             _ => {
                 self.expected(node, "a string in double quotes");
                 None
@@ -161,8 +161,8 @@ impl<'a> De<'a> {
             .collect::<Vec<_>>()
             .join(", ");
         let name = match &node.kind {
-            Kind::Ident(n) => n.as_str(),
-            Kind::Str(n) => n.as_str(),
+            Kind::Ident(n) => n,
+            Kind::Str(n) => n.as_ref(),
             _ => {
                 self.expected(node, &format!("one of {names}"));
                 return None;
@@ -184,15 +184,20 @@ impl<'a> De<'a> {
 
 /// The fields of one struct being read. Every field asked for is remembered, so `finish` can name
 /// the ones nobody asked for as unknown.
-pub struct Obj<'n> {
+pub struct Obj<'n, 't> {
     what: &'static str,
     pub span: Span,
-    fields: &'n [Field],
+    fields: &'n [Field<'t>],
     asked: Vec<&'static str>,
 }
 
-impl<'n> Obj<'n> {
-    fn field(&mut self, de: &mut De<'_>, name: &'static str) -> Option<&'n Node> {
+impl<'n, 't> Obj<'n, 't> {
+    /// The value of a field, if given (for callers that walk it themselves).
+    pub fn node(&mut self, de: &mut De<'_>, name: &'static str) -> Option<&'n Node<'t>> {
+        self.field(de, name)
+    }
+
+    fn field(&mut self, de: &mut De<'_>, name: &'static str) -> Option<&'n Node<'t>> {
         self.asked.push(name);
         let mut found = self.fields.iter().filter(|f| f.name == name);
         let first = found.next()?;
@@ -266,8 +271,8 @@ impl<'n> Obj<'n> {
     /// Reports every field that was not asked for.
     pub fn finish(self, de: &mut De<'_>) {
         for f in self.fields {
-            if !self.asked.contains(&f.name.as_str()) {
-                let hint = crate::text::did_you_mean(&f.name, self.asked.iter().copied());
+            if !self.asked.contains(&f.name) {
+                let hint = crate::text::did_you_mean(f.name, self.asked.iter().copied());
                 let msg = match hint {
                     Some(h) => format!(
                         "unknown field `{}` in this {}: did you mean `{h}`?",

@@ -57,7 +57,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Reads one file: size, encoding and syntax checks, then conversion to the model.
-fn parse_one(file_no: u32, f: &InputFile) -> (Option<Source>, Parsed, Vec<Diagnostic>) {
+fn parse_one(file_no: u32, f: InputFile) -> (Option<Source>, Parsed, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let kind = if f.rel == "index.ron" {
         FileKind::Index
@@ -74,10 +74,11 @@ fn parse_one(file_no: u32, f: &InputFile) -> (Option<Source>, Parsed, Vec<Diagno
         diags.push(Diagnostic::file(Severity::Error, &f.shown, msg));
         return (None, Parsed::Nothing, diags);
     }
-    let text = match std::str::from_utf8(&f.bytes) {
+    let hash = sha256_hex(&f.bytes);
+    let mut text = match String::from_utf8(f.bytes) {
         Ok(t) => t,
         Err(e) => {
-            let good = &f.bytes[..e.valid_up_to()];
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
             let col = String::from_utf8_lossy(
                 &good[good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1)..],
@@ -96,8 +97,11 @@ fn parse_one(file_no: u32, f: &InputFile) -> (Option<Source>, Parsed, Vec<Diagno
             return (None, Parsed::Nothing, diags);
         }
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     let src = Source::new(f.shown.clone(), text);
+    let text = src.text.as_str();
     if text.trim().is_empty() {
         diags.push(Diagnostic::file(
             Severity::Error,
@@ -122,12 +126,11 @@ fn parse_one(file_no: u32, f: &InputFile) -> (Option<Source>, Parsed, Vec<Diagno
             return (Some(src), Parsed::Nothing, diags);
         }
     };
-    let hash = sha256_hex(&f.bytes);
     let parsed = {
         let mut de = De::new(&src, &mut diags);
         // A file holding another kind of object than its folder says is a common slip.
         let name = match &node.kind {
-            Kind::Struct { name, .. } | Kind::Tuple { name, .. } => name.clone(),
+            Kind::Struct { name, .. } | Kind::Tuple { name, .. } => *name,
             _ => None,
         };
         let expected = match kind {
@@ -135,7 +138,7 @@ fn parse_one(file_no: u32, f: &InputFile) -> (Option<Source>, Parsed, Vec<Diagno
             FileKind::Plan => "Plan",
             FileKind::Scenario => "Scenario",
         };
-        match name.as_deref() {
+        match name {
             Some(n) if n != expected && ["Index", "Plan", "Scenario"].contains(&n) => {
                 let head = super::span::Span {
                     end: node.span.start + n.len() as u32,
@@ -166,7 +169,8 @@ impl Library {
         today: chrono::NaiveDate,
     ) -> Library {
         files.sort_by(|a, b| (a.rel != "index.ron", &a.rel).cmp(&(b.rel != "index.ron", &b.rel)));
-        let results = parse_all(&files);
+        let has_index = files.iter().any(|f| f.rel == "index.ron");
+        let results = parse_all(files);
         let mut lib = Library {
             origin: origin.into(),
             builtin,
@@ -185,7 +189,7 @@ impl Library {
                 Parsed::Nothing => {}
             }
         }
-        if !files.iter().any(|f| f.rel == "index.ron") {
+        if !has_index {
             lib.diagnostics.push(Diagnostic::file(
                 Severity::Error,
                 &format!("{}/index.ron", lib.origin),
@@ -242,42 +246,31 @@ impl Library {
 }
 
 /// Parses every file, on every core: a library of a thousand plans is checked in a blink.
-fn parse_all(files: &[InputFile]) -> Vec<(Option<Source>, Parsed, Vec<Diagnostic>)> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
+fn parse_all(files: Vec<InputFile>) -> Vec<(Option<Source>, Parsed, Vec<Diagnostic>)> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     if threads < 2 || files.len() < 16 {
-        return files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| parse_one(i as u32, f))
-            .collect();
+        return files.into_iter().enumerate().map(|(i, f)| parse_one(i as u32, f)).collect();
     }
-    let chunk = files.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .enumerate()
-            .map(|(c, part)| {
-                s.spawn(move || {
-                    part.iter()
-                        .enumerate()
-                        .map(|(i, f)| parse_one((c * chunk + i) as u32, f))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
+    // interleave files over the threads so big and small files spread evenly
+    let mut parts: Vec<Vec<(u32, InputFile)>> = (0..threads).map(|_| Vec::new()).collect();
+    for (i, f) in files.into_iter().enumerate() {
+        parts[i % threads].push((i as u32, f));
+    }
+    let mut out: Vec<(u32, (Option<Source>, Parsed, Vec<Diagnostic>))> = std::thread::scope(|s| {
+        let handles: Vec<_> = parts
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    })
+            .map(|part| s.spawn(move || part.into_iter().map(|(i, f)| (i, parse_one(i, f))).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+    });
+    out.sort_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Reads a single plan or scenario file outside a library (a session's snapshot of the version
 /// that was followed). Cross-file references are not checked.
 pub fn parse_file(f: &InputFile) -> (Option<Plan>, Option<Scenario>, Vec<Diagnostic>) {
-    let (_, parsed, diags) = parse_one(0, f);
+    let (_, parsed, diags) = parse_one(0, f.clone());
     match parsed {
         Parsed::Plan(p) => (Some(*p), None, diags),
         Parsed::Scenario(s) => (None, Some(*s), diags),

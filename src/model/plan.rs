@@ -144,18 +144,22 @@ impl Plan {
         for s in o.list(de, "steps", |de, n| Step::read(de, n, None)) {
             steps.push(s);
         }
-        let read_phases = o.list(de, "phases", |de, n| {
-            let mut p = de.object(n, "phase")?;
-            let title = p.req(de, "title", De::string).unwrap_or_default();
-            let nodes = p.opt(de, "steps", |_, n| Some(n.clone()));
-            p.finish(de);
-            Some((title, nodes))
-        });
-        for (title, nodes) in read_phases {
-            let idx = phases.len();
-            phases.push(title);
-            if let Some(n) = nodes {
-                steps.extend(de.list(&n, |de, n| Step::read(de, n, Some(idx))));
+        if let Some(list) = o.node(de, "phases") {
+            let items: &[Node] = match &list.kind {
+                Kind::List(items) => items,
+                _ => {
+                    de.error(list.span, format!("expected a list of phases `[Phase(title: ..., steps: [...]), ...]`, found {}", list.describe()), None);
+                    &[]
+                }
+            };
+            for n in items {
+                let Some(mut p) = de.object(n, "phase") else { continue };
+                let idx = phases.len();
+                phases.push(p.req(de, "title", De::string).unwrap_or_default());
+                if let Some(sn) = p.node(de, "steps") {
+                    steps.extend(de.list(sn, |de, n| Step::read(de, n, Some(idx))));
+                }
+                p.finish(de);
             }
         }
         o.finish(de);
@@ -218,7 +222,7 @@ impl Step {
             role: o.opt(de, "role", De::id),
             commands: o.list(de, "commands", |de, n| {
                 if let Kind::Str(s) = &n.kind {
-                    return Some(Command { run: s.clone(), lang: None });
+                    return Some(Command { run: s.to_string(), lang: None });
                 }
                 let mut c = de.object(n, "command")?;
                 let run = c.req(de, "run", De::string);

@@ -6,44 +6,46 @@
 //! reader rejects a file that the `ron` crate accepts, the gap is reported as ours, not the author's.
 
 use super::span::Span;
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub struct Node<'a> {
     pub span: Span,
-    pub kind: Kind,
+    pub kind: Kind<'a>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Kind {
-    Str(String),
+pub enum Kind<'a> {
+    /// Borrowed from the source when it has no escapes.
+    Str(Cow<'a, str>),
     Int(i64),
     Float(f64),
     Bool(bool),
     Char(char),
     /// A bare identifier: a unit variant, a unit struct, `None`.
-    Ident(String),
-    List(Vec<Node>),
-    Map(Vec<(Node, Node)>),
+    Ident(&'a str),
+    List(Vec<Node<'a>>),
+    Map(Vec<(Node<'a>, Node<'a>)>),
     /// `Name(field: value, ...)` or `(field: value, ...)`.
     Struct {
-        name: Option<String>,
-        fields: Vec<Field>,
+        name: Option<&'a str>,
+        fields: Vec<Field<'a>>,
     },
     /// `Name(a, b)` or `(a, b)`; `Some(x)` is a tuple named `Some`.
     Tuple {
-        name: Option<String>,
-        items: Vec<Node>,
+        name: Option<&'a str>,
+        items: Vec<Node<'a>>,
     },
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Field {
-    pub name: String,
+pub struct Field<'a> {
+    pub name: &'a str,
     pub name_span: Span,
-    pub value: Node,
+    pub value: Node<'a>,
 }
 
-impl Node {
+impl Node<'_> {
     /// What the value is, in words, for "expected a string, found a list" messages.
     pub fn describe(&self) -> &'static str {
         match &self.kind {
@@ -68,7 +70,7 @@ pub struct SyntaxError {
 }
 
 /// Parses one RON document (optionally preceded by `#![enable(...)]` attributes).
-pub fn parse(file: u32, text: &str) -> Result<Node, SyntaxError> {
+pub fn parse(file: u32, text: &str) -> Result<Node<'_>, SyntaxError> {
     let mut p = Parser {
         s: text.as_bytes(),
         text,
@@ -99,7 +101,7 @@ struct Parser<'a> {
     depth: usize,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn span(&self, start: usize, end: usize) -> Span {
         Span::new(self.file, start, end)
     }
@@ -204,7 +206,7 @@ impl Parser<'_> {
         }
     }
 
-    fn value(&mut self) -> Result<Node, SyntaxError> {
+    fn value(&mut self) -> Result<Node<'a>, SyntaxError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(self.err_here(1, "values are nested too deeply"));
@@ -214,7 +216,7 @@ impl Parser<'_> {
         r
     }
 
-    fn value_inner(&mut self) -> Result<Node, SyntaxError> {
+    fn value_inner(&mut self) -> Result<Node<'a>, SyntaxError> {
         let start = self.i;
         match self.peek() {
             None => Err(self.err_here(1, "expected a value, found the end of the file")),
@@ -292,7 +294,7 @@ impl Parser<'_> {
                     return self.parens(start, Some(name));
                 }
                 self.i = after_name;
-                let kind = match name.as_str() {
+                let kind = match name {
                     "true" => Kind::Bool(true),
                     "false" => Kind::Bool(false),
                     _ => Kind::Ident(name),
@@ -317,7 +319,7 @@ impl Parser<'_> {
         )
     }
 
-    fn ident(&mut self) -> String {
+    fn ident(&mut self) -> &'a str {
         let start = self.i;
         while let Some(c) = self.peek() {
             if c == b'_' || c.is_ascii_alphanumeric() {
@@ -326,11 +328,11 @@ impl Parser<'_> {
                 break;
             }
         }
-        self.text[start..self.i].to_string()
+        &self.text[start..self.i]
     }
 
     /// `(` ... `)`: a struct if it starts with `name:`, else a tuple.
-    fn parens(&mut self, start: usize, name: Option<String>) -> Result<Node, SyntaxError> {
+    fn parens(&mut self, start: usize, name: Option<&'a str>) -> Result<Node<'a>, SyntaxError> {
         self.expect(b'(', "`(`")?;
         self.ws()?;
         let save = self.i;
@@ -347,7 +349,7 @@ impl Parser<'_> {
             false
         };
         if is_struct {
-            let mut fields: Vec<Field> = Vec::new();
+            let mut fields: Vec<Field<'a>> = Vec::new();
             loop {
                 self.ws()?;
                 if self.peek() == Some(b')') {
@@ -412,9 +414,22 @@ impl Parser<'_> {
         }
     }
 
-    fn string(&mut self) -> Result<String, SyntaxError> {
+    fn string(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
         let start = self.i;
         self.i += 1;
+        // the common case: no escapes, borrow the text as it is
+        let body = self.i;
+        while let Some(c) = self.peek() {
+            match c {
+                b'"' => {
+                    self.i += 1;
+                    return Ok(Cow::Borrowed(&self.text[body..self.i - 1]));
+                }
+                b'\\' => break,
+                _ => self.i += 1,
+            }
+        }
+        self.i = body;
         let mut out = String::new();
         loop {
             // copy a run of plain bytes at once
@@ -436,7 +451,7 @@ impl Parser<'_> {
                 }
                 Some(b'"') => {
                     self.i += 1;
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 _ => {
                     let esc = self.i;
@@ -512,7 +527,7 @@ impl Parser<'_> {
             .ok_or_else(|| bad(self))
     }
 
-    fn raw_string(&mut self) -> Result<String, SyntaxError> {
+    fn raw_string(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
         let start = self.i;
         self.i += 1; // r
         let mut hashes = 0;
@@ -527,7 +542,7 @@ impl Parser<'_> {
         match self.text[body..].find(&closing) {
             Some(n) => {
                 self.i = body + n + closing.len();
-                Ok(self.text[body..body + n].to_string())
+                Ok(Cow::Borrowed(&self.text[body..body + n]))
             }
             None => Err(self.err(
                 start,
@@ -537,7 +552,7 @@ impl Parser<'_> {
         }
     }
 
-    fn char_lit(&mut self) -> Result<Node, SyntaxError> {
+    fn char_lit(&mut self) -> Result<Node<'a>, SyntaxError> {
         let start = self.i;
         self.i += 1;
         let c = match self.text[self.i..].chars().next() {
@@ -573,7 +588,7 @@ impl Parser<'_> {
         })
     }
 
-    fn number(&mut self) -> Result<Node, SyntaxError> {
+    fn number(&mut self) -> Result<Node<'a>, SyntaxError> {
         let start = self.i;
         if matches!(self.peek(), Some(b'-' | b'+')) {
             self.i += 1;
@@ -636,7 +651,7 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 mod tests {
     use super::*;
 
-    fn p(s: &str) -> Node {
+    fn p(s: &str) -> Node<'_> {
         parse(0, s).unwrap_or_else(|e| panic!("{s}: {e:?}"))
     }
 
@@ -648,12 +663,12 @@ mod tests {
         let Kind::Struct { name, fields } = n.kind else {
             panic!()
         };
-        assert_eq!(name.as_deref(), Some("Plan"));
-        let names: Vec<_> = fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(name, Some("Plan"));
+        let names: Vec<_> = fields.iter().map(|f| f.name).collect();
         assert_eq!(names, ["id", "n", "f", "b", "k", "l", "m", "t", "o", "r"]);
         assert_eq!(fields[1].value.kind, Kind::Int(-3));
         assert_eq!(fields[2].value.kind, Kind::Float(150.0));
-        assert_eq!(fields[4].value.kind, Kind::Ident("Continuity".into()));
+        assert_eq!(fields[4].value.kind, Kind::Ident("Continuity"));
         assert_eq!(fields[9].value.kind, Kind::Str("a \"q\" b".into()));
         assert!(
             matches!(&fields[8].value.kind, Kind::Tuple { name: Some(n), items } if n == "Some" && items.len() == 1)

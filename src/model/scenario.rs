@@ -150,15 +150,15 @@ fn read_inject(de: &mut De, n: &Node) -> Option<Inject> {
 fn read_release(de: &mut De, n: &Node) -> Option<Release> {
     const HELP: &str = "write `At(\"15m\")`, `After(\"other-inject\", \"10m\")` or `Manual`";
     match &n.kind {
-        Kind::Ident(name) if name == "Manual" => Some(Release::Manual),
+        Kind::Ident(name) if *name == "Manual" => Some(Release::Manual),
         Kind::Tuple {
             name: Some(name),
             items,
-        } if name == "At" && items.len() == 1 => de.minutes(&items[0]).map(|m| Release::At(m.v)),
+        } if *name == "At" && items.len() == 1 => de.minutes(&items[0]).map(|m| Release::At(m.v)),
         Kind::Tuple {
             name: Some(name),
             items,
-        } if name == "After" && (1..=2).contains(&items.len()) => {
+        } if *name == "After" && (1..=2).contains(&items.len()) => {
             let inject = de.id(&items[0])?;
             let delay = match items.get(1) {
                 Some(d) => de.minutes(d)?.v,
