@@ -23,7 +23,17 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn bench_append(dir: &Path, n: usize) {
     std::fs::create_dir_all(dir).unwrap();
-    let draft = |i: usize| Draft { at: Utc::now(), actor: "bench".into(), body: Body::Note { plan: None, step: None, text: format!("note {i}") }, ex_ms: None, seen: None };
+    let draft = |i: usize| Draft {
+        at: Utc::now(),
+        actor: "bench".into(),
+        body: Body::Note {
+            plan: None,
+            step: None,
+            text: format!("note {i}"),
+        },
+        ex_ms: None,
+        seen: None,
+    };
     // warm up: creates the file
     let written = file::append(dir, "bench", vec![draft(0)]).unwrap();
     let line_len = file::encode(&written[0]).len() + 1;
@@ -34,7 +44,11 @@ fn bench_append(dir: &Path, n: usize) {
         ours.push(t.elapsed().as_secs_f64() * 1e6);
     }
     let plain_path = dir.join("plain.jsonl");
-    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&plain_path).unwrap();
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&plain_path)
+        .unwrap();
     let line = vec![b'x'; line_len];
     let mut plain = Vec::with_capacity(n);
     for _ in 0..n {
@@ -44,11 +58,16 @@ fn bench_append(dir: &Path, n: usize) {
         plain.push(t.elapsed().as_secs_f64() * 1e6);
     }
     let (o, p) = (median(ours), median(plain));
-    println!("durable append: median {o:.0} us; plain write + fdatasync of {line_len} bytes: median {p:.0} us; ratio {:.2}x ({n} runs each, in {})", o / p, dir.display());
+    println!(
+        "durable append: median {o:.0} us; plain write + fdatasync of {line_len} bytes: median {p:.0} us; ratio {:.2}x ({n} runs each, in {})",
+        o / p,
+        dir.display()
+    );
 }
 
 fn generate(home: &Path, events: usize, writers: usize) {
-    let lib = muster::library::load(&muster::library::Location::Builtin, Utc::now().date_naive()).unwrap();
+    let lib = muster::library::load(&muster::library::Location::Builtin, Utc::now().date_naive())
+        .unwrap();
     let plan = lib.plan("db-failover").expect("built-in plan");
     let t0 = Utc::now() - Duration::days(2);
     let id = format!("bench-{events}");
@@ -56,24 +75,74 @@ fn generate(home: &Path, events: usize, writers: usize) {
     std::fs::create_dir_all(&dir).unwrap();
     let steps: Vec<&str> = plan.steps.iter().map(|s| s.id.v.as_str()).collect();
     let mut outs: Vec<(std::io::BufWriter<std::fs::File>, u64, Option<String>)> = (0..writers)
-        .map(|w| (std::io::BufWriter::new(std::fs::File::create(file::journal_path(&dir, &format!("w{w}"))).unwrap()), 0, None))
+        .map(|w| {
+            (
+                std::io::BufWriter::new(
+                    std::fs::File::create(file::journal_path(&dir, &format!("w{w}"))).unwrap(),
+                ),
+                0,
+                None,
+            )
+        })
         .collect();
     for i in 0..events {
         let w = i % writers;
         let step = steps[i % steps.len()].to_string();
         let body = match i {
-            0 => Body::SessionStarted { title: "Benchmark".into(), mode: Mode::Incident, declared_at: t0, plans: vec![PlanRef { id: plan.id.v.clone(), hash: plan.hash.clone(), title: plan.title.clone() }], scenario: None },
+            0 => Body::SessionStarted {
+                title: "Benchmark".into(),
+                mode: Mode::Incident,
+                declared_at: t0,
+                plans: vec![PlanRef {
+                    id: plan.id.v.clone(),
+                    hash: plan.hash.clone(),
+                    title: plan.title.clone(),
+                }],
+                scenario: None,
+            },
             _ => match i % 5 {
-                0 => Body::StepStarted { plan: "db-failover".into(), step },
-                1 => Body::StepDone { plan: "db-failover".into(), step, note: Some(format!("done, event {i}: replica lag 12s, checked with psql")) },
-                2 => Body::StepReopened { plan: "db-failover".into(), step, reason: "checking again".into() },
-                3 => Body::Note { plan: Some("db-failover".into()), step: Some(step), text: format!("observation {i}: the dashboard shows green") },
-                _ => Body::Assigned { plan: "db-failover".into(), step, to: format!("person{}", i % 7) },
+                0 => Body::StepStarted {
+                    plan: "db-failover".into(),
+                    step,
+                },
+                1 => Body::StepDone {
+                    plan: "db-failover".into(),
+                    step,
+                    note: Some(format!(
+                        "done, event {i}: replica lag 12s, checked with psql"
+                    )),
+                },
+                2 => Body::StepReopened {
+                    plan: "db-failover".into(),
+                    step,
+                    reason: "checking again".into(),
+                },
+                3 => Body::Note {
+                    plan: Some("db-failover".into()),
+                    step: Some(step),
+                    text: format!("observation {i}: the dashboard shows green"),
+                },
+                _ => Body::Assigned {
+                    plan: "db-failover".into(),
+                    step,
+                    to: format!("person{}", i % 7),
+                },
             },
         };
         let (out, seq, prev) = &mut outs[w];
         *seq += 1;
-        let e = Event { v: FORMAT_VERSION, id: format!("{w}-{seq}"), seq: *seq, at: t0 + Duration::milliseconds(i as i64 * 1500), actor: format!("responder{w}"), writer: format!("w{w}"), body, ex_ms: None, seen: None, prev: prev.take() };
+        let e = Event {
+            v: FORMAT_VERSION,
+            id: format!("{w}-{seq}"),
+            seq: *seq,
+            at: t0 + Duration::milliseconds(i as i64 * 1500),
+            actor: format!("responder{w}"),
+            writer: format!("w{w}"),
+            body,
+            ex_ms: None,
+            seen: None,
+            prev: prev.take(),
+        };
         let line = file::encode(&e);
         *prev = Some(sha256_hex(line.as_bytes()));
         out.write_all(line.as_bytes()).unwrap();
@@ -88,8 +157,23 @@ fn generate(home: &Path, events: usize, writers: usize) {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("append") => bench_append(&PathBuf::from(args.get(1).cloned().unwrap_or_else(|| "target/bench-append".into())), args.get(2).and_then(|s| s.parse().ok()).unwrap_or(300)),
-        Some("gen") => generate(&PathBuf::from(args.get(1).cloned().unwrap_or_else(|| "target/bench-home".into())), args.get(2).and_then(|s| s.parse().ok()).unwrap_or(100_000), args.get(3).and_then(|s| s.parse().ok()).unwrap_or(4)),
+        Some("append") => bench_append(
+            &PathBuf::from(
+                args.get(1)
+                    .cloned()
+                    .unwrap_or_else(|| "target/bench-append".into()),
+            ),
+            args.get(2).and_then(|s| s.parse().ok()).unwrap_or(300),
+        ),
+        Some("gen") => generate(
+            &PathBuf::from(
+                args.get(1)
+                    .cloned()
+                    .unwrap_or_else(|| "target/bench-home".into()),
+            ),
+            args.get(2).and_then(|s| s.parse().ok()).unwrap_or(100_000),
+            args.get(3).and_then(|s| s.parse().ok()).unwrap_or(4),
+        ),
         _ => eprintln!("usage: bench_journal append DIR [N] | gen HOME [EVENTS] [WRITERS]"),
     }
 }

@@ -12,7 +12,8 @@ fn main() -> std::io::Result<()> {
     let steps: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(40);
     std::fs::create_dir_all(dir.join("plans"))?;
     std::fs::create_dir_all(dir.join("scenarios"))?;
-    let mut ix = String::from("Index(\n    organisation: (name: \"Benchmark Org\"),\n    people: [\n");
+    let mut ix =
+        String::from("Index(\n    organisation: (name: \"Benchmark Org\"),\n    people: [\n");
     for p in 0..50 {
         writeln!(ix, "        Person(id: \"person-{p}\", name: \"Person {p}\", phones: [\"+44 7700 900{p:03}\"], deputy: \"person-{}\"),", (p + 1) % 50).unwrap();
     }
@@ -33,8 +34,19 @@ fn main() -> std::io::Result<()> {
         for ph in 0..4 {
             writeln!(s, "        Phase(title: \"Phase {ph}\", steps: [").unwrap();
             for st in ph * per_phase..((ph + 1) * per_phase).min(steps) {
-                let deps = if st == 0 { String::new() } else { format!("depends_on: [\"s{}\"], ", st - 1) };
-                let decision = if st == 5 && steps > 8 { format!("decision: Decision(question: \"Healthy?\", options: [(label: \"Yes\", next: \"s6\"), (label: \"No\", next: \"s{}\")]),\n                ", steps - 1) } else { String::new() };
+                let deps = if st == 0 {
+                    String::new()
+                } else {
+                    format!("depends_on: [\"s{}\"], ", st - 1)
+                };
+                let decision = if st == 5 && steps > 8 {
+                    format!(
+                        "decision: Decision(question: \"Healthy?\", options: [(label: \"Yes\", next: \"s6\"), (label: \"No\", next: \"s{}\")]),\n                ",
+                        steps - 1
+                    )
+                } else {
+                    String::new()
+                };
                 writeln!(
                     s,
                     "            Step(id: \"s{st}\", title: \"Do step {st} of plan {p}\", role: \"role-{}\", {deps}estimate: ({}, {}),\n                {decision}body: \"Check the **state** of component {st}.\\n\\n- look at the dashboard\\n- note the time\",\n                commands: [Command(run: \"systemctl status svc-{p}-{st} && journalctl -u svc-{p}-{st} --since -10min | tail -50\", lang: \"sh\")],\n                expected: \"The unit is active (running).\", verification: \"The health check returns 200.\"),",

@@ -15,17 +15,53 @@ const PLAN: &str = r#"Plan(id: "p", title: "P", steps: [
 ])"#;
 
 fn body(kind: u8, step: u8, n: u32) -> Body {
-    let (plan, step) = ("p".to_string(), ["a", "b", "c", "d"][step as usize % 4].to_string());
+    let (plan, step) = (
+        "p".to_string(),
+        ["a", "b", "c", "d"][step as usize % 4].to_string(),
+    );
     match kind % 9 {
         0 => Body::StepStarted { plan, step },
-        1 => Body::StepDone { plan, step, note: Some(format!("n{n}")) },
-        2 => Body::StepSkipped { plan, step, reason: format!("s{n}") },
-        3 => Body::StepBlocked { plan, step, reason: format!("b{n}") },
-        4 => Body::StepReopened { plan, step, reason: format!("r{n}") },
-        5 => Body::Note { plan: Some(plan), step: Some(step), text: format!("t{n}") },
-        6 => Body::Assigned { plan, step, to: format!("p{n}") },
-        7 => Body::DecisionTaken { plan, step: "a".into(), option: "L".into(), next: Some("b".into()), why: None },
-        _ => Body::HandOver { to: format!("x{n}"), note: None },
+        1 => Body::StepDone {
+            plan,
+            step,
+            note: Some(format!("n{n}")),
+        },
+        2 => Body::StepSkipped {
+            plan,
+            step,
+            reason: format!("s{n}"),
+        },
+        3 => Body::StepBlocked {
+            plan,
+            step,
+            reason: format!("b{n}"),
+        },
+        4 => Body::StepReopened {
+            plan,
+            step,
+            reason: format!("r{n}"),
+        },
+        5 => Body::Note {
+            plan: Some(plan),
+            step: Some(step),
+            text: format!("t{n}"),
+        },
+        6 => Body::Assigned {
+            plan,
+            step,
+            to: format!("p{n}"),
+        },
+        7 => Body::DecisionTaken {
+            plan,
+            step: "a".into(),
+            option: "L".into(),
+            next: Some("b".into()),
+            why: None,
+        },
+        _ => Body::HandOver {
+            to: format!("x{n}"),
+            note: None,
+        },
     }
 }
 

@@ -8,7 +8,11 @@ use std::path::Path;
 use std::process::Stdio;
 
 fn lines(p: &Path) -> Vec<String> {
-    std::fs::read_to_string(p).unwrap().split_terminator('\n').map(str::to_string).collect()
+    std::fs::read_to_string(p)
+        .unwrap()
+        .split_terminator('\n')
+        .map(str::to_string)
+        .collect()
 }
 
 fn write_lines(p: &Path, lines: &[String]) {
@@ -52,7 +56,19 @@ fn sigkill_at_random_moments_loses_nothing_reported() {
     let mut rng = Rng(0x9e3779b97f4a7c15);
     let mut reported: Vec<String> = Vec::new();
     for round in 0..60 {
-        let mut child = env.cmd(&["--library", mini().to_str().unwrap(), "append-notes", &id, "--count", "100000"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+        let mut child = env
+            .cmd(&[
+                "--library",
+                mini().to_str().unwrap(),
+                "append-notes",
+                &id,
+                "--count",
+                "100000",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         let mut out = BufReader::new(child.stdout.take().unwrap());
         // kill after a random number of reported appends (0 = while it is still starting up)
         let wait_for = rng.below(12);
@@ -71,14 +87,31 @@ fn sigkill_at_random_moments_loses_nothing_reported() {
         let _ = std::io::Read::read_to_string(&mut out, &mut rest);
         reported.extend(rest.lines().map(str::to_string));
         // the session still opens after every crash
-        let r = env.run(&["--library", mini().to_str().unwrap(), "status", &id, "--json"]);
-        assert_eq!(r.code, 0, "round {round}: the session must still open: {}", r.stderr);
+        let r = env.run(&[
+            "--library",
+            mini().to_str().unwrap(),
+            "status",
+            &id,
+            "--json",
+        ]);
+        assert_eq!(
+            r.code, 0,
+            "round {round}: the session must still open: {}",
+            r.stderr
+        );
     }
     let on_disk: HashSet<String> = ids_in(&dir).into_iter().collect();
     for id in &reported {
-        assert!(on_disk.contains(id), "event {id} was reported as written but is not in the journal");
+        assert!(
+            on_disk.contains(id),
+            "event {id} was reported as written but is not in the journal"
+        );
     }
-    assert!(reported.len() > 100, "the test must exercise many appends, got {}", reported.len());
+    assert!(
+        reported.len() > 100,
+        "the test must exercise many appends, got {}",
+        reported.len()
+    );
     // the chain holds: torn lines are warnings, never errors
     let r = env.run(&["verify", &id]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
@@ -90,32 +123,69 @@ fn a_torn_last_line_is_a_warning_and_the_next_append_starts_fresh() {
     let id = env.start(&["alpha"]);
     let lib = mini();
     let lib = lib.to_str().unwrap();
-    env.run(&["--library", lib, "step", &id, "check", "start"]).ok();
+    env.run(&["--library", lib, "step", &id, "check", "start"])
+        .ok();
     let journal = env.session_dir(&id).join("journal-w1.jsonl");
     // a crash mid-write: half a line, no newline
-    let mut f = std::fs::OpenOptions::new().append(true).open(&journal).unwrap();
-    std::io::Write::write_all(&mut f, br#"{"v":1,"id":"torn","seq":3,"at":"2026-11-21T02:"#).unwrap();
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&journal)
+        .unwrap();
+    std::io::Write::write_all(
+        &mut f,
+        br#"{"v":1,"id":"torn","seq":3,"at":"2026-11-21T02:"#,
+    )
+    .unwrap();
     drop(f);
     let r = env.run(&["--library", lib, "status", &id, "--json"]);
     assert_eq!(r.code, 0, "a torn tail never refuses the session");
-    assert!(r.stderr.contains("journal-w1.jsonl:3: warning: the last line is incomplete"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("journal-w1.jsonl:3: warning: the last line is incomplete"),
+        "{}",
+        r.stderr
+    );
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(v["steps"][0]["state"], "active", "the state holds what was complete");
+    assert_eq!(
+        v["steps"][0]["state"], "active",
+        "the state holds what was complete"
+    );
 
     // the next append ends the torn line and chains to the last complete line
-    env.run(&["--library", lib, "step", &id, "check", "done", "--note", "after the crash"]).ok();
+    env.run(&[
+        "--library",
+        lib,
+        "step",
+        &id,
+        "check",
+        "done",
+        "--note",
+        "after the crash",
+    ])
+    .ok();
     let ls = lines(&journal);
     assert_eq!(ls.len(), 4);
-    assert!(ls[2].starts_with(r#"{"v":1,"id":"torn""#), "the torn line is kept as evidence");
+    assert!(
+        ls[2].starts_with(r#"{"v":1,"id":"torn""#),
+        "the torn line is kept as evidence"
+    );
     let last: serde_json::Value = serde_json::from_str(&ls[3]).unwrap();
     assert_eq!(last["seq"], 3);
     let r = env.run(&["verify", &id]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("journal-w1.jsonl:3: warning: an incomplete line"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("journal-w1.jsonl:3: warning: an incomplete line"),
+        "{}",
+        r.stderr
+    );
     let r = env.run(&["--library", lib, "status", &id, "--json"]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["steps"][0]["state"], "done");
-    assert_eq!(v["steps"][0]["notes"], serde_json::json!(["after the crash"]));
+    assert_eq!(
+        v["steps"][0]["notes"],
+        serde_json::json!(["after the crash"])
+    );
 }
 
 #[test]
@@ -124,17 +194,29 @@ fn a_corrupted_line_in_the_middle_is_an_error_naming_file_and_line() {
     let id = env.start(&["alpha"]);
     let lib = mini();
     let lib = lib.to_str().unwrap();
-    env.run(&["--library", lib, "step", &id, "check", "start"]).ok();
-    env.run(&["--library", lib, "step", &id, "check", "done"]).ok();
+    env.run(&["--library", lib, "step", &id, "check", "start"])
+        .ok();
+    env.run(&["--library", lib, "step", &id, "check", "done"])
+        .ok();
     let journal = env.session_dir(&id).join("journal-w1.jsonl");
     let mut ls = lines(&journal);
     ls[1] = "garbage that is not json".into();
     write_lines(&journal, &ls);
     let r = env.run(&["--library", lib, "status", &id]);
-    assert!(r.stderr.contains("journal-w1.jsonl:2: error: this line is not a readable event"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("journal-w1.jsonl:2: error: this line is not a readable event"),
+        "{}",
+        r.stderr
+    );
     let r = env.run(&["verify", &id]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("journal-w1.jsonl:2: error: this line is not a valid event"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("journal-w1.jsonl:2: error: this line is not a valid event"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// Makes a session with 6 events in one file and returns (env, id, journal path).
@@ -143,7 +225,13 @@ fn six_events() -> (Env, String, std::path::PathBuf) {
     let id = env.start(&["alpha"]);
     let lib = mini();
     let lib = lib.to_str().unwrap();
-    for (s, a) in [("check", "start"), ("check", "done"), ("promote", "start"), ("promote", "done"), ("tell", "start")] {
+    for (s, a) in [
+        ("check", "start"),
+        ("check", "done"),
+        ("promote", "start"),
+        ("promote", "done"),
+        ("tell", "start"),
+    ] {
         env.run(&["--library", lib, "step", &id, s, a]).ok();
     }
     let j = env.session_dir(&id).join("journal-w1.jsonl");
@@ -155,7 +243,11 @@ fn six_events() -> (Env, String, std::path::PathBuf) {
 fn verify_fails_naming(env: &Env, id: &str, needle: &str) {
     let r = env.run(&["verify", id]);
     assert_eq!(r.code, 1, "verify must fail\n{}", r.stderr);
-    assert!(r.stderr.contains(needle), "expected `{needle}` in\n{}", r.stderr);
+    assert!(
+        r.stderr.contains(needle),
+        "expected `{needle}` in\n{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -165,7 +257,11 @@ fn verify_detects_an_edited_line() {
     ls[2] = ls[2].replace("\"check\"", "\"tell\"");
     write_lines(&j, &ls);
     verify_fails_naming(&env, &id, "journal-w1.jsonl:3: error: this line was edited");
-    verify_fails_naming(&env, &id, "journal-w1.jsonl:4: error: this line's `prev` does not match line 3");
+    verify_fails_naming(
+        &env,
+        &id,
+        "journal-w1.jsonl:4: error: this line's `prev` does not match line 3",
+    );
 }
 
 #[test]
@@ -183,7 +279,11 @@ fn verify_detects_a_deleted_line() {
     let mut ls = lines(&j);
     ls.remove(3);
     write_lines(&j, &ls);
-    verify_fails_naming(&env, &id, "journal-w1.jsonl:4: error: sequence number 5 follows 3: 1 line(s) before this one were deleted");
+    verify_fails_naming(
+        &env,
+        &id,
+        "journal-w1.jsonl:4: error: sequence number 5 follows 3: 1 line(s) before this one were deleted",
+    );
 }
 
 #[test]
@@ -193,7 +293,11 @@ fn verify_detects_an_inserted_line() {
     let copy = ls[1].clone();
     ls.insert(4, copy);
     write_lines(&j, &ls);
-    verify_fails_naming(&env, &id, "journal-w1.jsonl:5: error: sequence number 2 comes after 4: lines were reordered or repeated");
+    verify_fails_naming(
+        &env,
+        &id,
+        "journal-w1.jsonl:5: error: sequence number 2 comes after 4: lines were reordered or repeated",
+    );
 }
 
 #[test]
@@ -202,8 +306,16 @@ fn verify_detects_reordered_lines() {
     let mut ls = lines(&j);
     ls.swap(2, 3);
     write_lines(&j, &ls);
-    verify_fails_naming(&env, &id, "journal-w1.jsonl:3: error: sequence number 4 follows 2");
-    verify_fails_naming(&env, &id, "journal-w1.jsonl:4: error: sequence number 3 comes after 4");
+    verify_fails_naming(
+        &env,
+        &id,
+        "journal-w1.jsonl:3: error: sequence number 4 follows 2",
+    );
+    verify_fails_naming(
+        &env,
+        &id,
+        "journal-w1.jsonl:4: error: sequence number 3 comes after 4",
+    );
 }
 
 #[test]
@@ -212,7 +324,11 @@ fn verify_detects_a_deleted_first_line() {
     let mut ls = lines(&j);
     ls.remove(0);
     write_lines(&j, &ls);
-    verify_fails_naming(&env, &id, "journal-w1.jsonl:1: error: sequence number 2 at the start");
+    verify_fails_naming(
+        &env,
+        &id,
+        "journal-w1.jsonl:1: error: sequence number 2 at the start",
+    );
 }
 
 #[test]
@@ -229,16 +345,43 @@ fn eight_concurrent_processes_lose_and_duplicate_nothing() {
                 let writer = format!("w{}", p / 2);
                 for n in 0..PER {
                     let note = format!("p{p}-n{n}");
-                    let r = env.run_with(&["--library", lib.to_str().unwrap(), "step", id, "alpha/tell", "note", "--note", &note], &[("MUSTER_WRITER", &writer), ("MUSTER_AS", &format!("proc{p}"))]);
+                    let r = env.run_with(
+                        &[
+                            "--library",
+                            lib.to_str().unwrap(),
+                            "step",
+                            id,
+                            "alpha/tell",
+                            "note",
+                            "--note",
+                            &note,
+                        ],
+                        &[
+                            ("MUSTER_WRITER", &writer),
+                            ("MUSTER_AS", &format!("proc{p}")),
+                        ],
+                    );
                     assert_eq!(r.code, 0, "{}", r.stderr);
                 }
             });
         }
     });
-    let r = env.run(&["--library", lib.to_str().unwrap(), "status", &id, "--json"]).ok();
+    let r = env
+        .run(&["--library", lib.to_str().unwrap(), "status", &id, "--json"])
+        .ok();
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    let tell = v["steps"].as_array().unwrap().iter().find(|s| s["step"] == "tell").unwrap();
-    let notes: Vec<&str> = tell["notes"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+    let tell = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "tell")
+        .unwrap();
+    let notes: Vec<&str> = tell["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
     assert_eq!(notes.len(), 8 * PER, "nothing lost, nothing duplicated");
     let unique: HashSet<&str> = notes.iter().copied().collect();
     assert_eq!(unique.len(), 8 * PER);
@@ -249,16 +392,30 @@ fn eight_concurrent_processes_lose_and_duplicate_nothing() {
         if p.extension().is_some_and(|x| x == "jsonl") {
             for l in lines(&p) {
                 let e: serde_json::Value = serde_json::from_str(&l).unwrap();
-                per_writer.entry(e["writer"].as_str().unwrap().to_string()).or_default().push(e["seq"].as_u64().unwrap());
+                per_writer
+                    .entry(e["writer"].as_str().unwrap().to_string())
+                    .or_default()
+                    .push(e["seq"].as_u64().unwrap());
             }
         }
     }
     for (w, seqs) in per_writer {
-        assert_eq!(seqs, (1..=seqs.len() as u64).collect::<Vec<_>>(), "writer {w}");
+        assert_eq!(
+            seqs,
+            (1..=seqs.len() as u64).collect::<Vec<_>>(),
+            "writer {w}"
+        );
     }
     let r = env.run(&["verify", &id]);
     assert_eq!(r.code, 0, "every writer's chain verifies: {}", r.stderr);
-    assert!(r.stdout.contains(&format!("{} event(s) in 4 file(s): verified", 8 * PER + 1 + 8)), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(&format!(
+            "{} event(s) in 4 file(s): verified",
+            8 * PER + 1 + 8
+        )),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -269,19 +426,45 @@ fn actions_that_make_no_sense_exit_1_with_a_clear_message() {
     let lib = lib.to_str().unwrap();
     let r = env.run(&["--library", lib, "step", &id, "check", "done"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("step `check` is in several plans of this session (alpha, beta): write PLAN/check"), "{}", r.stderr);
-    env.run(&["--library", lib, "step", &id, "alpha/check", "done"]).ok();
+    assert!(
+        r.stderr.contains(
+            "step `check` is in several plans of this session (alpha, beta): write PLAN/check"
+        ),
+        "{}",
+        r.stderr
+    );
+    env.run(&["--library", lib, "step", &id, "alpha/check", "done"])
+        .ok();
     let r = env.run(&["--library", lib, "step", &id, "alpha/check", "done"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("step alpha/check is already done by you"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("step alpha/check is already done by you"),
+        "{}",
+        r.stderr
+    );
     let r = env.run(&["--library", lib, "step", &id, "alpha/nope", "done"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("plan `alpha` has no step `nope`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("plan `alpha` has no step `nope`"),
+        "{}",
+        r.stderr
+    );
     let r = env.run(&["--library", lib, "step", &id, "alpha/tell", "skip"]);
     assert_eq!(r.code, 2, "a missing --note is a usage error");
-    let r = env.run(&["--library", lib, "step", "no-such-session", "alpha/tell", "done"]);
+    let r = env.run(&[
+        "--library",
+        lib,
+        "step",
+        "no-such-session",
+        "alpha/tell",
+        "done",
+    ]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("there is no session `no-such-session`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("there is no session `no-such-session`"),
+        "{}",
+        r.stderr
+    );
     env.run(&["--library", lib, "close", &id]).ok();
     let r = env.run(&["--library", lib, "step", &id, "alpha/tell", "done"]);
     assert_eq!(r.code, 1);
@@ -303,10 +486,25 @@ fn a_read_only_session_folder_is_exit_3_saying_what_failed_and_where() {
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
         return;
     }
-    let r = env.run_with(&["--library", mini().to_str().unwrap(), "step", &id, "check", "start"], &[("MUSTER_WRITER", "newwriter")]);
+    let r = env.run_with(
+        &[
+            "--library",
+            mini().to_str().unwrap(),
+            "step",
+            &id,
+            "check",
+            "start",
+        ],
+        &[("MUSTER_WRITER", "newwriter")],
+    );
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(r.code, 3, "{}", r.stderr);
-    assert!(r.stderr.contains("cannot open the journal") && r.stderr.contains("journal-newwriter.jsonl"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("cannot open the journal")
+            && r.stderr.contains("journal-newwriter.jsonl"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[cfg(target_os = "linux")]
@@ -318,12 +516,28 @@ fn a_full_disk_is_exit_3_and_the_step_is_not_recorded() {
     // /dev/full fails every write with ENOSPC, as a full disk does
     std::os::unix::fs::symlink("/dev/full", dir.join("journal-full.jsonl")).unwrap();
     let lib = mini();
-    let r = env.run_with(&["--library", lib.to_str().unwrap(), "step", &id, "check", "done"], &[("MUSTER_WRITER", "full")]);
+    let r = env.run_with(
+        &[
+            "--library",
+            lib.to_str().unwrap(),
+            "step",
+            &id,
+            "check",
+            "done",
+        ],
+        &[("MUSTER_WRITER", "full")],
+    );
     assert_eq!(r.code, 3, "{}", r.stderr);
-    assert!(r.stderr.contains("cannot write to the journal") && r.stderr.contains("journal-full.jsonl"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("cannot write to the journal") && r.stderr.contains("journal-full.jsonl"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("the disk is full"), "{}", r.stderr);
     std::fs::remove_file(dir.join("journal-full.jsonl")).unwrap();
-    let r = env.run(&["--library", lib.to_str().unwrap(), "status", &id, "--json"]).ok();
+    let r = env
+        .run(&["--library", lib.to_str().unwrap(), "status", &id, "--json"])
+        .ok();
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["steps"][0]["state"], "pending");
 }
@@ -334,9 +548,20 @@ fn a_home_that_cannot_be_created_is_exit_3() {
     let blocker = env.dir.path().join("file-not-folder");
     std::fs::write(&blocker, b"x").unwrap();
     let home = blocker.join("home");
-    let r = env.run(&["--home", home.to_str().unwrap(), "--library", mini().to_str().unwrap(), "start", "alpha"]);
+    let r = env.run(&[
+        "--home",
+        home.to_str().unwrap(),
+        "--library",
+        mini().to_str().unwrap(),
+        "start",
+        "alpha",
+    ]);
     assert_eq!(r.code, 3, "{}", r.stderr);
-    assert!(r.stderr.contains("cannot create the folder") && r.stderr.contains("file-not-folder"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("cannot create the folder") && r.stderr.contains("file-not-folder"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -344,14 +569,74 @@ fn log_is_for_people() {
     let env = Env::new();
     let lib = mini();
     let lib = lib.to_str().unwrap();
-    let id = env.start(&["alpha", "--title", "DB outage", "--declared-at", "2026-11-21T01:50:00Z"]);
-    env.run_with(&["--library", lib, "step", &id, "check", "done", "--note", "lag 20s"], &[("MUSTER_AS", "ann")]).ok();
-    env.run_with(&["--library", lib, "decide", &id, "check", "yes", "--note", "in sync"], &[("MUSTER_AS", "ann")]);
-    env.run_with(&["--library", lib, "step", &id, "tell", "assign", "--to", "ben"], &[("TZ", "Europe/London")]).ok();
-    let r = env.run_with(&["--library", lib, "log", &id], &[("TZ", "Asia/Kolkata")]).ok();
+    let id = env.start(&[
+        "alpha",
+        "--title",
+        "DB outage",
+        "--declared-at",
+        "2026-11-21T01:50:00Z",
+    ]);
+    env.run_with(
+        &[
+            "--library",
+            lib,
+            "step",
+            &id,
+            "check",
+            "done",
+            "--note",
+            "lag 20s",
+        ],
+        &[("MUSTER_AS", "ann")],
+    )
+    .ok();
+    env.run_with(
+        &[
+            "--library",
+            lib,
+            "decide",
+            &id,
+            "check",
+            "yes",
+            "--note",
+            "in sync",
+        ],
+        &[("MUSTER_AS", "ann")],
+    );
+    env.run_with(
+        &[
+            "--library",
+            lib,
+            "step",
+            &id,
+            "tell",
+            "assign",
+            "--to",
+            "ben",
+        ],
+        &[("TZ", "Europe/London")],
+    )
+    .ok();
+    let r = env
+        .run_with(&["--library", lib, "log", &id], &[("TZ", "Asia/Kolkata")])
+        .ok();
     let ls: Vec<&str> = r.stdout.lines().collect();
-    assert!(ls[0].contains("+05:30  tester  started the session \"DB outage\" (incident; plans: alpha)"), "{}", r.stdout);
+    assert!(
+        ls[0]
+            .contains("+05:30  tester  started the session \"DB outage\" (incident; plans: alpha)"),
+        "{}",
+        r.stdout
+    );
     assert!(ls[1].contains("ann  joined"), "{}", r.stdout);
-    assert!(ls[2].contains("ann  done alpha/check Check the replica - lag 20s"), "{}", r.stdout);
-    assert!(r.stdout.contains("tester  assigned alpha/tell Tell the business - to ben"), "{}", r.stdout);
+    assert!(
+        ls[2].contains("ann  done alpha/check Check the replica - lag 20s"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("tester  assigned alpha/tell Tell the business - to ben"),
+        "{}",
+        r.stdout
+    );
 }

@@ -42,7 +42,13 @@ impl Checker<'_> {
     }
 
     /// Reports a reference to an id that does not exist, suggesting a near one.
-    fn exists(&mut self, what: &str, r: &Sp<String>, known: &HashSet<&str>, context: &dyn std::fmt::Display) {
+    fn exists(
+        &mut self,
+        what: &str,
+        r: &Sp<String>,
+        known: &HashSet<&str>,
+        context: &dyn std::fmt::Display,
+    ) {
         if known.contains(r.v.as_str()) {
             return;
         }
@@ -164,7 +170,9 @@ pub fn check(lib: &mut Library, today: chrono::NaiveDate) {
     }
 
     // plans are independent of each other: check them on every core
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
     let chunk = lib.plans.len().div_ceil(threads).max(1);
     let shared: &Library = lib;
     let per_plan: Vec<Vec<Diagnostic>> = std::thread::scope(|s| {
@@ -174,7 +182,10 @@ pub fn check(lib: &mut Library, today: chrono::NaiveDate) {
             .map(|part| {
                 let (roles, services) = (&roles, &services);
                 s.spawn(move || {
-                    let mut c = Checker { lib: shared, out: Vec::new() };
+                    let mut c = Checker {
+                        lib: shared,
+                        out: Vec::new(),
+                    };
                     for p in part {
                         check_plan(&mut c, p, roles, services, today);
                     }
@@ -182,7 +193,10 @@ pub fn check(lib: &mut Library, today: chrono::NaiveDate) {
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
     });
     c.out.extend(per_plan.into_iter().flatten());
     for s in &lib.scenarios {

@@ -37,7 +37,11 @@ impl<'a> De<'a> {
     }
 
     /// Opens a struct for reading its fields. `what` names it in messages ("step", "person").
-    pub fn object<'n, 't>(&mut self, node: &'n Node<'t>, what: &'static str) -> Option<Obj<'n, 't>> {
+    pub fn object<'n, 't>(
+        &mut self,
+        node: &'n Node<'t>,
+        what: &'static str,
+    ) -> Option<Obj<'n, 't>> {
         match &node.kind {
             Kind::Struct { fields, .. } => Some(Obj {
                 what,

@@ -33,6 +33,9 @@ pub struct Library {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// What reading one file gave: its source (when it was text), the model, and its problems.
+type FileResult = (Option<Source>, Parsed, Vec<Diagnostic>);
+
 enum Parsed {
     Index(Box<Index>),
     Plan(Box<Plan>),
@@ -57,7 +60,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Reads one file: size, encoding and syntax checks, then conversion to the model.
-fn parse_one(file_no: u32, f: InputFile) -> (Option<Source>, Parsed, Vec<Diagnostic>) {
+fn parse_one(file_no: u32, f: InputFile) -> FileResult {
     let mut diags = Vec::new();
     let kind = if f.rel == "index.ron" {
         FileKind::Index
@@ -246,22 +249,37 @@ impl Library {
 }
 
 /// Parses every file, on every core: a library of a thousand plans is checked in a blink.
-fn parse_all(files: Vec<InputFile>) -> Vec<(Option<Source>, Parsed, Vec<Diagnostic>)> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+fn parse_all(files: Vec<InputFile>) -> Vec<FileResult> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
     if threads < 2 || files.len() < 16 {
-        return files.into_iter().enumerate().map(|(i, f)| parse_one(i as u32, f)).collect();
+        return files
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| parse_one(i as u32, f))
+            .collect();
     }
     // interleave files over the threads so big and small files spread evenly
     let mut parts: Vec<Vec<(u32, InputFile)>> = (0..threads).map(|_| Vec::new()).collect();
     for (i, f) in files.into_iter().enumerate() {
         parts[i % threads].push((i as u32, f));
     }
-    let mut out: Vec<(u32, (Option<Source>, Parsed, Vec<Diagnostic>))> = std::thread::scope(|s| {
+    let mut out: Vec<(u32, FileResult)> = std::thread::scope(|s| {
         let handles: Vec<_> = parts
             .into_iter()
-            .map(|part| s.spawn(move || part.into_iter().map(|(i, f)| (i, parse_one(i, f))).collect::<Vec<_>>()))
+            .map(|part| {
+                s.spawn(move || {
+                    part.into_iter()
+                        .map(|(i, f)| (i, parse_one(i, f)))
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
     });
     out.sort_by_key(|(i, _)| *i);
     out.into_iter().map(|(_, r)| r).collect()

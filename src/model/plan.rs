@@ -153,7 +153,9 @@ impl Plan {
                 }
             };
             for n in items {
-                let Some(mut p) = de.object(n, "phase") else { continue };
+                let Some(mut p) = de.object(n, "phase") else {
+                    continue;
+                };
                 let idx = phases.len();
                 phases.push(p.req(de, "title", De::string).unwrap_or_default());
                 if let Some(sn) = p.node(de, "steps") {

@@ -671,7 +671,7 @@ mod tests {
         assert_eq!(fields[4].value.kind, Kind::Ident("Continuity"));
         assert_eq!(fields[9].value.kind, Kind::Str("a \"q\" b".into()));
         assert!(
-            matches!(&fields[8].value.kind, Kind::Tuple { name: Some(n), items } if n == "Some" && items.len() == 1)
+            matches!(&fields[8].value.kind, Kind::Tuple { name: Some(n), items } if *n == "Some" && items.len() == 1)
         );
         // spans are byte ranges of the value itself
         assert_eq!(fields[0].name_span.start, 32);
