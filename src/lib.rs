@@ -2,9 +2,12 @@
 //! durable journal of who did which step and when.
 
 pub mod cli;
+pub mod clock;
 pub mod context;
 pub mod error;
+pub mod export;
 pub mod journal;
 pub mod library;
 pub mod model;
 pub mod text;
+pub mod tui;

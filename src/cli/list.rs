@@ -3,7 +3,7 @@
 use super::Output;
 use crate::context::Context;
 use crate::error::Result;
-use crate::model::{Library, Plan};
+use crate::model::Library;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -21,25 +21,6 @@ struct PlanRow<'a> {
     path: &'a str,
 }
 
-/// "ok", "review overdue", "test overdue", both, or "no review date".
-pub fn review_status(p: &Plan, today: chrono::NaiveDate) -> String {
-    let mut out = Vec::new();
-    if p.review_due().is_some_and(|d| d < today) {
-        out.push("review overdue");
-    }
-    if p.test_due().is_some_and(|d| d < today) {
-        out.push("test overdue");
-    }
-    if p.last_tested.is_none() {
-        out.push("never tested");
-    }
-    if out.is_empty() {
-        "ok".to_string()
-    } else {
-        out.join(", ")
-    }
-}
-
 fn rows<'a>(lib: &'a Library, today: chrono::NaiveDate) -> Vec<PlanRow<'a>> {
     lib.plans
         .iter()
@@ -53,7 +34,7 @@ fn rows<'a>(lib: &'a Library, today: chrono::NaiveDate) -> Vec<PlanRow<'a>> {
             version: p.version.as_deref(),
             review_due: p.review_due(),
             test_due: p.test_due(),
-            review: review_status(p, today),
+            review: p.review_status(today),
             path: &p.path,
         })
         .collect()

@@ -181,9 +181,10 @@ fn emit(s: &str) {
 
 pub fn run(ctx: &Context, cmd: Option<Command>) -> Result<Output> {
     match cmd {
-        None => Err(Error::Invalid(
-            "the terminal UI is not built yet: run `muster --help` for the commands".into(),
-        )),
+        None => crate::tui::run(ctx).map(|code| Output {
+            stdout: String::new(),
+            code,
+        }),
         Some(Command::Check { paths }) => check::run(ctx, &paths),
         Some(Command::List { json }) => list::run(ctx, json),
         Some(Command::Show { plan, json }) => show::run(ctx, &plan, json),

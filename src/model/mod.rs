@@ -4,6 +4,7 @@
 pub mod check;
 pub mod de;
 pub mod describe;
+pub mod exercise;
 pub mod index;
 pub mod library;
 pub mod plan;

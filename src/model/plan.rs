@@ -202,6 +202,25 @@ impl Plan {
         self.test_interval?.after(self.last_tested.as_ref()?.v)
     }
 
+    /// "ok", "review overdue", "test overdue", "never tested", or several of them.
+    pub fn review_status(&self, today: NaiveDate) -> String {
+        let mut out = Vec::new();
+        if self.review_due().is_some_and(|d| d < today) {
+            out.push("review overdue");
+        }
+        if self.test_due().is_some_and(|d| d < today) {
+            out.push("test overdue");
+        }
+        if self.last_tested.is_none() {
+            out.push("never tested");
+        }
+        if out.is_empty() {
+            "ok".to_string()
+        } else {
+            out.join(", ")
+        }
+    }
+
     /// The sum of the steps' estimates (min, max), in minutes.
     pub fn total_estimate(&self) -> (u32, u32) {
         self.steps

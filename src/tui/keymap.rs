@@ -1,0 +1,516 @@
+//! Keys. One table per context: the same table drives dispatch and the `?` help, so the help can
+//! never disagree with what the keys do.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What a user can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Left,
+    Right,
+    Open,
+    Back,
+    Quit,
+    Help,
+    Search,
+    NextTab,
+    PrevTab,
+    ToggleMark,
+    StartSession,
+    Index,
+    Timeline,
+    StepStart,
+    StepDone,
+    StepSkip,
+    StepBlock,
+    StepReopen,
+    StepNote,
+    StepAssign,
+    Decide,
+    Undo,
+    HandOver,
+    SessionNote,
+    Export,
+    Facilitator,
+    ReleaseInject,
+    SkipInject,
+    ClockToggle,
+    ClockSpeed,
+    ClockAdvance,
+    Observe,
+    Rate,
+    PlanNext,
+    PlanPrev,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Home,
+    Plan,
+    Session,
+    Index,
+    Timeline,
+    Facilitator,
+}
+
+pub struct Binding {
+    pub keys: &'static [KeyCode],
+    pub label: &'static str,
+    pub action: Action,
+    /// A word for the footer; empty to leave it to the `?` help.
+    pub short: &'static str,
+    pub help: &'static str,
+}
+
+const fn b(
+    keys: &'static [KeyCode],
+    label: &'static str,
+    action: Action,
+    short: &'static str,
+    help: &'static str,
+) -> Binding {
+    Binding {
+        keys,
+        label,
+        action,
+        short,
+        help,
+    }
+}
+
+use KeyCode::{
+    BackTab, Backspace, Char, Down, End, Enter, Esc, Home as HomeKey, Left, PageDown, PageUp,
+    Right, Tab, Up,
+};
+
+const MOVE: [Binding; 4] = [
+    b(&[Up, Char('k')], "↑/k", Action::Up, "", "move up"),
+    b(&[Down, Char('j')], "↓/j", Action::Down, "", "move down"),
+    b(&[HomeKey, Char('g')], "g", Action::Top, "", "go to the top"),
+    b(
+        &[End, Char('G')],
+        "G",
+        Action::Bottom,
+        "",
+        "go to the bottom",
+    ),
+];
+
+const COMMON: [Binding; 4] = [
+    b(
+        &[Char('/')],
+        "/",
+        Action::Search,
+        "search",
+        "search plans, steps, people, roles, vendors, services",
+    ),
+    b(&[Char('?')], "?", Action::Help, "help", "this help"),
+    b(&[Esc, Backspace], "Esc", Action::Back, "back", "go back"),
+    b(&[Char('q')], "q", Action::Quit, "quit", "quit"),
+];
+
+static HOME: &[Binding] = &[
+    b(
+        &[Enter, Char('l')],
+        "Enter",
+        Action::Open,
+        "open",
+        "open the plan, resume the session, show the entry",
+    ),
+    b(
+        &[Tab, Right],
+        "Tab",
+        Action::NextTab,
+        "tab",
+        "next tab: plans, sessions, index",
+    ),
+    b(
+        &[BackTab, Left],
+        "S-Tab",
+        Action::PrevTab,
+        "",
+        "previous tab",
+    ),
+    b(
+        &[Char(' ')],
+        "Space",
+        Action::ToggleMark,
+        "mark",
+        "mark a plan for a new session",
+    ),
+    b(
+        &[Char('s')],
+        "s",
+        Action::StartSession,
+        "start session",
+        "start a session on the marked (or selected) plans",
+    ),
+    b(
+        &[Char('i')],
+        "i",
+        Action::Index,
+        "index",
+        "the Index of Disaster-Relevant Information",
+    ),
+    b(&[PageUp], "PgUp", Action::PageUp, "", "page up"),
+    b(&[PageDown], "PgDn", Action::PageDown, "", "page down"),
+];
+
+static PLAN: &[Binding] = &[
+    b(
+        &[Char('s')],
+        "s",
+        Action::StartSession,
+        "start session",
+        "start a session on this plan",
+    ),
+    b(
+        &[PageUp, Char('K')],
+        "PgUp/K",
+        Action::PageUp,
+        "",
+        "scroll the details up",
+    ),
+    b(
+        &[PageDown, Char('J')],
+        "PgDn/J",
+        Action::PageDown,
+        "",
+        "scroll the details down",
+    ),
+    b(
+        &[Left, Char('h')],
+        "←/h",
+        Action::Left,
+        "",
+        "scroll commands left",
+    ),
+    b(
+        &[Right, Char('l')],
+        "→/l",
+        Action::Right,
+        "",
+        "scroll commands right",
+    ),
+    b(&[Char('i')], "i", Action::Index, "index", "the index"),
+];
+
+static SESSION: &[Binding] = &[
+    b(
+        &[Char('a')],
+        "a",
+        Action::StepStart,
+        "start",
+        "start the step (active)",
+    ),
+    b(
+        &[Char('d'), Enter],
+        "d",
+        Action::StepDone,
+        "done",
+        "mark the step done, with an optional note",
+    ),
+    b(
+        &[Char('x')],
+        "x",
+        Action::StepSkip,
+        "skip",
+        "skip the step (a reason is required)",
+    ),
+    b(
+        &[Char('b')],
+        "b",
+        Action::StepBlock,
+        "block",
+        "mark the step blocked (a reason is required)",
+    ),
+    b(
+        &[Char('r')],
+        "r",
+        Action::StepReopen,
+        "reopen",
+        "reopen the step (a reason is required)",
+    ),
+    b(
+        &[Char('n')],
+        "n",
+        Action::StepNote,
+        "note",
+        "add a note to the step",
+    ),
+    b(
+        &[Char('A')],
+        "A",
+        Action::StepAssign,
+        "assign",
+        "assign the step to someone",
+    ),
+    b(
+        &[Char('c')],
+        "c",
+        Action::Decide,
+        "decide",
+        "take the step's decision",
+    ),
+    b(
+        &[Char('u')],
+        "u",
+        Action::Undo,
+        "undo",
+        "undo my last action (recorded as a reopen)",
+    ),
+    b(
+        &[Char('N')],
+        "N",
+        Action::SessionNote,
+        "",
+        "add a note to the session",
+    ),
+    b(
+        &[Char('H')],
+        "H",
+        Action::HandOver,
+        "",
+        "hand over to another responder",
+    ),
+    b(
+        &[Char('t')],
+        "t",
+        Action::Timeline,
+        "timeline",
+        "the timeline",
+    ),
+    b(&[Char('i')], "i", Action::Index, "index", "the index"),
+    b(
+        &[Char('e')],
+        "e",
+        Action::Export,
+        "export",
+        "export the session (review or report)",
+    ),
+    b(
+        &[Char('F')],
+        "F",
+        Action::Facilitator,
+        "",
+        "the facilitator view (exercises)",
+    ),
+    b(
+        &[Char('O')],
+        "O",
+        Action::Observe,
+        "",
+        "record an observation (exercises)",
+    ),
+    b(
+        &[Tab, Char(']')],
+        "Tab/]",
+        Action::PlanNext,
+        "",
+        "next plan of the session",
+    ),
+    b(
+        &[BackTab, Char('[')],
+        "[",
+        Action::PlanPrev,
+        "",
+        "previous plan",
+    ),
+    b(
+        &[PageUp, Char('K')],
+        "PgUp/K",
+        Action::PageUp,
+        "",
+        "scroll the details up",
+    ),
+    b(
+        &[PageDown, Char('J')],
+        "PgDn/J",
+        Action::PageDown,
+        "",
+        "scroll the details down",
+    ),
+    b(
+        &[Left, Char('h')],
+        "←/h",
+        Action::Left,
+        "",
+        "scroll commands left",
+    ),
+    b(
+        &[Right, Char('l')],
+        "→/l",
+        Action::Right,
+        "",
+        "scroll commands right",
+    ),
+];
+
+static INDEX: &[Binding] = &[
+    b(
+        &[Tab, Right, Char('l')],
+        "Tab",
+        Action::NextTab,
+        "section",
+        "next section",
+    ),
+    b(
+        &[BackTab, Left, Char('h')],
+        "S-Tab",
+        Action::PrevTab,
+        "",
+        "previous section",
+    ),
+    b(
+        &[PageUp, Char('K')],
+        "PgUp",
+        Action::PageUp,
+        "",
+        "scroll the entry up",
+    ),
+    b(
+        &[PageDown, Char('J')],
+        "PgDn",
+        Action::PageDown,
+        "",
+        "scroll the entry down",
+    ),
+];
+
+static TIMELINE: &[Binding] = &[
+    b(&[PageUp], "PgUp", Action::PageUp, "", "page up"),
+    b(&[PageDown], "PgDn", Action::PageDown, "", "page down"),
+    b(
+        &[Char('e')],
+        "e",
+        Action::Export,
+        "export",
+        "export the session",
+    ),
+];
+
+static FACILITATOR: &[Binding] = &[
+    b(
+        &[Enter, Char('R')],
+        "R",
+        Action::ReleaseInject,
+        "release",
+        "release the selected inject now",
+    ),
+    b(
+        &[Char('x')],
+        "x",
+        Action::SkipInject,
+        "skip",
+        "skip the selected inject",
+    ),
+    b(
+        &[Char(' '), Char('p')],
+        "Space",
+        Action::ClockToggle,
+        "pause",
+        "pause or resume the exercise clock",
+    ),
+    b(
+        &[Char('+')],
+        "+",
+        Action::ClockSpeed,
+        "speed",
+        "clock speed: x1, x2, x5, x10",
+    ),
+    b(
+        &[Char('>')],
+        ">",
+        Action::ClockAdvance,
+        "+5min",
+        "move the clock forward 5 minutes by hand",
+    ),
+    b(
+        &[Char('O')],
+        "O",
+        Action::Observe,
+        "observe",
+        "record an observation",
+    ),
+    b(
+        &[Char('o')],
+        "o",
+        Action::Rate,
+        "rate",
+        "rate an objective P/S/M/U",
+    ),
+    b(
+        &[Char('t')],
+        "t",
+        Action::Timeline,
+        "timeline",
+        "the timeline",
+    ),
+    b(
+        &[Char('e')],
+        "e",
+        Action::Export,
+        "export",
+        "export the after-action report",
+    ),
+];
+
+/// The bindings of a context, its own first, then movement and the common ones.
+pub fn bindings(ctx: Context) -> Vec<&'static Binding> {
+    let own: &[Binding] = match ctx {
+        Context::Home => HOME,
+        Context::Plan => PLAN,
+        Context::Session => SESSION,
+        Context::Index => INDEX,
+        Context::Timeline => TIMELINE,
+        Context::Facilitator => FACILITATOR,
+    };
+    own.iter().chain(MOVE.iter()).chain(COMMON.iter()).collect()
+}
+
+/// The action for a key in a context, if any.
+pub fn action_for(ctx: Context, key: &KeyEvent) -> Option<Action> {
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        return match key.code {
+            Char('c') | Char('q') => Some(Action::Quit),
+            Char('d') => Some(Action::PageDown),
+            Char('u') => Some(Action::PageUp),
+            _ => None,
+        };
+    }
+    bindings(ctx)
+        .into_iter()
+        .find(|b| b.keys.contains(&key.code))
+        .map(|b| b.action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_is_bound_twice_in_a_context() {
+        for ctx in [
+            Context::Home,
+            Context::Plan,
+            Context::Session,
+            Context::Index,
+            Context::Timeline,
+            Context::Facilitator,
+        ] {
+            let mut seen = Vec::new();
+            for b in bindings(ctx) {
+                for k in b.keys {
+                    assert!(!seen.contains(k), "{k:?} bound twice in {ctx:?}");
+                    seen.push(*k);
+                }
+            }
+        }
+    }
+}

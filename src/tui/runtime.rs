@@ -1,0 +1,96 @@
+//! The only code that touches the terminal: set-up and restore, the event loop, signals.
+//! The loop is generic over the backend and the event source, so tests drive it with a
+//! `TestBackend` and a script of keys.
+
+use super::app::App;
+use super::view;
+use super::world::World;
+use crate::clock::Clock;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::crossterm::event::{self, Event};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// Where terminal events come from.
+pub trait EventSource {
+    /// The next event, waiting at most `timeout`; `None` when nothing came.
+    fn next(&mut self, timeout: Duration) -> std::io::Result<Option<Event>>;
+    /// A scripted source ends; the terminal never does.
+    fn finished(&self) -> bool {
+        false
+    }
+}
+
+pub struct TerminalEvents;
+
+impl EventSource for TerminalEvents {
+    fn next(&mut self, timeout: Duration) -> std::io::Result<Option<Event>> {
+        if event::poll(timeout)? {
+            event::read().map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+/// Runs until the app quits, the source ends or `stop` is raised (SIGTERM, SIGHUP).
+pub fn run_loop<B: Backend, E: EventSource>(
+    terminal: &mut Terminal<B>,
+    events: &mut E,
+    app: &mut App,
+    world: &mut World,
+    clock: &dyn Clock,
+    stop: &AtomicBool,
+) -> Result<(), String>
+where
+    B::Error: std::fmt::Display,
+{
+    loop {
+        app.now = clock.now();
+        terminal
+            .draw(|f| view::render(app, f))
+            .map_err(|e| format!("cannot draw: {e}"))?;
+        if app.quit || stop.load(Ordering::Relaxed) || events.finished() {
+            return Ok(());
+        }
+        match events
+            .next(Duration::from_millis(200))
+            .map_err(|e| format!("cannot read the terminal: {e}"))?
+        {
+            Some(Event::Key(k)) => {
+                app.now = clock.now();
+                let effects = app.on_key(k);
+                world.run(app, effects);
+            }
+            Some(Event::Resize(_, _)) => {
+                terminal
+                    .autoresize()
+                    .map_err(|e| format!("cannot resize: {e}"))?;
+            }
+            _ => {}
+        }
+        app.now = clock.now();
+        world.tick(app);
+    }
+}
+
+/// Runs the TUI on the real terminal, restoring it however the run ends.
+pub fn run_terminal(app: &mut App, world: &mut World, clock: &dyn Clock) -> Result<(), String> {
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
+        signal_hook::flag::register(sig, Arc::clone(&stop))
+            .map_err(|e| format!("cannot watch signals: {e}"))?;
+    }
+    // installs a panic hook that restores the terminal before the panic message is printed
+    let mut terminal =
+        ratatui::try_init().map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    let result = run_loop(&mut terminal, &mut TerminalEvents, app, world, clock, &stop);
+    ratatui::restore();
+    result
+}

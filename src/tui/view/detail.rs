@@ -1,0 +1,396 @@
+//! A plan's steps and the selected step's details: read-only from the library, or live in a
+//! session with each step's state, who and when.
+
+use super::home::window;
+use super::text::{ellipsis, hslice, markdown, wrapped};
+use crate::model::plan::Step;
+use crate::model::session::{StepState, StepStatus};
+use crate::text::clean;
+use crate::tui::app::{App, Screen};
+use chrono::Local;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+pub fn local_hm(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&Local).format("%H:%M").to_string()
+}
+
+pub fn render(app: &App, f: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let Some((plan, states)) = app.shown_plan() else {
+        let msg = match &app.session {
+            Some(o) if o.state.plans.is_empty() => "This session has no plans.".to_string(),
+            Some(_) => "This plan's file could not be found: its steps cannot be shown. See the warnings with `muster status`.".to_string(),
+            None => "No plan selected.".to_string(),
+        };
+        f.render_widget(Paragraph::new(msg).style(t.warn()), area);
+        return;
+    };
+    // plan tabs (in a session) or the plan's title
+    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let mut spans = Vec::new();
+    match (&app.screen, &app.session) {
+        (Screen::Session, Some(o)) => {
+            for (i, p) in o.state.plans.iter().enumerate() {
+                let (d, n) = p.progress();
+                let style = if i == app.cur_plan {
+                    t.selected().patch(t.title())
+                } else {
+                    t.dim()
+                };
+                spans.push(Span::styled(format!(" {} {} {d}/{n} ", i + 1, p.id), style));
+                spans.push(Span::raw(" "));
+            }
+        }
+        _ => {
+            spans.push(Span::styled(
+                format!(" {} ", clean(&plan.title, false)),
+                t.heading(),
+            ));
+            spans.push(Span::styled(
+                format!(
+                    " read-only · {} · {} steps · s starts a session",
+                    plan.kind.label(),
+                    plan.steps.len()
+                ),
+                t.dim(),
+            ));
+        }
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), head);
+
+    let left_w = (body.width * 2 / 5).clamp(24, 48);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(left_w), Constraint::Min(20)]).areas(body);
+    // the steps
+    let w = left.width.saturating_sub(1) as usize;
+    let rows = left.height as usize;
+    let sel = app.step_sel.min(plan.steps.len().saturating_sub(1));
+    let mut lines = Vec::new();
+    let mut last_phase = None;
+    for i in window(sel, plan.steps.len(), rows) {
+        let s = &plan.steps[i];
+        let st = states.and_then(|x| x.get(i));
+        let (mark, style) = match st {
+            Some(st) if st.bypassed => ("[~]", t.dim()),
+            Some(st) => (st.state.mark(), t.state(st.state)),
+            None => ("[ ]", t.text()),
+        };
+        let when = st
+            .and_then(|st| st.at.filter(|_| st.state != StepStatus::Pending))
+            .map(|a| format!(" {}", local_hm(a)))
+            .unwrap_or_default();
+        let phase_mark = if s.phase != last_phase && s.phase.is_some() {
+            "▸"
+        } else {
+            " "
+        };
+        last_phase = s.phase;
+        let title_w = w.saturating_sub(4 + 4 + when.len() + 1);
+        let line = format!(
+            "{mark}{phase_mark}{:>2} {:<title_w$}{when}",
+            i + 1,
+            ellipsis(&clean(&s.title, false), title_w)
+        );
+        let style = if i == sel {
+            t.selected().patch(style)
+        } else {
+            style
+        };
+        lines.push(Line::styled(format!("{:w$}", ellipsis(&line, w)), style));
+    }
+    let block = Block::default()
+        .borders(Borders::RIGHT)
+        .border_style(t.border());
+    f.render_widget(Paragraph::new(lines).block(block), left);
+
+    // the selected step
+    if let Some(step) = plan.steps.get(sel) {
+        let st = states.and_then(|x| x.get(sel));
+        let inner = Rect {
+            x: right.x + 1,
+            width: right.width.saturating_sub(1),
+            ..right
+        };
+        let lines = step_lines(app, plan, step, st, inner.width as usize);
+        let max_scroll = lines.len().saturating_sub(inner.height as usize) as u16;
+        f.render_widget(
+            Paragraph::new(lines).scroll((app.detail_scroll.min(max_scroll), 0)),
+            inner,
+        );
+    }
+}
+
+/// Every detail of a step, as lines of `width` columns. Commands keep their lines whole and
+/// scroll sideways with the app's horizontal offset.
+pub fn step_lines(
+    app: &App,
+    plan: &crate::model::Plan,
+    step: &Step,
+    st: Option<&StepState>,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let mut l: Vec<Line<'static>> = Vec::new();
+    let idx = plan.step_index(&step.id).unwrap_or(0);
+    l.extend(wrapped(
+        &format!("{}. {}", idx + 1, step.title),
+        width,
+        t.title(),
+        "",
+    ));
+    let mut meta = vec![format!("id {}", step.id.v)];
+    if let Some(p) = step.phase {
+        meta.push(format!(
+            "phase {}: {}",
+            p + 1,
+            clean(&plan.phases[p], false)
+        ));
+    }
+    if let Some(e) = &step.estimate {
+        meta.push(format!("est. {e}"));
+    }
+    l.push(Line::styled(ellipsis(&meta.join(" · "), width), t.dim()));
+    if let Some(st) = st {
+        let mut s = vec![Span::styled(
+            format!("{} {}", st.state.mark(), st.state.label().to_uppercase()),
+            t.state(st.state),
+        )];
+        if let (Some(by), Some(at)) = (&st.by, st.at) {
+            s.push(Span::raw(format!(
+                " by {} at {}",
+                clean(by, false),
+                local_hm(at)
+            )));
+        }
+        if st.bypassed {
+            s.push(Span::styled(" · not on the chosen branch", t.dim()));
+        }
+        if let Some(a) = &st.assignee {
+            s.push(Span::raw(format!(" · assigned to {}", clean(a, false))));
+        }
+        if st.active_secs > 0 {
+            s.push(Span::styled(
+                format!(
+                    " · {} spent",
+                    crate::model::session::human_duration(chrono::Duration::seconds(
+                        st.active_secs
+                    ))
+                ),
+                t.dim(),
+            ));
+        }
+        l.push(Line::from(s));
+        for c in &st.confirmations {
+            l.push(Line::styled(
+                format!(
+                    "  also confirmed done by {} at {}",
+                    clean(&c.by, false),
+                    local_hm(c.at)
+                ),
+                t.dim(),
+            ));
+        }
+    }
+    // dependencies not yet finished
+    if !step.depends_on.is_empty() {
+        let open: Vec<String> = step
+            .depends_on
+            .iter()
+            .filter(|d| match (st, plan.step_index(d)) {
+                (Some(_), Some(i)) => app
+                    .shown_plan()
+                    .and_then(|(_, s)| s)
+                    .and_then(|s| s.get(i))
+                    .is_none_or(|x| !x.state.finished()),
+                _ => true,
+            })
+            .map(|d| {
+                format!(
+                    "{}. {}",
+                    plan.step_index(d).map(|i| i + 1).unwrap_or(0),
+                    d.v
+                )
+            })
+            .collect();
+        if st.is_some() && !open.is_empty() {
+            l.extend(wrapped(
+                &format!("Waiting for: {}", open.join(", ")),
+                width,
+                t.warn(),
+                "",
+            ));
+        } else if st.is_none() {
+            l.extend(wrapped(
+                &format!(
+                    "After: {}",
+                    step.depends_on
+                        .iter()
+                        .map(|d| d.v.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                width,
+                t.dim(),
+                "",
+            ));
+        }
+    }
+    // who to call
+    if let Some(role) = &step.role {
+        let ix = &app.lib.index;
+        let title = ix
+            .role(role)
+            .map(|r| r.title.clone())
+            .unwrap_or_else(|| role.v.clone());
+        l.push(Line::raw(""));
+        l.push(Line::styled(
+            ellipsis(&format!("Who: {}", clean(&title, false)), width),
+            t.heading(),
+        ));
+        let people = ix.contacts_for_role(role);
+        if people.is_empty() {
+            l.push(Line::styled(
+                "  nobody listed in the index for this role",
+                t.warn(),
+            ));
+        }
+        for (i, p) in people.iter().enumerate() {
+            let phones = if p.phones.is_empty() {
+                "no phone listed".to_string()
+            } else {
+                p.phones.join(" / ")
+            };
+            l.extend(wrapped(
+                &format!("{}. {}  {}", i + 1, p.name, phones),
+                width,
+                t.text(),
+                "  ",
+            ));
+        }
+    }
+    if let Some(b) = &step.body {
+        l.push(Line::raw(""));
+        l.extend(markdown(b, width, t));
+    }
+    if !step.commands.is_empty() {
+        l.push(Line::raw(""));
+        let more = step.commands.iter().any(|c| {
+            c.run
+                .lines()
+                .any(|x| unicode_width::UnicodeWidthStr::width(x) + 2 > width)
+        });
+        let hint = if more {
+            "  (←/→ scroll sideways)"
+        } else {
+            ""
+        };
+        l.push(Line::from(vec![
+            Span::styled("Commands", t.heading()),
+            Span::styled(hint, t.dim()),
+        ]));
+        for c in &step.commands {
+            if let Some(lang) = &c.lang {
+                l.push(Line::styled(format!("  {}", clean(lang, false)), t.dim()));
+            }
+            for (i, line) in clean(&c.run, true).lines().enumerate() {
+                let prefix = if i == 0 { "$ " } else { "  " };
+                let shown = hslice(line, app.hscroll as usize, width.saturating_sub(2));
+                l.push(Line::from(vec![
+                    Span::styled(prefix, t.dim()),
+                    Span::styled(shown, t.code()),
+                ]));
+            }
+        }
+    }
+    if let Some(e) = &step.expected {
+        l.push(Line::raw(""));
+        l.push(Line::styled("Expected result", t.heading()));
+        l.extend(wrapped(e, width, t.text(), ""));
+    }
+    if let Some(v) = &step.verification {
+        l.push(Line::raw(""));
+        l.push(Line::styled("Verification", t.heading()));
+        l.extend(wrapped(v, width, t.text(), ""));
+    }
+    if let Some(d) = &step.decision {
+        l.push(Line::raw(""));
+        l.extend(wrapped(
+            &format!("Decision: {}", d.question),
+            width,
+            t.heading(),
+            "",
+        ));
+        let taken = st.and_then(|s| s.decision.as_ref());
+        for (i, o) in d.options.iter().enumerate() {
+            let target = o
+                .next
+                .as_ref()
+                .map(|n| {
+                    format!(
+                        " → {}. {}",
+                        plan.step_index(n).map(|x| x + 1).unwrap_or(0),
+                        n.v
+                    )
+                })
+                .unwrap_or_default();
+            let chosen = taken.is_some_and(|tk| tk.option == o.label);
+            let style = if chosen {
+                t.state(StepStatus::Done)
+            } else {
+                t.text()
+            };
+            let mark = if chosen { "(•)" } else { "( )" };
+            l.extend(wrapped(
+                &format!("{mark} {}. {}{target}", i + 1, o.label),
+                width,
+                style,
+                "  ",
+            ));
+        }
+        match taken {
+            Some(tk) => l.extend(wrapped(
+                &format!(
+                    "Decided by {} at {}{}",
+                    tk.by,
+                    local_hm(tk.at),
+                    tk.why
+                        .as_ref()
+                        .map(|w| format!(": {w}"))
+                        .unwrap_or_default()
+                ),
+                width,
+                t.dim(),
+                "  ",
+            )),
+            None if st.is_some() => l.push(Line::styled("  press c to decide", t.dim())),
+            None => {}
+        }
+    }
+    if let Some(st) = st {
+        if !st.notes.is_empty() {
+            l.push(Line::raw(""));
+            l.push(Line::styled("Notes", t.heading()));
+            for n in &st.notes {
+                let style = if n.kind == "conflict" {
+                    t.warn()
+                } else {
+                    t.text()
+                };
+                l.extend(wrapped(
+                    &format!("{} {} ({}): {}", local_hm(n.at), n.by, n.kind, n.text),
+                    width,
+                    style,
+                    "",
+                ));
+            }
+        }
+    }
+    if let Some(n) = &step.notes {
+        l.push(Line::raw(""));
+        l.extend(wrapped(&format!("Author's note: {n}"), width, t.dim(), ""));
+    }
+    l
+}

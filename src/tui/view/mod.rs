@@ -1,0 +1,387 @@
+//! Pure rendering: `&App` in, cells out. Nothing here changes state.
+
+mod detail;
+mod home;
+mod index;
+pub mod text;
+mod timeline;
+
+use super::app::{App, BannerKind, Modal, Screen};
+use super::keymap;
+use crate::model::describe::{self, RtoLevel};
+use crate::model::session::human_duration;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use text::ellipsis;
+
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+pub fn render(app: &App, f: &mut Frame) {
+    let area = f.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = format!(
+            "The terminal is too small ({}x{}).\nmuster needs at least {MIN_WIDTH}x{MIN_HEIGHT}.\nEnlarge the window, or press q to quit.",
+            area.width, area.height
+        );
+        f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [bar, body, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    status_bar(app, f, bar);
+    match &app.screen {
+        Screen::Home => home::render(app, f, body),
+        Screen::Plan(_) | Screen::Session => detail::render(app, f, body),
+        Screen::Index => index::render(app, f, body),
+        Screen::Timeline => timeline::render(app, f, body),
+        Screen::Facilitator => timeline::facilitator(app, f, body),
+    }
+    footer(app, f, foot);
+    if let Some(s) = &app.search {
+        search(app, s, f, body);
+    }
+    if let Some(m) = &app.modal {
+        modal(app, m, f, body);
+    }
+    if app.help {
+        help(app, f, body);
+    }
+}
+
+/// The top line: session, mode, time since declared, the nearest RTO, progress, responder.
+fn status_bar(app: &App, f: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let mut spans: Vec<Span> = Vec::new();
+    let who = app
+        .actor
+        .clone()
+        .unwrap_or_else(|| app.default_actor.clone());
+    match &app.session {
+        Some(o) => {
+            let st = &o.state;
+            if st.is_exercise() {
+                spans.push(Span::styled(" EXERCISE ", t.exercise()));
+            } else {
+                spans.push(Span::styled(" INCIDENT ", t.incident()));
+            }
+            if st.closed.is_some() {
+                spans.push(Span::styled(" CLOSED ", t.status_bar()));
+            }
+            let elapsed = app.now - st.declared_at;
+            spans.push(Span::styled(
+                format!(" T+{} ", clock(elapsed)),
+                t.status_bar(),
+            ));
+            if let Some(c) = &st.clock {
+                let mark = if c.paused {
+                    " paused"
+                } else if c.speed > 1 {
+                    ""
+                } else {
+                    ""
+                };
+                let speed = if c.speed > 1 {
+                    format!(" x{}", c.speed)
+                } else {
+                    String::new()
+                };
+                spans.push(Span::styled(
+                    format!("EX {}{speed}{mark} ", describe::ex_time(c.ex_ms(app.now))),
+                    t.exercise(),
+                ));
+            }
+            let rto = describe::rto_deadlines(st, &o.plans, &app.lib.index);
+            if let Some(d) = rto.first() {
+                let level = describe::rto_level(d, st.declared_at, app.now);
+                let left = d.deadline - app.now;
+                let text = match level {
+                    RtoLevel::Missed => format!(" RTO {} MISSED +{} ", d.service, clock(-left)),
+                    _ => format!(" RTO {} {} left ", d.service, clock(left)),
+                };
+                spans.push(Span::styled(
+                    text,
+                    t.rto(level).patch(if t.color {
+                        Style::new().bg(ratatui::style::Color::Black)
+                    } else {
+                        Style::new()
+                    }),
+                ));
+            }
+            let (done, total) = st.progress();
+            spans.push(Span::styled(
+                format!(" {done}/{total} done "),
+                t.status_bar(),
+            ));
+            let used: usize = spans.iter().map(|s| s.width()).sum();
+            let room = (area.width as usize).saturating_sub(used + who.chars().count() + 3);
+            spans.push(Span::styled(
+                format!(
+                    " {} ",
+                    ellipsis(&crate::text::clean(&st.title, false), room.max(1))
+                ),
+                t.status_bar(),
+            ));
+        }
+        None => {
+            spans.push(Span::styled(" muster ", t.title().patch(t.status_bar())));
+            let lib = if app.lib.builtin {
+                "built-in sample library".to_string()
+            } else {
+                app.lib.origin.clone()
+            };
+            spans.push(Span::styled(
+                format!(" {} ", ellipsis(&lib, area.width as usize / 2)),
+                t.status_bar(),
+            ));
+        }
+    }
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let pad = (area.width as usize).saturating_sub(used + who.chars().count() + 2);
+    spans.push(Span::styled(" ".repeat(pad), t.status_bar()));
+    spans.push(Span::styled(
+        format!(" {} ", crate::text::clean(&who, false)),
+        t.title().patch(t.status_bar()),
+    ));
+    f.render_widget(
+        Paragraph::new(Line::from(spans)).style(t.status_bar()),
+        area,
+    );
+}
+
+/// `1:05` for a duration (hours:minutes), `2d 1:05` past a day.
+pub fn clock(d: chrono::Duration) -> String {
+    let m = d.num_minutes().max(0);
+    if m >= 24 * 60 {
+        format!("{}d {}:{:02}", m / 1440, (m % 1440) / 60, m % 60)
+    } else {
+        format!("{}:{:02}", m / 60, m % 60)
+    }
+}
+
+/// The bottom line: a banner when there is one, else the main keys of the screen.
+fn footer(app: &App, f: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    if let Some(b) = &app.banner {
+        let style = match b.kind {
+            BannerKind::Error => t.error_banner(),
+            BannerKind::Info => t.info_banner(),
+            BannerKind::Inject => t.inject_banner(),
+        };
+        let text = format!(" {} ", crate::text::clean(&b.text, false));
+        f.render_widget(
+            Paragraph::new(ellipsis(&text, area.width as usize)).style(style),
+            area,
+        );
+        return;
+    }
+    let mut spans = Vec::new();
+    let binds = keymap::bindings(app.context());
+    let mut width = 0;
+    for b in binds
+        .iter()
+        .filter(|b| !b.short.is_empty() && b.action != keymap::Action::Help)
+    {
+        let item = format!("{} {}  ", b.label, b.short);
+        if width + item.chars().count() + 7 > area.width as usize {
+            break;
+        }
+        width += item.chars().count();
+        spans.push(Span::styled(b.label, t.key()));
+        spans.push(Span::styled(format!(" {}  ", b.short), t.dim()));
+    }
+    spans.push(Span::styled("?", t.key()));
+    spans.push(Span::styled(" help", t.dim()));
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let w = (area.width - 4).min(72);
+    match m {
+        Modal::Input(i) | Modal::Discard { input: i, .. } => {
+            let inner_w = w.saturating_sub(2) as usize;
+            let mut lines = text::wrapped(&i.hint, inner_w, t.dim(), "");
+            lines.push(Line::raw(""));
+            // the text being typed, its end always visible, with a cursor mark
+            let typed = format!("{}▏", crate::text::clean(&i.text, false));
+            let wrapped = text::wrapped(&typed, inner_w, t.text(), "");
+            let keep = wrapped.len().saturating_sub(4);
+            lines.extend(wrapped.into_iter().skip(keep));
+            if let Modal::Discard { quit, .. } = m {
+                lines.push(Line::raw(""));
+                let q = if *quit {
+                    "Discard what you typed and quit?"
+                } else {
+                    "Discard what you typed?"
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(q, t.error_banner()),
+                    Span::raw("  y: yes, discard  any other key: keep typing"),
+                ]));
+            }
+            let h = (lines.len() as u16 + 2).min(area.height);
+            let r = centered(area, w, h);
+            f.render_widget(Clear, r);
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.focus_border())
+                .title(Span::styled(
+                    format!(
+                        " {} ",
+                        ellipsis(&crate::text::clean(&i.title, false), inner_w - 2)
+                    ),
+                    t.title(),
+                ));
+            f.render_widget(Paragraph::new(lines).block(block), r);
+        }
+        Modal::Choice(c) => {
+            let inner_w = w.saturating_sub(2) as usize;
+            let mut lines = Vec::new();
+            for (n, o) in c.options.iter().enumerate() {
+                let label = ellipsis(
+                    &format!(" {}. {}", n + 1, crate::text::clean(o, false)),
+                    inner_w,
+                );
+                let style = if n == c.sel { t.selected() } else { t.text() };
+                lines.push(Line::styled(format!("{label:inner_w$}"), style));
+            }
+            lines.push(Line::styled(
+                " ↑/↓ choose · Enter or 1-9 select · Esc cancel",
+                t.dim(),
+            ));
+            let h = (lines.len() as u16 + 2).min(area.height);
+            let r = centered(area, w, h);
+            f.render_widget(Clear, r);
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.focus_border())
+                .title(Span::styled(
+                    format!(
+                        " {} ",
+                        ellipsis(&crate::text::clean(&c.title, false), inner_w - 2)
+                    ),
+                    t.title(),
+                ));
+            let scroll = (c.sel as u16 + 2).saturating_sub(h.saturating_sub(2));
+            f.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), r);
+        }
+    }
+}
+
+fn search(app: &App, s: &super::app::SearchState, f: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let r = Rect {
+        x: area.x + 1,
+        y: area.y,
+        width: area.width - 2,
+        height: area.height,
+    };
+    f.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.focus_border())
+        .title(Span::styled(
+            " Search: plans, steps, people, roles, vendors, services ",
+            t.title(),
+        ));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let w = inner.width as usize;
+    let mut lines = vec![Line::from(vec![
+        Span::styled("/ ", t.key()),
+        Span::raw(format!("{}▏", crate::text::clean(&s.query, false))),
+    ])];
+    if s.query.trim().is_empty() {
+        lines.push(Line::styled(
+            "Type a name, a service, a plan or a step; small typos are forgiven.",
+            t.dim(),
+        ));
+    } else if s.results.is_empty() {
+        lines.push(Line::styled("Nothing matches.", t.dim()));
+    }
+    let room = inner.height.saturating_sub(2) as usize;
+    let start = s.sel.saturating_sub(room.saturating_sub(1));
+    for (i, e) in s.results.iter().enumerate().skip(start).take(room) {
+        let what = match e.kind {
+            "step" => format!("step in {}", e.plan.clone().unwrap_or_default()),
+            k => k.to_string(),
+        };
+        let detail = e.lines.first().cloned().unwrap_or_default();
+        let line = ellipsis(
+            &crate::text::clean(&format!("{:<18} {}  {}", what, e.title, detail), false),
+            w,
+        );
+        lines.push(Line::styled(
+            format!("{line:w$}"),
+            if i == s.sel { t.selected() } else { t.text() },
+        ));
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+    let foot = Rect {
+        x: inner.x,
+        y: inner.y + inner.height.saturating_sub(1),
+        width: inner.width,
+        height: 1,
+    };
+    f.render_widget(
+        Paragraph::new(Line::styled("↑/↓ choose · Enter go · Esc close", t.dim())),
+        foot,
+    );
+}
+
+fn help(app: &App, f: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let binds = keymap::bindings(app.context());
+    let mut lines: Vec<Line> = Vec::new();
+    for b in &binds {
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {:<8}", b.label), t.key()),
+            Span::raw(b.help),
+        ]));
+    }
+    lines.push(Line::from(vec![
+        Span::styled(" Ctrl-C  ", t.key()),
+        Span::raw("quit from anywhere (asks first if a prompt holds text)"),
+    ]));
+    lines.push(Line::styled(" Any key closes this help.", t.dim()));
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let r = centered(area, (area.width - 2).min(76), h);
+    f.render_widget(Clear, r);
+    let title = match app.screen {
+        Screen::Home => " Keys: home ",
+        Screen::Plan(_) => " Keys: plan ",
+        Screen::Session => " Keys: session ",
+        Screen::Index => " Keys: index ",
+        Screen::Timeline => " Keys: timeline ",
+        Screen::Facilitator => " Keys: facilitator ",
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.focus_border())
+        .title(Span::styled(title, t.title()));
+    f.render_widget(Paragraph::new(lines).block(block), r);
+}
+
+/// "2 h 05 min ago" for notes and records.
+pub fn ago(app: &App, at: chrono::DateTime<chrono::Utc>) -> String {
+    human_duration(app.now - at)
+}

@@ -1,0 +1,290 @@
+//! Turning plan text into terminal lines: Markdown made readable, words wrapped by display width,
+//! control characters neutralised, commands never wrapped.
+
+use crate::text::clean;
+use crate::tui::theme::Theme;
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
+
+/// Wraps styled spans to `width` columns, breaking at spaces (or inside words longer than a line).
+pub fn wrap_spans(spans: Vec<(String, Style)>, width: usize, indent: &str) -> Vec<Line<'static>> {
+    let width = width.max(8);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut cur: Vec<Span<'static>> = Vec::new();
+    let mut cur_w = 0usize;
+    let first_indent = indent.to_string();
+    let push_line =
+        |cur: &mut Vec<Span<'static>>, cur_w: &mut usize, lines: &mut Vec<Line<'static>>| {
+            lines.push(Line::from(std::mem::take(cur)));
+            *cur_w = 0;
+        };
+    for (text, style) in spans {
+        for word in split_keep_spaces(&text) {
+            let w = word.width();
+            if cur_w == 0 && !first_indent.is_empty() {
+                cur.push(Span::raw(first_indent.clone()));
+                cur_w = first_indent.width();
+            }
+            if cur_w + w > width && cur_w > first_indent.width() {
+                push_line(&mut cur, &mut cur_w, &mut lines);
+                if word.trim().is_empty() {
+                    continue;
+                }
+                if !first_indent.is_empty() {
+                    cur.push(Span::raw(first_indent.clone()));
+                    cur_w = first_indent.width();
+                }
+            }
+            if w > width.saturating_sub(cur_w) {
+                // a word longer than the line: cut it by characters
+                let mut piece = String::new();
+                let mut pw = 0;
+                for ch in word.chars() {
+                    let cw = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+                    if cur_w + pw + cw > width && !piece.is_empty() {
+                        cur.push(Span::styled(std::mem::take(&mut piece), style));
+                        push_line(&mut cur, &mut cur_w, &mut lines);
+                        if !first_indent.is_empty() {
+                            cur.push(Span::raw(first_indent.clone()));
+                            cur_w = first_indent.width();
+                        }
+                        pw = 0;
+                    }
+                    piece.push(ch);
+                    pw += cw;
+                }
+                cur_w += pw;
+                cur.push(Span::styled(piece, style));
+                continue;
+            }
+            cur_w += w;
+            cur.push(Span::styled(word.to_string(), style));
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(Line::from(cur));
+    }
+    lines
+}
+
+fn split_keep_spaces(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut in_space = None;
+    for (i, c) in s.char_indices() {
+        let sp = c == ' ';
+        match in_space {
+            Some(prev) if prev != sp => {
+                out.push(&s[start..i]);
+                start = i;
+            }
+            _ => {}
+        }
+        in_space = Some(sp);
+    }
+    if start < s.len() {
+        out.push(&s[start..]);
+    }
+    out
+}
+
+/// Plain text, wrapped, with paragraphs kept.
+pub fn wrapped(text: &str, width: usize, style: Style, indent: &str) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    for para in clean(text, true).split('\n') {
+        if para.trim().is_empty() {
+            out.push(Line::raw(""));
+        } else {
+            out.extend(wrap_spans(vec![(para.to_string(), style)], width, indent));
+        }
+    }
+    out
+}
+
+/// Markdown shown readably: paragraphs wrapped, list items with bullets, code blocks unwrapped and
+/// marked, `code` and **bold** styled. Raw HTML is shown as text.
+pub fn markdown(src: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let src = clean(src, true);
+    let mut out: Vec<Line<'static>> = Vec::new();
+    let mut spans: Vec<(String, Style)> = Vec::new();
+    let mut style = Style::new();
+    let mut list_depth: usize = 0;
+    let mut ordered: Vec<Option<u64>> = Vec::new();
+    let mut in_code = false;
+    let mut item_prefix: Option<String> = None;
+    let flush = |spans: &mut Vec<(String, Style)>,
+                 out: &mut Vec<Line<'static>>,
+                 prefix: &mut Option<String>,
+                 depth: usize| {
+        if spans.is_empty() {
+            return;
+        }
+        let indent = "  ".repeat(depth);
+        let mut all = Vec::new();
+        if let Some(p) = prefix.take() {
+            all.push((format!("{indent}{p}"), Style::new()));
+        } else if depth > 0 {
+            all.push((format!("{indent}  "), Style::new()));
+        }
+        all.append(spans);
+        let cont = if depth > 0 {
+            format!("{indent}  ")
+        } else {
+            String::new()
+        };
+        let mut lines = wrap_spans(all, width, "");
+        // continuation lines of a list item line up under its text
+        for l in lines.iter_mut().skip(1) {
+            l.spans.insert(0, Span::raw(cont.clone()));
+        }
+        out.append(&mut lines);
+    };
+    for ev in Parser::new(&src) {
+        match ev {
+            Event::Start(Tag::Paragraph) => {}
+            Event::End(TagEnd::Paragraph) => {
+                flush(&mut spans, &mut out, &mut item_prefix, list_depth);
+                if list_depth == 0 {
+                    out.push(Line::raw(""));
+                }
+            }
+            Event::Start(Tag::Heading { .. }) => style = style.add_modifier(Modifier::BOLD),
+            Event::End(TagEnd::Heading(_)) => {
+                flush(&mut spans, &mut out, &mut item_prefix, list_depth);
+                style = Style::new();
+            }
+            Event::Start(Tag::Strong) => style = style.add_modifier(Modifier::BOLD),
+            Event::End(TagEnd::Strong) => style = style.remove_modifier(Modifier::BOLD),
+            Event::Start(Tag::Emphasis) => style = style.add_modifier(Modifier::ITALIC),
+            Event::End(TagEnd::Emphasis) => style = style.remove_modifier(Modifier::ITALIC),
+            Event::Start(Tag::List(start)) => {
+                flush(&mut spans, &mut out, &mut item_prefix, list_depth);
+                list_depth += 1;
+                ordered.push(start);
+            }
+            Event::End(TagEnd::List(_)) => {
+                flush(&mut spans, &mut out, &mut item_prefix, list_depth);
+                list_depth = list_depth.saturating_sub(1);
+                ordered.pop();
+                if list_depth == 0 {
+                    out.push(Line::raw(""));
+                }
+            }
+            Event::Start(Tag::Item) => {
+                flush(&mut spans, &mut out, &mut item_prefix, list_depth);
+                item_prefix = Some(match ordered.last_mut() {
+                    Some(Some(n)) => {
+                        let p = format!("{n}. ");
+                        *n += 1;
+                        p
+                    }
+                    _ => "• ".to_string(),
+                });
+            }
+            Event::End(TagEnd::Item) => flush(&mut spans, &mut out, &mut item_prefix, list_depth),
+            Event::Start(Tag::CodeBlock(_)) => {
+                flush(&mut spans, &mut out, &mut item_prefix, list_depth);
+                in_code = true;
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                out.push(Line::raw(""));
+            }
+            Event::Code(c) => spans.push((c.to_string(), theme.code())),
+            Event::Text(t) if in_code => {
+                for l in t.lines() {
+                    out.push(Line::from(vec![
+                        Span::styled("  │ ", theme.dim()),
+                        Span::styled(l.to_string(), theme.code()),
+                    ]));
+                }
+            }
+            Event::Text(t) => spans.push((t.to_string(), style)),
+            Event::SoftBreak => spans.push((" ".into(), style)),
+            Event::HardBreak => flush(&mut spans, &mut out, &mut item_prefix, list_depth),
+            Event::Html(h) | Event::InlineHtml(h) => spans.push((h.to_string(), style)),
+            Event::Rule => out.push(Line::raw("─".repeat(width.min(40)))),
+            _ => {}
+        }
+    }
+    flush(&mut spans, &mut out, &mut item_prefix, list_depth);
+    while out.last().is_some_and(|l| l.width() == 0) {
+        out.pop();
+    }
+    out
+}
+
+/// Cuts `skip` columns off the left of a line and keeps at most `width` (for sideways scrolling).
+pub fn hslice(s: &str, skip: usize, width: usize) -> String {
+    let mut out = String::new();
+    let mut col = 0;
+    let mut w = 0;
+    for ch in s.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+        if col < skip {
+            col += cw;
+            continue;
+        }
+        if w + cw > width {
+            break;
+        }
+        out.push(ch);
+        w += cw;
+    }
+    out
+}
+
+/// Truncates to `width` columns with an ellipsis.
+pub fn ellipsis(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut out = hslice(s, 0, width.saturating_sub(1));
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(lines: &[Line]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn wraps_by_display_width() {
+        let l = wrapped("漢字漢字 abc def", 9, Style::new(), "");
+        assert_eq!(text(&l), ["漢字漢字 ", "abc def"]);
+    }
+
+    #[test]
+    fn markdown_lists_and_code_blocks() {
+        let md = "Intro **bold** and `code`.\n\n- one\n- two\n\n```\nlong line that is not wrapped at all\n```";
+        let l = markdown(md, 20, &Theme { color: false });
+        let t = text(&l);
+        assert_eq!(t[0], "Intro bold and code.");
+        assert!(t.contains(&"  • one".to_string()), "{t:?}");
+        assert!(
+            t.contains(&"  │ long line that is not wrapped at all".to_string()),
+            "{t:?}"
+        );
+    }
+
+    #[test]
+    fn escape_sequences_are_neutralised() {
+        let l = markdown("a\x1b[31mred", 40, &Theme { color: false });
+        assert_eq!(text(&l), ["a\\u{1b}[31mred"]);
+    }
+
+    #[test]
+    fn slicing_sideways() {
+        assert_eq!(hslice("abcdef", 2, 3), "cde");
+        assert_eq!(ellipsis("abcdef", 4), "abc…");
+    }
+}
