@@ -187,7 +187,6 @@ pub fn plan_entries(lib: &Library) -> Vec<Entry> {
         for s in &p.steps {
             let mut e = Entry::new("step", &s.id, &s.title);
             e.plan = Some(p.id.v.clone());
-            e.line("Plan", Some(&p.title));
             e.line("Role", s.role.as_ref().map(|r| r.v.as_str()));
             e.line("Details", s.body.as_deref());
             out.push(e);

@@ -344,7 +344,19 @@ pub fn fold(id: &str, events: &[Event], plans: &[Plan], now: DateTime<Utc>) -> S
     let mut started = false;
     let mut responders: BTreeMap<String, Responder> = BTreeMap::new();
     let mut skew: HashMap<&str, i64> = HashMap::new();
-    for e in events {
+    // the session's start is its origin: apply it first, even when another writer's clock put an
+    // event at the same millisecond or earlier
+    let start = events
+        .iter()
+        .position(|e| matches!(e.body, Body::SessionStarted { .. }));
+    let ordered = start.map(|i| &events[i]).into_iter().chain(
+        events
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != start)
+            .map(|(_, e)| e),
+    );
+    for e in ordered {
         let r = responders
             .entry(e.actor.clone())
             .or_insert_with(|| Responder {
@@ -1237,6 +1249,25 @@ mod tests {
             "{:?}",
             st.warnings
         );
+    }
+
+    #[test]
+    fn an_event_stamped_before_the_start_still_counts() {
+        let mut l = Log::new(Mode::Incident);
+        // another writer, same millisecond as the start, sorts before it by name
+        l.push(
+            0,
+            "bob",
+            "a-writer",
+            Body::StepDone {
+                plan: "p".into(),
+                step: "e".into(),
+                note: None,
+            },
+        );
+        let st = l.fold();
+        assert_eq!(st.step("p", "e").unwrap().state, StepStatus::Done);
+        assert!(st.warnings.is_empty(), "{:?}", st.warnings);
     }
 
     #[test]

@@ -188,6 +188,7 @@ pub struct App {
     pub search: Option<SearchState>,
     pub modal: Option<Modal>,
     pub help: bool,
+    pub help_scroll: u16,
     pub banner: Option<Banner>,
     pub quit: bool,
     /// Injects already announced in a banner, so each is shown once.
@@ -239,6 +240,7 @@ impl App {
             search: None,
             modal: None,
             help: false,
+            help_scroll: 0,
             banner: None,
             quit: false,
             announced: Vec::new(),
@@ -353,7 +355,20 @@ impl App {
             return Vec::new();
         }
         if self.help {
-            self.help = false;
+            // the help scrolls; any other key closes it
+            match key.code {
+                KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => {
+                    self.help_scroll = self
+                        .help_scroll
+                        .saturating_add(if key.code == KeyCode::PageDown { 10 } else { 1 })
+                }
+                KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => {
+                    self.help_scroll = self
+                        .help_scroll
+                        .saturating_sub(if key.code == KeyCode::PageUp { 10 } else { 1 })
+                }
+                _ => self.help = false,
+            }
             return Vec::new();
         }
         if let Some(m) = self.modal.take() {
@@ -914,14 +929,14 @@ impl App {
             }
             return Vec::new();
         };
-        if let Some(o) = &self.session {
-            if let Some(c) = &o.state.closed {
-                let by = c.by.clone();
-                self.error(format!(
-                    "This session was closed by {by}: nothing more can be recorded in it."
-                ));
-                return Vec::new();
-            }
+        if let Some(o) = &self.session
+            && let Some(c) = &o.state.closed
+        {
+            let by = c.by.clone();
+            self.error(format!(
+                "This session was closed by {by}: nothing more can be recorded in it."
+            ));
+            return Vec::new();
         }
         let actor = self
             .actor
@@ -1054,7 +1069,10 @@ impl App {
     pub fn update(&mut self, a: Action) -> Vec<Effect> {
         match a {
             Action::Quit => self.quit = true,
-            Action::Help => self.help = true,
+            Action::Help => {
+                self.help = true;
+                self.help_scroll = 0;
+            }
             Action::Search => {
                 self.search = Some(SearchState::default());
             }
@@ -1100,38 +1118,40 @@ impl App {
                     self.detail_scroll = 0;
                 }
             }
-            Action::Open => match self.screen {
-                Screen::Home => match self.tab {
-                    0 => {
-                        if let Some(p) = self.lib.plans.get(self.plan_sel) {
-                            let id = p.id.v.clone();
-                            self.open_plan(&id, None);
+            Action::Open => {
+                if self.screen == Screen::Home {
+                    match self.tab {
+                        0 => {
+                            if let Some(p) = self.lib.plans.get(self.plan_sel) {
+                                let id = p.id.v.clone();
+                                self.open_plan(&id, None);
+                            }
+                        }
+                        1 => {
+                            if let Some(s) = self.sessions.get(self.session_sel) {
+                                let id = s.id.clone();
+                                return self.as_responder(Effect::OpenSession(id));
+                            }
+                        }
+                        _ => {
+                            self.index_sel = 0;
+                            self.go(Screen::Index);
                         }
                     }
-                    1 => {
-                        if let Some(s) = self.sessions.get(self.session_sel) {
-                            let id = s.id.clone();
-                            return self.as_responder(Effect::OpenSession(id));
-                        }
-                    }
-                    _ => {
-                        self.index_sel = 0;
-                        self.go(Screen::Index);
-                    }
-                },
-                _ => {}
-            },
+                }
+            }
             Action::ToggleMark => {
-                if self.screen == Screen::Home && self.tab == 0 {
-                    if let Some(p) = self.lib.plans.get(self.plan_sel) {
-                        let id = p.id.v.clone();
-                        if let Some(i) = self.marked.iter().position(|m| *m == id) {
-                            self.marked.remove(i);
-                        } else {
-                            self.marked.push(id);
-                        }
-                        self.move_sel(1);
+                if self.screen == Screen::Home
+                    && self.tab == 0
+                    && let Some(p) = self.lib.plans.get(self.plan_sel)
+                {
+                    let id = p.id.v.clone();
+                    if let Some(i) = self.marked.iter().position(|m| *m == id) {
+                        self.marked.remove(i);
+                    } else {
+                        self.marked.push(id);
                     }
+                    self.move_sel(1);
                 }
             }
             Action::StartSession => {

@@ -85,7 +85,7 @@ impl World {
             }
         }
         // newest first
-        rows.sort_by(|a, b| b.started_at.cmp(&a.started_at));
+        rows.sort_by_key(|r| std::cmp::Reverse(r.started_at));
         app.set_sessions(rows);
         self.last_sessions = Some(Instant::now());
     }

@@ -69,7 +69,6 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let rows = left.height as usize;
     let sel = app.step_sel.min(plan.steps.len().saturating_sub(1));
     let mut lines = Vec::new();
-    let mut last_phase = None;
     for i in window(sel, plan.steps.len(), rows) {
         let s = &plan.steps[i];
         let st = states.and_then(|x| x.get(i));
@@ -82,15 +81,9 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             .and_then(|st| st.at.filter(|_| st.state != StepStatus::Pending))
             .map(|a| format!(" {}", local_hm(a)))
             .unwrap_or_default();
-        let phase_mark = if s.phase != last_phase && s.phase.is_some() {
-            "▸"
-        } else {
-            " "
-        };
-        last_phase = s.phase;
         let title_w = w.saturating_sub(4 + 4 + when.len() + 1);
         let line = format!(
-            "{mark}{phase_mark}{:>2} {:<title_w$}{when}",
+            "{mark} {:>2} {:<title_w$}{when}",
             i + 1,
             ellipsis(&clean(&s.title, false), title_w)
         );
@@ -369,23 +362,23 @@ pub fn step_lines(
             None => {}
         }
     }
-    if let Some(st) = st {
-        if !st.notes.is_empty() {
-            l.push(Line::raw(""));
-            l.push(Line::styled("Notes", t.heading()));
-            for n in &st.notes {
-                let style = if n.kind == "conflict" {
-                    t.warn()
-                } else {
-                    t.text()
-                };
-                l.extend(wrapped(
-                    &format!("{} {} ({}): {}", local_hm(n.at), n.by, n.kind, n.text),
-                    width,
-                    style,
-                    "",
-                ));
-            }
+    if let Some(st) = st
+        && !st.notes.is_empty()
+    {
+        l.push(Line::raw(""));
+        l.push(Line::styled("Notes", t.heading()));
+        for n in &st.notes {
+            let style = if n.kind == "conflict" {
+                t.warn()
+            } else {
+                t.text()
+            };
+            l.extend(wrapped(
+                &format!("{} {} ({}): {}", local_hm(n.at), n.by, n.kind, n.text),
+                width,
+                style,
+                "",
+            ));
         }
     }
     if let Some(n) = &step.notes {

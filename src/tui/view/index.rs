@@ -20,7 +20,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         } else {
             t.dim()
         };
-        spans.push(Span::styled(format!("{name}"), style));
+        spans.push(Span::styled(name.to_string(), style));
         spans.push(Span::raw(" "));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), tabs);

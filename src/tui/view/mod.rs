@@ -81,13 +81,7 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
                 t.status_bar(),
             ));
             if let Some(c) = &st.clock {
-                let mark = if c.paused {
-                    " paused"
-                } else if c.speed > 1 {
-                    ""
-                } else {
-                    ""
-                };
+                let mark = if c.paused { " PAUSED" } else { "" };
                 let speed = if c.speed > 1 {
                     format!(" x{}", c.speed)
                 } else {
@@ -362,8 +356,10 @@ fn help(app: &App, f: &mut Frame, area: Rect) {
         Span::styled(" Ctrl-C  ", t.key()),
         Span::raw("quit from anywhere (asks first if a prompt holds text)"),
     ]));
-    lines.push(Line::styled(" Any key closes this help.", t.dim()));
     let h = (lines.len() as u16 + 2).min(area.height);
+    let room = h.saturating_sub(2) as usize;
+    let more = lines.len() > room;
+    let scroll = (app.help_scroll as usize).min(lines.len().saturating_sub(room)) as u16;
     let r = centered(area, (area.width - 2).min(76), h);
     f.render_widget(Clear, r);
     let title = match app.screen {
@@ -374,11 +370,17 @@ fn help(app: &App, f: &mut Frame, area: Rect) {
         Screen::Timeline => " Keys: timeline ",
         Screen::Facilitator => " Keys: facilitator ",
     };
+    let foot = if more {
+        " ↓/↑ scroll · any other key closes "
+    } else {
+        " any key closes "
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.focus_border())
-        .title(Span::styled(title, t.title()));
-    f.render_widget(Paragraph::new(lines).block(block), r);
+        .title(Span::styled(title, t.title()))
+        .title_bottom(Line::styled(foot, t.dim()).right_aligned());
+    f.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), r);
 }
 
 /// "2 h 05 min ago" for notes and records.

@@ -34,10 +34,8 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             "{} ",
             e.at.with_timezone(&chrono::Local).format("%m-%d %H:%M:%S")
         );
-        if exercise {
-            if let Some(ms) = e.ex_ms {
-                text.push_str(&format!("{} ", ex_time(ms)));
-            }
+        if exercise && let Some(ms) = e.ex_ms {
+            text.push_str(&format!("{} ", ex_time(ms)));
         }
         text.push_str(&format!(
             "{:<10} {}",
