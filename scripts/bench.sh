@@ -16,3 +16,7 @@ $B/examples/bench_journal append target/bench-append 300
 echo "== opening a session of 100,000 events"
 id=$($B/examples/bench_journal gen target/bench-home 100000 4)
 MUSTER_HOME=target/bench-home hyperfine -w 2 -r 10 "$B/muster status $id --json" "jq -c . target/bench-home/sessions/$id/journal-*.jsonl"
+echo "== TUI: one frame at 200x60 of a 1,000-step plan"
+$B/examples/bench_tui 1000 500
+echo "== TUI: start to first frame"
+python3 scripts/bench_tui_start.py $B/muster 30
