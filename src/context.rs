@@ -50,7 +50,7 @@ impl Context {
             home,
             actor: actor.trim().to_string(),
             writer: safe_writer(&writer),
-            now: Utc::now(),
+            now: fixed_now().unwrap_or_else(Utc::now),
         }
     }
 

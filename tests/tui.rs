@@ -583,3 +583,97 @@ fn text_from_files_is_neutralised() {
     assert!(s.contains("Check \\u{1b}[2J\\u{1b}[31mweb"), "{s}");
     assert!(!s.contains('\u{1b}'));
 }
+
+// ---------- exercises ----------
+
+#[test]
+fn facilitator_and_participant_views() {
+    let mut fac = Harness::new(80, 24);
+    // the mini library's scenario "drill" is option 2
+    fac.press("s2<Enter><Enter>");
+    assert!(fac.state().is_exercise());
+    fac.world.poll_every = std::time::Duration::ZERO;
+    fac.now = t0() + Duration::minutes(1);
+    fac.press("F");
+    // the At(0m) inject came due and the facilitator's muster released it
+    assert!(
+        fac.state()
+            .inject("alarm")
+            .is_some_and(|r| r.released && !r.early)
+    );
+    insta::assert_snapshot!("facilitator", fac.screen());
+
+    let mut part = Harness::new(80, 24);
+    part.home = fac.home.clone();
+    part.world = World::new(fac.home.clone(), "w2".into());
+    part.world.poll_every = std::time::Duration::ZERO;
+    part.app.default_actor = "pat".into();
+    part.now = fac.now;
+    part.press("<Tab><Enter><Enter>");
+    assert_eq!(part.app.screen, Screen::Session);
+    // the facilitator releases the manual inject "press" (third in the list)
+    fac.press("jjR");
+    assert!(
+        fac.state()
+            .inject("press")
+            .is_some_and(|r| r.released && r.early)
+    );
+    // the participant sees it without a key press
+    part.app.now = part.now;
+    part.world.tick(&mut part.app);
+    part.press("");
+    insta::assert_snapshot!("participant_inject_banner", part.screen());
+    assert!(part.screen().contains("INJECT press: A journalist calls"));
+}
+
+#[test]
+fn exercise_is_on_every_screen_of_an_exercise_and_never_on_an_incident() {
+    let mut h = Harness::new(80, 24);
+    h.press("s2<Enter><Enter>");
+    for keys in ["", "t", "<Esc>i", "<Esc>F", "<Esc>?"] {
+        h.press(keys);
+        let first = h.screen().lines().next().unwrap().to_string();
+        assert!(first.contains("EXERCISE"), "after {keys:?}: {first}");
+    }
+    let mut i = Harness::new(80, 24);
+    i.start_alpha();
+    for keys in ["", "t", "<Esc>i", "<Esc>?"] {
+        i.press(keys);
+        assert!(
+            !i.screen().contains("EXERCISE"),
+            "after {keys:?}:\n{}",
+            i.screen()
+        );
+    }
+}
+
+#[test]
+fn facilitator_clock_controls_and_observations() {
+    let mut h = Harness::new(80, 24);
+    h.press("s2<Enter><Enter>F");
+    h.now = t0() + Duration::minutes(2);
+    h.press(" ");
+    assert!(h.state().clock.as_ref().unwrap().paused);
+    h.now = t0() + Duration::minutes(10);
+    h.press(" +");
+    let c = h.state().clock.clone().unwrap();
+    assert!(!c.paused);
+    assert_eq!(c.speed, 2);
+    assert_eq!(c.ex_ms(h.now), 2 * 60_000, "paused for 8 minutes");
+    h.press(">");
+    assert_eq!(h.state().clock.unwrap().ex_ms(h.now), 7 * 60_000);
+    h.press("jxO2more runbook detail needed<Enter>");
+    let st = h.state();
+    assert!(
+        st.inject("lag").is_some_and(|r| !r.released),
+        "x skips the selected inject"
+    );
+    assert_eq!(st.observations[0].text, "more runbook detail needed");
+    assert_eq!(st.observations[0].inject.as_deref(), Some("lag"));
+    h.press("o2");
+    h.press("3<Enter>");
+    assert_eq!(
+        h.state().rating("comms").unwrap().rating,
+        muster::journal::event::Rating::M
+    );
+}

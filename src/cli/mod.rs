@@ -1,6 +1,7 @@
 //! The command line: parse, resolve the context, hand off to one small module per command.
 
 mod check;
+mod exercise;
 mod index;
 mod list;
 mod show;
@@ -125,6 +126,48 @@ pub enum Command {
         #[arg(long)]
         note: Option<String>,
     },
+    /// The exercise scenarios
+    Scenarios {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Release the next due inject of an exercise, or the named one (early), or skip it
+    Inject {
+        session: String,
+        inject: Option<String>,
+        #[arg(long)]
+        skip: bool,
+    },
+    /// Record an observation in an exercise
+    Observe {
+        session: String,
+        /// strength | improvement | defect
+        #[arg(long)]
+        kind: String,
+        /// The step it is about (PLAN/STEP or STEP)
+        #[arg(long)]
+        step: Option<String>,
+        /// The inject it is about
+        #[arg(long)]
+        inject: Option<String>,
+        text: String,
+    },
+    /// Control the exercise clock: pause, resume, speed N, advance DURATION
+    Clock {
+        session: String,
+        /// pause | resume | speed | advance
+        action: String,
+        /// N for speed (1, 2, 5, 10...), a duration for advance (15m)
+        value: Option<String>,
+    },
+    /// Rate an exercise objective: P, S, M or U
+    Rate {
+        session: String,
+        objective: String,
+        rating: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
     /// Testing aid: appends COUNT notes, printing each event's id once it is durable
     #[command(hide = true, name = "append-notes")]
     AppendNotes {
@@ -224,6 +267,37 @@ pub fn run(ctx: &Context, cmd: Option<Command>) -> Result<Output> {
         Some(Command::Log { session }) => status::log(ctx, &session),
         Some(Command::Verify { session }) => status::verify(ctx, &session),
         Some(Command::Close { session, note }) => step::close(ctx, &session, note.as_deref()),
+        Some(Command::Scenarios { json }) => exercise::scenarios(ctx, json),
+        Some(Command::Inject {
+            session,
+            inject,
+            skip,
+        }) => exercise::inject(ctx, &session, inject.as_deref(), skip),
+        Some(Command::Observe {
+            session,
+            kind,
+            step,
+            inject,
+            text,
+        }) => exercise::observe(
+            ctx,
+            &session,
+            &kind,
+            step.as_deref(),
+            inject.as_deref(),
+            &text,
+        ),
+        Some(Command::Clock {
+            session,
+            action,
+            value,
+        }) => exercise::clock(ctx, &session, &action, value.as_deref()),
+        Some(Command::Rate {
+            session,
+            objective,
+            rating,
+            note,
+        }) => exercise::rate(ctx, &session, &objective, &rating, note.as_deref()),
         Some(Command::AppendNotes { session, count }) => step::append_notes(ctx, &session, count),
     }
 }

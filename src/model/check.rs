@@ -221,7 +221,9 @@ pub fn check(lib: &mut Library, today: chrono::NaiveDate) {
                         None,
                     );
                 }
-                after.entry(&i.id.v).or_default().push(inject);
+                if inject.v != i.id.v {
+                    after.entry(&i.id.v).or_default().push(inject);
+                }
             }
         }
         for cycle in find_cycles(&after) {

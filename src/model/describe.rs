@@ -135,16 +135,13 @@ pub fn describe(e: &Event, plans: &[Plan], scenario: Option<&super::Scenario>) -
             step,
             inject,
         } => {
-            let mut about = Vec::new();
-            if let (Some(p), Some(s)) = (plan, step) {
-                about.push(format!("step {p}/{s}"));
-            }
-            if let Some(i) = inject {
-                about.push(format!("inject {i}"));
-            }
+            let about = inject
+                .as_ref()
+                .map(|i| format!("on inject {}", inject_title(i)))
+                .unwrap_or_default();
             let mut x = d(
                 &format!("observed ({})", observation.label()),
-                about.join(", "),
+                about,
                 Some(text),
             );
             if let (Some(p), Some(s)) = (plan, step) {
