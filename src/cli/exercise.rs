@@ -221,12 +221,12 @@ pub fn observe(
         }
         None => (None, None),
     };
-    if let Some(i) = inject {
-        if o.scenario.as_ref().is_some_and(|s| s.inject(i).is_none()) {
-            return Err(Error::Invalid(format!(
-                "this exercise's scenario has no inject `{i}`"
-            )));
-        }
+    if let Some(i) = inject
+        && o.scenario.as_ref().is_some_and(|s| s.inject(i).is_none())
+    {
+        return Err(Error::Invalid(format!(
+            "this exercise's scenario has no inject `{i}`"
+        )));
     }
     o.record(
         &ctx.writer,
@@ -325,19 +325,19 @@ pub fn rate(
         }
     };
     let (_, o) = exercise_session(ctx, session)?;
-    if let Some(sc) = &o.scenario {
-        if !sc.objectives.iter().any(|x| x.id.v == objective) {
-            let list = sc
-                .objectives
-                .iter()
-                .map(|x| x.id.v.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
-            return Err(Error::Invalid(format!(
-                "scenario `{}` has no objective `{objective}`; its objectives are: {list}",
-                sc.id
-            )));
-        }
+    if let Some(sc) = &o.scenario
+        && !sc.objectives.iter().any(|x| x.id.v == objective)
+    {
+        let list = sc
+            .objectives
+            .iter()
+            .map(|x| x.id.v.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(Error::Invalid(format!(
+            "scenario `{}` has no objective `{objective}`; its objectives are: {list}",
+            sc.id
+        )));
     }
     o.record(
         &ctx.writer,
