@@ -677,3 +677,39 @@ fn facilitator_clock_controls_and_observations() {
         muster::journal::event::Rating::M
     );
 }
+
+#[test]
+fn export_from_the_session_view_shows_the_path_written() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha().press("dok<Enter>");
+    h.press("e2");
+    let b = h.app.banner.clone().unwrap();
+    assert!(b.text.starts_with("Written: "), "{}", b.text);
+    let path = std::path::PathBuf::from(b.text.trim_start_matches("Written: "));
+    assert!(
+        path.starts_with(h.home.join("exports")),
+        "{}",
+        path.display()
+    );
+    assert!(
+        path.to_string_lossy()
+            .ends_with("-post-incident-review.html")
+    );
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(html.contains("<h1>Post-incident review: Fail the database over</h1>"));
+    h.press("e4");
+    let csv_path = h
+        .app
+        .banner
+        .clone()
+        .unwrap()
+        .text
+        .trim_start_matches("Written: ")
+        .to_string();
+    assert!(csv_path.ends_with(".csv"));
+    assert!(
+        std::fs::read_to_string(csv_path)
+            .unwrap()
+            .starts_with("time_utc,")
+    );
+}

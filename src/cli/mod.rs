@@ -2,6 +2,7 @@
 
 mod check;
 mod exercise;
+mod export;
 mod index;
 mod list;
 mod show;
@@ -168,6 +169,32 @@ pub enum Command {
         #[arg(long)]
         note: Option<String>,
     },
+    /// The post-incident review (incident) or after-action report (exercise), or the data
+    Export {
+        session: String,
+        /// md | html | json | csv
+        #[arg(long)]
+        format: String,
+        /// Write to FILE instead of stdout
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// A paper copy of a plan (or of the index) with sign-off columns
+    Print {
+        plan: Option<String>,
+        /// Print the index instead of a plan
+        #[arg(long)]
+        index: bool,
+        /// md | html
+        #[arg(long, default_value = "md")]
+        format: String,
+    },
+    /// The IT Service Continuity Report over the library and the sessions
+    Report {
+        /// md | html
+        #[arg(long, default_value = "md")]
+        format: String,
+    },
     /// Testing aid: appends COUNT notes, printing each event's id once it is durable
     #[command(hide = true, name = "append-notes")]
     AppendNotes {
@@ -298,6 +325,17 @@ pub fn run(ctx: &Context, cmd: Option<Command>) -> Result<Output> {
             rating,
             note,
         }) => exercise::rate(ctx, &session, &objective, &rating, note.as_deref()),
+        Some(Command::Export {
+            session,
+            format,
+            output,
+        }) => export::export(ctx, &session, &format, output.as_deref()),
+        Some(Command::Print {
+            plan,
+            index,
+            format,
+        }) => export::print(ctx, plan.as_deref(), index, &format),
+        Some(Command::Report { format }) => export::report(ctx, &format),
         Some(Command::AppendNotes { session, count }) => step::append_notes(ctx, &session, count),
     }
 }

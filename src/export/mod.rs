@@ -1,28 +1,125 @@
-//! Exports of a session: pure renderers from the folded state to text, and writing them out.
+//! Exports of a session, paper copies of plans and the index, and the IT Service Continuity
+//! Report. The renderers are pure (state in, text out); this file holds the edges that read the
+//! journal for its integrity and write files.
+
+pub mod doc;
+pub mod print;
+pub mod report;
+pub mod review;
 
 use crate::error::{Error, Result};
+use crate::journal::file;
 use crate::journal::store::Opened;
 use crate::model::Library;
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 
-/// Renders a session in a format: md, html, json or csv.
-pub fn render(o: &Opened, lib: &Library, format: &str, now: DateTime<Utc>) -> Result<String> {
-    let _ = (o, lib, now);
-    Err(Error::Usage(format!(
-        "`{format}` is not an export format: use md, html, json or csv"
-    )))
+pub const FORMATS: [&str; 4] = ["md", "html", "json", "csv"];
+
+/// Verifies every journal file of the session, as `muster verify` does.
+pub fn integrity(o: &Opened) -> Result<review::Integrity> {
+    let paths = file::journal_paths(&o.dir)?;
+    let mut events = 0;
+    let mut problems = Vec::new();
+    let mut verified = !paths.is_empty();
+    for p in &paths {
+        let (n, probs) = file::verify_file(p)?;
+        events += n;
+        for pr in probs {
+            verified &= !pr.error;
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            problems.push(format!(
+                "{name} line {}: {}{}",
+                pr.line,
+                if pr.error { "" } else { "(warning) " },
+                pr.message
+            ));
+        }
+    }
+    Ok(review::Integrity {
+        verified,
+        events,
+        files: paths.len(),
+        problems,
+    })
 }
 
-/// Writes an export next to the session, named after it; returns the path.
-pub fn write_default(
+#[derive(serde::Serialize)]
+struct JsonExport<'a> {
+    format: &'static str,
+    #[serde(with = "crate::journal::event::ts")]
+    generated_at: DateTime<Utc>,
+    session: &'a crate::model::session::SessionState,
+    review: &'a review::Facts,
+    events: &'a [crate::journal::event::Event],
+}
+
+/// Renders a session in a format: md, html, json or csv.
+pub fn render(
     o: &Opened,
     lib: &Library,
     format: &str,
+    integrity: review::Integrity,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let facts = review::facts(o, lib, integrity, now);
+    let doc = || {
+        if o.state.is_exercise() {
+            review::exercise_doc(&facts, o)
+        } else {
+            review::incident_doc(&facts, o, lib)
+        }
+    };
+    match format {
+        "md" => Ok(doc::to_markdown(&doc())),
+        "html" => Ok(doc::to_html(&doc())),
+        "json" => {
+            let j = JsonExport {
+                format: "muster-session-export/1",
+                generated_at: now,
+                session: &o.state,
+                review: &facts,
+                events: &o.events,
+            };
+            Ok(serde_json::to_string_pretty(&j)
+                .map(|mut s| {
+                    s.push('\n');
+                    s
+                })
+                .map_err(|e| Error::Invalid(format!("cannot write JSON: {e}")))?)
+        }
+        "csv" => Ok(review::to_csv(&facts)),
+        other => Err(Error::Usage(format!(
+            "`{other}` is not an export format: use md, html, json or csv"
+        ))),
+    }
+}
+
+/// Writes an export into `<home>/exports/`, named after the session; returns the path.
+pub fn write_default(
+    o: &Opened,
+    lib: &Library,
+    home: &std::path::Path,
+    format: &str,
     now: DateTime<Utc>,
 ) -> Result<PathBuf> {
-    let text = render(o, lib, format, now)?;
-    let path = o.dir.join(format!("{}.{format}", o.id));
+    let text = render(o, lib, format, integrity(o)?, now)?;
+    let dir = home.join("exports");
+    file::create_dir_durable(&dir)?;
+    let kind = if o.state.is_exercise() {
+        "after-action-report"
+    } else {
+        "post-incident-review"
+    };
+    let name = if format == "csv" || format == "json" {
+        format!("{}.{format}", o.id)
+    } else {
+        format!("{}-{kind}.{format}", o.id)
+    };
+    let path = dir.join(name);
     std::fs::write(&path, text).map_err(|e| Error::io("write", &path, &e))?;
     Ok(path)
 }

@@ -154,7 +154,7 @@ impl World {
                 }
                 Effect::Export { format } => {
                     let Some(o) = &app.session else { continue };
-                    match crate::export::write_default(o, &app.lib, &format, app.now) {
+                    match crate::export::write_default(o, &app.lib, &self.home, &format, app.now) {
                         Ok(path) => app.info(format!("Written: {}", path.display())),
                         Err(err) => app.error(format!("Export failed: {err}")),
                     }

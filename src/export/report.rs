@@ -1,0 +1,275 @@
+//! The IT Service Continuity Report: the state of the plans, the coverage of services and vital
+//! business functions, the latest exercises and the incidents.
+
+use super::doc::Doc;
+use super::review::{Facts, utc};
+use crate::journal::event::ObservationKind;
+use crate::journal::store::Opened;
+use crate::model::{Library, Plan};
+
+/// A plan counts as tested when it has a test date and the test is not overdue.
+fn tested(p: &Plan, today: chrono::NaiveDate) -> bool {
+    p.last_tested.is_some() && p.test_due().is_none_or(|d| d >= today)
+}
+
+pub fn report_doc(lib: &Library, sessions: &[(Opened, Facts)], today: chrono::NaiveDate) -> Doc {
+    let mut d = Doc::new(format!(
+        "IT Service Continuity Report: {}",
+        lib.index.organisation.name
+    ));
+    d.running_header = Some(format!(
+        "IT Service Continuity Report · {} · {today}",
+        lib.index.organisation.name
+    ));
+    let overdue: Vec<&Plan> = lib
+        .plans
+        .iter()
+        .filter(|p| p.review_status(today) != "ok")
+        .collect();
+    let exercises = sessions
+        .iter()
+        .filter(|(o, _)| o.state.is_exercise())
+        .count();
+    d.facts(vec![
+        ("Date".into(), today.to_string()),
+        (
+            "Library".into(),
+            if lib.builtin {
+                "the built-in sample library".into()
+            } else {
+                lib.origin.clone()
+            },
+        ),
+        (
+            "Plans".into(),
+            format!("{} ({} need attention)", lib.plans.len(), overdue.len()),
+        ),
+        (
+            "Sessions".into(),
+            format!(
+                "{} incidents, {exercises} exercises",
+                sessions.len() - exercises
+            ),
+        ),
+    ]);
+
+    d.h2("Plans overdue for review or test");
+    if overdue.is_empty() {
+        d.para("Every plan is within its review and test intervals.");
+    } else {
+        let rows = overdue
+            .iter()
+            .map(|p| {
+                let owner = p
+                    .owner
+                    .as_ref()
+                    .map(|o| {
+                        lib.index
+                            .role(o)
+                            .map(|r| r.title.clone())
+                            .unwrap_or_else(|| o.v.clone())
+                    })
+                    .unwrap_or_default();
+                let date = |x: &Option<crate::model::Sp<chrono::NaiveDate>>| {
+                    x.as_ref()
+                        .map(|d| d.v.to_string())
+                        .unwrap_or_else(|| "never".into())
+                };
+                vec![
+                    format!("{} ({})", p.title, p.id.v),
+                    owner,
+                    date(&p.last_reviewed),
+                    p.review_due().map(|d| d.to_string()).unwrap_or_default(),
+                    date(&p.last_tested),
+                    p.test_due().map(|d| d.to_string()).unwrap_or_default(),
+                    p.review_status(today),
+                ]
+            })
+            .collect();
+        d.table(
+            &[
+                "Plan",
+                "Owner",
+                "Reviewed",
+                "Review due",
+                "Tested",
+                "Test due",
+                "Status",
+            ],
+            rows,
+        );
+    }
+
+    d.h2("Services and vital business functions without a (tested) plan");
+    let plans_of = |sid: &str| -> Vec<&Plan> {
+        lib.plans
+            .iter()
+            .filter(|p| {
+                p.services.iter().any(|s| s.v == sid)
+                    || lib
+                        .index
+                        .service(sid)
+                        .is_some_and(|s| s.plans.iter().any(|x| x.v == p.id.v))
+            })
+            .collect()
+    };
+    let mut rows = Vec::new();
+    for s in &lib.index.services {
+        let plans = plans_of(&s.id);
+        let gap = if plans.is_empty() {
+            "no plan"
+        } else if !plans.iter().any(|p| tested(p, today)) {
+            "no tested plan"
+        } else {
+            continue;
+        };
+        rows.push(vec![
+            format!("service: {} ({})", s.name, s.id.v),
+            s.rto.as_ref().map(|r| r.v.to_string()).unwrap_or_default(),
+            gap.to_string(),
+            plans
+                .iter()
+                .map(|p| p.id.v.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ]);
+    }
+    for v in &lib.index.vital_business_functions {
+        let svcs: Vec<&str> = lib
+            .index
+            .services
+            .iter()
+            .filter(|s| s.vbfs.iter().any(|x| x.v == v.id.v))
+            .map(|s| s.id.v.as_str())
+            .collect();
+        let plans: Vec<&Plan> = svcs.iter().flat_map(|s| plans_of(s)).collect();
+        let gap = if plans.is_empty() {
+            "no plan"
+        } else if !plans.iter().any(|p| tested(p, today)) {
+            "no tested plan"
+        } else {
+            continue;
+        };
+        rows.push(vec![
+            format!("VBF: {} ({})", v.name, v.id.v),
+            v.rto.as_ref().map(|r| r.v.to_string()).unwrap_or_default(),
+            gap.to_string(),
+            svcs.join(", "),
+        ]);
+    }
+    if rows.is_empty() {
+        d.para("Every service and vital business function has a tested plan.");
+    } else {
+        d.table(&["What", "RTO", "Gap", "Plans or services"], rows);
+    }
+
+    d.h2("Latest exercises and their open improvement actions");
+    let mut ex: Vec<&(Opened, Facts)> = sessions
+        .iter()
+        .filter(|(o, _)| o.state.is_exercise())
+        .collect();
+    ex.sort_by_key(|(o, _)| std::cmp::Reverse(o.state.started_at));
+    if ex.is_empty() {
+        d.para("No exercise has been run with muster on this machine. Plans are only as good as their last test.");
+    }
+    for (o, f) in ex.iter().take(5) {
+        d.h3(format!("EXERCISE {}: {}", utc(f.started_at), f.title));
+        let ratings: Vec<String> = o
+            .scenario
+            .iter()
+            .flat_map(|sc| sc.objectives.iter())
+            .map(|ob| {
+                format!(
+                    "{}: {}",
+                    ob.id.v,
+                    o.state
+                        .rating(&ob.id)
+                        .map(|r| format!("{:?}", r.rating))
+                        .unwrap_or_else(|| "not rated".into())
+                )
+            })
+            .collect();
+        d.facts(vec![
+            ("Session".into(), f.id.clone()),
+            ("Scenario".into(), f.scenario.clone().unwrap_or_default()),
+            (
+                "Objectives".into(),
+                if ratings.is_empty() {
+                    "none".into()
+                } else {
+                    ratings.join(", ")
+                },
+            ),
+            (
+                "Status".into(),
+                if f.closed_at.is_some() {
+                    "closed".into()
+                } else {
+                    "still open".into()
+                },
+            ),
+        ]);
+        let actions: Vec<Vec<String>> = o
+            .state
+            .observations
+            .iter()
+            .filter(|ob| ob.kind != ObservationKind::Strength)
+            .map(|ob| {
+                vec![
+                    ob.text.clone(),
+                    ob.kind.label().into(),
+                    match (&ob.plan, &ob.step) {
+                        (Some(p), Some(s)) => format!("{p}/{s}"),
+                        _ => ob
+                            .inject
+                            .clone()
+                            .map(|i| format!("inject {i}"))
+                            .unwrap_or_default(),
+                    },
+                ]
+            })
+            .collect();
+        if actions.is_empty() {
+            d.para("No areas for improvement or plan defects recorded.");
+        } else {
+            d.table(&["Open action", "Kind", "Where"], actions);
+        }
+    }
+
+    d.h2("Incidents and their recovery time objectives");
+    let mut inc: Vec<&(Opened, Facts)> = sessions
+        .iter()
+        .filter(|(o, _)| !o.state.is_exercise())
+        .collect();
+    inc.sort_by_key(|(o, _)| std::cmp::Reverse(o.state.declared_at));
+    if inc.is_empty() {
+        d.para("No incidents recorded with muster on this machine.");
+    } else {
+        let rows = inc
+            .iter()
+            .map(|(_, f)| {
+                let rto = if f.rto.is_empty() {
+                    "no RTO".to_string()
+                } else {
+                    f.rto
+                        .iter()
+                        .map(|r| format!("{}: {}", r.service, r.outcome))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                vec![
+                    f.title.clone(),
+                    utc(f.declared_at),
+                    f.closed_at.map(utc).unwrap_or_else(|| "open".into()),
+                    format!("{}/{}", f.finished, f.total),
+                    rto,
+                ]
+            })
+            .collect();
+        d.table(
+            &["Incident", "Declared", "Closed", "Steps", "RTO met?"],
+            rows,
+        );
+    }
+    d
+}

@@ -1,0 +1,883 @@
+//! The facts of a session for its review, derived once from the journal; and the two documents
+//! made from them: the post-incident review (incident) and the after-action report (exercise).
+
+use super::doc::Doc;
+use crate::journal::event::{Body, ObservationKind};
+use crate::journal::store::Opened;
+use crate::model::describe::{self, describe, ex_time};
+use crate::model::session::{StepStatus, human_duration};
+use crate::model::{Library, Minutes};
+use chrono::{DateTime, Local, Utc};
+use serde::Serialize;
+
+/// What `muster verify` found, handed in by the caller (reading files is not the renderer's job).
+#[derive(Debug, Clone, Serialize)]
+pub struct Integrity {
+    pub verified: bool,
+    pub events: usize,
+    pub files: usize,
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineRow {
+    #[serde(with = "crate::journal::event::ts")]
+    pub at: DateTime<Utc>,
+    pub local: String,
+    pub ex_time: Option<String>,
+    pub actor: String,
+    pub writer: String,
+    pub kind: String,
+    pub action: String,
+    pub step: Option<String>,
+    pub subject: String,
+    pub text: Option<String>,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StepRow {
+    pub plan: String,
+    pub step: String,
+    pub title: String,
+    pub state: String,
+    pub by: Option<String>,
+    pub estimate_min: Option<(u32, u32)>,
+    /// Minutes actually spent: active time, or from start to finish.
+    pub actual_min: Option<i64>,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RtoRow {
+    pub service: String,
+    pub name: String,
+    pub rto: Minutes,
+    #[serde(with = "crate::journal::event::ts")]
+    pub deadline: DateTime<Utc>,
+    #[serde(with = "crate::journal::event::ts::opt")]
+    pub restored_at: Option<DateTime<Utc>>,
+    /// met, missed, open (not restored, deadline not passed)
+    pub outcome: String,
+    /// How much time was left (met) or over (missed), in minutes.
+    pub margin_min: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Participant {
+    pub name: String,
+    pub events: usize,
+    pub did: String,
+    #[serde(with = "crate::journal::event::ts")]
+    pub first_at: DateTime<Utc>,
+    #[serde(with = "crate::journal::event::ts")]
+    pub last_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Facts {
+    pub id: String,
+    pub title: String,
+    pub mode: String,
+    pub scenario: Option<String>,
+    #[serde(with = "crate::journal::event::ts")]
+    pub declared_at: DateTime<Utc>,
+    #[serde(with = "crate::journal::event::ts")]
+    pub started_at: DateTime<Utc>,
+    pub started_by: String,
+    #[serde(with = "crate::journal::event::ts::opt")]
+    pub closed_at: Option<DateTime<Utc>>,
+    pub closed_by: Option<String>,
+    pub finished: usize,
+    pub total: usize,
+    pub plans: Vec<(String, String, Option<String>, String)>,
+    pub participants: Vec<Participant>,
+    pub timeline: Vec<TimelineRow>,
+    pub steps: Vec<StepRow>,
+    pub decisions: Vec<Vec<String>>,
+    pub rto: Vec<RtoRow>,
+    pub integrity: Integrity,
+    pub warnings: Vec<String>,
+}
+
+pub fn utc(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+pub fn local(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local)
+        .format("%Y-%m-%d %H:%M:%S %:z")
+        .to_string()
+}
+
+pub fn facts(o: &Opened, lib: &Library, integrity: Integrity, now: DateTime<Utc>) -> Facts {
+    let st = &o.state;
+    let exercise = st.is_exercise();
+    let timeline: Vec<TimelineRow> = o
+        .events
+        .iter()
+        .map(|e| {
+            let d = describe(e, &o.plans, o.scenario.as_ref());
+            let kind = serde_json::to_value(&e.body)
+                .ok()
+                .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string))
+                .unwrap_or_default();
+            TimelineRow {
+                at: e.at,
+                local: local(e.at),
+                ex_time: e.ex_ms.filter(|_| exercise).map(ex_time),
+                actor: e.actor.clone(),
+                writer: e.writer.clone(),
+                kind,
+                action: d.action,
+                step: d.step,
+                subject: d.subject,
+                text: d.text,
+                id: e.id.clone(),
+            }
+        })
+        .collect();
+    let mut steps = Vec::new();
+    let mut decisions = Vec::new();
+    for ps in &st.plans {
+        let plan = o.plans.iter().find(|p| p.id.v == ps.id);
+        for s in &ps.steps {
+            let def = plan.and_then(|p| p.step(&s.step));
+            let actual = if s.active_secs > 0 {
+                Some((s.active_secs + 30) / 60)
+            } else {
+                match (s.started_at, s.at, s.state) {
+                    (Some(a), Some(b), StepStatus::Done) => Some((b - a).num_minutes()),
+                    _ => None,
+                }
+            };
+            let reasons = s
+                .notes
+                .iter()
+                .filter(|n| matches!(n.kind, "skip" | "block"))
+                .map(|n| format!("{}: {}", n.kind, n.text))
+                .collect();
+            let state = if s.bypassed {
+                "not taken (other branch)".to_string()
+            } else {
+                s.state.label().to_string()
+            };
+            steps.push(StepRow {
+                plan: s.plan.clone(),
+                step: s.step.clone(),
+                title: s.title.clone(),
+                state,
+                by: s.by.clone(),
+                estimate_min: def.and_then(|d| d.estimate).map(|e| (e.min, e.max)),
+                actual_min: actual,
+                reasons,
+            });
+            if let Some(dr) = &s.decision {
+                let q = def
+                    .and_then(|d| d.decision.as_ref())
+                    .map(|d| d.question.clone())
+                    .unwrap_or_default();
+                decisions.push(vec![
+                    format!("{}/{}", s.plan, s.step),
+                    q,
+                    dr.option.clone(),
+                    dr.why.clone().unwrap_or_default(),
+                    dr.by.clone(),
+                    utc(dr.at),
+                ]);
+            }
+        }
+    }
+    // RTO: a service is restored when every plan of this session that restores it is finished
+    let mut rto = Vec::new();
+    for d in describe::rto_deadlines(st, &o.plans, &lib.index) {
+        let restoring: Vec<&crate::model::session::PlanState> = st
+            .plans
+            .iter()
+            .filter(|ps| {
+                o.plans
+                    .iter()
+                    .find(|p| p.id.v == ps.id)
+                    .is_some_and(|p| p.services.iter().any(|s| s.v == d.service))
+                    || lib
+                        .index
+                        .service(&d.service)
+                        .is_some_and(|s| s.plans.iter().any(|p| p.v == ps.id))
+            })
+            .collect();
+        let complete = !restoring.is_empty()
+            && restoring.iter().all(|p| {
+                let (a, b) = p.progress();
+                a == b
+            });
+        let restored_at = if complete {
+            restoring
+                .iter()
+                .flat_map(|p| p.steps.iter().filter_map(|s| s.at))
+                .max()
+        } else {
+            None
+        };
+        let (outcome, margin) = match restored_at {
+            Some(t) if t <= d.deadline => ("met", (d.deadline - t).num_minutes()),
+            Some(t) => ("missed", (t - d.deadline).num_minutes()),
+            None if now > d.deadline => ("missed", (now - d.deadline).num_minutes()),
+            None => ("open", (d.deadline - now).num_minutes()),
+        };
+        rto.push(RtoRow {
+            service: d.service,
+            name: d.name,
+            rto: d.rto,
+            deadline: d.deadline,
+            restored_at,
+            outcome: outcome.into(),
+            margin_min: margin,
+        });
+    }
+    let participants = st
+        .responders
+        .iter()
+        .map(|r| {
+            // (singular, plural) of what they did, in the order they first did it
+            let mut counts: Vec<((&str, &str), usize)> = Vec::new();
+            for e in o.events.iter().filter(|e| e.actor == r.name) {
+                let verb = match &e.body {
+                    Body::StepDone { .. } => ("step done", "steps done"),
+                    Body::StepStarted { .. } => ("step started", "steps started"),
+                    Body::StepSkipped { .. } => ("step skipped", "steps skipped"),
+                    Body::StepBlocked { .. } => ("step blocked", "steps blocked"),
+                    Body::StepReopened { .. } => ("step reopened", "steps reopened"),
+                    Body::Note { .. } => ("note", "notes"),
+                    Body::DecisionTaken { .. } => ("decision", "decisions"),
+                    Body::Assigned { .. } => ("assignment", "assignments"),
+                    Body::Observation { .. } => ("observation", "observations"),
+                    Body::InjectReleased { .. } | Body::InjectSkipped { .. } => {
+                        ("inject", "injects")
+                    }
+                    Body::ObjectiveRated { .. } => ("rating", "ratings"),
+                    Body::HandOver { .. } => ("hand-over", "hand-overs"),
+                    Body::SessionStarted { .. } => ("started the session", ""),
+                    Body::SessionClosed { .. } => ("closed the session", ""),
+                    _ => continue,
+                };
+                match counts.iter_mut().find(|(v, _)| *v == verb) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((verb, 1)),
+                }
+            }
+            let did = counts
+                .iter()
+                .map(|((one, many), n)| match (*n, many.is_empty()) {
+                    (_, true) => one.to_string(),
+                    (1, _) => format!("1 {one}"),
+                    (n, _) => format!("{n} {many}"),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            Participant {
+                name: r.name.clone(),
+                events: r.events,
+                did,
+                first_at: r.first_at,
+                last_at: r.last_at,
+            }
+        })
+        .collect();
+    let (finished, total) = st.progress();
+    Facts {
+        id: st.id.clone(),
+        title: st.title.clone(),
+        mode: st.mode.label().to_string(),
+        scenario: st
+            .scenario
+            .as_ref()
+            .map(|s| format!("{} ({})", s.title, s.id)),
+        declared_at: st.declared_at,
+        started_at: st.started_at,
+        started_by: st.started_by.clone(),
+        closed_at: st.closed.as_ref().map(|c| c.at),
+        closed_by: st.closed.as_ref().map(|c| c.by.clone()),
+        finished,
+        total,
+        plans: st
+            .plans
+            .iter()
+            .map(|p| {
+                (
+                    p.id.clone(),
+                    p.title.clone(),
+                    o.plans
+                        .iter()
+                        .find(|x| x.id.v == p.id)
+                        .and_then(|x| x.version.clone()),
+                    p.hash.clone(),
+                )
+            })
+            .collect(),
+        participants,
+        timeline,
+        steps,
+        decisions,
+        rto,
+        integrity,
+        warnings: st.warnings.clone(),
+    }
+}
+
+fn mins(m: i64) -> String {
+    human_duration(chrono::Duration::minutes(m))
+}
+
+fn common_sections(d: &mut Doc, f: &Facts, o: &Opened) {
+    let exercise = f.mode == "exercise";
+    d.h2("Timeline");
+    d.para(if exercise {
+        "Every event of the journal, oldest first, in UTC, in local time and on the exercise clock."
+    } else {
+        "Every event of the journal, oldest first, in UTC and in local time."
+    });
+    let rows: Vec<Vec<String>> = f
+        .timeline
+        .iter()
+        .map(|r| {
+            let mut row = vec![utc(r.at), r.local.clone()];
+            if exercise {
+                row.push(r.ex_time.clone().unwrap_or_default());
+            }
+            let what = match (&r.step, r.subject.is_empty()) {
+                (Some(s), _) => format!("{} {s} {}", r.action, r.subject),
+                (None, false) => format!("{} {}", r.action, r.subject),
+                (None, true) => r.action.clone(),
+            };
+            row.extend([r.actor.clone(), what, r.text.clone().unwrap_or_default()]);
+            row
+        })
+        .collect();
+    if exercise {
+        d.table(&["UTC", "Local", "Exercise", "Who", "What", "Note"], rows);
+    } else {
+        d.table(&["UTC", "Local", "Who", "What", "Note"], rows);
+    }
+    d.h2("Steps: estimate against actual");
+    let rows = f
+        .steps
+        .iter()
+        .map(|s| {
+            vec![
+                format!("{}/{}", s.plan, s.step),
+                s.title.clone(),
+                s.state.clone(),
+                s.by.clone().unwrap_or_default(),
+                s.estimate_min
+                    .map(|(a, b)| {
+                        if a == b {
+                            format!("{a} min")
+                        } else {
+                            format!("{a}-{b} min")
+                        }
+                    })
+                    .unwrap_or_else(|| "-".into()),
+                s.actual_min
+                    .map(|m| format!("{m} min"))
+                    .unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    d.table(
+        &["Step", "Title", "State", "By", "Estimate", "Actual"],
+        rows,
+    );
+    d.h2("Skipped and blocked steps");
+    let rows: Vec<Vec<String>> = f
+        .steps
+        .iter()
+        .filter(|s| !s.reasons.is_empty())
+        .map(|s| {
+            vec![
+                format!("{}/{}", s.plan, s.step),
+                s.title.clone(),
+                s.state.clone(),
+                s.reasons.join("; "),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        d.para("None.");
+    } else {
+        d.table(&["Step", "Title", "Now", "Reasons"], rows);
+    }
+    d.h2("Decisions taken");
+    if f.decisions.is_empty() {
+        d.para("None.");
+    } else {
+        d.table(
+            &["Step", "Question", "Option", "Why", "By", "When"],
+            f.decisions.clone(),
+        );
+    }
+    d.h2(if exercise {
+        "Recovery time objectives (as exercised)"
+    } else {
+        "Recovery time objectives"
+    });
+    if f.rto.is_empty() {
+        d.para("No affected service has an RTO in the index.");
+    } else {
+        let rows = f
+            .rto
+            .iter()
+            .map(|r| {
+                let how = match r.outcome.as_str() {
+                    "met" => format!("met, {} to spare", mins(r.margin_min)),
+                    "missed" if r.restored_at.is_some() => {
+                        format!("MISSED by {}", mins(r.margin_min))
+                    }
+                    "missed" => format!(
+                        "MISSED: not restored, {} past the deadline",
+                        mins(r.margin_min)
+                    ),
+                    _ => format!("open: not yet restored, {} left", mins(r.margin_min)),
+                };
+                vec![
+                    format!("{} ({})", r.name, r.service),
+                    r.rto.to_string(),
+                    utc(r.deadline),
+                    r.restored_at.map(utc).unwrap_or_else(|| "-".into()),
+                    how,
+                ]
+            })
+            .collect();
+        d.table(&["Service", "RTO", "Deadline", "Restored", "Outcome"], rows);
+    }
+    d.h2("Participants");
+    let rows = f
+        .participants
+        .iter()
+        .map(|p| {
+            vec![
+                p.name.clone(),
+                p.did.clone(),
+                utc(p.first_at),
+                utc(p.last_at),
+            ]
+        })
+        .collect();
+    d.table(&["Who", "What they did", "First seen", "Last seen"], rows);
+    if !o.state.handovers.is_empty() {
+        let rows = o
+            .state
+            .handovers
+            .iter()
+            .map(|(from, to, note, at)| {
+                vec![
+                    utc(*at),
+                    from.clone(),
+                    to.clone(),
+                    note.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        d.h3("Hand-overs");
+        d.table(&["When", "From", "To", "Note"], rows);
+    }
+    d.h2("Plan versions followed");
+    let rows = f
+        .plans
+        .iter()
+        .map(|(id, title, v, hash)| {
+            vec![
+                id.clone(),
+                title.clone(),
+                v.clone().unwrap_or_else(|| "-".into()),
+                hash.clone(),
+            ]
+        })
+        .collect();
+    d.table(&["Plan", "Title", "Version", "SHA-256 of the file"], rows);
+    d.h2("Journal integrity");
+    let i = &f.integrity;
+    d.para(format!(
+        "{}: {} events in {} journal file(s).",
+        if i.verified {
+            "Verified, every hash chain intact"
+        } else {
+            "NOT VERIFIED"
+        },
+        i.events,
+        i.files
+    ));
+    if !i.problems.is_empty() {
+        d.list(i.problems.clone());
+    }
+    if !f.warnings.is_empty() {
+        d.h3("Warnings");
+        d.list(f.warnings.clone());
+    }
+}
+
+fn overview(f: &Facts) -> Vec<(String, String)> {
+    let mut v = vec![
+        ("Session".into(), f.id.clone()),
+        (
+            "Declared".into(),
+            format!("{} ({})", utc(f.declared_at), local(f.declared_at)),
+        ),
+        ("Started by".into(), f.started_by.clone()),
+        (
+            "Closed".into(),
+            f.closed_at
+                .map(|t| format!("{} by {}", utc(t), f.closed_by.clone().unwrap_or_default()))
+                .unwrap_or_else(|| "still open".into()),
+        ),
+        (
+            "Progress".into(),
+            format!("{} of {} steps finished", f.finished, f.total),
+        ),
+        (
+            "Plans".into(),
+            f.plans
+                .iter()
+                .map(|p| p.0.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+    ];
+    if let Some(c) = f.closed_at {
+        v.insert(4, ("Duration".into(), human_duration(c - f.declared_at)));
+    }
+    v
+}
+
+/// The post-incident review, in the manner of the Google SRE postmortem.
+pub fn incident_doc(f: &Facts, o: &Opened, lib: &Library) -> Doc {
+    let mut d = Doc::new(format!("Post-incident review: {}", f.title));
+    d.running_header = Some(format!(
+        "Post-incident review · {} · session {}",
+        f.title, f.id
+    ));
+    d.para(format!("Status: {}. Filled in from the journal where it can be; the blanks are for the people who were there.", if f.closed_at.is_some() { "incident closed" } else { "incident still open" }));
+    d.facts(overview(f));
+    d.h2("Summary");
+    d.blank("what happened, in two or three sentences, and how it was resolved");
+    d.h2("Impact");
+    let mut impact = Vec::new();
+    for r in &f.rto {
+        if let Some(s) = lib.index.service(&r.service) {
+            let vbfs: Vec<String> = s
+                .vbfs
+                .iter()
+                .map(|v| {
+                    lib.index
+                        .vbf(v)
+                        .map(|x| x.name.clone())
+                        .unwrap_or_else(|| v.v.clone())
+                })
+                .collect();
+            impact.push(format!(
+                "{} (RTO {}, RPO {}){}",
+                s.name,
+                r.rto,
+                s.rpo
+                    .as_ref()
+                    .map(|x| x.v.to_string())
+                    .unwrap_or("-".into()),
+                if vbfs.is_empty() {
+                    String::new()
+                } else {
+                    format!(": supports {}", vbfs.join(", "))
+                }
+            ));
+        }
+    }
+    if impact.is_empty() {
+        d.para("No affected service is listed in the index.");
+    } else {
+        d.para("Services restored by the plans of this session, and the vital business functions they support:");
+        d.list(impact);
+    }
+    d.blank("who was affected, how badly and for how long; data lost, if any");
+    d.h2("Root cause and trigger");
+    d.blank("what caused it, and what set it off");
+    common_sections(&mut d, f, o);
+    d.h2("What went well");
+    d.blank("what worked: people, plans, tools");
+    d.h2("What went wrong");
+    d.blank("what did not work, or slowed the recovery");
+    let noted: Vec<String> = o
+        .state
+        .notes
+        .iter()
+        .map(|n| format!("{} ({}, {}): {}", n.text, n.by, utc(n.at), n.kind))
+        .collect();
+    if !noted.is_empty() {
+        d.h3("Session notes from the journal");
+        d.list(noted);
+    }
+    d.h2("Where we got lucky");
+    d.blank("what could have been worse");
+    d.h2("Action items");
+    let mut rows: Vec<Vec<String>> = f
+        .steps
+        .iter()
+        .filter(|s| s.state == "blocked" || s.state == "skipped")
+        .map(|s| {
+            vec![
+                format!(
+                    "Review step {}/{} ({}): {}",
+                    s.plan,
+                    s.step,
+                    s.state,
+                    s.reasons.join("; ")
+                ),
+                "mitigate".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]
+        })
+        .collect();
+    for _ in 0..3 {
+        rows.push(vec![String::new(); 5]);
+    }
+    d.table(
+        &[
+            "Action",
+            "Type (prevent, mitigate, process)",
+            "Owner",
+            "Due",
+            "Tracking",
+        ],
+        rows,
+    );
+    d
+}
+
+/// The after-action report and improvement plan, in the manner of the HSEEP AAR/IP.
+pub fn exercise_doc(f: &Facts, o: &Opened) -> Doc {
+    const MARK: &str = "EXERCISE — NOT A REAL INCIDENT";
+    let mut d = Doc::new(format!("EXERCISE — After-action report: {}", f.title));
+    d.running_header = Some(format!(
+        "{MARK} · After-action report · {} · session {}",
+        f.title, f.id
+    ));
+    d.banner = Some(MARK.into());
+    let st = &o.state;
+    d.h2("Exercise overview");
+    let mut ov = overview(f);
+    if let Some(sc) = &o.scenario {
+        ov.insert(
+            0,
+            (
+                "Scenario".into(),
+                format!("{} ({}, {})", sc.title, sc.id, sc.kind.label()),
+            ),
+        );
+        if let Some(s) = &sc.summary {
+            ov.insert(1, ("Summary".into(), s.clone()));
+        }
+        if !sc.participants.is_empty() {
+            ov.push((
+                "Roles taking part".into(),
+                sc.participants
+                    .iter()
+                    .map(|p| p.v.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ));
+        }
+    }
+    if let Some(c) = &st.clock {
+        ov.push((
+            "Exercise clock at the end".into(),
+            ex_time(
+                c.ex_ms(
+                    f.closed_at
+                        .unwrap_or(f.timeline.last().map(|r| r.at).unwrap_or(f.started_at)),
+                ),
+            ),
+        ));
+    }
+    d.facts(ov);
+    d.h2("Objectives and ratings");
+    d.para("P: performed without challenges · S: performed with some challenges · M: performed with major challenges · U: unable to be performed.");
+    let objectives = o
+        .scenario
+        .as_ref()
+        .map(|s| s.objectives.clone())
+        .unwrap_or_default();
+    let rows = objectives
+        .iter()
+        .map(|ob| match st.rating(&ob.id) {
+            Some(r) => vec![
+                ob.id.v.clone(),
+                ob.text.clone(),
+                format!("{:?}", r.rating),
+                r.rating.label().to_string(),
+                r.note.clone().unwrap_or_default(),
+                r.by.clone(),
+            ],
+            None => vec![
+                ob.id.v.clone(),
+                ob.text.clone(),
+                "not rated".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ],
+        })
+        .collect();
+    d.table(
+        &["Objective", "Text", "Rating", "Meaning", "Note", "Rated by"],
+        rows,
+    );
+    d.h2("Analysis");
+    for (kind, heading) in [
+        (ObservationKind::Strength, "Strengths"),
+        (ObservationKind::Improvement, "Areas for improvement"),
+        (ObservationKind::Defect, "Plan defects"),
+    ] {
+        d.h3(heading);
+        let items: Vec<String> = st
+            .observations
+            .iter()
+            .filter(|ob| ob.kind == kind)
+            .map(|ob| {
+                let mut about = Vec::new();
+                if let (Some(p), Some(s)) = (&ob.plan, &ob.step) {
+                    about.push(format!("step {p}/{s}"));
+                }
+                if let Some(i) = &ob.inject {
+                    about.push(format!("inject {i}"));
+                }
+                let when = ob.ex_ms.map(ex_time).unwrap_or_default();
+                format!(
+                    "{}{} — {} at {when}",
+                    ob.text,
+                    if about.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", about.join(", "))
+                    },
+                    ob.by
+                )
+            })
+            .collect();
+        if items.is_empty() {
+            d.para("None recorded.");
+        } else {
+            d.list(items);
+        }
+    }
+    d.h2("Improvement plan");
+    let mut rows: Vec<Vec<String>> = st
+        .observations
+        .iter()
+        .filter(|ob| ob.kind != ObservationKind::Strength)
+        .map(|ob| {
+            let area = match (&ob.plan, &ob.step) {
+                (Some(p), Some(s)) => format!("plan {p}, step {s}"),
+                _ => ob
+                    .inject
+                    .as_ref()
+                    .map(|i| format!("inject {i}"))
+                    .unwrap_or_default(),
+            };
+            vec![
+                ob.text.clone(),
+                ob.kind.label().into(),
+                area,
+                String::new(),
+                String::new(),
+                String::new(),
+            ]
+        })
+        .collect();
+    rows.push(vec![String::new(); 6]);
+    d.table(
+        &[
+            "Issue",
+            "Kind",
+            "Plan or capability",
+            "Corrective action",
+            "Owner",
+            "Completion date",
+        ],
+        rows,
+    );
+    d.h2("Injects");
+    let rows = o
+        .scenario
+        .as_ref()
+        .map(|sc| {
+            sc.injects
+                .iter()
+                .map(|i| {
+                    let status = match st.inject(&i.id) {
+                        Some(r) if r.released => format!(
+                            "released at {}{} by {}",
+                            r.ex_ms.map(ex_time).unwrap_or_default(),
+                            if r.early { " (early)" } else { "" },
+                            r.by
+                        ),
+                        Some(r) => format!("skipped by {}", r.by),
+                        None => "not released".into(),
+                    };
+                    vec![
+                        i.id.v.clone(),
+                        i.title.clone(),
+                        i.story_time.clone().unwrap_or_default(),
+                        status,
+                    ]
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    d.table(&["Inject", "Title", "Story time", "Released"], rows);
+    common_sections(&mut d, f, o);
+    d
+}
+
+/// The timeline as CSV, one event a row, safe to open in a spreadsheet.
+pub fn to_csv(f: &Facts) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "time_utc",
+        "time_local",
+        "exercise_time",
+        "actor",
+        "writer",
+        "kind",
+        "action",
+        "step",
+        "subject",
+        "text",
+        "event_id",
+    ]);
+    for r in &f.timeline {
+        let cells = [
+            r.at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+            r.local.clone(),
+            r.ex_time.clone().unwrap_or_default(),
+            r.actor.clone(),
+            r.writer.clone(),
+            r.kind.clone(),
+            r.action.clone(),
+            r.step.clone().unwrap_or_default(),
+            r.subject.clone(),
+            r.text.clone().unwrap_or_default(),
+            r.id.clone(),
+        ];
+        let _ = w.write_record(cells.iter().map(|c| spreadsheet_safe(c)));
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// A cell a spreadsheet would read as a formula is prefixed with `'`, so it stays text.
+pub fn spreadsheet_safe(s: &str) -> String {
+    let s = crate::text::clean(s, true);
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s
+    }
+}

@@ -1,0 +1,515 @@
+//! Exports, paper copies and the continuity report: golden files for a fixed session, read back
+//! by real parsers, and text from notes kept harmless in every format.
+//! `UPDATE_GOLDEN=1 cargo test --test exports` rewrites the golden files after a deliberate change.
+
+mod common;
+use common::*;
+use std::path::PathBuf;
+
+/// Run ids and hashes differ from run to run; masks 16- and 64-digit hex words.
+fn normalise(s: &str, session: &str) -> String {
+    let s = s.replace(session, "SESSION-ID");
+    let mut out = String::with_capacity(s.len());
+    let bytes: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_hexdigit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()) {
+            let mut j = i;
+            while j < bytes.len() && bytes[j].is_ascii_hexdigit() {
+                j += 1;
+            }
+            let word: String = bytes[i..j].iter().collect();
+            let bounded = j == bytes.len() || !bytes[j].is_ascii_alphanumeric();
+            if bounded
+                && (word.len() == 16 || word.len() == 64)
+                && word.chars().any(|c| c.is_ascii_alphabetic())
+                && word.chars().all(|c| !c.is_ascii_uppercase())
+            {
+                out.push_str(if word.len() == 16 { "<id>" } else { "<sha256>" });
+                i = j;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}
+
+fn golden(name: &str, actual: &str) {
+    // the fixture library's place differs from clone to clone
+    let actual = &actual.replace(mini().to_str().unwrap(), "tests/fixtures/mini");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "no golden file {}: run with UPDATE_GOLDEN=1",
+            path.display()
+        )
+    });
+    if want != *actual {
+        let first = want
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
+        panic!(
+            "{name} differs from its golden file at line {}:\n  want: {}\n  got:  {}",
+            first + 1,
+            want.lines().nth(first).unwrap_or(""),
+            actual.lines().nth(first).unwrap_or("")
+        );
+    }
+}
+
+fn at(env: &Env, min: u32, who: &str, args: &[&str]) -> Run {
+    let now = format!("2026-11-21T{:02}:{:02}:00Z", 2 + min / 60, min % 60);
+    let lib = mini();
+    let mut a = vec!["--library", lib.to_str().unwrap()];
+    a.extend_from_slice(args);
+    env.run_with(
+        &a,
+        &[
+            ("MUSTER_NOW", &now),
+            ("MUSTER_AS", who),
+            ("MUSTER_WRITER", &format!("{who}-laptop")),
+        ],
+    )
+}
+
+/// A fixed incident: the database fails over, with notes that try to break every format.
+fn incident(env: &Env) -> String {
+    let id = at(
+        env,
+        0,
+        "ann",
+        &[
+            "start",
+            "alpha",
+            "beta",
+            "--title",
+            "Orders stopped",
+            "--declared-at",
+            "2026-11-21T01:50:00Z",
+        ],
+    )
+    .ok()
+    .stdout
+    .trim()
+    .to_string();
+    at(env, 2, "cat", &["step", &id, "alpha/check", "start"]).ok();
+    at(
+        env,
+        9,
+        "cat",
+        &[
+            "decide",
+            &id,
+            "alpha/check",
+            "Yes",
+            "--note",
+            "lag 3 s | within RPO",
+        ],
+    )
+    .ok();
+    at(env, 10, "cat", &["step", &id, "promote", "start"]).ok();
+    at(
+        env,
+        14,
+        "cat",
+        &[
+            "step",
+            &id,
+            "promote",
+            "done",
+            "--note",
+            "<script>alert('x')</script> promoted",
+        ],
+    )
+    .ok();
+    at(
+        env,
+        15,
+        "ann",
+        &[
+            "step",
+            &id,
+            "tell",
+            "done",
+            "--note",
+            "=HYPERLINK(\"http://x\")",
+        ],
+    )
+    .ok();
+    at(
+        env,
+        16,
+        "ben",
+        &[
+            "step",
+            &id,
+            "beta/check",
+            "block",
+            "--note",
+            "waiting for the load balancer vendor",
+        ],
+    )
+    .ok();
+    at(
+        env,
+        40,
+        "ben",
+        &[
+            "step",
+            &id,
+            "beta/check",
+            "reopen",
+            "--note",
+            "vendor called back",
+        ],
+    )
+    .ok();
+    at(env, 41, "ben", &["step", &id, "beta/check", "done"]).ok();
+    at(
+        env,
+        45,
+        "ben",
+        &[
+            "step",
+            &id,
+            "beta/restart",
+            "skip",
+            "--note",
+            "came back by itself\nafter the LB fix",
+        ],
+    )
+    .ok();
+    at(
+        env,
+        50,
+        "ann",
+        &["handover", &id, "--to", "ben", "--note", "shift change"],
+    )
+    .ok();
+    at(env, 55, "ben", &["close", &id, "--note", "orders flowing"]).ok();
+    id
+}
+
+fn export(env: &Env, id: &str, format: &str) -> String {
+    at(env, 60, "ann", &["export", id, "--format", format])
+        .ok()
+        .stdout
+}
+
+#[test]
+fn incident_exports_match_their_golden_files() {
+    let env = Env::new();
+    let id = incident(&env);
+    for f in ["md", "html", "json", "csv"] {
+        golden(
+            &format!("incident.{f}"),
+            &normalise(&export(&env, &id, f), &id),
+        );
+    }
+}
+
+#[test]
+fn incident_review_facts() {
+    let env = Env::new();
+    let id = incident(&env);
+    let md = export(&env, &id, "md");
+    assert!(
+        md.starts_with("_Post-incident review · Orders stopped"),
+        "{md}"
+    );
+    for want in [
+        "## Summary",
+        "> _To be written: what happened, in two or three sentences, and how it was resolved_",
+        "| Database (db) | 2h | 2026-11-21 03:50:00 UTC | 2026-11-21 02:15:00 UTC | met, 1 h 35 min to spare |",
+        "| Web shop (web) | 4h | 2026-11-21 05:50:00 UTC | 2026-11-21 02:45:00 UTC | met, 3 h 05 min to spare |",
+        "| alpha/check | Check the replica | done | cat | 5-10 min | 7 min |",
+        "| alpha/restore | Restore from backup | not taken (other branch) |  | 60 min | - |",
+        "| beta/restart | Restart the shop | skipped | skip: came back by itself after the LB fix |",
+        "| alpha/check | In sync? | Yes | lag 3 s \\| within RPO | cat | 2026-11-21 02:09:00 UTC |",
+        "| ann | started the session, 1 step done, 1 hand-over | 2026-11-21 02:00:00 UTC | 2026-11-21 02:50:00 UTC |",
+        "| cat | 2 steps started, 1 decision, 1 step done | 2026-11-21 02:02:00 UTC | 2026-11-21 02:14:00 UTC |",
+        "Verified, every hash chain intact: 14 events in 3 journal file(s).",
+        "| Review step beta/restart (skipped): skip: came back by itself after the LB fix | mitigate |  |  |  |",
+    ] {
+        assert!(
+            md.lines().any(|l| l == want),
+            "missing line\n  {want}\nin\n{md}"
+        );
+    }
+    assert!(
+        md.contains("&lt;script&gt;alert('x')&lt;/script&gt; promoted"),
+        "no raw HTML in Markdown"
+    );
+    // every table row has as many cells as its header
+    for block in md.split("\n\n").filter(|b| b.starts_with('|')) {
+        let count = |l: &str| l.replace("\\|", "").matches('|').count();
+        let head = count(block.lines().next().unwrap());
+        assert!(
+            block.lines().all(|l| count(l) == head),
+            "a broken table:\n{block}"
+        );
+    }
+}
+
+#[test]
+fn json_and_csv_read_back() {
+    let env = Env::new();
+    let id = incident(&env);
+    let v: serde_json::Value = serde_json::from_str(&export(&env, &id, "json")).unwrap();
+    assert_eq!(v["session"]["id"], id.as_str());
+    assert_eq!(v["session"]["mode"], "incident");
+    assert_eq!(
+        v["events"].as_array().unwrap().len(),
+        v["review"]["timeline"].as_array().unwrap().len()
+    );
+    assert_eq!(v["review"]["integrity"]["verified"], true);
+    let csv_text = export(&env, &id, "csv");
+    let mut r = csv::Reader::from_reader(csv_text.as_bytes());
+    let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(
+        head,
+        [
+            "time_utc",
+            "time_local",
+            "exercise_time",
+            "actor",
+            "writer",
+            "kind",
+            "action",
+            "step",
+            "subject",
+            "text",
+            "event_id"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), v["events"].as_array().unwrap().len());
+    let formula = rows.iter().find(|r| r[9].contains("HYPERLINK")).unwrap();
+    assert_eq!(
+        &formula[9], "'=HYPERLINK(\"http://x\")",
+        "a formula is neutralised"
+    );
+    assert!(
+        rows.iter()
+            .all(|r| !r.iter().any(|c| c.starts_with(['=', '+', '@'])))
+    );
+    let multi = rows.iter().find(|r| r[9].contains("came back")).unwrap();
+    assert_eq!(
+        &multi[9], "came back by itself\nafter the LB fix",
+        "line breaks survive, quoted"
+    );
+}
+
+#[test]
+fn html_holds_no_script_from_a_note_and_is_self_contained() {
+    let env = Env::new();
+    let id = incident(&env);
+    let html = export(&env, &id, "html");
+    let doc = scraper::Html::parse_document(&html);
+    let scripts = scraper::Selector::parse("script").unwrap();
+    assert_eq!(doc.select(&scripts).count(), 0, "no <script> element");
+    let cells = scraper::Selector::parse("td").unwrap();
+    assert!(
+        doc.select(&cells).any(|td| td
+            .text()
+            .collect::<String>()
+            .contains("<script>alert('x')</script> promoted")),
+        "the note is shown as text"
+    );
+    for sel in ["link", "img", "iframe", "object"] {
+        assert_eq!(
+            doc.select(&scraper::Selector::parse(sel).unwrap()).count(),
+            0,
+            "{sel}"
+        );
+    }
+    assert!(
+        !html.contains("http://") || html.matches("http://").count() == 1,
+        "the only URL is the note's text"
+    );
+    assert!(html.contains("@page { size: A4"));
+    assert!(
+        html.contains("thead { display: table-header-group; }"),
+        "headers repeat on each page"
+    );
+}
+
+fn exercise(env: &Env) -> String {
+    let id = at(env, 0, "fiona", &["start", "--exercise", "drill"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    at(env, 0, "fiona", &["inject", &id]).ok();
+    at(env, 3, "cat", &["step", &id, "check", "start"]).ok();
+    at(
+        env,
+        8,
+        "cat",
+        &["decide", &id, "check", "2", "--note", "lag 20 min"],
+    )
+    .ok();
+    at(env, 10, "fiona", &["inject", &id]).ok();
+    at(env, 12, "fiona", &["inject", &id, "press"]).ok();
+    at(
+        env,
+        13,
+        "omar",
+        &[
+            "observe",
+            &id,
+            "--kind",
+            "strength",
+            "--inject",
+            "alarm",
+            "Alarm acknowledged in 1 minute",
+        ],
+    )
+    .ok();
+    at(
+        env,
+        14,
+        "omar",
+        &[
+            "observe",
+            &id,
+            "--kind",
+            "improvement",
+            "Nobody knew the press officer's number",
+        ],
+    )
+    .ok();
+    at(
+        env,
+        15,
+        "omar",
+        &[
+            "observe",
+            &id,
+            "--kind",
+            "defect",
+            "--step",
+            "restore",
+            "Restore step names the wrong backup host",
+        ],
+    )
+    .ok();
+    at(
+        env,
+        20,
+        "fiona",
+        &[
+            "rate",
+            &id,
+            "failover",
+            "M",
+            "--note",
+            "data loss decision slow",
+        ],
+    )
+    .ok();
+    at(env, 20, "fiona", &["rate", &id, "comms", "U"]).ok();
+    at(env, 21, "fiona", &["close", &id]).ok();
+    id
+}
+
+#[test]
+fn exercise_exports_say_exercise_everywhere() {
+    let env = Env::new();
+    let id = exercise(&env);
+    let md = export(&env, &id, "md");
+    golden("exercise.md", &normalise(&md, &id));
+    assert!(md.starts_with("_EXERCISE — NOT A REAL INCIDENT"));
+    assert!(md.contains("# EXERCISE — After-action report: Exercise: Database drill"));
+    assert!(md.contains("| failover | Fail over within the RTO. | M | performed with major challenges | data loss decision slow | fiona |"), "{md}");
+    assert!(
+        md.contains(
+            "| Restore step names the wrong backup host | plan defect | plan alpha, step restore |"
+        ),
+        "{md}"
+    );
+    let html = export(&env, &id, "html");
+    golden("exercise.html", &normalise(&html, &id));
+    let doc = scraper::Html::parse_document(&html);
+    let title = scraper::Selector::parse("title").unwrap();
+    assert!(
+        doc.select(&title)
+            .next()
+            .unwrap()
+            .text()
+            .collect::<String>()
+            .starts_with("EXERCISE")
+    );
+    // the running header is repeated on every printed page by the print style sheet
+    let header = scraper::Selector::parse("div.running-header").unwrap();
+    assert!(
+        doc.select(&header)
+            .next()
+            .unwrap()
+            .text()
+            .collect::<String>()
+            .starts_with("EXERCISE — NOT A REAL INCIDENT")
+    );
+    assert!(html.contains(".running-header { position: fixed;"));
+    let csv_text = export(&env, &id, "csv");
+    assert!(
+        csv_text.lines().nth(1).unwrap().contains(",T+00:00:00,"),
+        "exercise time on every row"
+    );
+}
+
+#[test]
+fn paper_copies_and_report() {
+    // (sessions are made below; ids are masked in the golden report)
+    let env = Env::new();
+    let plan = at(&env, 0, "ann", &["print", "alpha"]).ok().stdout;
+    golden("print-alpha.md", &plan);
+    assert!(
+        plan.contains("| ☐ | 1 | Check the replica (check) | dba | 5-10 min |  |  |  |"),
+        "{plan}"
+    );
+    assert!(
+        plan.starts_with("_Fail the database over · alpha · version 1.0 · reviewed 2026-10-01")
+    );
+    let html = at(&env, 0, "ann", &["print", "alpha", "--format", "html"])
+        .ok()
+        .stdout;
+    golden("print-alpha.html", &html);
+    assert!(html.contains("<div class=\"running-header\">Fail the database over · alpha · version 1.0 · reviewed 2026-10-01"));
+    let index = at(&env, 0, "ann", &["print", "--index"]).ok().stdout;
+    golden("print-index.md", &index);
+    assert!(
+        index.contains(
+            "| Incident lead | 1. Ann Archer +44 7700 900001 2. Ben Brook +44 7700 900002 |"
+        ),
+        "{index}"
+    );
+    let inc = incident(&env);
+    let ex = exercise(&env);
+    let report = at(&env, 70, "ann", &["report"]).ok().stdout;
+    golden("report.md", &normalise(&normalise(&report, &inc), &ex));
+    assert!(report.lines().any(|l| l == "| Bring the web shop back (beta) | Incident lead | never |  | never |  | never tested |"), "{report}");
+    assert!(
+        report
+            .lines()
+            .any(|l| l == "| service: Web shop (web) | 4h | no tested plan | beta |"),
+        "{report}"
+    );
+    assert!(
+        report.contains("| Nobody knew the press officer's number | area for improvement |"),
+        "{report}"
+    );
+    assert!(report.lines().any(|l| l == "| Orders stopped | 2026-11-21 01:50:00 UTC | 2026-11-21 02:55:00 UTC | 5/5 | db: met, web: met |"), "{report}");
+    let r = at(&env, 70, "ann", &["report", "--format", "pdf"]);
+    assert_eq!(r.code, 2);
+}
