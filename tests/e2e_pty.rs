@@ -243,3 +243,31 @@ fn sigterm_restores_the_terminal() {
 fn sighup_restores_the_terminal() {
     signal_restores_the_terminal(libc::SIGHUP);
 }
+
+#[test]
+fn closing_the_terminal_ends_muster_instead_of_spinning() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let tui = Tui::spawn(dir.path(), &home, "ann", "host-a");
+    tui.wait_for("Plans (7)");
+    let Tui {
+        mut child,
+        _master,
+        writer,
+        ..
+    } = tui;
+    // the SSH connection drops: the terminal goes away under muster
+    drop(writer);
+    drop(_master);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "muster kept running after its terminal went away"
+        );
+        std::thread::park_timeout(Duration::from_millis(20));
+    }
+}

@@ -90,7 +90,44 @@ pub fn run_terminal(app: &mut App, world: &mut World, clock: &dyn Clock) -> Resu
     // installs a panic hook that restores the terminal before the panic message is printed
     let mut terminal =
         ratatui::try_init().map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    watchdog(Arc::clone(&stop));
     let result = run_loop(&mut terminal, &mut TerminalEvents, app, world, clock, &stop);
-    ratatui::restore();
+    let _ = ratatui::try_restore();
     result
+}
+
+/// Makes sure muster ends when asked to, or when its terminal goes away, even if the event loop
+/// is stuck: when the terminal hangs up, crossterm's reader can spin on a closed input without
+/// returning. On a signal or a hang-up the loop gets a second to finish on its own; then the
+/// terminal is restored (as far as it still exists) and the process exits.
+fn watchdog(stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        let mut since: Option<std::time::Instant> = None;
+        loop {
+            std::thread::park_timeout(Duration::from_millis(250));
+            if terminal_hung_up() {
+                stop.store(true, Ordering::Relaxed);
+            }
+            if stop.load(Ordering::Relaxed) {
+                let t = *since.get_or_insert_with(std::time::Instant::now);
+                if t.elapsed() >= Duration::from_secs(1) {
+                    let _ = ratatui::try_restore();
+                    // nothing is lost: every recorded action is already in the journal
+                    std::process::exit(130);
+                }
+            }
+        }
+    });
+}
+
+/// Whether the terminal on standard input has hung up (the SSH connection or the window closed).
+fn terminal_hung_up() -> bool {
+    let mut fds = libc::pollfd {
+        fd: 0,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, a zero timeout: poll only reports the descriptor's state.
+    let n = unsafe { libc::poll(&mut fds, 1, 0) };
+    n > 0 && fds.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
 }
