@@ -13,6 +13,8 @@ struct Tui {
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
     _master: Box<dyn portable_pty::MasterPty + Send>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    reader_thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Tui {
@@ -45,16 +47,31 @@ impl Tui {
             0,
         )));
         let s2 = Arc::clone(&screen);
-        std::thread::spawn(move || {
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop2 = Arc::clone(&stop);
+        let fd = pair.master.as_raw_fd().expect("a unix pty");
+        let reader_thread = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
+            // poll with a short timeout, so a test can stop reading and really close the terminal
+            while !stop2.load(std::sync::atomic::Ordering::Relaxed) {
+                let mut p = libc::pollfd {
+                    fd,
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: one valid pollfd.
+                if unsafe { libc::poll(&mut p, 1, 50) } <= 0 {
+                    continue;
                 }
-                s2.lock().unwrap().process(&buf[..n]);
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => s2.lock().unwrap().process(&buf[..n]),
+                }
             }
         });
         Tui {
+            stop,
+            reader_thread: Some(reader_thread),
             screen,
             writer,
             child,
@@ -254,8 +271,12 @@ fn closing_the_terminal_ends_muster_instead_of_spinning() {
         mut child,
         _master,
         writer,
+        stop,
+        reader_thread,
         ..
     } = tui;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    reader_thread.unwrap().join().unwrap();
     // the SSH connection drops: the terminal goes away under muster
     drop(writer);
     drop(_master);
