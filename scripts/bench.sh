@@ -20,3 +20,7 @@ echo "== TUI: one frame at 200x60 of a 1,000-step plan"
 $B/examples/bench_tui 1000 500
 echo "== TUI: start to first frame"
 python3 scripts/bench_tui_start.py $B/muster 30
+echo "== exports of the 100,000-event session"
+for f in md html json csv; do
+  MUSTER_HOME=target/bench-home hyperfine -w 1 -r 10 "$B/muster export $id --format $f -o /tmp/muster-bench.$f"
+done

@@ -87,9 +87,9 @@ proptest! {
             f.events.push(Event { v: 1, id: format!("{w}-{seq}"), seq, at, actor: format!("actor{}", w % 2), writer: format!("w{w}"), body: body(*kind, *step, n as u32), ex_ms: None, seen: None, prev: None });
         }
         let now = t0 + Duration::hours(1);
-        let reference = serde_json::to_string(&fold("s", &merge(&files), std::slice::from_ref(&plan), now)).unwrap();
+        let reference = serde_json::to_string(&fold("s", &merge(files.clone()), std::slice::from_ref(&plan), now)).unwrap();
         let shuffled: Vec<JournalFile> = perm.iter().map(|&i| files[i].clone()).collect();
-        let other = serde_json::to_string(&fold("s", &merge(&shuffled), std::slice::from_ref(&plan), now)).unwrap();
+        let other = serde_json::to_string(&fold("s", &merge(shuffled), std::slice::from_ref(&plan), now)).unwrap();
         prop_assert_eq!(reference, other);
     }
 }

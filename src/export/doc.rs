@@ -146,9 +146,23 @@ pub fn to_markdown(d: &Doc) -> String {
 }
 
 fn html_escape_md(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    escape(s, false)
+}
+
+/// One pass over the text: `&`, `<`, `>` as entities; in table cells also `\` and `|`.
+fn escape(s: &str, cell: bool) -> String {
+    let mut o = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '\\' if cell => o.push_str("\\\\"),
+            '|' if cell => o.push_str("\\|"),
+            c => o.push(c),
+        }
+    }
+    o
 }
 
 /// Inline text: one line, HTML neutralised.
@@ -163,7 +177,7 @@ fn md_text(s: &str) -> String {
 
 /// A table cell: one line, `|` escaped.
 fn md_cell(s: &str) -> String {
-    md_inline(s).replace('\\', "\\\\").replace('|', "\\|")
+    escape(&crate::text::clean(s, false), true)
 }
 
 pub fn html_escape(s: &str) -> String {

@@ -19,11 +19,22 @@ pub const FORMATS: [&str; 4] = ["md", "html", "json", "csv"];
 /// Verifies every journal file of the session, as `muster verify` does.
 pub fn integrity(o: &Opened) -> Result<review::Integrity> {
     let paths = file::journal_paths(&o.dir)?;
+    // one file per writer: check them side by side
+    let results: Vec<Result<(usize, Vec<file::Problem>)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = paths
+            .iter()
+            .map(|p| s.spawn(move || file::verify_file(p)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
     let mut events = 0;
     let mut problems = Vec::new();
     let mut verified = !paths.is_empty();
-    for p in &paths {
-        let (n, probs) = file::verify_file(p)?;
+    for (p, r) in paths.iter().zip(results) {
+        let (n, probs) = r?;
         events += n;
         for pr in probs {
             verified &= !pr.error;
@@ -84,7 +95,7 @@ pub fn render(
                 review: &facts,
                 events: &o.events,
             };
-            Ok(serde_json::to_string_pretty(&j)
+            Ok(serde_json::to_string(&j)
                 .map(|mut s| {
                     s.push('\n');
                     s

@@ -101,13 +101,45 @@ pub struct Facts {
 }
 
 pub fn utc(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+    use chrono::{Datelike, Timelike};
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 pub fn local(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Local)
-        .format("%Y-%m-%d %H:%M:%S %:z")
-        .to_string()
+    thread_local! {
+        // the local offset of each hour seen: time zones change at most on the hour
+        static OFFSETS: std::cell::RefCell<std::collections::HashMap<i64, chrono::FixedOffset>> = Default::default();
+    }
+    use chrono::{Datelike, Offset, Timelike};
+    let hour = t.timestamp().div_euclid(3600);
+    let off = OFFSETS.with(|c| {
+        *c.borrow_mut()
+            .entry(hour)
+            .or_insert_with(|| t.with_timezone(&Local).offset().fix())
+    });
+    let l = t.with_timezone(&off);
+    let secs = off.local_minus_utc();
+    let sign = if secs < 0 { '-' } else { '+' };
+    let secs = secs.abs();
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} {sign}{:02}:{:02}",
+        l.year(),
+        l.month(),
+        l.day(),
+        l.hour(),
+        l.minute(),
+        l.second(),
+        secs / 3600,
+        (secs % 3600) / 60
+    )
 }
 
 pub fn facts(o: &Opened, lib: &Library, integrity: Integrity, now: DateTime<Utc>) -> Facts {
@@ -118,10 +150,7 @@ pub fn facts(o: &Opened, lib: &Library, integrity: Integrity, now: DateTime<Utc>
         .iter()
         .map(|e| {
             let d = describe(e, &o.plans, o.scenario.as_ref());
-            let kind = serde_json::to_value(&e.body)
-                .ok()
-                .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string))
-                .unwrap_or_default();
+            let kind = e.body.kind().to_string();
             TimelineRow {
                 at: e.at,
                 local: local(e.at),

@@ -245,6 +245,35 @@ pub struct Event {
     pub prev: Option<String>,
 }
 
+impl Body {
+    /// The `kind` tag as written in the journal.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Body::SessionStarted { .. } => "session_started",
+            Body::SessionClosed { .. } => "session_closed",
+            Body::PlanInvoked { .. } => "plan_invoked",
+            Body::StepStarted { .. } => "step_started",
+            Body::StepDone { .. } => "step_done",
+            Body::StepSkipped { .. } => "step_skipped",
+            Body::StepBlocked { .. } => "step_blocked",
+            Body::StepReopened { .. } => "step_reopened",
+            Body::Note { .. } => "note",
+            Body::Assigned { .. } => "assigned",
+            Body::DecisionTaken { .. } => "decision_taken",
+            Body::ResponderJoined {} => "responder_joined",
+            Body::HandOver { .. } => "hand_over",
+            Body::InjectReleased { .. } => "inject_released",
+            Body::InjectSkipped { .. } => "inject_skipped",
+            Body::ClockPaused {} => "clock_paused",
+            Body::ClockResumed {} => "clock_resumed",
+            Body::ClockSpeed { .. } => "clock_speed",
+            Body::ClockAdvanced { .. } => "clock_advanced",
+            Body::Observation { .. } => "observation",
+            Body::ObjectiveRated { .. } => "objective_rated",
+        }
+    }
+}
+
 impl Event {
     /// The (plan, step) this event is about, if any.
     pub fn step(&self) -> Option<(&str, &str)> {

@@ -355,11 +355,8 @@ pub fn read_dir(dir: &Path) -> Result<Vec<JournalFile>> {
 }
 
 /// Merges the events of all writers: by time, then writer, then sequence.
-pub fn merge(files: &[JournalFile]) -> Vec<Event> {
-    let mut all: Vec<Event> = files
-        .iter()
-        .flat_map(|f| f.events.iter().cloned())
-        .collect();
+pub fn merge(files: Vec<JournalFile>) -> Vec<Event> {
+    let mut all: Vec<Event> = files.into_iter().flat_map(|f| f.events).collect();
     all.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     all
 }

@@ -282,7 +282,7 @@ pub fn open(home: &Path, lib: &Library, id: &str, now: DateTime<Utc>) -> Result<
         .iter()
         .flat_map(|f| f.problems.iter().cloned())
         .collect();
-    let events = file::merge(&files);
+    let events = file::merge(files);
     let mut warnings = Vec::new();
     let (plans, scenario) = resolve_sources(&dir, &events, lib, &mut warnings);
     let mut state = session::fold(&id, &events, &plans, now);
