@@ -115,25 +115,31 @@ pub fn facilitator(app: &App, f: &mut Frame, area: Rect) {
     let sel = app.inject_sel.min(sc.injects.len().saturating_sub(1));
     for i in window(sel, sc.injects.len(), left.height as usize) {
         let inj = &sc.injects[i];
+        // short exercise times (H:MM) leave the title room
+        let short = |ms: i64| {
+            let m = ms.max(0) / 60_000;
+            format!("{}:{:02}", m / 60, m % 60)
+        };
         let (mark, when) = match exercise::status(sc, st, &inj.id, app.now) {
             InjectStatus::Released { ex_ms, early } => (
                 "[x]",
                 format!(
-                    "released {}{}",
-                    ex_ms.map(ex_time).unwrap_or_default(),
+                    "{}{}",
+                    ex_ms.map(short).unwrap_or_default(),
                     if early { " early" } else { "" }
                 ),
             ),
             InjectStatus::Skipped => ("[-]", "skipped".to_string()),
             InjectStatus::Due => ("[!]", "DUE NOW".to_string()),
-            InjectStatus::Waiting(ms) => ("[ ]", format!("at {}", ex_time(ms))),
-            InjectStatus::AfterOther(other) => ("[ ]", format!("after {other}")),
+            InjectStatus::Waiting(ms) => ("[ ]", format!("at {}", short(ms))),
+            InjectStatus::AfterOther(other) => ("[ ]", format!("after {}", ellipsis(&other, 8))),
             InjectStatus::Manual => ("[ ]", "by hand".to_string()),
         };
+        let when_w = 14;
+        let title_w = w.saturating_sub(4 + when_w + 2);
         let line = format!(
-            "{mark} {:<w1$} {when}",
-            ellipsis(&clean(&inj.title, false), w.saturating_sub(26)),
-            w1 = w.saturating_sub(26)
+            "{mark} {:<title_w$} {when:>when_w$} ",
+            ellipsis(&clean(&inj.title, false), title_w)
         );
         let style = if i == sel {
             t.selected()
