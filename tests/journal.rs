@@ -205,7 +205,7 @@ fn a_corrupted_line_in_the_middle_is_an_error_naming_file_and_line() {
     let r = env.run(&["--library", lib, "status", &id]);
     assert!(
         r.stderr
-            .contains("journal-w1.jsonl:2: error: this line is not a readable event"),
+            .contains("journal-w1.jsonl:2: error: this line is not a valid event"),
         "{}",
         r.stderr
     );
@@ -639,4 +639,38 @@ fn log_is_for_people() {
         "{}",
         r.stdout
     );
+}
+
+#[test]
+fn an_edited_line_is_flagged_whenever_the_session_is_opened() {
+    let env = Env::new();
+    let id = env.start(&["alpha"]);
+    let lib = mini();
+    let lib = lib.to_str().unwrap();
+    env.run(&[
+        "--library",
+        lib,
+        "step",
+        &id,
+        "check",
+        "done",
+        "--note",
+        "all good",
+    ])
+    .ok();
+    env.run(&["--library", lib, "step", &id, "promote", "start"])
+        .ok();
+    let journal = env.session_dir(&id).join("journal-w1.jsonl");
+    let mut ls = lines(&journal);
+    ls[1] = ls[1].replace("all good", "all bad");
+    write_lines(&journal, &ls);
+    for cmd in ["status", "log"] {
+        let r = env.run(&["--library", lib, cmd, &id]);
+        assert!(
+            r.stderr
+                .contains("journal-w1.jsonl:2: error: this line was edited"),
+            "{cmd}: {}",
+            r.stderr
+        );
+    }
 }

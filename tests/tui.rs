@@ -85,7 +85,9 @@ impl Harness {
         utc();
         let dir = tempfile::tempdir().unwrap();
         let home = dir.path().join("home");
-        let lib = library::load(&Location::Dir(common::mini()), t0().date_naive()).unwrap();
+        let mut lib = library::load(&Location::Dir(common::mini()), t0().date_naive()).unwrap();
+        // the same label wherever the repository is cloned
+        lib.origin = "tests/fixtures/mini".into();
         let app = App::new(lib, "tester".into(), t0(), Theme { color: true });
         let world = World::new(home.clone(), "w1".into());
         Harness {
@@ -125,7 +127,6 @@ impl Harness {
             out.push_str(line.trim_end());
             out.push('\n');
         }
-        out = out.replace(common::mini().to_str().unwrap(), "tests/fixtures/mini");
         // session ids end in a random salt: mask it, keeping the length
         if let Some(o) = &self.app.session {
             let masked = format!("{}XXXX", &o.id[..o.id.len() - 4]);
@@ -712,4 +713,65 @@ fn export_from_the_session_view_shows_the_path_written() {
             .unwrap()
             .starts_with("time_utc,")
     );
+}
+
+#[test]
+fn keys_do_nothing_while_the_terminal_is_too_small() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha();
+    h.term.backend_mut().resize(59, 15);
+    h.press("ajd");
+    assert_eq!(h.app.step_sel, 0);
+    assert!(h.app.modal.is_none());
+    assert_eq!(
+        h.state().step("alpha", "check").unwrap().state.label(),
+        "pending",
+        "nothing was recorded unseen"
+    );
+    h.press("q");
+    assert!(h.app.quit, "but q still quits");
+}
+
+#[test]
+fn unfinished_dependencies_are_confirmed_and_a_second_done_is_refused() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha();
+    // promote comes after check, which is pending
+    h.press("jd");
+    assert!(
+        matches!(h.app.modal, Some(muster::tui::app::Modal::Confirm { .. })),
+        "asks first"
+    );
+    assert!(
+        h.screen()
+            .contains("This step comes after 1. check, not finished yet."),
+        "{}",
+        h.screen()
+    );
+    h.press("n");
+    assert!(h.app.modal.is_none());
+    assert_eq!(
+        h.state().step("alpha", "promote").unwrap().state.label(),
+        "pending"
+    );
+    h.press("dy<Enter>");
+    assert_eq!(
+        h.state().step("alpha", "promote").unwrap().state.label(),
+        "done",
+        "y goes on to the note and records"
+    );
+    h.press("d");
+    assert!(h.app.modal.is_none(), "no prompt for a step already done");
+    assert!(
+        h.app
+            .banner
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("Already done by tester"),
+        "{:?}",
+        h.app.banner
+    );
+    h.press("<Enter>");
+    assert!(h.app.modal.is_none(), "Enter does not mark done");
 }

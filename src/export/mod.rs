@@ -16,44 +16,32 @@ use std::path::PathBuf;
 
 pub const FORMATS: [&str; 4] = ["md", "html", "json", "csv"];
 
-/// Verifies every journal file of the session, as `muster verify` does.
+/// The journal's integrity as found when the session was read (the reader checks every line's
+/// checksum and every writer's hash chain, as `muster verify` does).
 pub fn integrity(o: &Opened) -> Result<review::Integrity> {
-    let paths = file::journal_paths(&o.dir)?;
-    // one file per writer: check them side by side
-    let results: Vec<Result<(usize, Vec<file::Problem>)>> = std::thread::scope(|s| {
-        let handles: Vec<_> = paths
-            .iter()
-            .map(|p| s.spawn(move || file::verify_file(p)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
-    let mut events = 0;
-    let mut problems = Vec::new();
-    let mut verified = !paths.is_empty();
-    for (p, r) in paths.iter().zip(results) {
-        let (n, probs) = r?;
-        events += n;
-        for pr in probs {
-            verified &= !pr.error;
-            let name = p
+    let files = file::journal_paths(&o.dir)?.len();
+    let problems: Vec<String> = o
+        .problems
+        .iter()
+        .map(|pr| {
+            let name = pr
+                .path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            problems.push(format!(
+            format!(
                 "{name} line {}: {}{}",
                 pr.line,
                 if pr.error { "" } else { "(warning) " },
                 pr.message
-            ));
-        }
-    }
+            )
+        })
+        .collect();
+    let verified = files > 0 && !o.problems.iter().any(|p| p.error);
     Ok(review::Integrity {
         verified,
-        events,
-        files: paths.len(),
+        events: o.events.len(),
+        files,
         problems,
     })
 }

@@ -265,54 +265,153 @@ fn looks_torn(line: &str) -> bool {
     line.starts_with("{\"v\":") && serde_json::from_str::<serde::de::IgnoredAny>(line).is_err()
 }
 
-/// Reads one journal file. A torn last line, or a torn line that a later append ended, is a
-/// warning and left out; any other unreadable line is an error naming its line.
+/// Reads one journal file and checks it as it goes: every line's format and checksum, the
+/// sequence, and the hash chain. A torn last line, or a torn line a later append ended, is a
+/// warning and left out; any other unreadable line is an error naming its line, and left out; a
+/// line that reads but fails its checksum or chain is an error, and kept (it is what the file
+/// says, and the reader is told it cannot be trusted). One pass serves opening and `verify`.
 pub fn read_file(path: &Path) -> Result<JournalFile> {
     let bytes = fs::read(path).map_err(|e| Error::io("read the journal", path, &e))?;
     let writer = writer_of(path).unwrap_or_default();
     let mut jf = JournalFile {
         path: path.to_path_buf(),
-        writer,
+        writer: writer.clone(),
         events: Vec::new(),
         problems: Vec::new(),
     };
-    let text = String::from_utf8_lossy(&bytes);
-    let ends_clean = text.ends_with('\n');
+    let mut problem = |line: usize, error: bool, message: String| {
+        jf.problems.push(Problem {
+            path: path.to_path_buf(),
+            line,
+            error,
+            message,
+        })
+    };
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            problem(
+                line,
+                true,
+                "this line is not UTF-8: the file was damaged or edited".into(),
+            );
+            String::from_utf8_lossy(&bytes)
+        }
+    };
+    let ends_clean = text.is_empty() || text.ends_with('\n');
     let lines: Vec<&str> = text.split_terminator('\n').collect();
-    jf.events.reserve(lines.len());
+    let mut events = Vec::with_capacity(lines.len());
+    let mut prev_hash: Option<String> = None;
+    let mut prev_line_no = 0;
+    let mut expected_seq = 1u64;
     for (i, line) in lines.iter().enumerate() {
-        let last = i + 1 == lines.len();
+        let n = i + 1;
+        let last = n == lines.len();
         if line.is_empty() {
             continue;
         }
-        match serde_json::from_str::<Event>(line) {
-            Ok(e) => jf.events.push(e),
+        let event = match serde_json::from_str::<Event>(line) {
+            Ok(e) => e,
             Err(err) => {
-                let problem = if last && !ends_clean {
-                    Problem {
-                        path: path.to_path_buf(),
-                        line: i + 1,
-                        error: false,
-                        message:
-                            "the last line is incomplete (a crash while writing?); it is left out"
-                                .into(),
-                    }
+                if last && !ends_clean {
+                    problem(n, false, "the last line is incomplete (a crash while writing?); it is kept as evidence and left out of the state".into());
                 } else if looks_torn(line) {
-                    Problem { path: path.to_path_buf(), line: i + 1, error: false, message: "an incomplete line (a crash while writing), ended by a later append; it is left out".into() }
+                    problem(n, false, "an incomplete line (a crash while writing), ended by a later append; it is left out of the state".into());
                 } else {
-                    Problem {
-                        path: path.to_path_buf(),
-                        line: i + 1,
-                        error: true,
-                        message: format!(
-                            "this line is not a readable event ({err}); it is left out. Run `muster verify` to check the journal"
+                    problem(
+                        n,
+                        true,
+                        format!(
+                            "this line is not a valid event ({err}); it is left out. Run `muster verify` to check the journal"
                         ),
-                    }
-                };
-                jf.problems.push(problem);
+                    );
+                }
+                continue;
             }
+        };
+        let hash = sha256_hex(line.as_bytes());
+        match split_sum(line) {
+            Some((hashed, sum)) if sha256_hex(hashed.as_bytes()) == sum => {}
+            Some(_) => problem(
+                n,
+                true,
+                "this line was edited: its content no longer matches its checksum".into(),
+            ),
+            None => problem(
+                n,
+                true,
+                "this line has no checksum: it was not written by muster, or was edited".into(),
+            ),
         }
+        if event.writer != writer {
+            problem(
+                n,
+                true,
+                format!(
+                    "this line was written by `{}`, but this is the journal of `{writer}`: lines were copied between files",
+                    event.writer
+                ),
+            );
+        }
+        if event.v != FORMAT_VERSION {
+            problem(
+                n,
+                true,
+                format!(
+                    "format version {} is not one this muster reads (it reads {FORMAT_VERSION})",
+                    event.v
+                ),
+            );
+        }
+        if event.seq != expected_seq {
+            let msg = if event.seq < expected_seq {
+                format!(
+                    "sequence number {} comes after {}: lines were reordered or repeated",
+                    event.seq,
+                    expected_seq - 1
+                )
+            } else if expected_seq == 1 {
+                format!(
+                    "sequence number {} at the start: the first {} line(s) were deleted",
+                    event.seq,
+                    event.seq - 1
+                )
+            } else {
+                format!(
+                    "sequence number {} follows {}: {} line(s) before this one were deleted",
+                    event.seq,
+                    expected_seq - 1,
+                    event.seq - expected_seq
+                )
+            };
+            problem(n, true, msg);
+        }
+        if event.prev != prev_hash {
+            let msg = match (&event.prev, prev_line_no) {
+                (None, _) => {
+                    "this line does not chain to the line before it (`prev` is missing)".to_string()
+                }
+                (Some(_), 0) => {
+                    "this line chains to a line that is not in the file: earlier lines were deleted"
+                        .to_string()
+                }
+                (Some(_), p) => format!(
+                    "this line's `prev` does not match line {p}: line {p} was edited, or lines between were inserted, deleted or reordered"
+                ),
+            };
+            problem(n, true, msg);
+        }
+        prev_hash = Some(hash);
+        prev_line_no = n;
+        expected_seq = event.seq + 1;
+        events.push(event);
     }
+    jf.events = events;
     Ok(jf)
 }
 
@@ -361,130 +460,9 @@ pub fn merge(files: Vec<JournalFile>) -> Vec<Event> {
     all
 }
 
-/// Checks one file's format, sequence and hash chain. Returns the number of events read and the
-/// problems found (errors and warnings), each naming its line.
+/// Checks one file's format, sequence and hash chain: the number of events read and the problems
+/// found (errors and warnings), each naming its line.
 pub fn verify_file(path: &Path) -> Result<(usize, Vec<Problem>)> {
-    let bytes = fs::read(path).map_err(|e| Error::io("read the journal", path, &e))?;
-    let writer = writer_of(path).unwrap_or_default();
-    let mut problems = Vec::new();
-    let mut err = |line: usize, error: bool, message: String| {
-        problems.push(Problem {
-            path: path.to_path_buf(),
-            line,
-            error,
-            message,
-        })
-    };
-    let Ok(text) = std::str::from_utf8(&bytes) else {
-        let line = bytes[..std::str::from_utf8(&bytes).unwrap_err().valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
-        err(
-            line,
-            true,
-            "this line is not UTF-8: the file was damaged or edited".into(),
-        );
-        return Ok((0, problems));
-    };
-    let ends_clean = text.is_empty() || text.ends_with('\n');
-    let lines: Vec<&str> = text.split_terminator('\n').collect();
-    let mut prev_hash: Option<String> = None;
-    let mut prev_line_no = 0;
-    let mut expected_seq = 1u64;
-    let mut good = 0;
-    for (i, line) in lines.iter().enumerate() {
-        let n = i + 1;
-        let last = n == lines.len();
-        let event = match serde_json::from_str::<Event>(line) {
-            Ok(e) => e,
-            Err(e) => {
-                if last && !ends_clean {
-                    err(n, false, "the last line is incomplete (a crash while writing); it is kept as evidence and left out of the state".into());
-                } else if looks_torn(line) && !last {
-                    err(n, false, "an incomplete line (a crash while writing), ended by a later append; it is left out of the state".into());
-                } else {
-                    err(n, true, format!("this line is not a valid event: {e}"));
-                }
-                continue;
-            }
-        };
-        match split_sum(line) {
-            Some((hashed, sum)) if sha256_hex(hashed.as_bytes()) == sum => {}
-            Some(_) => err(
-                n,
-                true,
-                "this line was edited: its content no longer matches its checksum".into(),
-            ),
-            None => err(
-                n,
-                true,
-                "this line has no checksum: it was not written by muster, or was edited".into(),
-            ),
-        }
-        if event.writer != writer {
-            err(
-                n,
-                true,
-                format!(
-                    "this line was written by `{}`, but this is the journal of `{writer}`: lines were copied between files",
-                    event.writer
-                ),
-            );
-        }
-        if event.v != FORMAT_VERSION {
-            err(
-                n,
-                true,
-                format!(
-                    "format version {} is not one this muster reads (it reads {FORMAT_VERSION})",
-                    event.v
-                ),
-            );
-        }
-        if event.seq != expected_seq {
-            let msg = if event.seq < expected_seq {
-                format!(
-                    "sequence number {} comes after {}: lines were reordered or repeated",
-                    event.seq,
-                    expected_seq - 1
-                )
-            } else if expected_seq == 1 {
-                format!(
-                    "sequence number {} at the start: the first {} line(s) were deleted",
-                    event.seq,
-                    event.seq - 1
-                )
-            } else {
-                format!(
-                    "sequence number {} follows {}: {} line(s) before this one were deleted",
-                    event.seq,
-                    expected_seq - 1,
-                    event.seq - expected_seq
-                )
-            };
-            err(n, true, msg);
-        }
-        if event.prev != prev_hash {
-            let msg = match (&event.prev, prev_line_no) {
-                (None, _) => {
-                    "this line does not chain to the line before it (`prev` is missing)".to_string()
-                }
-                (Some(_), 0) => {
-                    "this line chains to a line that is not in the file: earlier lines were deleted"
-                        .to_string()
-                }
-                (Some(_), p) => format!(
-                    "this line's `prev` does not match line {p}: line {p} was edited, or lines between were inserted, deleted or reordered"
-                ),
-            };
-            err(n, true, msg);
-        }
-        good += 1;
-        prev_hash = Some(sha256_hex(line.as_bytes()));
-        prev_line_no = n;
-        expected_seq = event.seq + 1;
-    }
-    Ok((good, problems))
+    let jf = read_file(path)?;
+    Ok((jf.events.len(), jf.problems))
 }

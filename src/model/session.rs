@@ -736,7 +736,8 @@ fn mark_bypassed(p: &mut PlanState, plans: &[Plan]) {
         }
     }
     for s in &mut p.steps {
-        s.bypassed = bypassed.contains(&s.step) && !s.state.finished();
+        // work under way is never hidden: only a pending step can be off the chosen branch
+        s.bypassed = bypassed.contains(&s.step) && s.state == StepStatus::Pending;
     }
 }
 

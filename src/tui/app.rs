@@ -152,6 +152,11 @@ pub enum Modal {
         input: Input,
         quit: bool,
     },
+    /// A question answered with y or n; y goes on with the step action.
+    Confirm {
+        message: String,
+        action: &'static str,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -193,6 +198,8 @@ pub struct App {
     pub quit: bool,
     /// Injects already announced in a banner, so each is shown once.
     pub announced: Vec<String>,
+    /// The terminal's size, as last drawn: below the minimum, keys do nothing but quit.
+    pub area: (u16, u16),
     /// This muster runs the exercise: it releases injects as they come due.
     pub facilitating: bool,
 }
@@ -244,6 +251,7 @@ impl App {
             banner: None,
             quit: false,
             announced: Vec::new(),
+            area: (80, 24),
             facilitating: false,
         }
     }
@@ -354,6 +362,15 @@ impl App {
         if key.kind == ratatui::crossterm::event::KeyEventKind::Release {
             return Vec::new();
         }
+        let too_small =
+            self.area.0 < crate::tui::view::MIN_WIDTH || self.area.1 < crate::tui::view::MIN_HEIGHT;
+        if too_small {
+            // nothing is visible: nothing may happen but quitting
+            if Self::ctrl_c(&key) || key.code == KeyCode::Char('q') {
+                self.quit = true;
+            }
+            return Vec::new();
+        }
         if self.help {
             // the help scrolls; any other key closes it
             match key.code {
@@ -457,6 +474,14 @@ impl App {
                     }
                     KeyCode::Enter => return self.choose(c.purpose, c.sel),
                     _ => self.modal = Some(Modal::Choice(c)),
+                }
+                Vec::new()
+            }
+            Modal::Confirm { action, .. } => {
+                if Self::ctrl_c(&key) {
+                    self.quit = true;
+                } else if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+                    return self.step_action_confirmed(action);
                 }
                 Vec::new()
             }
@@ -919,8 +944,57 @@ impl App {
         Some((plan.id.v.clone(), st.step.clone(), st))
     }
 
-    /// Asks for what a step action needs, or records it at once.
+    /// A step action, after a check that the steps it depends on are finished: if not, ask first.
     fn step_action(&mut self, action: &'static str) -> Vec<Effect> {
+        if let Some((_, _, st)) = self
+            .session_step()
+            .filter(|(_, _, st)| action == "done" && st.state == StepStatus::Done)
+        {
+            // in the TUI a second "done" is a slip of the finger, not a confirmation
+            let by = st.by.clone().unwrap_or_default();
+            let at = st
+                .at
+                .map(|t| t.with_timezone(&chrono::Local).format("%H:%M").to_string())
+                .unwrap_or_default();
+            self.error(format!(
+                "Already done by {by} at {at}. Add a note (n) to confirm it, or reopen it (r)."
+            ));
+            return Vec::new();
+        }
+        if matches!(action, "start" | "done")
+            && let Some((plan, i, Some(_))) = self.selected_step()
+        {
+            let states = self.shown_plan().and_then(|(_, s)| s).unwrap_or(&[]);
+            let open: Vec<String> = plan.steps[i]
+                .depends_on
+                .iter()
+                .filter_map(|d| plan.step_index(d).map(|j| (j, d)))
+                .filter(|(j, _)| {
+                    states
+                        .get(*j)
+                        .is_some_and(|s| !s.state.finished() && !s.bypassed)
+                })
+                .map(|(j, d)| format!("{}. {}", j + 1, d.v))
+                .collect();
+            if !open.is_empty() {
+                let what = if action == "start" {
+                    "Start"
+                } else {
+                    "Mark done"
+                };
+                let message = format!(
+                    "This step comes after {}, not finished yet. {what} it anyway? y: yes  n: no",
+                    open.join(", ")
+                );
+                self.modal = Some(Modal::Confirm { message, action });
+                return Vec::new();
+            }
+        }
+        self.step_action_confirmed(action)
+    }
+
+    /// Asks for what a step action needs, or records it at once.
+    fn step_action_confirmed(&mut self, action: &'static str) -> Vec<Effect> {
         let Some((plan, step, st)) = self.session_step() else {
             if matches!(self.screen, Screen::Plan(_)) {
                 self.error(

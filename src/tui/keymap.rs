@@ -210,7 +210,7 @@ static SESSION: &[Binding] = &[
         "start the step (active)",
     ),
     b(
-        &[Char('d'), Enter],
+        &[Char('d')],
         "d",
         Action::StepDone,
         "done",

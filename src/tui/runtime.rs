@@ -49,6 +49,9 @@ where
 {
     loop {
         app.now = clock.now();
+        if let Ok(size) = terminal.size() {
+            app.area = (size.width, size.height);
+        }
         terminal
             .draw(|f| view::render(app, f))
             .map_err(|e| format!("cannot draw: {e}"))?;

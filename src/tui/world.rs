@@ -58,7 +58,12 @@ impl World {
         match store::open(&self.home, &app.lib, id, app.now) {
             Ok(o) => {
                 self.seen = fingerprint(&o.dir);
+                let broken = o.problems.iter().filter(|p| p.error).count();
+                let id = o.id.clone();
                 app.session_loaded(o);
+                if broken > 0 {
+                    app.error(format!("The journal of this session has {broken} damaged or edited line(s): run `muster verify {id}`."));
+                }
                 true
             }
             Err(e) => {

@@ -266,7 +266,7 @@ pub fn step_lines(
     }
     if let Some(b) = &step.body {
         l.push(Line::raw(""));
-        l.extend(markdown(b, width, t));
+        l.extend(markdown(b, width, t, app.hscroll as usize));
     }
     if !step.commands.is_empty() {
         l.push(Line::raw(""));

@@ -247,6 +247,18 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
                 ));
             f.render_widget(Paragraph::new(lines).block(block), r);
         }
+        Modal::Confirm { message, .. } => {
+            let inner_w = w.saturating_sub(2) as usize;
+            let lines = text::wrapped(message, inner_w, t.text(), "");
+            let h = (lines.len() as u16 + 2).min(area.height);
+            let r = centered(area, w, h);
+            f.render_widget(Clear, r);
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.error_banner())
+                .title(Span::styled(" Are you sure? ", t.title()));
+            f.render_widget(Paragraph::new(lines).block(block), r);
+        }
         Modal::Choice(c) => {
             let inner_w = w.saturating_sub(2) as usize;
             let mut lines = Vec::new();

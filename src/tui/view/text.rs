@@ -105,7 +105,9 @@ pub fn wrapped(text: &str, width: usize, style: Style, indent: &str) -> Vec<Line
 
 /// Markdown shown readably: paragraphs wrapped, list items with bullets, code blocks unwrapped and
 /// marked, `code` and **bold** styled. Raw HTML is shown as text.
-pub fn markdown(src: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+/// Code blocks keep their lines whole: they scroll sideways by `hscroll` columns, and a `→` at the
+/// edge says there is more to the right.
+pub fn markdown(src: &str, width: usize, theme: &Theme, hscroll: usize) -> Vec<Line<'static>> {
     let src = clean(src, true);
     let mut out: Vec<Line<'static>> = Vec::new();
     let mut spans: Vec<(String, Style)> = Vec::new();
@@ -121,23 +123,24 @@ pub fn markdown(src: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
         if spans.is_empty() {
             return;
         }
+        // the bullet (or number) on the first line, spaces under it on the others; the text is
+        // wrapped to what is left of the width, so nothing runs past the edge
         let indent = "  ".repeat(depth);
-        let mut all = Vec::new();
-        if let Some(p) = prefix.take() {
-            all.push((format!("{indent}{p}"), Style::new()));
-        } else if depth > 0 {
-            all.push((format!("{indent}  "), Style::new()));
-        }
-        all.append(spans);
-        let cont = if depth > 0 {
-            format!("{indent}  ")
-        } else {
-            String::new()
+        let head = match prefix.take() {
+            Some(p) => format!("{indent}{p}"),
+            None if depth > 0 => format!("{indent}  "),
+            None => String::new(),
         };
-        let mut lines = wrap_spans(all, width, "");
-        // continuation lines of a list item line up under its text
-        for l in lines.iter_mut().skip(1) {
-            l.spans.insert(0, Span::raw(cont.clone()));
+        let cont = " ".repeat(head.width());
+        let inner = width.saturating_sub(head.width()).max(8);
+        let mut lines = wrap_spans(std::mem::take(spans), inner, "");
+        for (i, l) in lines.iter_mut().enumerate() {
+            if !head.is_empty() {
+                l.spans.insert(
+                    0,
+                    Span::raw(if i == 0 { head.clone() } else { cont.clone() }),
+                );
+            }
         }
         out.append(&mut lines);
     };
@@ -194,10 +197,16 @@ pub fn markdown(src: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
             }
             Event::Code(c) => spans.push((c.to_string(), theme.code())),
             Event::Text(t) if in_code => {
+                let room = width.saturating_sub(4).max(4);
                 for l in t.lines() {
+                    let more = l.width() > hscroll + room;
+                    let mut shown = hslice(l, hscroll, if more { room - 1 } else { room });
+                    if more {
+                        shown.push('→');
+                    }
                     out.push(Line::from(vec![
                         Span::styled("  │ ", theme.dim()),
-                        Span::styled(l.to_string(), theme.code()),
+                        Span::styled(shown, theme.code()),
                     ]));
                 }
             }
@@ -266,19 +275,73 @@ mod tests {
     #[test]
     fn markdown_lists_and_code_blocks() {
         let md = "Intro **bold** and `code`.\n\n- one\n- two\n\n```\nlong line that is not wrapped at all\n```";
-        let l = markdown(md, 20, &Theme { color: false });
+        let l = markdown(md, 20, &Theme { color: false }, 0);
         let t = text(&l);
         assert_eq!(t[0], "Intro bold and code.");
         assert!(t.contains(&"  • one".to_string()), "{t:?}");
+        let code = t.iter().find(|l| l.starts_with("  │ ")).unwrap();
         assert!(
-            t.contains(&"  │ long line that is not wrapped at all".to_string()),
-            "{t:?}"
+            code.ends_with('→') && code.width() <= 20,
+            "cut at the edge, marked: {t:?}"
         );
+        assert!(!code.contains("wrapped"));
+        let scrolled = text(&markdown(md, 20, &Theme { color: false }, 16));
+        let code = scrolled.iter().find(|l| l.starts_with("  │ ")).unwrap();
+        assert!(code.contains("wrapped"), "scrolled sideways: {scrolled:?}");
+    }
+
+    /// Every word of every step body of the sample library survives wrapping, at any width, and no
+    /// line runs past the width (the pane would cut it off).
+    #[test]
+    fn wrapping_never_loses_words() {
+        let lib = crate::library::load(
+            &crate::library::Location::Builtin,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap(),
+        )
+        .unwrap();
+        let theme = Theme { color: false };
+        // letters and digits in order: a token longer than a line may be split, never lost
+        let chars = |s: &str| -> Vec<char> { s.chars().filter(|c| c.is_alphanumeric()).collect() };
+        for plan in &lib.plans {
+            for step in &plan.steps {
+                let Some(body) = &step.body else { continue };
+                // words of the prose: code blocks scroll sideways instead of wrapping
+                let prose: String = body.split("```").step_by(2).collect::<Vec<_>>().join(" ");
+                let want = chars(&prose);
+                for width in [24, 31, 40, 47, 60, 80] {
+                    let lines = markdown(body, width, &theme, 0);
+                    let got_text: Vec<String> = text(&lines);
+                    for l in &got_text {
+                        assert!(
+                            l.width() <= width,
+                            "{}/{} at {width}: line too wide: {l:?}",
+                            plan.id,
+                            step.id
+                        );
+                    }
+                    let got = chars(&got_text.join(" "));
+                    // every letter of the prose appears, in order (list numbers may be added)
+                    let mut it = got.iter();
+                    for (k, w) in want.iter().enumerate() {
+                        let around: String = want[k.saturating_sub(20)..(k + 20).min(want.len())]
+                            .iter()
+                            .collect();
+                        assert!(
+                            it.any(|g| g == w),
+                            "{}/{} at width {width}: text lost near {around:?}\n{}",
+                            plan.id,
+                            step.id,
+                            got_text.join("\n")
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
     fn escape_sequences_are_neutralised() {
-        let l = markdown("a\x1b[31mred", 40, &Theme { color: false });
+        let l = markdown("a\x1b[31mred", 40, &Theme { color: false }, 0);
         assert_eq!(text(&l), ["a\\u{1b}[31mred"]);
     }
 
