@@ -674,3 +674,92 @@ fn an_edited_line_is_flagged_whenever_the_session_is_opened() {
         );
     }
 }
+
+#[test]
+fn commands_say_what_they_recorded_and_refuse_what_means_nothing() {
+    let env = Env::new();
+    let id = env.start(&["alpha"]);
+    let lib = mini();
+    let lib = lib.to_str().unwrap();
+    // step keeps stdout empty (scripts read it); start with a note keeps the note
+    let r = env
+        .run(&[
+            "--library",
+            lib,
+            "step",
+            &id,
+            "check",
+            "start",
+            "--note",
+            "on pg-lds1",
+        ])
+        .ok();
+    assert_eq!(r.stdout, "");
+    let r = env.run(&[
+        "--library",
+        lib,
+        "step",
+        &id,
+        "check",
+        "done",
+        "--to",
+        "ben",
+    ]);
+    assert_eq!(r.code, 2, "--to goes with assign only");
+    let r = env
+        .run(&["--library", lib, "decide", &id, "check", "yes"])
+        .ok();
+    assert_eq!(
+        r.stdout,
+        "Recorded the decision on alpha/check: Yes (next: promote)\n"
+    );
+    let r = env
+        .run(&["--library", lib, "handover", &id, "--to", "ben"])
+        .ok();
+    assert_eq!(r.stdout, "Handed over to ben.\n");
+    let r = env
+        .run(&[
+            "--library",
+            lib,
+            "step",
+            &id,
+            "promote",
+            "skip",
+            "--note",
+            "not needed",
+        ])
+        .ok();
+    assert_eq!(r.stdout, "");
+    let r = env.run(&["--library", lib, "close", &id]).ok();
+    assert_eq!(
+        r.stdout,
+        format!(
+            "Closed session {id}: 1 of 2 steps done.\nNot finished when it closed: alpha/tell (pending)\n"
+        )
+    );
+    let r = env.run(&["--library", lib, "note", &id, "after the fact"]);
+    assert_eq!(r.code, 1, "a closed session takes no more notes");
+    let r = env.run(&["--library", lib, "status", &id, "--json"]).ok();
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v["steps"][0]["notes"],
+        serde_json::json!(["on pg-lds1", "decided: Yes"])
+    );
+    assert_eq!(
+        v["progress"],
+        serde_json::json!({"finished": 1, "total": 2}),
+        "a skipped step is neither done nor needed"
+    );
+    let r = env.run(&["--library", lib, "status", &id]).ok();
+    assert!(
+        r.stdout.contains("Progress: 1 of 2 steps done (1 skipped)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("RTO Database (2h): due ")
+            && r.stdout.contains("not restored when the session closed"),
+        "{}",
+        r.stdout
+    );
+}

@@ -240,7 +240,10 @@ pub fn observe(
             inject: inject.map(str::to_string),
         }],
     )?;
-    Ok(Output::default())
+    Ok(Output::ok(format!(
+        "Recorded the observation ({}).\n",
+        kind.label()
+    )))
 }
 
 pub fn clock(ctx: &Context, session: &str, action: &str, arg: Option<&str>) -> Result<Output> {
@@ -352,5 +355,8 @@ pub fn rate(
                 .map(str::to_string),
         }],
     )?;
-    Ok(Output::default())
+    Ok(Output::ok(format!(
+        "Objective {objective} rated {rating:?}: {}.\n",
+        rating.label()
+    )))
 }

@@ -111,5 +111,8 @@ pub fn invoke(ctx: &Context, session: &str, plan_id: &str) -> Result<Output> {
             plan: store::plan_ref(plan),
         }],
     )?;
-    Ok(Output::default())
+    Ok(Output::ok(format!(
+        "Plan {} joined session {}.\n",
+        plan.id, opened.id
+    )))
 }

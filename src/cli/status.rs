@@ -52,7 +52,7 @@ struct StatusJson<'a> {
     progress: Progress,
     plans: Vec<PlanJson<'a>>,
     steps: Vec<StepJson<'a>>,
-    rto: Vec<describe::RtoDeadline>,
+    rto: Vec<describe::RtoRow>,
     responders: &'a [crate::model::session::Responder],
     warnings: &'a [String],
     events: usize,
@@ -73,7 +73,7 @@ struct PlanJson<'a> {
     total: usize,
 }
 
-fn status_json(st: &SessionState, rto: Vec<describe::RtoDeadline>) -> String {
+fn status_json(st: &SessionState, rto: Vec<describe::RtoRow>) -> String {
     let (finished, total) = st.progress();
     let steps = st
         .plans
@@ -135,7 +135,7 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
     let lib = super::library_for_reading(ctx)?;
     let o = super::open_session(ctx, &lib, session)?;
     let st = &o.state;
-    let rto = describe::rto_deadlines(st, &o.plans, &lib.index);
+    let rto = describe::rto_outcomes(st, &o.plans, &lib.index, ctx.now);
     if json {
         return Ok(Output::ok(status_json(st, rto)));
     }
@@ -175,27 +175,47 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
             ex_time(c.ex_ms(ctx.now))
         ));
     }
-    for d in rto.iter().take(3) {
-        let left = d.deadline - ctx.now;
-        let when = if left.num_seconds() < 0 {
-            format!("MISSED by {}", human_duration(-left))
-        } else {
-            format!("{} left", human_duration(left))
+    for r in describe::rto_outcomes(st, &o.plans, &lib.index, ctx.now)
+        .iter()
+        .take(3)
+    {
+        let m = chrono::Duration::minutes(r.margin_min);
+        let how = match (r.outcome.as_str(), r.restored_at) {
+            ("met", Some(t)) => format!(
+                "met: restored at {}, {} to spare",
+                local_short(t),
+                human_duration(m)
+            ),
+            ("missed", Some(t)) => format!(
+                "MISSED: restored at {}, {} late",
+                local_short(t),
+                human_duration(m)
+            ),
+            ("missed", None) if st.closed.is_some() => format!(
+                "MISSED: not restored when the session closed, {} past",
+                human_duration(m)
+            ),
+            ("missed", None) => format!("MISSED by {} so far", human_duration(m)),
+            _ if st.closed.is_some() => "not restored when the session closed".to_string(),
+            _ => format!("{} left", human_duration(m)),
         };
         out.push_str(&format!(
-            "RTO {} ({}): {} at {}, {when}\n",
-            clean(&d.name, false),
-            d.rto,
-            if left.num_seconds() < 0 {
-                "was due"
-            } else {
-                "due"
-            },
-            local_short(d.deadline)
+            "RTO {} ({}): due {}, {how}\n",
+            clean(&r.name, false),
+            r.rto,
+            local_short(r.deadline)
         ));
     }
     let (done, total) = st.progress();
-    out.push_str(&format!("Progress: {done} of {total} steps finished\n"));
+    let skipped = st.skipped();
+    let skipped = if skipped > 0 {
+        format!(" ({skipped} skipped)")
+    } else {
+        String::new()
+    };
+    out.push_str(&format!(
+        "Progress: {done} of {total} steps done{skipped}\n"
+    ));
     for p in &st.plans {
         let (d, t) = p.progress();
         out.push_str(&format!(

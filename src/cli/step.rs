@@ -88,12 +88,38 @@ pub fn step(
             ACTIONS.join(", ")
         )));
     }
+    if to.is_some() && action != "assign" {
+        return Err(Error::Usage(format!(
+            "--to goes with `assign`, not with `{action}`"
+        )));
+    }
     let lib = super::library_for_reading(ctx)?;
     let opened = super::open_session(ctx, &lib, session)?;
     super::ensure_open(&opened)?;
     let (plan, step) = opened.resolve_step(spec)?;
     let body = step_body(&opened.state, &plan, &step, action, note, to, &ctx.actor)?;
-    opened.record(&ctx.writer, &ctx.actor, ctx.now, vec![body])?;
+    let mut bodies = vec![body];
+    // start and assign take no note of their own: a note given with them is kept as a note
+    if let Some(n) = note
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && matches!(action, "start" | "assign"))
+    {
+        bodies.push(Body::Note {
+            plan: Some(plan.clone()),
+            step: Some(step.clone()),
+            text: n.to_string(),
+        });
+    }
+    opened.record(&ctx.writer, &ctx.actor, ctx.now, bodies)?;
+    // stdout stays empty, as scripts expect; a person at a terminal is told it is recorded
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() {
+        eprintln!(
+            "recorded: {action} {plan}/{step} by {} at {}",
+            ctx.actor,
+            super::status::local(ctx.now)
+        );
+    }
     Ok(Output::default())
 }
 
@@ -180,8 +206,17 @@ pub fn decide(
     super::ensure_open(&opened)?;
     let (plan, step) = opened.resolve_step(spec)?;
     let body = decision_body(&opened, &plan, &step, choice, why)?;
+    let said = match &body {
+        Body::DecisionTaken { option, next, .. } => format!(
+            "Recorded the decision on {plan}/{step}: {option}{}\n",
+            next.as_ref()
+                .map(|n| format!(" (next: {n})"))
+                .unwrap_or_default()
+        ),
+        _ => String::new(),
+    };
     opened.record(&ctx.writer, &ctx.actor, ctx.now, vec![body])?;
-    Ok(Output::default())
+    Ok(Output::ok(said))
 }
 
 pub fn handover(ctx: &Context, session: &str, to: &str, note: Option<&str>) -> Result<Output> {
@@ -201,12 +236,13 @@ pub fn handover(ctx: &Context, session: &str, to: &str, note: Option<&str>) -> R
             note: note.map(str::to_string),
         }],
     )?;
-    Ok(Output::default())
+    Ok(Output::ok(format!("Handed over to {to}.\n")))
 }
 
 pub fn note(ctx: &Context, session: &str, text: &str) -> Result<Output> {
     let lib = super::library_for_reading(ctx)?;
     let opened = super::open_session(ctx, &lib, session)?;
+    super::ensure_open(&opened)?;
     if text.trim().is_empty() {
         return Err(Error::Usage("the note is empty".into()));
     }
@@ -238,7 +274,34 @@ pub fn close(ctx: &Context, session: &str, note: Option<&str>) -> Result<Output>
                 .map(str::to_string),
         }],
     )?;
-    Ok(Output::default())
+    let (done, needed) = opened.state.progress();
+    let open: Vec<String> = opened
+        .state
+        .plans
+        .iter()
+        .flat_map(|p| p.steps.iter())
+        .filter(|s| {
+            !s.bypassed
+                && matches!(
+                    s.state,
+                    crate::model::session::StepStatus::Active
+                        | crate::model::session::StepStatus::Blocked
+                        | crate::model::session::StepStatus::Pending
+                )
+        })
+        .map(|s| format!("{}/{} ({})", s.plan, s.step, s.state.label()))
+        .collect();
+    let mut out = format!(
+        "Closed session {}: {done} of {needed} steps done.\n",
+        opened.id
+    );
+    if !open.is_empty() {
+        out.push_str(&format!(
+            "Not finished when it closed: {}\n",
+            open.join(", ")
+        ));
+    }
+    Ok(Output::ok(out))
 }
 
 /// Appends notes one by one and prints each event's id as soon as its append has returned, so a

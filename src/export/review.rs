@@ -4,9 +4,9 @@
 use super::doc::Doc;
 use crate::journal::event::{Body, ObservationKind};
 use crate::journal::store::Opened;
+use crate::model::Library;
 use crate::model::describe::{self, describe, ex_time};
 use crate::model::session::{StepStatus, human_duration};
-use crate::model::{Library, Minutes};
 use chrono::{DateTime, Local, Utc};
 use serde::Serialize;
 
@@ -48,20 +48,7 @@ pub struct StepRow {
     pub reasons: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct RtoRow {
-    pub service: String,
-    pub name: String,
-    pub rto: Minutes,
-    #[serde(with = "crate::journal::event::ts")]
-    pub deadline: DateTime<Utc>,
-    #[serde(with = "crate::journal::event::ts::opt")]
-    pub restored_at: Option<DateTime<Utc>>,
-    /// met, missed, open (not restored, deadline not passed)
-    pub outcome: String,
-    /// How much time was left (met) or over (missed), in minutes.
-    pub margin_min: i64,
-}
+pub use crate::model::describe::RtoRow;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Participant {
@@ -90,6 +77,7 @@ pub struct Facts {
     pub closed_by: Option<String>,
     pub finished: usize,
     pub total: usize,
+    pub skipped: usize,
     pub plans: Vec<(String, String, Option<String>, String)>,
     pub participants: Vec<Participant>,
     pub timeline: Vec<TimelineRow>,
@@ -217,52 +205,7 @@ pub fn facts(o: &Opened, lib: &Library, integrity: Integrity, now: DateTime<Utc>
             }
         }
     }
-    // RTO: a service is restored when every plan of this session that restores it is finished
-    let mut rto = Vec::new();
-    for d in describe::rto_deadlines(st, &o.plans, &lib.index) {
-        let restoring: Vec<&crate::model::session::PlanState> = st
-            .plans
-            .iter()
-            .filter(|ps| {
-                o.plans
-                    .iter()
-                    .find(|p| p.id.v == ps.id)
-                    .is_some_and(|p| p.services.iter().any(|s| s.v == d.service))
-                    || lib
-                        .index
-                        .service(&d.service)
-                        .is_some_and(|s| s.plans.iter().any(|p| p.v == ps.id))
-            })
-            .collect();
-        let complete = !restoring.is_empty()
-            && restoring.iter().all(|p| {
-                let (a, b) = p.progress();
-                a == b
-            });
-        let restored_at = if complete {
-            restoring
-                .iter()
-                .flat_map(|p| p.steps.iter().filter_map(|s| s.at))
-                .max()
-        } else {
-            None
-        };
-        let (outcome, margin) = match restored_at {
-            Some(t) if t <= d.deadline => ("met", (d.deadline - t).num_minutes()),
-            Some(t) => ("missed", (t - d.deadline).num_minutes()),
-            None if now > d.deadline => ("missed", (now - d.deadline).num_minutes()),
-            None => ("open", (d.deadline - now).num_minutes()),
-        };
-        rto.push(RtoRow {
-            service: d.service,
-            name: d.name,
-            rto: d.rto,
-            deadline: d.deadline,
-            restored_at,
-            outcome: outcome.into(),
-            margin_min: margin,
-        });
-    }
+    let rto = describe::rto_outcomes(st, &o.plans, &lib.index, now);
     let participants = st
         .responders
         .iter()
@@ -328,6 +271,7 @@ pub fn facts(o: &Opened, lib: &Library, integrity: Integrity, now: DateTime<Utc>
         closed_by: st.closed.as_ref().map(|c| c.by.clone()),
         finished,
         total,
+        skipped: st.skipped(),
         plans: st
             .plans
             .iter()
@@ -465,6 +409,10 @@ fn common_sections(d: &mut Doc, f: &Facts, o: &Opened) {
                         "MISSED: not restored, {} past the deadline",
                         mins(r.margin_min)
                     ),
+                    _ if f.closed_at.is_some() => format!(
+                        "not restored when the session closed ({} were left)",
+                        mins(r.margin_min)
+                    ),
                     _ => format!("open: not yet restored, {} left", mins(r.margin_min)),
                 };
                 vec![
@@ -560,7 +508,16 @@ fn overview(f: &Facts) -> Vec<(String, String)> {
         ),
         (
             "Progress".into(),
-            format!("{} of {} steps finished", f.finished, f.total),
+            format!(
+                "{} of {} steps done{}",
+                f.finished,
+                f.total,
+                if f.skipped > 0 {
+                    format!(", {} skipped", f.skipped)
+                } else {
+                    String::new()
+                }
+            ),
         ),
         (
             "Plans".into(),

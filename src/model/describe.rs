@@ -230,3 +230,77 @@ pub fn rto_level(d: &RtoDeadline, declared: DateTime<Utc>, now: DateTime<Utc>) -
         RtoLevel::Ok
     }
 }
+
+/// A service's RTO against the session: met, missed (and by how much), or still open.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RtoRow {
+    pub service: String,
+    pub name: String,
+    pub rto: super::Minutes,
+    #[serde(with = "crate::journal::event::ts")]
+    pub deadline: DateTime<Utc>,
+    #[serde(with = "crate::journal::event::ts::opt")]
+    pub restored_at: Option<DateTime<Utc>>,
+    /// met, missed, or open (not restored, deadline not passed)
+    pub outcome: String,
+    /// How much time was left (met, open) or over (missed), in minutes.
+    pub margin_min: i64,
+}
+
+/// Each affected service's RTO outcome. A service is restored when every plan of the session that
+/// restores it has all its needed steps done; the time is the last of those steps. A closed
+/// session stops the clock; an exercise counts on its exercise clock.
+pub fn rto_outcomes(
+    st: &SessionState,
+    plans: &[Plan],
+    ix: &Index,
+    now: DateTime<Utc>,
+) -> Vec<RtoRow> {
+    let until = st.closed.as_ref().map_or(now, |c| c.at.min(now));
+    let story_now = st.story_now(until);
+    let mut out = Vec::new();
+    for d in rto_deadlines(st, plans, ix) {
+        let restoring: Vec<&super::session::PlanState> = st
+            .plans
+            .iter()
+            .filter(|ps| {
+                plans
+                    .iter()
+                    .find(|p| p.id.v == ps.id)
+                    .is_some_and(|p| p.services.iter().any(|s| s.v == d.service))
+                    || ix
+                        .service(&d.service)
+                        .is_some_and(|s| s.plans.iter().any(|p| p.v == ps.id))
+            })
+            .collect();
+        let complete = !restoring.is_empty()
+            && restoring.iter().all(|p| {
+                let (done, needed) = p.progress();
+                done == needed
+            });
+        let restored_at = if complete {
+            restoring
+                .iter()
+                .flat_map(|p| p.steps.iter().filter_map(|s| s.at))
+                .max()
+        } else {
+            None
+        };
+        let (outcome, margin) = match restored_at {
+            Some(t) if t <= d.deadline => ("met", (d.deadline - t).num_minutes()),
+            Some(t) => ("missed", (t - d.deadline).num_minutes()),
+            None if story_now > d.deadline => ("missed", (story_now - d.deadline).num_minutes()),
+            None => ("open", (d.deadline - story_now).num_minutes()),
+        };
+        out.push(RtoRow {
+            service: d.service,
+            name: d.name,
+            rto: d.rto,
+            deadline: d.deadline,
+            restored_at,
+            outcome: outcome.into(),
+            margin_min: margin,
+        });
+    }
+    out
+}

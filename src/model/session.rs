@@ -108,14 +108,26 @@ pub struct PlanState {
 
 impl PlanState {
     /// (finished, counted): skipped and done count as finished; bypassed steps are not counted.
+    /// (done, needed): a skipped step, or one on a branch not taken, is not needed, and not done.
     pub fn progress(&self) -> (usize, usize) {
-        let counted = self
+        let needed = self
             .steps
             .iter()
-            .filter(|s| !s.bypassed || s.state.finished())
+            .filter(|s| !s.bypassed && s.state != StepStatus::Skipped)
             .count();
-        let done = self.steps.iter().filter(|s| s.state.finished()).count();
-        (done, counted)
+        let done = self
+            .steps
+            .iter()
+            .filter(|s| s.state == StepStatus::Done)
+            .count();
+        (done, needed)
+    }
+
+    pub fn skipped(&self) -> usize {
+        self.steps
+            .iter()
+            .filter(|s| s.state == StepStatus::Skipped)
+            .count()
     }
 }
 
@@ -261,6 +273,17 @@ impl SessionState {
             .iter()
             .map(PlanState::progress)
             .fold((0, 0), |(a, b), (c, d)| (a + c, b + d))
+    }
+    pub fn skipped(&self) -> usize {
+        self.plans.iter().map(PlanState::skipped).sum()
+    }
+    /// Where the story is: for an exercise, the declared time plus the exercise clock (RTOs are
+    /// exercised on it); for an incident, simply now.
+    pub fn story_now(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        match &self.clock {
+            Some(c) => self.declared_at + Duration::milliseconds(c.ex_ms(now)),
+            None => now,
+        }
     }
     pub fn is_exercise(&self) -> bool {
         self.mode == Mode::Exercise

@@ -75,27 +75,30 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
             if st.closed.is_some() {
                 spans.push(Span::styled(" CLOSED ", t.status_bar()));
             }
-            let elapsed = app.now - st.declared_at;
-            spans.push(Span::styled(
-                format!(" T+{} ", clock(elapsed)),
-                t.status_bar(),
-            ));
-            if let Some(c) = &st.clock {
-                let mark = if c.paused { " PAUSED" } else { "" };
-                let speed = if c.speed > 1 {
-                    format!(" x{}", c.speed)
-                } else {
-                    String::new()
-                };
-                spans.push(Span::styled(
-                    format!("EX {}{speed}{mark} ", describe::ex_time(c.ex_ms(app.now))),
-                    t.exercise(),
-                ));
+            // an exercise runs on its own clock: one clock on the line, and RTOs count on it
+            match &st.clock {
+                Some(c) => {
+                    let mark = if c.paused { " PAUSED" } else { "" };
+                    let speed = if c.speed > 1 {
+                        format!(" x{}", c.speed)
+                    } else {
+                        String::new()
+                    };
+                    spans.push(Span::styled(
+                        format!(" EX {}{speed}{mark} ", describe::ex_time(c.ex_ms(app.now))),
+                        t.exercise(),
+                    ));
+                }
+                None => spans.push(Span::styled(
+                    format!(" T+{} ", clock(app.now - st.declared_at)),
+                    t.status_bar(),
+                )),
             }
             let rto = describe::rto_deadlines(st, &o.plans, &app.lib.index);
             if let Some(d) = rto.first() {
-                let level = describe::rto_level(d, st.declared_at, app.now);
-                let left = d.deadline - app.now;
+                let story_now = st.story_now(app.now);
+                let level = describe::rto_level(d, st.declared_at, story_now);
+                let left = d.deadline - story_now;
                 let text = match level {
                     RtoLevel::Missed => format!(" RTO {} MISSED +{} ", d.service, clock(-left)),
                     _ => format!(" RTO {} {} left ", d.service, clock(left)),
