@@ -391,3 +391,29 @@ fn reports_every_problem_of_a_library_not_only_the_first() {
     assert_eq!(r.code, 1);
     assert!(r.stdout.contains("6 error(s)"), "{}", r.stdout);
 }
+
+#[test]
+fn a_plan_file_that_cannot_be_read_is_named_not_lost() {
+    let env = Env::new();
+    let lib = env.copy_mini();
+    std::fs::write(
+        lib.join("plans/alpha.ron"),
+        "Plan(\n    id: \"alpha\"\n    title: \"x\",\n)",
+    )
+    .unwrap();
+    let r = env.run(&["check", lib.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("1 error(s)"),
+        "no follow-on errors for references to the plan: {}\n{}",
+        r.stdout,
+        r.stderr
+    );
+    let r = env.run(&["--library", lib.to_str().unwrap(), "show", "alpha"]);
+    assert_eq!(r.code, 1);
+    let want = format!(
+        "the file of plan `alpha`, {}, has errors and could not be read: run `muster check` to see them",
+        lib.join("plans/alpha.ron").display()
+    );
+    assert!(r.stderr.contains(&want), "{}", r.stderr);
+}

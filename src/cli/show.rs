@@ -9,6 +9,11 @@ use serde::Serialize;
 
 /// Finds a plan by id, or says which ids exist (and which is closest).
 pub fn find_plan<'a>(lib: &'a Library, id: &str) -> Result<&'a Plan> {
+    if let (None, Some(path)) = (lib.plan(id), lib.unreadable_plan(id)) {
+        return Err(Error::Invalid(format!(
+            "the file of plan `{id}`, {path}, has errors and could not be read: run `muster check` to see them"
+        )));
+    }
     lib.plan(id).ok_or_else(|| {
         let hint = crate::text::did_you_mean(id, lib.plans.iter().map(|p| p.id.v.as_str()));
         let ids = lib

@@ -45,6 +45,17 @@ pub fn start(
     let mut plans = Vec::new();
     for id in &ids {
         let p = super::show::find_plan(&lib, id)?;
+        let errors = lib
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error() && d.path == p.path)
+            .count();
+        if errors > 0 {
+            eprintln!(
+                "muster: warning: plan `{id}` has {errors} error(s) in {}; it is used as it could be read. Run `muster check`.",
+                p.path
+            );
+        }
         if !plans.iter().any(|x: &&crate::model::Plan| x.id.v == p.id.v) {
             plans.push(p);
         }

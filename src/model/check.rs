@@ -52,6 +52,10 @@ impl Checker<'_> {
         if known.contains(r.v.as_str()) {
             return;
         }
+        // a plan whose file could not be read has its own error already: no echo of it here
+        if what == "plan" && self.lib.unreadable_plan(&r.v).is_some() {
+            return;
+        }
         let hint = crate::text::did_you_mean(&r.v, known.iter().copied());
         let msg = format!("{context} refers to {what} `{}`, which does not exist", r.v);
         self.error(r.span, msg, hint.map(|h| format!("did you mean `{h}`?")));

@@ -31,6 +31,8 @@ pub struct Library {
     pub plans: Vec<Plan>,
     pub scenarios: Vec<Scenario>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Files that could not be read into the model (`plans/x.ron`...), with their shown paths.
+    pub unreadable: Vec<(String, String)>,
 }
 
 /// What reading one file gave: its source (when it was text), the model, and its problems.
@@ -175,16 +177,24 @@ impl Library {
     ) -> Library {
         files.sort_by(|a, b| (a.rel != "index.ron", &a.rel).cmp(&(b.rel != "index.ron", &b.rel)));
         let has_index = files.iter().any(|f| f.rel == "index.ron");
+        let files_meta: Vec<(String, String)> = files
+            .iter()
+            .map(|f| (f.rel.clone(), f.shown.clone()))
+            .collect();
         let results = parse_all(files);
         let mut lib = Library {
             origin: origin.into(),
             builtin,
             ..Default::default()
         };
-        for (src, parsed, diags) in results {
+        let names: Vec<(String, String)> = files_meta;
+        for ((src, parsed, diags), (rel, shown)) in results.into_iter().zip(names) {
             // Sources are indexed by file number; keep a placeholder for unreadable files.
             lib.sources.push(src.unwrap_or_else(|| Source::new("", "")));
             lib.diagnostics.extend(diags);
+            if matches!(parsed, Parsed::Nothing) {
+                lib.unreadable.push((rel, shown));
+            }
             match parsed {
                 Parsed::Index(i) => {
                     lib.index = *i;
@@ -217,6 +227,15 @@ impl Library {
             )
         });
         lib
+    }
+
+    /// The shown path of a plan's file when it exists but could not be read.
+    pub fn unreadable_plan(&self, id: &str) -> Option<&str> {
+        let rel = format!("plans/{id}.ron");
+        self.unreadable
+            .iter()
+            .find(|(r, _)| *r == rel)
+            .map(|(_, shown)| shown.as_str())
     }
 
     pub fn plan(&self, id: &str) -> Option<&Plan> {

@@ -67,7 +67,31 @@ fn plans(app: &App, f: &mut Frame, area: Rect) {
         ),
         t.dim(),
     )];
-    let rows = list.height.saturating_sub(1) as usize;
+    let errors = app.lib.errors();
+    if errors > 0 {
+        let missing = app
+            .lib
+            .unreadable
+            .iter()
+            .filter(|(r, _)| r.starts_with("plans/"))
+            .count();
+        let what = if missing > 0 {
+            format!("{missing} plan file(s) could not be read")
+        } else {
+            "some entries may be incomplete".to_string()
+        };
+        lines.insert(
+            0,
+            Line::styled(
+                ellipsis(
+                    &format!("! {errors} error(s) in the library: {what}. Run `muster check`."),
+                    w,
+                ),
+                t.error_banner(),
+            ),
+        );
+    }
+    let rows = list.height.saturating_sub(if errors > 0 { 2 } else { 1 }) as usize;
     for i in window(app.plan_sel, app.lib.plans.len(), rows) {
         let p = &app.lib.plans[i];
         let rto = p
