@@ -478,7 +478,9 @@ fn paper_copies_and_report() {
     let plan = at(&env, 0, "ann", &["print", "alpha"]).ok().stdout;
     golden("print-alpha.md", &plan);
     assert!(
-        plan.contains("| ☐ | 1 | Check the replica (check) | dba | 5-10 min |  |  |  |"),
+        plan.contains(
+            "| ☐ | 1 | Check the replica (check) | Database administrator | 5-10 min |  |  |  |"
+        ),
         "{plan}"
     );
     assert!(

@@ -56,6 +56,11 @@ pub fn export(ctx: &Context, session: &str, format: &str, out: Option<&Path>) ->
 pub fn print(ctx: &Context, plan: Option<&str>, index: bool, format: &str) -> Result<Output> {
     doc_format(format)?;
     let lib = super::library_for_reading(ctx)?;
+    if plan.is_some() && index {
+        return Err(Error::Usage(
+            "print either a plan or --index, not both".into(),
+        ));
+    }
     let d = match (plan, index) {
         (_, true) => print::index_doc(&lib),
         (Some(id), false) => print::plan_doc(&lib, super::show::find_plan(&lib, id)?, ctx.today()),

@@ -51,32 +51,43 @@ pub fn run(ctx: &Context, json: bool) -> Result<Output> {
         super::library_label(&lib),
         rows.len()
     );
+    // one line a plan, in a terminal's width: the tightest RTO, and the first services
     let table: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            let services = r
+            let rto = r
                 .services
                 .iter()
-                .map(
-                    |s| match lib.index.service(s).and_then(|x| x.rto.as_ref()) {
-                        Some(rto) => format!("{s} (RTO {})", rto.v),
-                        None => s.to_string(),
-                    },
-                )
+                .filter_map(|s| {
+                    lib.index
+                        .service(s)
+                        .and_then(|x| x.rto.as_ref())
+                        .map(|x| x.v)
+                })
+                .min();
+            let mut services = r
+                .services
+                .iter()
+                .take(2)
+                .copied()
                 .collect::<Vec<_>>()
                 .join(", ");
+            if r.services.len() > 2 {
+                services.push_str(&format!(" +{}", r.services.len() - 2));
+            }
             vec![
                 r.id.to_string(),
-                crate::text::clean(r.title, false),
+                crate::tui::view::text::ellipsis(&crate::text::clean(r.title, false), 40),
                 r.kind.to_string(),
                 r.steps.to_string(),
+                rto.map(|x| x.to_string()).unwrap_or_else(|| "-".into()),
                 services,
                 r.review.clone(),
             ]
         })
         .collect();
     out.push_str(&super::table::table(
-        &["ID", "TITLE", "KIND", "STEPS", "SERVICES", "REVIEW"],
+        &["ID", "TITLE", "KIND", "STEPS", "RTO", "SERVICES", "REVIEW"],
         &table,
     ));
     Ok(Output::ok(out))

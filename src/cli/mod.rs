@@ -42,12 +42,15 @@ pub enum Command {
     },
     /// List the plans
     List {
+        /// Print JSON for other tools
         #[arg(long)]
         json: bool,
     },
     /// Show one plan, readable and printable, with the people to call for each step
     Show {
+        /// A plan id (`muster list` lists them)
         plan: String,
+        /// Print JSON for other tools
         #[arg(long)]
         json: bool,
     },
@@ -55,6 +58,7 @@ pub enum Command {
     Index {
         /// Words to look for (forgiving of small typos)
         query: Vec<String>,
+        /// Print JSON for other tools
         #[arg(long)]
         json: bool,
     },
@@ -65,6 +69,7 @@ pub enum Command {
         /// Run the exercise scenario SCENARIO instead of a real incident
         #[arg(long, value_name = "SCENARIO")]
         exercise: Option<String>,
+        /// The session's title (default: the plan's title)
         #[arg(long)]
         title: Option<String>,
         /// When the disaster was declared (RFC 3339; default: now)
@@ -75,17 +80,20 @@ pub enum Command {
     Invoke { session: String, plan: String },
     /// The sessions under home
     Sessions {
+        /// Print JSON for other tools
         #[arg(long)]
         json: bool,
     },
     /// Record an action on a step: start, done, skip, block, reopen, note, assign
     Step {
+        /// The session id, or a unique start of it (`muster sessions` lists them)
         session: String,
         /// PLAN/STEP, or STEP where it is unique in the session
         step: String,
         /// start | done | skip | block | reopen | note | assign
         action: String,
         /// A note; required for skip, block, reopen and note
+        /// A note for the journal: why, what you saw
         #[arg(long)]
         note: Option<String>,
         /// Who to assign the step to (for assign)
@@ -94,18 +102,24 @@ pub enum Command {
     },
     /// Take a decision on a decision step: OPTION is its number, label or next step
     Decide {
+        /// The session id, or a unique start of it (`muster sessions` lists them)
         session: String,
         step: String,
+        /// The option: its number, its label (or the start of it), or the step it leads to
         option: String,
         /// Why this option
+        /// A note for the journal: why, what you saw
         #[arg(long)]
         note: Option<String>,
     },
     /// Hand over to another responder
     Handover {
+        /// The session id, or a unique start of it (`muster sessions` lists them)
         session: String,
+        /// Who takes over from you
         #[arg(long)]
         to: String,
+        /// A note for the journal: why, what you saw
         #[arg(long)]
         note: Option<String>,
     },
@@ -113,7 +127,9 @@ pub enum Command {
     Note { session: String, text: String },
     /// The state of every step
     Status {
+        /// The session id, or a unique start of it (`muster sessions` lists them)
         session: String,
+        /// Print JSON for other tools
         #[arg(long)]
         json: bool,
     },
@@ -123,24 +139,31 @@ pub enum Command {
     Verify { session: String },
     /// Close the session
     Close {
+        /// The session id, or a unique start of it (`muster sessions` lists them)
         session: String,
+        /// A note for the journal: why, what you saw
         #[arg(long)]
         note: Option<String>,
     },
     /// The exercise scenarios
     Scenarios {
+        /// Print JSON for other tools
         #[arg(long)]
         json: bool,
     },
     /// Release the next due inject of an exercise, or the named one (early), or skip it
     Inject {
+        /// The session id, or a unique start of it (`muster sessions` lists them)
         session: String,
+        /// The inject's id (default: the next one due)
         inject: Option<String>,
+        /// Skip the inject instead of releasing it
         #[arg(long)]
         skip: bool,
     },
     /// Record an observation in an exercise
     Observe {
+        /// The session id, or a unique start of it (`muster sessions` lists them)
         session: String,
         /// strength | improvement | defect
         #[arg(long)]
@@ -155,6 +178,7 @@ pub enum Command {
     },
     /// Control the exercise clock: pause, resume, speed N, advance DURATION
     Clock {
+        /// The session id, or a unique start of it (`muster sessions` lists them)
         session: String,
         /// pause | resume | speed | advance
         action: String,
@@ -163,14 +187,19 @@ pub enum Command {
     },
     /// Rate an exercise objective: P, S, M or U
     Rate {
+        /// The session id, or a unique start of it (`muster sessions` lists them)
         session: String,
+        /// The objective's id (`muster scenarios` lists them)
         objective: String,
+        /// P, S, M or U: performed without challenges, with some, with major challenges, unable to be performed
         rating: String,
+        /// A note for the journal: why, what you saw
         #[arg(long)]
         note: Option<String>,
     },
     /// The post-incident review (incident) or after-action report (exercise), or the data
     Export {
+        /// The session id, or a unique start of it (`muster sessions` lists them)
         session: String,
         /// md | html | json | csv
         #[arg(long)]
@@ -198,6 +227,7 @@ pub enum Command {
     /// Testing aid: appends COUNT notes, printing each event's id once it is durable
     #[command(hide = true, name = "append-notes")]
     AppendNotes {
+        /// The session id, or a unique start of it (`muster sessions` lists them)
         session: String,
         #[arg(long, default_value_t = 1)]
         count: u64,

@@ -8,6 +8,20 @@ use crate::journal::store::{self, NewSession};
 use chrono::{DateTime, Utc};
 
 pub fn parse_time(s: &str) -> Result<DateTime<Utc>> {
+    // without an offset, a time is this machine's local time, as a responder would write it
+    for f in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(n) = chrono::NaiveDateTime::parse_from_str(s.trim(), f)
+            && let chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) =
+                n.and_local_timezone(chrono::Local)
+        {
+            return Ok(t.with_timezone(&Utc));
+        }
+    }
     DateTime::parse_from_rfc3339(s.trim())
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| Error::Usage(format!("`{s}` is not an RFC 3339 time: write it like 2026-11-21T02:10:00Z or 2026-11-21T03:10:00+01:00")))

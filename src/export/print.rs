@@ -123,7 +123,11 @@ pub fn plan_doc(lib: &Library, p: &Plan, today: chrono::NaiveDate) -> Doc {
         .enumerate()
         .map(|(i, s)| {
             let est = s.estimate.map(|e| e.to_string()).unwrap_or_default();
-            let role = s.role.as_ref().map(|r| r.v.clone()).unwrap_or_default();
+            let role = s
+                .role
+                .as_ref()
+                .map(|r| lib.index.role_title(r).to_string())
+                .unwrap_or_default();
             vec![
                 "☐".into(),
                 format!("{}", i + 1),

@@ -269,6 +269,11 @@ impl Index {
         })
     }
 
+    /// A role's title for its id; anything else (free text) as it is.
+    pub fn role_title<'a>(&'a self, id: &'a str) -> &'a str {
+        self.role(id).map(|r| r.title.as_str()).unwrap_or(id)
+    }
+
     pub fn person(&self, id: &str) -> Option<&Person> {
         self.people.iter().find(|p| p.id.v == id)
     }

@@ -163,7 +163,12 @@ pub fn index_entries(lib: &Library) -> Vec<Entry> {
         for c in &inv.criteria {
             e.lines.push(format!("Invoke when: {c}"));
         }
-        e.list("Who may invoke", &ids(&inv.who_may_invoke));
+        let who: Vec<String> = inv
+            .who_may_invoke
+            .iter()
+            .map(|r| ix.role_title(r).to_string())
+            .collect();
+        e.list("Who may invoke", &who);
         for (i, s) in inv.first_steps.iter().enumerate() {
             e.lines.push(format!("First step {}: {s}", i + 1));
         }
@@ -187,7 +192,7 @@ pub fn plan_entries(lib: &Library) -> Vec<Entry> {
         for s in &p.steps {
             let mut e = Entry::new("step", &s.id, &s.title);
             e.plan = Some(p.id.v.clone());
-            e.line("Role", s.role.as_ref().map(|r| r.v.as_str()));
+            e.line("Role", s.role.as_ref().map(|r| lib.index.role_title(r)));
             e.line("Details", s.body.as_deref());
             out.push(e);
         }

@@ -465,6 +465,20 @@ impl App {
                         c.sel = (c.sel + 1).min(c.options.len().saturating_sub(1));
                         self.modal = Some(Modal::Choice(c));
                     }
+                    // a letter that starts an option ("P: ...") picks it, as the option says
+                    KeyCode::Char(l)
+                        if l.is_ascii_alphabetic()
+                            && c.options.iter().any(|o| {
+                                o.starts_with(&format!("{}:", l.to_ascii_uppercase()))
+                            }) =>
+                    {
+                        let n = c
+                            .options
+                            .iter()
+                            .position(|o| o.starts_with(&format!("{}:", l.to_ascii_uppercase())))
+                            .unwrap_or(0);
+                        return self.choose(c.purpose, n);
+                    }
                     KeyCode::Char(d) if d.is_ascii_digit() && d != '0' => {
                         let n = d as usize - '1' as usize;
                         if n < c.options.len() {
@@ -1450,16 +1464,21 @@ impl App {
                     self.record(vec![Body::ClockPaused {}], "clock paused")
                 };
             }
-            Action::ClockSpeed => {
+            Action::ClockSpeed | Action::ClockSlower => {
                 let Some(c) = self.session.as_ref().and_then(|o| o.state.clock.as_ref()) else {
                     return Vec::new();
                 };
-                let next = match c.speed {
-                    1 => 2,
-                    2 => 5,
-                    5 => 10,
-                    _ => 1,
+                const SPEEDS: [u32; 4] = [1, 2, 5, 10];
+                let at = SPEEDS.iter().position(|s| *s >= c.speed).unwrap_or(3);
+                let next = if a == Action::ClockSpeed {
+                    SPEEDS[(at + 1).min(3)]
+                } else {
+                    SPEEDS[at.saturating_sub(1)]
                 };
+                if next == c.speed {
+                    self.error(format!("The clock already runs at x{next}."));
+                    return Vec::new();
+                }
                 return self.record(
                     vec![Body::ClockSpeed { speed: next }],
                     format!("clock speed x{next}"),

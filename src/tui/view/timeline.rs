@@ -181,7 +181,14 @@ pub fn facilitator(app: &App, f: &mut Frame, area: Rect) {
         }
         if !inj.audience.is_empty() {
             l.extend(wrapped(
-                &format!("For: {}", inj.audience.join(", ")),
+                &format!(
+                    "For: {}",
+                    inj.audience
+                        .iter()
+                        .map(|a| app.lib.index.role_title(a))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
                 w,
                 t.dim(),
                 "",
