@@ -164,6 +164,14 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
         human_duration(ctx.now - st.declared_at),
         clean(&st.started_by, false)
     ));
+    if let Some((from, to, _, at)) = st.handovers.last() {
+        out.push_str(&format!(
+            "Lead: {} (handed over by {} at {})\n",
+            clean(to, false),
+            clean(from, false),
+            local_short(*at)
+        ));
+    }
     if let Some(c) = &st.clock {
         let state = if c.paused {
             "paused".to_string()

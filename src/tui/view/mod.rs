@@ -174,7 +174,7 @@ fn footer(app: &App, f: &mut Frame, area: Rect) {
         };
         let text = format!(" {} ", crate::text::clean(&b.text, false));
         f.render_widget(
-            Paragraph::new(ellipsis(&text, area.width as usize)).style(style),
+            Paragraph::new(text::middle_ellipsis(&text, area.width as usize)).style(style),
             area,
         );
         return;

@@ -245,6 +245,18 @@ pub fn hslice(s: &str, skip: usize, width: usize) -> String {
     out
 }
 
+/// Shortens to `width` columns by cutting the middle: the start says what, the end says where
+/// (a path written, a file name).
+pub fn middle_ellipsis(s: &str, width: usize) -> String {
+    if s.width() <= width || width < 8 {
+        return ellipsis(s, width);
+    }
+    let head = (width - 1) / 2;
+    let tail = width - 1 - head;
+    let total = s.width();
+    format!("{}…{}", hslice(s, 0, head), hslice(s, total - tail, tail))
+}
+
 /// Truncates to `width` columns with an ellipsis.
 pub fn ellipsis(s: &str, width: usize) -> String {
     if s.width() <= width {

@@ -25,7 +25,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         t.title(),
     )];
     let n = o.events.len();
-    let rows = area.height.saturating_sub(1) as usize;
+    let rows = area.height.saturating_sub(1 + (area.height / 3).max(2)) as usize;
     let exercise = o.state.is_exercise();
     for i in window(app.timeline_sel, n, rows) {
         let e = &o.events[n - 1 - i];
@@ -60,7 +60,48 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         };
         lines.push(Line::styled(format!("{:w$}", ellipsis(&text, w)), style));
     }
-    f.render_widget(Paragraph::new(lines), area);
+    // the selected event in full, under the list: a long note is never out of reach
+    let sel = o
+        .events
+        .len()
+        .checked_sub(1 + app.timeline_sel)
+        .and_then(|i| o.events.get(i));
+    let detail: Vec<Line> = match sel {
+        Some(e) => {
+            let d = describe(e, &o.plans, o.scenario.as_ref());
+            let mut full = format!("{} {} {}", super::detail::local_hm(e.at), e.actor, d.action);
+            if let Some(s) = &d.step {
+                full.push_str(&format!(" {s}"));
+            }
+            if !d.subject.is_empty() {
+                full.push_str(&format!(" {}", d.subject));
+            }
+            if let Some(x) = &d.text {
+                full.push_str(&format!(": {x}"));
+            }
+            wrapped(&full, w, t.text(), "")
+        }
+        None => Vec::new(),
+    };
+    let detail_h = (detail.len() as u16 + 1).min(area.height / 3).max(2);
+    let list_area = Rect {
+        height: area.height.saturating_sub(detail_h),
+        ..area
+    };
+    let detail_area = Rect {
+        y: area.y + list_area.height,
+        height: detail_h,
+        ..area
+    };
+    f.render_widget(Paragraph::new(lines), list_area);
+    f.render_widget(
+        Paragraph::new(detail).block(
+            Block::default()
+                .borders(Borders::TOP)
+                .border_style(t.border()),
+        ),
+        detail_area,
+    );
 }
 
 /// The facilitator's view: the clock and its controls, the injects and their state, the
