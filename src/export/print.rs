@@ -50,21 +50,7 @@ pub fn plan_doc(lib: &Library, p: &Plan, today: chrono::NaiveDate) -> Doc {
     let svcs: Vec<String> = p
         .services
         .iter()
-        .map(|s| match lib.index.service(s) {
-            Some(x) => format!(
-                "{} (RTO {}, RPO {})",
-                x.name,
-                x.rto
-                    .as_ref()
-                    .map(|r| r.v.to_string())
-                    .unwrap_or("-".into()),
-                x.rpo
-                    .as_ref()
-                    .map(|r| r.v.to_string())
-                    .unwrap_or("-".into())
-            ),
-            None => s.v.clone(),
-        })
+        .map(|s| lib.index.service_summary(s))
         .collect();
     if !svcs.is_empty() {
         facts.push(("Services".into(), svcs.join("; ")));

@@ -113,26 +113,32 @@ pub fn report_doc(lib: &Library, sessions: &[(Opened, Facts)], today: chrono::Na
             })
             .collect()
     };
+    // the gap, if any, of a set of plans: none at all, or none tested
+    let gap = |plans: &[&Plan]| -> Option<&'static str> {
+        if plans.is_empty() {
+            Some("no plan")
+        } else if !plans.iter().any(|p| tested(p, today)) {
+            Some("no tested plan")
+        } else {
+            None
+        }
+    };
     let mut rows = Vec::new();
     for s in &lib.index.services {
         let plans = plans_of(&s.id);
-        let gap = if plans.is_empty() {
-            "no plan"
-        } else if !plans.iter().any(|p| tested(p, today)) {
-            "no tested plan"
-        } else {
-            continue;
-        };
-        rows.push(vec![
-            format!("service: {} ({})", s.name, s.id.v),
-            s.rto.as_ref().map(|r| r.v.to_string()).unwrap_or_default(),
-            gap.to_string(),
-            plans
+        if let Some(g) = gap(&plans) {
+            let ids = plans
                 .iter()
                 .map(|p| p.id.v.clone())
                 .collect::<Vec<_>>()
-                .join(", "),
-        ]);
+                .join(", ");
+            rows.push(vec![
+                format!("service: {} ({})", s.name, s.id.v),
+                s.rto.as_ref().map(|r| r.v.to_string()).unwrap_or_default(),
+                g.to_string(),
+                ids,
+            ]);
+        }
     }
     for v in &lib.index.vital_business_functions {
         let svcs: Vec<&str> = lib
@@ -143,19 +149,14 @@ pub fn report_doc(lib: &Library, sessions: &[(Opened, Facts)], today: chrono::Na
             .map(|s| s.id.v.as_str())
             .collect();
         let plans: Vec<&Plan> = svcs.iter().flat_map(|s| plans_of(s)).collect();
-        let gap = if plans.is_empty() {
-            "no plan"
-        } else if !plans.iter().any(|p| tested(p, today)) {
-            "no tested plan"
-        } else {
-            continue;
-        };
-        rows.push(vec![
-            format!("VBF: {} ({})", v.name, v.id.v),
-            v.rto.as_ref().map(|r| r.v.to_string()).unwrap_or_default(),
-            gap.to_string(),
-            svcs.join(", "),
-        ]);
+        if let Some(g) = gap(&plans) {
+            rows.push(vec![
+                format!("VBF: {} ({})", v.name, v.id.v),
+                v.rto.as_ref().map(|r| r.v.to_string()).unwrap_or_default(),
+                g.to_string(),
+                svcs.join(", "),
+            ]);
+        }
     }
     if rows.is_empty() {
         d.para("Every service and vital business function has a tested plan.");

@@ -274,6 +274,19 @@ impl Index {
         self.role(id).map(|r| r.title.as_str()).unwrap_or(id)
     }
 
+    /// "Transport management system (RTO 4h, RPO 15m)", or the bare id when the index lacks it.
+    pub fn service_summary(&self, id: &str) -> String {
+        let dash = |m: &Option<Sp<Minutes>>| {
+            m.as_ref()
+                .map(|r| r.v.to_string())
+                .unwrap_or_else(|| "-".into())
+        };
+        match self.service(id) {
+            Some(x) => format!("{} (RTO {}, RPO {})", x.name, dash(&x.rto), dash(&x.rpo)),
+            None => id.to_string(),
+        }
+    }
+
     pub fn person(&self, id: &str) -> Option<&Person> {
         self.people.iter().find(|p| p.id.v == id)
     }

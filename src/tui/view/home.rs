@@ -144,21 +144,7 @@ fn plans(app: &App, f: &mut Frame, area: Rect) {
         let svcs: Vec<String> = p
             .services
             .iter()
-            .map(|s| match app.lib.index.service(s) {
-                Some(x) => format!(
-                    "{} (RTO {}, RPO {})",
-                    x.name,
-                    x.rto
-                        .as_ref()
-                        .map(|r| r.v.to_string())
-                        .unwrap_or("-".into()),
-                    x.rpo
-                        .as_ref()
-                        .map(|r| r.v.to_string())
-                        .unwrap_or("-".into())
-                ),
-                None => s.v.clone(),
-            })
+            .map(|s| app.lib.index.service_summary(s))
             .collect();
         l.extend(wrapped(
             &format!("Services: {}", svcs.join("; ")),

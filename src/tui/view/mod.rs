@@ -213,9 +213,10 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
 fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
     let t = &app.theme;
     let w = (area.width - 4).min(72);
-    match m {
+    let inner_w = w.saturating_sub(2) as usize;
+    // each kind of modal says what it shows; one box draws them all
+    let (title, border, lines, scroll): (String, Style, Vec<Line>, u16) = match m {
         Modal::Input(i) | Modal::Discard { input: i, .. } => {
-            let inner_w = w.saturating_sub(2) as usize;
             let mut lines = text::wrapped(&i.hint, inner_w, t.dim(), "");
             lines.push(Line::raw(""));
             // the text being typed, its end always visible, with a cursor mark
@@ -235,35 +236,15 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
                     Span::raw("  y: yes, discard  any other key: keep typing"),
                 ]));
             }
-            let h = (lines.len() as u16 + 2).min(area.height);
-            let r = centered(area, w, h);
-            f.render_widget(Clear, r);
-            let block = Block::default()
-                .borders(Borders::ALL)
-                .border_style(t.focus_border())
-                .title(Span::styled(
-                    format!(
-                        " {} ",
-                        ellipsis(&crate::text::clean(&i.title, false), inner_w - 2)
-                    ),
-                    t.title(),
-                ));
-            f.render_widget(Paragraph::new(lines).block(block), r);
+            (i.title.clone(), t.focus_border(), lines, 0)
         }
-        Modal::Confirm { message, .. } => {
-            let inner_w = w.saturating_sub(2) as usize;
-            let lines = text::wrapped(message, inner_w, t.text(), "");
-            let h = (lines.len() as u16 + 2).min(area.height);
-            let r = centered(area, w, h);
-            f.render_widget(Clear, r);
-            let block = Block::default()
-                .borders(Borders::ALL)
-                .border_style(t.error_banner())
-                .title(Span::styled(" Are you sure? ", t.title()));
-            f.render_widget(Paragraph::new(lines).block(block), r);
-        }
+        Modal::Confirm { message, .. } => (
+            "Are you sure?".to_string(),
+            t.error_banner(),
+            text::wrapped(message, inner_w, t.text(), ""),
+            0,
+        ),
         Modal::Choice(c) => {
-            let inner_w = w.saturating_sub(2) as usize;
             let mut lines = Vec::new();
             for (n, o) in c.options.iter().enumerate() {
                 let label = ellipsis(
@@ -277,23 +258,26 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
                 " ↑/↓ choose · Enter or 1-9 select · Esc cancel",
                 t.dim(),
             ));
-            let h = (lines.len() as u16 + 2).min(area.height);
-            let r = centered(area, w, h);
-            f.render_widget(Clear, r);
-            let block = Block::default()
-                .borders(Borders::ALL)
-                .border_style(t.focus_border())
-                .title(Span::styled(
-                    format!(
-                        " {} ",
-                        ellipsis(&crate::text::clean(&c.title, false), inner_w - 2)
-                    ),
-                    t.title(),
-                ));
-            let scroll = (c.sel as u16 + 2).saturating_sub(h.saturating_sub(2));
-            f.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), r);
+            let visible = (lines.len() as u16).min(area.height.saturating_sub(2));
+            let scroll = (c.sel as u16 + 2).saturating_sub(visible);
+            (c.title.clone(), t.focus_border(), lines, scroll)
         }
-    }
+    };
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let r = centered(area, w, h);
+    f.render_widget(Clear, r);
+    let title = format!(
+        " {} ",
+        ellipsis(
+            &crate::text::clean(&title, false),
+            inner_w.saturating_sub(2)
+        )
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(border)
+        .title(Span::styled(title, t.title()));
+    f.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), r);
 }
 
 fn search(app: &App, s: &super::app::SearchState, f: &mut Frame, area: Rect) {
