@@ -471,42 +471,6 @@ fn actions_that_make_no_sense_exit_1_with_a_clear_message() {
     assert!(r.stderr.contains("was closed by tester"), "{}", r.stderr);
 }
 
-#[cfg(unix)]
-#[test]
-fn a_read_only_session_folder_is_exit_3_saying_what_failed_and_where() {
-    use std::os::unix::fs::PermissionsExt;
-    let env = Env::new();
-    let id = env.start(&["alpha"]);
-    let dir = env.session_dir(&id);
-    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
-    let probe = dir.join("probe");
-    if std::fs::write(&probe, b"x").is_ok() {
-        // running as root: permissions do not bind; nothing to test here
-        std::fs::remove_file(&probe).unwrap();
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
-        return;
-    }
-    let r = env.run_with(
-        &[
-            "--library",
-            mini().to_str().unwrap(),
-            "step",
-            &id,
-            "check",
-            "start",
-        ],
-        &[("MUSTER_WRITER", "newwriter")],
-    );
-    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
-    assert_eq!(r.code, 3, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("cannot open the journal")
-            && r.stderr.contains("journal-newwriter.jsonl"),
-        "{}",
-        r.stderr
-    );
-}
-
 #[cfg(target_os = "linux")]
 #[test]
 fn a_full_disk_is_exit_3_and_the_step_is_not_recorded() {
