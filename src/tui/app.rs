@@ -992,12 +992,12 @@ impl App {
                 .collect();
             if !open.is_empty() {
                 let what = if action == "start" {
-                    "Start"
+                    "Start it"
                 } else {
-                    "Mark done"
+                    "Mark it done"
                 };
                 let message = format!(
-                    "This step comes after {}, not finished yet. {what} it anyway? y: yes  n: no",
+                    "This step comes after {}, not finished yet. {what} anyway? y: yes  n: no",
                     open.join(", ")
                 );
                 self.modal = Some(Modal::Confirm { message, action });
