@@ -32,7 +32,8 @@ pub fn run(ctx: &Context, query: &str, json: bool) -> Result<Output> {
         }
         return Ok(Output::ok(out));
     }
-    let hits = search::search(search::index_entries(&lib), query);
+    let entries = search::index_entries(&lib);
+    let hits = search::search(&entries, query);
     if json {
         return Ok(Output::ok(super::to_json(&hits)));
     }

@@ -200,13 +200,14 @@ pub fn plan_entries(lib: &Library) -> Vec<Entry> {
     out
 }
 
-/// The entries matching `query`, best first (stable among equals).
-pub fn search(entries: Vec<Entry>, query: &str) -> Vec<Entry> {
+/// The entries matching `query`, best first (stable among equals). Borrows: nothing is copied
+/// but the answer, so searching as you type stays cheap on a large library.
+pub fn search<'a>(entries: &'a [Entry], query: &str) -> Vec<&'a Entry> {
     if query.trim().is_empty() {
-        return entries;
+        return entries.iter().collect();
     }
-    let mut scored: Vec<(u32, usize, Entry)> = entries
-        .into_iter()
+    let mut scored: Vec<(u32, usize, &Entry)> = entries
+        .iter()
         .enumerate()
         .filter_map(|(i, e)| {
             // the title and id weigh more than the details

@@ -186,6 +186,8 @@ pub struct App {
     pub detail_scroll: u16,
     pub hscroll: u16,
     pub index_entries: Vec<Entry>,
+    /// Plans, steps and the index, built once: what `/` searches.
+    search_entries: Vec<Entry>,
     pub index_section: usize,
     pub index_sel: usize,
     pub timeline_sel: usize,
@@ -221,6 +223,8 @@ pub const EXPORT_FORMATS: [&str; 4] = ["md", "html", "json", "csv"];
 impl App {
     pub fn new(lib: Library, default_actor: String, now: DateTime<Utc>, theme: Theme) -> App {
         let index_entries = search::index_entries(&lib);
+        let mut search_entries = search::plan_entries(&lib);
+        search_entries.extend(index_entries.iter().cloned());
         App {
             lib,
             theme,
@@ -240,6 +244,7 @@ impl App {
             detail_scroll: 0,
             hscroll: 0,
             index_entries,
+            search_entries,
             index_section: 0,
             index_sel: 0,
             timeline_sel: 0,
@@ -546,14 +551,15 @@ impl App {
     }
 
     fn refresh_search(&self, s: &mut SearchState) {
-        let mut all = search::plan_entries(&self.lib);
-        all.extend(self.index_entries.iter().cloned());
         s.results = if s.query.trim().is_empty() {
             Vec::new()
         } else {
-            search::search(all, &s.query)
+            search::search(&self.search_entries, &s.query)
+                .into_iter()
+                .take(200)
+                .cloned()
+                .collect()
         };
-        s.results.truncate(200);
         s.sel = 0;
     }
 

@@ -16,6 +16,8 @@ pub struct World {
     seen: Vec<(PathBuf, u64, Option<SystemTime>)>,
     last_poll: Option<Instant>,
     last_sessions: Option<Instant>,
+    /// The journal files of every session, as last listed: the list is read again only on a change.
+    sessions_seen: Vec<(PathBuf, u64, Option<SystemTime>)>,
     /// How often to look for other writers' events.
     pub poll_every: Duration,
 }
@@ -43,6 +45,7 @@ impl World {
             seen: Vec::new(),
             last_poll: None,
             last_sessions: None,
+            sessions_seen: Vec::new(),
             poll_every: Duration::from_millis(400),
         }
     }
@@ -188,7 +191,17 @@ impl World {
                 .last_sessions
                 .is_none_or(|t| t.elapsed() >= Duration::from_secs(3))
         {
-            self.load_sessions(app);
+            // cheap: list the folders and their files' sizes; open the sessions only on a change
+            let now_seen: Vec<_> = store::list_ids(&self.home)
+                .unwrap_or_default()
+                .iter()
+                .flat_map(|id| fingerprint(&store::sessions_dir(&self.home).join(id)))
+                .collect();
+            if now_seen != self.sessions_seen || self.last_sessions.is_none() {
+                self.sessions_seen = now_seen;
+                self.load_sessions(app);
+            }
+            self.last_sessions = Some(Instant::now());
         }
         // the facilitator's muster releases injects as they come due on the exercise clock
         if app.facilitating {
