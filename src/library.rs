@@ -121,7 +121,14 @@ pub fn load(loc: &Location, today: chrono::NaiveDate) -> Result<Library> {
         Location::Builtin => Ok(Library::load(BUILTIN_LABEL, true, builtin_files(), today)),
         Location::Dir(d) => {
             let (files, notes) = read_dir(d)?;
-            let mut lib = Library::load(d.display().to_string(), false, files, today);
+            // an unchanged copy of the sample (the repository's own runbooks/) is labelled as the sample
+            let sample = files.len() == BUILTIN.len()
+                && files.iter().all(|f| {
+                    BUILTIN
+                        .iter()
+                        .any(|(rel, bytes)| *rel == f.rel && *bytes == f.bytes.as_slice())
+                });
+            let mut lib = Library::load(d.display().to_string(), sample, files, today);
             lib.diagnostics.splice(0..0, notes);
             Ok(lib)
         }

@@ -393,10 +393,10 @@ pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> String {
 
 /// "the built-in sample library" or "the library in DIR".
 pub(crate) fn library_label(lib: &crate::model::Library) -> String {
-    if lib.builtin {
-        "the built-in sample library (set --library to use your own)".to_string()
-    } else {
-        format!("the library in {}", lib.origin)
+    match (lib.builtin, lib.origin == crate::library::BUILTIN_LABEL) {
+        (true, true) => "the built-in sample library (set --library to use your own)".to_string(),
+        (true, false) => format!("the {}", lib.label()),
+        (false, _) => format!("the library in {}", lib.origin),
     }
 }
 

@@ -32,14 +32,7 @@ pub fn report_doc(lib: &Library, sessions: &[(Opened, Facts)], today: chrono::Na
         .count();
     d.facts(vec![
         ("Date".into(), today.to_string()),
-        (
-            "Library".into(),
-            if lib.builtin {
-                "the built-in sample library".into()
-            } else {
-                lib.origin.clone()
-            },
-        ),
+        ("Library".into(), lib.label()),
         (
             "Plans".into(),
             format!("{} ({} need attention)", lib.plans.len(), overdue.len()),

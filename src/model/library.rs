@@ -238,6 +238,15 @@ impl Library {
             .map(|(_, shown)| shown.as_str())
     }
 
+    /// How the library is named for people: the built-in sample, the sample in a folder, or the folder.
+    pub fn label(&self) -> String {
+        match (self.builtin, self.origin.starts_with('<')) {
+            (true, true) => "built-in sample library".to_string(),
+            (true, false) => format!("sample library in {}", self.origin),
+            (false, _) => self.origin.clone(),
+        }
+    }
+
     pub fn plan(&self, id: &str) -> Option<&Plan> {
         self.plans.iter().find(|p| p.id.v == id)
     }

@@ -129,11 +129,7 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
         }
         None => {
             spans.push(Span::styled(" muster ", t.title().patch(t.status_bar())));
-            let lib = if app.lib.builtin {
-                "built-in sample library".to_string()
-            } else {
-                app.lib.origin.clone()
-            };
+            let lib = app.lib.label();
             spans.push(Span::styled(
                 format!(" {} ", ellipsis(&lib, area.width as usize / 2)),
                 t.status_bar(),
