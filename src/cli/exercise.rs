@@ -166,7 +166,12 @@ pub fn inject(ctx: &Context, session: &str, inject: Option<&str>, skip: bool) ->
         }
     };
     o.record(&ctx.writer, &ctx.actor, ctx.now, vec![body])?;
-    let i = sc.inject(&id).expect("checked above");
+    let Some(i) = sc.inject(&id) else {
+        return Err(Error::Invalid(format!(
+            "scenario `{}` has no inject `{id}`",
+            sc.id
+        )));
+    };
     if skip {
         return Ok(Output::ok(format!(
             "Skipped inject {id}: {}\n",
@@ -297,7 +302,12 @@ pub fn clock(ctx: &Context, session: &str, action: &str, arg: Option<&str>) -> R
     o.record(&ctx.writer, &ctx.actor, ctx.now, vec![body])?;
     // the clock as the journal now says
     let o = crate::journal::store::open(&ctx.home, &lib, &o.id, ctx.now)?;
-    let c = o.state.clock.as_ref().expect("exercise clock");
+    let Some(c) = o.state.clock.as_ref() else {
+        return Err(Error::Invalid(format!(
+            "session {} has no exercise clock: run `muster verify {}`",
+            o.id, o.id
+        )));
+    };
     let state = if c.paused {
         "paused".to_string()
     } else {

@@ -76,7 +76,7 @@ fn plans(app: &App, f: &mut Frame, area: Rect) {
             .filter(|(r, _)| r.starts_with("plans/"))
             .count();
         let what = if missing > 0 {
-            format!("{missing} plan file(s) could not be read")
+            format!("{missing} plan file(s) unreadable")
         } else {
             "some entries may be incomplete".to_string()
         };
@@ -84,7 +84,7 @@ fn plans(app: &App, f: &mut Frame, area: Rect) {
             0,
             Line::styled(
                 ellipsis(
-                    &format!("! {errors} error(s) in the library: {what}. Run `muster check`."),
+                    &format!("! {errors} error(s): {what}. Run `muster check`."),
                     w,
                 ),
                 t.error_banner(),
