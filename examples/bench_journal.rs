@@ -9,9 +9,13 @@
 //! `db-failover` plan, hash-chained as muster writes them, and prints its id.
 
 use chrono::{Duration, Utc};
-use muster::journal::event::{Body, Event, FORMAT_VERSION, Mode, PlanRef};
-use muster::journal::file::{self, Draft};
-use muster::model::library::sha256_hex;
+use muster::domain::command::{self, Command, resolve};
+use muster::domain::event::{Body, Event, FORMAT_VERSION, Mode, PlanRef};
+use muster::domain::ids::WriterId;
+use muster::domain::session::Session;
+use muster::domain::sha256_hex;
+use muster::journal::file;
+use muster::journal::store;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -23,24 +27,29 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn bench_append(dir: &Path, n: usize) {
     std::fs::create_dir_all(dir).unwrap();
-    let draft = |i: usize| Draft {
-        at: Utc::now(),
-        actor: "bench".into(),
-        body: Body::Note {
-            plan: None,
-            step: None,
-            text: format!("note {i}"),
-        },
-        ex_ms: None,
-        seen: None,
+    let lib = muster::library::load(&muster::library::Location::Builtin, Utc::now().date_naive())
+        .unwrap();
+    let home = dir.join("home");
+    let start = resolve::start(&lib, &["db-failover".to_string()], None, None, None).unwrap();
+    let checked = command::check(
+        &Command::Start(start),
+        &Session::blank(),
+        "bench",
+        Utc::now(),
+    )
+    .unwrap();
+    let writer = WriterId::new("bench");
+    let mut o = store::create(&home, &lib, &writer, &checked).unwrap();
+    let note = |i: usize| Command::SessionNote {
+        text: Some(format!("note {i}")),
     };
     // warm up: creates the file
-    let written = file::append(dir, "bench", vec![draft(0)]).unwrap();
-    let line_len = file::encode(&written[0]).len() + 1;
+    let rec = o.submit(&note(0), "bench", Utc::now(), &lib).unwrap();
+    let line_len = file::encode(rec.events.last().unwrap()).len() + 1;
     let mut ours = Vec::with_capacity(n);
     for i in 0..n {
         let t = Instant::now();
-        file::append(dir, "bench", vec![draft(i)]).unwrap();
+        o.submit(&note(i), "bench", Utc::now(), &lib).unwrap();
         ours.push(t.elapsed().as_secs_f64() * 1e6);
     }
     let plain_path = dir.join("plain.jsonl");
@@ -73,12 +82,17 @@ fn generate(home: &Path, events: usize, writers: usize) {
     let id = format!("bench-{events}");
     let dir = home.join("sessions").join(&id);
     std::fs::create_dir_all(&dir).unwrap();
+    store::snapshot_plan(&dir, &lib, plan).unwrap();
     let steps: Vec<&str> = plan.steps.iter().map(|s| s.id.v.as_str()).collect();
     let mut outs: Vec<(std::io::BufWriter<std::fs::File>, u64, Option<String>)> = (0..writers)
         .map(|w| {
             (
                 std::io::BufWriter::new(
-                    std::fs::File::create(file::journal_path(&dir, &format!("w{w}"))).unwrap(),
+                    std::fs::File::create(file::journal_path(
+                        &dir,
+                        &WriterId::new(format!("w{w}")),
+                    ))
+                    .unwrap(),
                 ),
                 0,
                 None,
@@ -94,7 +108,7 @@ fn generate(home: &Path, events: usize, writers: usize) {
                 mode: Mode::Incident,
                 declared_at: t0,
                 plans: vec![PlanRef {
-                    id: plan.id.v.clone(),
+                    id: plan.id.v.as_str().into(),
                     hash: plan.hash.clone(),
                     title: plan.title.clone(),
                 }],
@@ -103,28 +117,28 @@ fn generate(home: &Path, events: usize, writers: usize) {
             _ => match i % 5 {
                 0 => Body::StepStarted {
                     plan: "db-failover".into(),
-                    step,
+                    step: step.as_str().into(),
                 },
                 1 => Body::StepDone {
                     plan: "db-failover".into(),
-                    step,
+                    step: step.as_str().into(),
                     note: Some(format!(
                         "done, event {i}: replica lag 12s, checked with psql"
                     )),
                 },
                 2 => Body::StepReopened {
                     plan: "db-failover".into(),
-                    step,
+                    step: step.as_str().into(),
                     reason: "checking again".into(),
                 },
                 3 => Body::Note {
                     plan: Some("db-failover".into()),
-                    step: Some(step),
+                    step: Some(step.as_str().into()),
                     text: format!("observation {i}: the dashboard shows green"),
                 },
                 _ => Body::Assigned {
                     plan: "db-failover".into(),
-                    step,
+                    step: step.as_str().into(),
                     to: format!("person{}", i % 7),
                 },
             },
@@ -133,11 +147,11 @@ fn generate(home: &Path, events: usize, writers: usize) {
         *seq += 1;
         let e = Event {
             v: FORMAT_VERSION,
-            id: format!("{w}-{seq}"),
+            id: format!("{w}-{seq}").into(),
             seq: *seq,
             at: t0 + Duration::milliseconds(i as i64 * 1500),
             actor: format!("responder{w}"),
-            writer: format!("w{w}"),
+            writer: format!("w{w}").into(),
             body,
             ex_ms: None,
             seen: None,

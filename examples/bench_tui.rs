@@ -2,14 +2,20 @@
 //! `cargo run --release --example bench_tui -- [STEPS] [FRAMES]`.
 
 use chrono::Utc;
-use muster::journal::store::{self, NewSession};
-use muster::model::{InputFile, Library};
+use muster::domain::command::{self, Command, resolve};
+use muster::domain::ids::WriterId;
+use muster::domain::session::Session;
+use muster::domain::{InputFile, Library};
+use muster::journal::store;
+use muster::present::Zone;
 use muster::tui::app::App;
+use muster::tui::msg::{Loaded, Msg};
 use muster::tui::theme::Theme;
 use muster::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::fmt::Write;
+use std::sync::Arc;
 use std::time::Instant;
 
 fn main() {
@@ -41,25 +47,23 @@ fn main() {
     let now = Utc::now();
     let lib = Library::load("bench", false, files, now.date_naive());
     let dir = std::env::temp_dir().join(format!("muster-bench-tui-{}", std::process::id()));
-    let p = lib.plan("big").expect("plan");
-    let (id, _) = store::create(
-        &dir,
-        &lib,
-        "bench",
-        "bench",
+    let start = resolve::start(&lib, &["big".to_string()], None, None, None).unwrap();
+    let checked = command::check(&Command::Start(start), &Session::blank(), "bench", now).unwrap();
+    let o = store::create(&dir, &lib, &WriterId::new("bench"), &checked).unwrap();
+    let mut app = App::new(
+        Arc::new(lib),
+        "bench".into(),
+        Some("bench".into()),
         now,
-        NewSession {
-            title: "bench".into(),
-            mode: muster::journal::event::Mode::Incident,
-            declared_at: now,
-            plans: vec![p],
-            scenario: None,
-        },
-    )
-    .unwrap();
-    let opened = store::open(&dir, &lib, &id, now).unwrap();
-    let mut app = App::new(lib, "bench".into(), now, Theme { color: true });
-    app.session_loaded(opened);
+        Theme { color: true },
+        Zone::Utc,
+    );
+    app.update(Msg::Opened(Box::new(Loaded {
+        session: o.session,
+        recent: Vec::new(),
+        problems: 0,
+        warnings: Vec::new(),
+    })));
     app.step_sel = steps / 2;
     let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
     let mut times = Vec::with_capacity(frames);

@@ -1,10 +1,11 @@
 //! Who is acting, where state lives, and which library to use: resolved once per run from flags,
 //! the environment and the machine, as CONTRACT.md orders them.
 
-use crate::error::Result;
-use crate::library::{self, Location};
-use crate::model::Library;
-use chrono::{DateTime, Local, Utc};
+use crate::domain::Library;
+use crate::domain::ids::WriterId;
+use crate::library::{self, LibraryError, Location};
+use crate::present::Zone;
+use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
@@ -12,8 +13,12 @@ pub struct Context {
     pub library: Location,
     pub home: PathBuf,
     pub actor: String,
-    pub writer: String,
+    /// The actor was given on purpose (`--as`, `$MUSTER_AS`), not taken from the login.
+    pub actor_given: bool,
+    pub writer: WriterId,
     pub now: DateTime<Utc>,
+    /// The zone times are shown in: the machine's.
+    pub zone: Zone,
 }
 
 impl Context {
@@ -33,6 +38,8 @@ impl Context {
             })
             .unwrap_or_else(|| PathBuf::from(".muster"));
         let login = login_name();
+        let given = as_flag.as_deref().is_some_and(|s| !s.trim().is_empty())
+            || std::env::var("MUSTER_AS").is_ok_and(|s| !s.trim().is_empty());
         let actor = as_flag
             .filter(|s| !s.trim().is_empty())
             .or_else(|| {
@@ -49,16 +56,18 @@ impl Context {
             library: library::locate(library_flag.as_deref()),
             home,
             actor: actor.trim().to_string(),
-            writer: safe_writer(&writer),
+            actor_given: given,
+            writer: WriterId::new(safe_writer(&writer)),
             now: fixed_now().unwrap_or_else(Utc::now),
+            zone: Zone::Local,
         }
     }
 
     pub fn today(&self) -> chrono::NaiveDate {
-        self.now.with_timezone(&Local).date_naive()
+        self.zone.date(self.now)
     }
 
-    pub fn load_library(&self) -> Result<Library> {
+    pub fn load_library(&self) -> Result<Library, LibraryError> {
         library::load(&self.library, self.today())
     }
 

@@ -1,13 +1,16 @@
 //! muster: offline continuity and recovery plans, the Index of Disaster-Relevant Information, and a
 //! durable journal of who did which step and when.
+//!
+//! Layers, from the inside out: `domain` (pure: plans, events, sessions, the command gate),
+//! `journal` (files: append, read, verify, the store), `present` and `export` (formatting, pure),
+//! and the front ends `cli` and `tui`.
 
 pub mod cli;
 pub mod clock;
 pub mod context;
-pub mod error;
+pub mod domain;
 pub mod export;
 pub mod journal;
 pub mod library;
-pub mod model;
-pub mod text;
+pub mod present;
 pub mod tui;

@@ -1,11 +1,42 @@
 //! Finding and reading the plan library: `--library`, `$MUSTER_LIBRARY`, `./runbooks`, or the
 //! built-in sample compiled into the binary.
 
-use crate::error::{Error, Result};
-use crate::model::library::MAX_FILE_BYTES;
-use crate::model::{Diagnostic, InputFile, Library, Severity};
+use crate::domain::parse::library::MAX_FILE_BYTES;
+use crate::domain::{Diagnostic, InputFile, Library, Severity};
 use std::fs;
 use std::path::{Path, PathBuf};
+
+/// Why a library folder could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
+    #[error("cannot {action} {}: {}; {}", crate::domain::text::clean(&path.display().to_string(), false), crate::domain::text::clean(&source.to_string(), false), hint(source))]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} is not a folder: --library takes a folder holding index.ron, plans/ and scenarios/", crate::domain::text::clean(&path.display().to_string(), false))]
+    NotAFolder { path: PathBuf },
+}
+
+fn hint(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "check the permissions of that folder",
+        std::io::ErrorKind::NotFound => "check the path given by --library or $MUSTER_LIBRARY",
+        _ => "check the disk and the path, then try again",
+    }
+}
+
+fn io(action: &'static str, path: &Path, source: std::io::Error) -> LibraryError {
+    LibraryError::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+type Result<T> = std::result::Result<T, LibraryError>;
 
 include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
 
@@ -46,12 +77,11 @@ pub fn builtin_files() -> Vec<InputFile> {
 /// Reads every file of a library folder. Files that are not part of a library are reported as
 /// warnings, never silently skipped.
 pub fn read_dir(dir: &Path) -> Result<(Vec<InputFile>, Vec<Diagnostic>)> {
-    let meta = fs::metadata(dir).map_err(|e| Error::io("open the plan library", dir, &e))?;
+    let meta = fs::metadata(dir).map_err(|e| io("open the plan library", dir, e))?;
     if !meta.is_dir() {
-        return Err(Error::Invalid(format!(
-            "{} is not a folder: --library takes a folder holding index.ron, plans/ and scenarios/",
-            dir.display()
-        )));
+        return Err(LibraryError::NotAFolder {
+            path: dir.to_path_buf(),
+        });
     }
     let mut files = Vec::new();
     let mut notes = Vec::new();
@@ -73,7 +103,7 @@ pub fn read_dir(dir: &Path) -> Result<(Vec<InputFile>, Vec<Diagnostic>)> {
         };
         let mut entries: Vec<_> = entries
             .collect::<std::io::Result<_>>()
-            .map_err(|e| Error::io("list", &d, &e))?;
+            .map_err(|e| io("list", &d, e))?;
         entries.sort_by_key(|e| e.file_name());
         for e in entries {
             let name = e.file_name().to_string_lossy().into_owned();
@@ -104,7 +134,7 @@ pub fn read_dir(dir: &Path) -> Result<(Vec<InputFile>, Vec<Diagnostic>)> {
 
 /// Reads a file, refusing absurd sizes before reading them into memory.
 fn read(p: &Path, shown: String, notes: &mut Vec<Diagnostic>) -> Result<Option<Vec<u8>>> {
-    let len = fs::metadata(p).map_err(|e| Error::io("read", p, &e))?.len();
+    let len = fs::metadata(p).map_err(|e| io("read", p, e))?.len();
     if len > MAX_FILE_BYTES as u64 {
         let msg = format!(
             "this file is {} MiB, over the limit of 4 MiB: split it, or check it is the file you meant",
@@ -113,7 +143,7 @@ fn read(p: &Path, shown: String, notes: &mut Vec<Diagnostic>) -> Result<Option<V
         notes.push(Diagnostic::file(Severity::Error, &shown, msg));
         return Ok(None);
     }
-    fs::read(p).map(Some).map_err(|e| Error::io("read", p, &e))
+    fs::read(p).map(Some).map_err(|e| io("read", p, e))
 }
 
 pub fn load(loc: &Location, today: chrono::NaiveDate) -> Result<Library> {

@@ -1,11 +1,17 @@
 //! Property: a session's state does not depend on the order in which writers' files are read.
 
 use chrono::{Duration, TimeZone, Utc};
-use muster::journal::event::{Body, Event, Mode, PlanRef};
-use muster::journal::file::{JournalFile, merge};
-use muster::model::library::{InputFile, parse_file};
-use muster::model::session::fold;
+use muster::domain::event::{Body, Event, Mode, PlanRef};
+use muster::domain::parse::library::{InputFile, parse_file};
+use muster::domain::session::Session;
 use proptest::prelude::*;
+use std::sync::Arc;
+
+fn merge(files: Vec<Vec<Event>>) -> Vec<Event> {
+    let mut all: Vec<Event> = files.into_iter().flatten().collect();
+    all.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    all
+}
 
 const PLAN: &str = r#"Plan(id: "p", title: "P", steps: [
     Step(id: "a", title: "A", decision: Decision(question: "?", options: [(label: "L", next: "b"), (label: "R", next: "c")])),
@@ -15,10 +21,8 @@ const PLAN: &str = r#"Plan(id: "p", title: "P", steps: [
 ])"#;
 
 fn body(kind: u8, step: u8, n: u32) -> Body {
-    let (plan, step) = (
-        "p".to_string(),
-        ["a", "b", "c", "d"][step as usize % 4].to_string(),
-    );
+    let (plan, step): (muster::domain::ids::PlanId, muster::domain::ids::StepId) =
+        ("p".into(), ["a", "b", "c", "d"][step as usize % 4].into());
     match kind % 9 {
         0 => Body::StepStarted { plan, step },
         1 => Body::StepDone {
@@ -74,22 +78,22 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
     #[test]
     fn state_is_independent_of_file_order(evs in events(), perm in Just(()).prop_perturb(|_, mut rng| { let mut v: Vec<usize> = (0..5).collect(); for i in (1..v.len()).rev() { let j = (rng.next_u32() as usize) % (i + 1); v.swap(i, j); } v })) {
-        let plan = parse_file(&InputFile { rel: "plans/p.ron".into(), shown: "p".into(), bytes: PLAN.as_bytes().to_vec() }).0.unwrap();
+        let plan = Arc::new(parse_file(&InputFile { rel: "plans/p.ron".into(), shown: "p".into(), bytes: PLAN.as_bytes().to_vec() }).0.unwrap());
         let t0 = Utc.with_ymd_and_hms(2026, 11, 21, 2, 0, 0).unwrap();
-        let mut files: Vec<JournalFile> = (0..5).map(|w| JournalFile { path: format!("journal-w{w}.jsonl").into(), writer: format!("w{w}"), events: Vec::new(), problems: Vec::new() }).collect();
+        let mut files: Vec<Vec<Event>> = (0..5).map(|_| Vec::new()).collect();
         let start = Body::SessionStarted { title: "T".into(), mode: Mode::Incident, declared_at: t0, plans: vec![PlanRef { id: "p".into(), hash: "h".into(), title: "P".into() }], scenario: None };
-        files[4].events.push(Event { v: 1, id: "s".into(), seq: 1, at: t0, actor: "ic".into(), writer: "w4".into(), body: start, ex_ms: None, seen: None, prev: None });
+        files[4].push(Event { v: 1, id: "s".into(), seq: 1, at: t0, actor: "ic".into(), writer: "w4".into(), body: start, ex_ms: None, seen: None, prev: None });
         for (n, (w, min, kind, step)) in evs.iter().enumerate() {
             let f = &mut files[*w as usize];
             // within one writer, time never goes backwards
-            let at = f.events.last().map(|e| e.at).unwrap_or(t0).max(t0 + Duration::minutes(*min as i64 + 1));
-            let seq = f.events.len() as u64 + 1;
-            f.events.push(Event { v: 1, id: format!("{w}-{seq}"), seq, at, actor: format!("actor{}", w % 2), writer: format!("w{w}"), body: body(*kind, *step, n as u32), ex_ms: None, seen: None, prev: None });
+            let at = f.last().map(|e| e.at).unwrap_or(t0).max(t0 + Duration::minutes(*min as i64 + 1));
+            let seq = f.len() as u64 + 1;
+            f.push(Event { v: 1, id: format!("{w}-{seq}").into(), seq, at, actor: format!("actor{}", w % 2), writer: format!("w{w}").into(), body: body(*kind, *step, n as u32), ex_ms: None, seen: None, prev: None });
         }
-        let now = t0 + Duration::hours(1);
-        let reference = serde_json::to_string(&fold("s", &merge(files.clone()), std::slice::from_ref(&plan), now)).unwrap();
-        let shuffled: Vec<JournalFile> = perm.iter().map(|&i| files[i].clone()).collect();
-        let other = serde_json::to_string(&fold("s", &merge(shuffled), std::slice::from_ref(&plan), now)).unwrap();
+        let fold = |evs: &[Event]| serde_json::to_string(&Session::fold("s".into(), evs, vec![plan.clone()], None).state).unwrap();
+        let reference = fold(&merge(files.clone()));
+        let shuffled: Vec<Vec<Event>> = perm.iter().map(|&i| files[i].clone()).collect();
+        let other = fold(&merge(shuffled));
         prop_assert_eq!(reference, other);
     }
 }

@@ -1,7 +1,7 @@
 //! The examples in docs/FORMAT.md are real: each reads without a syntax error, an unknown field
 //! or a wrong type, so a plan author can copy them.
 
-use muster::model::library::{InputFile, Library};
+use muster::domain::{InputFile, Library};
 
 fn examples() -> Vec<String> {
     let doc =

@@ -141,7 +141,7 @@ fn a_torn_last_line_is_a_warning_and_the_next_append_starts_fresh() {
     assert_eq!(r.code, 0, "a torn tail never refuses the session");
     assert!(
         r.stderr
-            .contains("journal-w1.jsonl:3: warning: the last line is incomplete"),
+            .contains("journal-w1.jsonl:3: warning: the last line is unfinished (a crash, a full disk or a quota"),
         "{}",
         r.stderr
     );
@@ -164,18 +164,26 @@ fn a_torn_last_line_is_a_warning_and_the_next_append_starts_fresh() {
     ])
     .ok();
     let ls = lines(&journal);
-    assert_eq!(ls.len(), 4);
+    assert_eq!(ls.len(), 5);
     assert!(
         ls[2].starts_with(r#"{"v":1,"id":"torn""#),
         "the torn line is kept as evidence"
     );
-    let last: serde_json::Value = serde_json::from_str(&ls[3]).unwrap();
-    assert_eq!(last["seq"], 3);
+    assert!(
+        ls[2].ends_with("~unfinished write, not an event~"),
+        "and ended so it can never read as an event: {}",
+        ls[2]
+    );
+    let marker: serde_json::Value = serde_json::from_str(&ls[3]).unwrap();
+    assert_eq!(marker["kind"], "unfinished_write");
+    assert_eq!(marker["seq"], 3, "the unfinished write took no number");
+    let last: serde_json::Value = serde_json::from_str(&ls[4]).unwrap();
+    assert_eq!(last["seq"], 4);
     let r = env.run(&["verify", &id]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr
-            .contains("journal-w1.jsonl:3: warning: an incomplete line"),
+            .contains("journal-w1.jsonl:3: warning: an unfinished write"),
         "{}",
         r.stderr
     );

@@ -1,10 +1,11 @@
 //! `muster check [PATH...]`
 
 use super::Output;
+use super::{CliError, Result};
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::domain::text::clean;
+use crate::domain::{Diagnostic, InputFile, Library};
 use crate::library::{self, Location};
-use crate::model::{Diagnostic, InputFile, Library};
 use std::path::{Path, PathBuf};
 
 pub fn run(ctx: &Context, paths: &[PathBuf]) -> Result<Output> {
@@ -22,10 +23,7 @@ pub fn run(ctx: &Context, paths: &[PathBuf]) -> Result<Output> {
             diags.extend(lib.diagnostics);
         } else {
             let (lib, shown) = check_file(ctx, p)?;
-            summary.push(format!(
-                "{shown}: checked against {}",
-                super::library_label(&lib)
-            ));
+            summary.push(format!("{shown}: checked against {}", lib.describe()));
             diags.extend(lib.diagnostics.into_iter().filter(|d| d.path == shown));
         }
     }
@@ -45,7 +43,7 @@ pub fn run(ctx: &Context, paths: &[PathBuf]) -> Result<Output> {
 fn describe(lib: &Library) -> String {
     format!(
         "{}: {} plan(s), {} scenario(s), index with {} people and {} services",
-        super::library_label(lib),
+        lib.describe(),
         lib.plans.len(),
         lib.scenarios.len(),
         lib.index.people.len(),
@@ -56,7 +54,13 @@ fn describe(lib: &Library) -> String {
 /// Checks one file in the context of the library it belongs to: the folder around it when that
 /// is a library, else the current library.
 fn check_file(ctx: &Context, p: &Path) -> Result<(Library, String)> {
-    let bytes = std::fs::read(p).map_err(|e| Error::io("read", p, &e))?;
+    let bytes = std::fs::read(p).map_err(|e| {
+        CliError::Invalid(format!(
+            "cannot read {}: {}",
+            clean(&p.display().to_string(), false),
+            clean(&e.to_string(), false)
+        ))
+    })?;
     let parent = p.parent().unwrap_or(Path::new("."));
     let name = p
         .file_name()

@@ -1,10 +1,10 @@
 //! `muster index [QUERY] [--json]`
 
 use super::Output;
+use super::Result;
 use crate::context::Context;
-use crate::error::Result;
-use crate::model::search::{self, Entry};
-use crate::text::clean;
+use crate::domain::search::{self, Entry};
+use crate::domain::text::clean;
 
 pub fn run(ctx: &Context, query: &str, json: bool) -> Result<Output> {
     let lib = super::library_for_reading(ctx)?;

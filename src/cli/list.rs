@@ -1,9 +1,9 @@
 //! `muster list [--json]`
 
 use super::Output;
+use super::Result;
 use crate::context::Context;
-use crate::error::Result;
-use crate::model::Library;
+use crate::domain::Library;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -46,11 +46,7 @@ pub fn run(ctx: &Context, json: bool) -> Result<Output> {
     if json {
         return Ok(Output::ok(super::to_json(&rows)));
     }
-    let mut out = format!(
-        "Plans in {}: {}\n\n",
-        super::library_label(&lib),
-        rows.len()
-    );
+    let mut out = format!("Plans in {}: {}\n\n", lib.describe(), rows.len());
     // one line a plan, in a terminal's width: the tightest RTO, and the first services
     let table: Vec<Vec<String>> = rows
         .iter()
@@ -77,7 +73,7 @@ pub fn run(ctx: &Context, json: bool) -> Result<Output> {
             }
             vec![
                 r.id.to_string(),
-                crate::tui::view::text::ellipsis(&crate::text::clean(r.title, false), 40),
+                crate::tui::view::text::ellipsis(&crate::domain::text::clean(r.title, false), 40),
                 r.kind.to_string(),
                 r.steps.to_string(),
                 rto.map(|x| x.to_string()).unwrap_or_else(|| "-".into()),

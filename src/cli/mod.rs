@@ -1,24 +1,52 @@
-//! The command line: parse, resolve the context, hand off to one small module per command.
+//! The command line: parse, resolve the context, hand off to one small module per command. A
+//! command that changes a session parses its arguments into a domain `Command`, checks it at the
+//! gate, appends, and prints what it recorded (`write.rs`).
 
 mod check;
-mod exercise;
+pub mod error;
 mod export;
 mod index;
 mod list;
 mod show;
-mod start;
 mod status;
-mod step;
 pub mod table;
+pub mod write;
+
+pub use error::CliError;
 
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::domain::Library;
 use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
 
+pub type Result<T, E = CliError> = std::result::Result<T, E>;
+
+const SESSION: &str = "The session: its id, or a unique start of it (`muster sessions` lists them)";
+const STEP: &str = "The step: PLAN/STEP, STEP where it is unique in the session, or its number as shown (13, or 2.13 for the second plan)";
+const JSON: &str = "Print JSON for other tools";
+
+const AFTER_HELP: &str = "\
+With no command, muster opens its terminal UI on the plan library.
+
+Environment:
+  MUSTER_LIBRARY  the plan library folder (like --library)
+  MUSTER_HOME     where sessions are kept (like --home)
+  MUSTER_AS       who is acting (like --as)
+  MUSTER_WRITER   which journal file this process appends to (default: this machine and login)
+  NO_COLOR        no colours in the terminal UI
+
+Exit codes: 0 success; 1 the input or the session's state is wrong (an invalid plan, an unknown
+session or step, a failed verification, an action not allowed now); 2 a usage error; 3 a file
+could not be read or written (disk full, permission denied).";
+
 #[derive(Debug, Parser)]
-#[command(name = "muster", version, about = "Offline continuity and recovery plans, and a durable log of who did which step, when.", long_about = None)]
+#[command(
+    name = "muster",
+    version,
+    about = "Offline continuity and recovery plans, and a durable log of who did which step, when.",
+    after_help = AFTER_HELP
+)]
 pub struct Cli {
     /// The plan library folder (default: $MUSTER_LIBRARY, ./runbooks, or the built-in sample)
     #[arg(long, global = true, value_name = "DIR")]
@@ -27,207 +55,281 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub home: Option<PathBuf>,
     /// Who is acting (default: $MUSTER_AS or the login name)
-    #[arg(long = "as", global = true, value_name = "NAME")]
+    #[arg(
+        long = "as",
+        global = true,
+        value_name = "NAME",
+        allow_hyphen_values = true
+    )]
     pub as_: Option<String>,
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub command: Option<Sub>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StepAction {
+    Start,
+    Done,
+    Skip,
+    Block,
+    Reopen,
+    Note,
+    Assign,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ClockAction {
+    Pause,
+    Resume,
+    Speed,
+    Advance,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ObserveKind {
+    Strength,
+    Improvement,
+    Defect,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Md,
+    Html,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DocFormat {
+    Md,
+    Html,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub enum Sub {
     /// Check a library folder or single files; every problem as PATH:LINE:COL
     Check {
-        /// Library folders or plan, scenario or index files (default: the library)
+        /// Library folders, or plan, scenario or index files (default: the library)
         paths: Vec<PathBuf>,
     },
     /// List the plans
     List {
-        /// Print JSON for other tools
-        #[arg(long)]
+        #[arg(long, help = JSON)]
         json: bool,
     },
     /// Show one plan, readable and printable, with the people to call for each step
     Show {
         /// A plan id (`muster list` lists them)
         plan: String,
-        /// Print JSON for other tools
-        #[arg(long)]
+        #[arg(long, help = JSON)]
         json: bool,
     },
     /// The Index of Disaster-Relevant Information, or its entries matching QUERY
     Index {
         /// Words to look for (forgiving of small typos)
         query: Vec<String>,
-        /// Print JSON for other tools
-        #[arg(long)]
+        #[arg(long, help = JSON)]
+        json: bool,
+    },
+    /// The exercise scenarios
+    Scenarios {
+        #[arg(long, help = JSON)]
         json: bool,
     },
     /// Start an incident session on plans (or an exercise with --exercise); prints its id
     Start {
-        /// Plan ids (with --exercise, default: the scenario's plans)
+        /// Plan ids (with --exercise, the scenario's plans are always included)
         plans: Vec<String>,
         /// Run the exercise scenario SCENARIO instead of a real incident
         #[arg(long, value_name = "SCENARIO")]
         exercise: Option<String>,
-        /// The session's title (default: the plan's title)
-        #[arg(long)]
+        /// The session's title (default: the plans' titles, or the scenario's)
+        #[arg(long, allow_hyphen_values = true)]
         title: Option<String>,
-        /// When the disaster was declared (RFC 3339; default: now)
-        #[arg(long, value_name = "RFC3339")]
+        /// When the disaster was declared: RFC 3339, or local time as 2026-11-21 03:10 (default: now)
+        #[arg(long, value_name = "TIME")]
         declared_at: Option<String>,
     },
     /// Add a plan to a running session
-    Invoke { session: String, plan: String },
+    Invoke {
+        #[arg(help = SESSION)]
+        session: String,
+        /// The plan's id (`muster list` lists them)
+        plan: String,
+    },
     /// The sessions under home
     Sessions {
-        /// Print JSON for other tools
-        #[arg(long)]
+        #[arg(long, help = JSON)]
         json: bool,
     },
     /// Record an action on a step: start, done, skip, block, reopen, note, assign
     Step {
-        /// The session id, or a unique start of it (`muster sessions` lists them)
+        #[arg(help = SESSION)]
         session: String,
-        /// PLAN/STEP, or STEP where it is unique in the session
+        #[arg(help = STEP)]
         step: String,
-        /// start | done | skip | block | reopen | note | assign
-        action: String,
-        /// A note; required for skip, block, reopen and note
-        /// A note for the journal: why, what you saw
-        #[arg(long)]
+        /// What to record
+        #[arg(value_enum)]
+        action: StepAction,
+        /// The note: required for skip, block and reopen (why) and for note (its text)
+        #[arg(long, allow_hyphen_values = true)]
         note: Option<String>,
-        /// Who to assign the step to (for assign)
-        #[arg(long)]
+        /// Who to assign the step to (assign only)
+        #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
         to: Option<String>,
+        /// Start or finish it although the steps it comes after are not finished
+        #[arg(long)]
+        anyway: bool,
     },
-    /// Take a decision on a decision step: OPTION is its number, label or next step
+    /// Take a decision on a decision step
     Decide {
-        /// The session id, or a unique start of it (`muster sessions` lists them)
+        #[arg(help = SESSION)]
         session: String,
+        #[arg(help = STEP)]
         step: String,
         /// The option: its number, its label (or the start of it), or the step it leads to
         option: String,
         /// Why this option
-        /// A note for the journal: why, what you saw
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         note: Option<String>,
+        /// Decide although the steps it comes after are not finished
+        #[arg(long)]
+        anyway: bool,
+    },
+    /// Undo your last action on a step (recorded as a reopen, never an edit)
+    Undo {
+        #[arg(help = SESSION)]
+        session: String,
     },
     /// Hand over to another responder
     Handover {
-        /// The session id, or a unique start of it (`muster sessions` lists them)
+        #[arg(help = SESSION)]
         session: String,
         /// Who takes over from you
-        #[arg(long)]
+        #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
         to: String,
-        /// A note for the journal: why, what you saw
-        #[arg(long)]
+        /// What they need to know
+        #[arg(long, allow_hyphen_values = true)]
         note: Option<String>,
     },
     /// Add a note to the session (not tied to a step)
-    Note { session: String, text: String },
+    Note {
+        #[arg(help = SESSION)]
+        session: String,
+        /// The note's text
+        #[arg(allow_hyphen_values = true)]
+        text: String,
+    },
     /// The state of every step
     Status {
-        /// The session id, or a unique start of it (`muster sessions` lists them)
+        #[arg(help = SESSION)]
         session: String,
-        /// Print JSON for other tools
-        #[arg(long)]
+        #[arg(long, help = JSON)]
         json: bool,
     },
     /// The timeline, oldest first
-    Log { session: String },
+    Log {
+        #[arg(help = SESSION)]
+        session: String,
+    },
     /// Check every journal file's format and hash chain
-    Verify { session: String },
+    Verify {
+        #[arg(help = SESSION)]
+        session: String,
+    },
     /// Close the session
     Close {
-        /// The session id, or a unique start of it (`muster sessions` lists them)
+        #[arg(help = SESSION)]
         session: String,
-        /// A note for the journal: why, what you saw
-        #[arg(long)]
+        /// A closing note
+        #[arg(long, allow_hyphen_values = true)]
         note: Option<String>,
-    },
-    /// The exercise scenarios
-    Scenarios {
-        /// Print JSON for other tools
-        #[arg(long)]
-        json: bool,
     },
     /// Release the next due inject of an exercise, or the named one (early), or skip it
     Inject {
-        /// The session id, or a unique start of it (`muster sessions` lists them)
+        #[arg(help = SESSION)]
         session: String,
         /// The inject's id (default: the next one due)
         inject: Option<String>,
         /// Skip the inject instead of releasing it
         #[arg(long)]
         skip: bool,
+        /// Why it is skipped
+        #[arg(long, allow_hyphen_values = true, requires = "skip")]
+        note: Option<String>,
     },
     /// Record an observation in an exercise
     Observe {
-        /// The session id, or a unique start of it (`muster sessions` lists them)
+        #[arg(help = SESSION)]
         session: String,
-        /// strength | improvement | defect
-        #[arg(long)]
-        kind: String,
-        /// The step it is about (PLAN/STEP or STEP)
-        #[arg(long)]
+        /// What kind of observation
+        #[arg(long, value_enum)]
+        kind: ObserveKind,
+        /// The step it is about
+        #[arg(long, value_name = "STEP")]
         step: Option<String>,
         /// The inject it is about
-        #[arg(long)]
+        #[arg(long, value_name = "INJECT")]
         inject: Option<String>,
+        /// What was observed
+        #[arg(allow_hyphen_values = true)]
         text: String,
     },
-    /// Control the exercise clock: pause, resume, speed N, advance DURATION
+    /// Control the exercise clock: pause, resume, speed N (1 to 60), advance DURATION (15m, 1h)
     Clock {
-        /// The session id, or a unique start of it (`muster sessions` lists them)
+        #[arg(help = SESSION)]
         session: String,
-        /// pause | resume | speed | advance
-        action: String,
-        /// N for speed (1, 2, 5, 10...), a duration for advance (15m)
+        /// What to do with the clock
+        #[arg(value_enum)]
+        action: ClockAction,
+        /// N for speed, a duration for advance
         value: Option<String>,
     },
     /// Rate an exercise objective: P, S, M or U
     Rate {
-        /// The session id, or a unique start of it (`muster sessions` lists them)
+        #[arg(help = SESSION)]
         session: String,
         /// The objective's id (`muster scenarios` lists them)
         objective: String,
         /// P, S, M or U: performed without challenges, with some, with major challenges, unable to be performed
         rating: String,
-        /// A note for the journal: why, what you saw
-        #[arg(long)]
+        /// Why this rating
+        #[arg(long, allow_hyphen_values = true)]
         note: Option<String>,
     },
     /// The post-incident review (incident) or after-action report (exercise), or the data
     Export {
-        /// The session id, or a unique start of it (`muster sessions` lists them)
+        #[arg(help = SESSION)]
         session: String,
-        /// md | html | json | csv
-        #[arg(long)]
-        format: String,
+        /// The format
+        #[arg(long, value_enum)]
+        format: ExportFormat,
         /// Write to FILE instead of stdout
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
     },
     /// A paper copy of a plan (or of the index) with sign-off columns
     Print {
+        /// The plan's id
         plan: Option<String>,
         /// Print the index instead of a plan
         #[arg(long)]
         index: bool,
-        /// md | html
-        #[arg(long, default_value = "md")]
-        format: String,
+        /// The format
+        #[arg(long, value_enum, default_value = "md")]
+        format: DocFormat,
     },
     /// The IT Service Continuity Report over the library and the sessions
     Report {
-        /// md | html
-        #[arg(long, default_value = "md")]
-        format: String,
+        /// The format
+        #[arg(long, value_enum, default_value = "md")]
+        format: DocFormat,
     },
     /// Testing aid: appends COUNT notes, printing each event's id once it is durable
     #[command(hide = true, name = "append-notes")]
     AppendNotes {
-        /// The session id, or a unique start of it (`muster sessions` lists them)
+        #[arg(help = SESSION)]
         session: String,
         #[arg(long, default_value_t = 1)]
         count: u64,
@@ -251,7 +353,7 @@ pub fn main() -> i32 {
             out.code
         }
         Err(e) => {
-            eprintln!("muster: error: {e}");
+            eprintln!("muster: error: {}", e.message());
             e.exit_code()
         }
     }
@@ -279,106 +381,48 @@ fn emit(s: &str) {
     let _ = out.write_all(s.as_bytes()).and_then(|_| out.flush());
 }
 
-pub fn run(ctx: &Context, cmd: Option<Command>) -> Result<Output> {
-    match cmd {
-        None => crate::tui::run(ctx).map(|code| Output {
+pub fn run(ctx: &Context, cmd: Option<Sub>) -> Result<Output> {
+    let Some(cmd) = cmd else {
+        return crate::tui::run(ctx).map(|code| Output {
             stdout: String::new(),
             code,
-        }),
-        Some(Command::Check { paths }) => check::run(ctx, &paths),
-        Some(Command::List { json }) => list::run(ctx, json),
-        Some(Command::Show { plan, json }) => show::run(ctx, &plan, json),
-        Some(Command::Index { query, json }) => index::run(ctx, &query.join(" "), json),
-        Some(Command::Start {
-            plans,
-            exercise,
-            title,
-            declared_at,
-        }) => start::start(
-            ctx,
-            &plans,
-            exercise.as_deref(),
-            title.as_deref(),
-            declared_at.as_deref(),
-        ),
-        Some(Command::Invoke { session, plan }) => start::invoke(ctx, &session, &plan),
-        Some(Command::Sessions { json }) => status::sessions(ctx, json),
-        Some(Command::Step {
-            session,
-            step: s,
-            action,
-            note,
-            to,
-        }) => step::step(ctx, &session, &s, &action, note.as_deref(), to.as_deref()),
-        Some(Command::Decide {
-            session,
-            step: s,
-            option,
-            note,
-        }) => step::decide(ctx, &session, &s, &option, note.as_deref()),
-        Some(Command::Handover { session, to, note }) => {
-            step::handover(ctx, &session, &to, note.as_deref())
-        }
-        Some(Command::Note { session, text }) => step::note(ctx, &session, &text),
-        Some(Command::Status { session, json }) => status::status(ctx, &session, json),
-        Some(Command::Log { session }) => status::log(ctx, &session),
-        Some(Command::Verify { session }) => status::verify(ctx, &session),
-        Some(Command::Close { session, note }) => step::close(ctx, &session, note.as_deref()),
-        Some(Command::Scenarios { json }) => exercise::scenarios(ctx, json),
-        Some(Command::Inject {
-            session,
-            inject,
-            skip,
-        }) => exercise::inject(ctx, &session, inject.as_deref(), skip),
-        Some(Command::Observe {
-            session,
-            kind,
-            step,
-            inject,
-            text,
-        }) => exercise::observe(
-            ctx,
-            &session,
-            &kind,
-            step.as_deref(),
-            inject.as_deref(),
-            &text,
-        ),
-        Some(Command::Clock {
-            session,
-            action,
-            value,
-        }) => exercise::clock(ctx, &session, &action, value.as_deref()),
-        Some(Command::Rate {
-            session,
-            objective,
-            rating,
-            note,
-        }) => exercise::rate(ctx, &session, &objective, &rating, note.as_deref()),
-        Some(Command::Export {
+        });
+    };
+    match cmd {
+        Sub::Check { paths } => check::run(ctx, &paths),
+        Sub::List { json } => list::run(ctx, json),
+        Sub::Show { plan, json } => show::run(ctx, &plan, json),
+        Sub::Index { query, json } => index::run(ctx, &query.join(" "), json),
+        Sub::Scenarios { json } => show::scenarios(ctx, json),
+        Sub::Sessions { json } => status::sessions(ctx, json),
+        Sub::Status { session, json } => status::status(ctx, &session, json),
+        Sub::Log { session } => status::log(ctx, &session),
+        Sub::Verify { session } => status::verify(ctx, &session),
+        Sub::Export {
             session,
             format,
             output,
-        }) => export::export(ctx, &session, &format, output.as_deref()),
-        Some(Command::Print {
+        } => export::export(ctx, &session, format, output.as_deref()),
+        Sub::Print {
             plan,
             index,
             format,
-        }) => export::print(ctx, plan.as_deref(), index, &format),
-        Some(Command::Report { format }) => export::report(ctx, &format),
-        Some(Command::AppendNotes { session, count }) => step::append_notes(ctx, &session, count),
+        } => export::print(ctx, plan.as_deref(), index, format),
+        Sub::Report { format } => export::report(ctx, format),
+        Sub::AppendNotes { session, count } => write::append_notes(ctx, &session, count),
+        other => write::run(ctx, other),
     }
 }
 
 /// Loads the library for a command that reads it; its problems are summarised on stderr so a
 /// responder still gets what could be read.
-pub(crate) fn library_for_reading(ctx: &Context) -> Result<crate::model::Library> {
+pub(crate) fn library_for_reading(ctx: &Context) -> Result<Library> {
     let lib = ctx.load_library()?;
     let errors = lib.errors();
     if errors > 0 {
         eprintln!(
             "muster: warning: the library {} has {errors} error(s); showing what could be read. Run `muster check` for details.",
-            lib.origin
+            crate::domain::text::clean(&lib.origin, false)
         );
     }
     Ok(lib)
@@ -389,41 +433,4 @@ pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> String {
         serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
-}
-
-/// "the built-in sample library" or "the library in DIR".
-pub(crate) fn library_label(lib: &crate::model::Library) -> String {
-    match (lib.builtin, lib.origin == crate::library::BUILTIN_LABEL) {
-        (true, true) => "the built-in sample library (set --library to use your own)".to_string(),
-        (true, false) => format!("the {}", lib.label()),
-        (false, _) => format!("the library in {}", lib.origin),
-    }
-}
-
-/// Opens a session for a command, reporting unreadable lines and warnings on stderr.
-pub(crate) fn open_session(
-    ctx: &Context,
-    lib: &crate::model::Library,
-    id: &str,
-) -> Result<crate::journal::store::Opened> {
-    let o = crate::journal::store::open(&ctx.home, lib, id, ctx.now)?;
-    for p in &o.problems {
-        eprintln!("muster: {p}");
-    }
-    for w in &o.state.warnings {
-        eprintln!("muster: warning: {w}");
-    }
-    Ok(o)
-}
-
-pub(crate) fn ensure_open(o: &crate::journal::store::Opened) -> Result<()> {
-    match &o.state.closed {
-        Some(c) => Err(Error::Invalid(format!(
-            "session {} was closed by {} at {}: nothing more can be recorded in it",
-            o.id,
-            c.by,
-            status::local(c.at)
-        ))),
-        None => Ok(()),
-    }
 }

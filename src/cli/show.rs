@@ -1,42 +1,20 @@
 //! `muster show PLAN [--json]`: one plan, readable on screen and on paper.
 
 use super::Output;
+use super::Result;
 use crate::context::Context;
-use crate::error::{Error, Result};
-use crate::model::{Index, Library, Plan};
-use crate::text::clean;
+use crate::domain::scenario::Release;
+use crate::domain::text::clean;
+use crate::domain::{Index, Library, Plan};
 use serde::Serialize;
 
 /// Finds a plan by id, or says which ids exist (and which is closest).
 pub fn find_plan<'a>(lib: &'a Library, id: &str) -> Result<&'a Plan> {
-    if let (None, Some(path)) = (lib.plan(id), lib.unreadable_plan(id)) {
-        return Err(Error::Invalid(format!(
-            "the file of plan `{id}`, {path}, has errors and could not be read: run `muster check` to see them"
-        )));
-    }
-    lib.plan(id).ok_or_else(|| {
-        let hint = crate::text::did_you_mean(id, lib.plans.iter().map(|p| p.id.v.as_str()));
-        let ids = lib
-            .plans
-            .iter()
-            .map(|p| p.id.v.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        Error::Invalid(match hint {
-            Some(h) => format!(
-                "there is no plan `{id}` in {}: did you mean `{h}`?",
-                super::library_label(lib)
-            ),
-            None => format!(
-                "there is no plan `{id}` in {}; the plans are: {ids}",
-                super::library_label(lib)
-            ),
-        })
-    })
+    Ok(crate::domain::command::resolve::plan(lib, id)?)
 }
 
 /// One person to call: name and phone numbers, on one line.
-pub fn contact_line(p: &crate::model::index::Person) -> String {
+pub fn contact_line(p: &crate::domain::index::Person) -> String {
     let mut s = clean(&p.name, false);
     if !p.phones.is_empty() {
         s.push_str(&format!(" {}", clean(&p.phones.join(" / "), false)));
@@ -72,7 +50,7 @@ struct Json<'a> {
 #[derive(Serialize)]
 struct RoleContacts<'a> {
     role: &'a str,
-    people: Vec<&'a crate::model::index::Person>,
+    people: Vec<&'a crate::domain::index::Person>,
 }
 
 pub fn run(ctx: &Context, id: &str, json: bool) -> Result<Output> {
@@ -152,7 +130,7 @@ pub fn render(lib: &Library, plan: &Plan, today: chrono::NaiveDate) -> String {
             .collect();
         o.push_str(&format!("Services: {}\n", s.join("; ")));
     }
-    let date = |d: &Option<crate::model::Sp<chrono::NaiveDate>>| {
+    let date = |d: &Option<crate::domain::Sp<chrono::NaiveDate>>| {
         d.as_ref()
             .map(|d| d.v.to_string())
             .unwrap_or_else(|| "never".into())
@@ -256,4 +234,67 @@ pub fn render(lib: &Library, plan: &Plan, today: chrono::NaiveDate) -> String {
         }
     }
     o
+}
+
+pub fn scenarios(ctx: &Context, json: bool) -> Result<Output> {
+    let lib = super::library_for_reading(ctx)?;
+    if json {
+        let v: Vec<ScenarioJson> = lib
+            .scenarios
+            .iter()
+            .map(|s| ScenarioJson { scenario: s })
+            .collect();
+        return Ok(Output::ok(super::to_json(&v)));
+    }
+    let mut out = format!(
+        "Exercise scenarios in {}: {}\n",
+        lib.describe(),
+        lib.scenarios.len()
+    );
+    for s in &lib.scenarios {
+        out.push_str(&format!(
+            "\n{} [{}] ({}{})\n",
+            clean(&s.title, false),
+            s.id,
+            s.kind.label(),
+            s.duration.map(|d| format!(", {d}")).unwrap_or_default()
+        ));
+        if let Some(sum) = &s.summary {
+            out.push_str(&format!("  {}\n", clean(sum, false)));
+        }
+        out.push_str(&format!(
+            "  Plans: {}\n",
+            s.plans
+                .iter()
+                .map(|p| p.v.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        for o in &s.objectives {
+            out.push_str(&format!(
+                "  Objective {}: {}\n",
+                o.id,
+                clean(&o.text, false)
+            ));
+        }
+        for i in &s.injects {
+            let when = match &i.release {
+                Release::At(m) => format!("at T+{m}"),
+                Release::After { inject, delay } => format!("{delay} after {}", inject.v),
+                Release::Manual => "by hand".into(),
+            };
+            out.push_str(&format!(
+                "  Inject {} ({when}): {}\n",
+                i.id,
+                clean(&i.title, false)
+            ));
+        }
+    }
+    Ok(Output::ok(out))
+}
+
+#[derive(Serialize)]
+struct ScenarioJson<'a> {
+    #[serde(flatten)]
+    scenario: &'a crate::domain::Scenario,
 }

@@ -1,25 +1,18 @@
 //! `muster status`, `muster log`, `muster sessions`, `muster verify`: reading sessions.
 
-use super::Output;
+use super::write::{LazyLibrary, open_session};
+use super::{Output, Result};
 use crate::context::Context;
-use crate::error::Result;
+use crate::domain::event::{Event, ts};
+use crate::domain::session::rto::{self, RtoRow};
+use crate::domain::session::{Closed, Confirmation, DecisionRecord, Responder, Session};
+use crate::domain::text::clean;
+use crate::domain::time::{ex_time, human_duration};
 use crate::journal::file;
 use crate::journal::store::{self, Opened};
-use crate::model::describe::{self, describe, ex_time};
-use crate::model::session::{SessionState, human_duration};
-use crate::text::clean;
-use chrono::{DateTime, Local, Utc};
+use crate::present::describe::describe;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
-
-pub fn local(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Local)
-        .format("%Y-%m-%d %H:%M:%S %:z")
-        .to_string()
-}
-
-pub fn local_short(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Local).format("%H:%M").to_string()
-}
 
 #[derive(Serialize)]
 struct StepJson<'a> {
@@ -28,12 +21,12 @@ struct StepJson<'a> {
     title: &'a str,
     state: &'a str,
     by: Option<&'a str>,
-    #[serde(with = "crate::journal::event::ts::opt")]
+    #[serde(with = "ts::opt")]
     at: Option<DateTime<Utc>>,
     notes: Vec<&'a str>,
     assignee: Option<&'a str>,
-    decision: Option<&'a crate::model::session::DecisionRecord>,
-    confirmations: &'a [crate::model::session::Confirmation],
+    decision: Option<&'a DecisionRecord>,
+    confirmations: &'a [Confirmation],
     active_secs: i64,
     bypassed: bool,
 }
@@ -43,18 +36,18 @@ struct StatusJson<'a> {
     id: &'a str,
     title: &'a str,
     mode: &'a str,
-    #[serde(with = "crate::journal::event::ts")]
+    #[serde(with = "ts")]
     declared_at: DateTime<Utc>,
-    #[serde(with = "crate::journal::event::ts")]
+    #[serde(with = "ts")]
     started_at: DateTime<Utc>,
     started_by: &'a str,
-    closed: &'a Option<crate::model::session::Closed>,
+    closed: &'a Option<Closed>,
     progress: Progress,
     plans: Vec<PlanJson<'a>>,
     steps: Vec<StepJson<'a>>,
-    rto: Vec<describe::RtoRow>,
-    responders: &'a [crate::model::session::Responder],
-    warnings: &'a [String],
+    rto: Vec<RtoRow>,
+    responders: Vec<&'a Responder>,
+    warnings: Vec<String>,
     events: usize,
 }
 
@@ -73,15 +66,21 @@ struct PlanJson<'a> {
     total: usize,
 }
 
-fn status_json(st: &SessionState, rto: Vec<describe::RtoRow>) -> String {
+fn status_json(
+    session: &Session,
+    rto: Vec<RtoRow>,
+    warnings: Vec<String>,
+    now: DateTime<Utc>,
+) -> String {
+    let st = &session.state;
     let (finished, total) = st.progress();
     let steps = st
         .plans
         .iter()
         .flat_map(|p| p.steps.iter())
         .map(|s| StepJson {
-            plan: &s.plan,
-            step: &s.step,
+            plan: s.plan.as_str(),
+            step: s.step.as_str(),
             title: &s.title,
             state: s.state.label(),
             by: s.by.as_deref(),
@@ -89,13 +88,13 @@ fn status_json(st: &SessionState, rto: Vec<describe::RtoRow>) -> String {
             notes: s
                 .notes
                 .iter()
-                .filter(|n| n.kind != "conflict")
+                .filter(|n| n.kind != crate::domain::session::NoteKind::Conflict)
                 .map(|n| n.text.as_str())
                 .collect(),
             assignee: s.assignee.as_deref(),
             decision: s.decision.as_ref(),
             confirmations: &s.confirmations,
-            active_secs: s.active_secs,
+            active_secs: s.active_secs(now),
             bypassed: s.bypassed,
         })
         .collect();
@@ -105,7 +104,7 @@ fn status_json(st: &SessionState, rto: Vec<describe::RtoRow>) -> String {
         .map(|p| {
             let (finished, total) = p.progress();
             PlanJson {
-                id: &p.id,
+                id: p.id.as_str(),
                 title: &p.title,
                 hash: &p.hash,
                 finished,
@@ -114,7 +113,7 @@ fn status_json(st: &SessionState, rto: Vec<describe::RtoRow>) -> String {
         })
         .collect();
     super::to_json(&StatusJson {
-        id: &st.id,
+        id: st.id.as_str(),
         title: &st.title,
         mode: st.mode.label(),
         declared_at: st.declared_at,
@@ -125,19 +124,28 @@ fn status_json(st: &SessionState, rto: Vec<describe::RtoRow>) -> String {
         plans,
         steps,
         rto,
-        responders: &st.responders,
-        warnings: &st.warnings,
+        responders: st.responders.values().collect(),
+        warnings,
         events: st.events,
     })
 }
 
 pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
     let lib = super::library_for_reading(ctx)?;
-    let o = super::open_session(ctx, &lib, session)?;
-    let st = &o.state;
-    let rto = describe::rto_outcomes(st, &o.plans, &lib.index, ctx.now);
+    let o = open_session(ctx, &lib, session)?;
+    let st = &o.session.state;
+    let rto = rto::rto_outcomes(&o.session, &lib.index, ctx.now);
+    let local = |t| ctx.zone.full(t);
+    let local_short = |t| ctx.zone.hm(t);
     if json {
-        return Ok(Output::ok(status_json(st, rto)));
+        let warnings = o
+            .journal
+            .warnings
+            .iter()
+            .cloned()
+            .chain(st.all_warnings(ctx.now))
+            .collect();
+        return Ok(Output::ok(status_json(&o.session, rto, warnings, ctx.now)));
     }
     let mut out = String::new();
     let mode = if st.is_exercise() {
@@ -164,12 +172,12 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
         human_duration(ctx.now - st.declared_at),
         clean(&st.started_by, false)
     ));
-    if let Some((from, to, _, at)) = st.handovers.last() {
+    if let Some(h) = st.handovers.last() {
         out.push_str(&format!(
             "Lead: {} (handed over by {} at {})\n",
-            clean(to, false),
-            clean(from, false),
-            local_short(*at)
+            clean(&h.to, false),
+            clean(&h.from, false),
+            local_short(h.at)
         ));
     }
     if let Some(c) = &st.clock {
@@ -183,10 +191,7 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
             ex_time(c.ex_ms(ctx.now))
         ));
     }
-    for r in describe::rto_outcomes(st, &o.plans, &lib.index, ctx.now)
-        .iter()
-        .take(3)
-    {
+    for r in rto.iter().take(3) {
         let m = chrono::Duration::minutes(r.margin_min);
         let how = match (r.outcome.as_str(), r.restored_at) {
             ("met", Some(t)) => format!(
@@ -280,13 +285,13 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
 }
 
 /// The timeline, oldest first, one event a line.
-pub fn log_lines(o: &Opened) -> Vec<String> {
-    o.events
+pub fn log_lines(ctx: &Context, session: &Session, events: &[Event]) -> Vec<String> {
+    events
         .iter()
         .map(|e| {
-            let d = describe(e, &o.plans, o.scenario.as_ref());
-            let mut line = local(e.at);
-            if let Some(ms) = e.ex_ms.filter(|_| o.state.is_exercise()) {
+            let d = describe(e, session);
+            let mut line = ctx.zone.full(e.at);
+            if let Some(ms) = e.ex_ms.filter(|_| session.state.is_exercise()) {
                 line.push_str(&format!(" [{}]", ex_time(ms)));
             }
             line.push_str(&format!("  {}  {}", clean(&e.actor, false), d.action));
@@ -304,18 +309,32 @@ pub fn log_lines(o: &Opened) -> Vec<String> {
         .collect()
 }
 
+/// Every event of a session in merge order, read again from its files.
+pub fn events_of(o: &Opened) -> Result<Vec<Event>> {
+    let (paths, _) = file::journal_paths(o.dir())?;
+    let mut all = Vec::new();
+    for p in paths {
+        let (_, mut ev) = file::read_file(&p)?;
+        all.append(&mut ev);
+    }
+    all.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    Ok(all)
+}
+
 pub fn log(ctx: &Context, session: &str) -> Result<Output> {
-    let lib = super::library_for_reading(ctx)?;
-    let o = super::open_session(ctx, &lib, session)?;
+    let lib = LazyLibrary::new(ctx);
+    let o = open_session(ctx, &lib, session)?;
     let mut out = String::new();
-    if o.state.is_exercise() {
+    let st = &o.session.state;
+    if st.is_exercise() {
         out.push_str(&format!(
             "EXERCISE {}: {}\n",
-            o.id,
-            clean(&o.state.title, false)
+            o.id(),
+            clean(&st.title, false)
         ));
     }
-    for l in log_lines(&o) {
+    let events = events_of(&o)?;
+    for l in log_lines(ctx, &o.session, &events) {
         out.push_str(&l);
         out.push('\n');
     }
@@ -328,7 +347,7 @@ struct SessionRow {
     title: String,
     mode: &'static str,
     plans: Vec<String>,
-    #[serde(with = "crate::journal::event::ts")]
+    #[serde(with = "ts")]
     started_at: DateTime<Utc>,
     started_by: String,
     closed: bool,
@@ -337,25 +356,26 @@ struct SessionRow {
 }
 
 pub fn sessions(ctx: &Context, json: bool) -> Result<Output> {
-    let lib = super::library_for_reading(ctx)?;
+    let lib = LazyLibrary::new(ctx);
     let mut rows = Vec::new();
     for id in store::list_ids(&ctx.home)? {
-        let o = match store::open(&ctx.home, &lib, &id, ctx.now) {
+        let o = match store::open(&ctx.home, &lib, id.as_str(), &ctx.writer) {
             Ok(o) => o,
             Err(e) => {
                 eprintln!("muster: warning: session {id} cannot be read: {e}");
                 continue;
             }
         };
-        let (finished, total) = o.state.progress();
+        let st = &o.session.state;
+        let (finished, total) = st.progress();
         rows.push(SessionRow {
-            id: o.id.clone(),
-            title: o.state.title.clone(),
-            mode: o.state.mode.label(),
-            plans: o.state.plans.iter().map(|p| p.id.clone()).collect(),
-            started_at: o.state.started_at,
-            started_by: o.state.started_by.clone(),
-            closed: o.state.closed.is_some(),
+            id: o.id().to_string(),
+            title: st.title.clone(),
+            mode: st.mode.label(),
+            plans: st.plans.iter().map(|p| p.id.to_string()).collect(),
+            started_at: st.started_at,
+            started_by: st.started_by.clone(),
+            closed: st.closed.is_some(),
             finished,
             total,
         });
@@ -385,7 +405,7 @@ pub fn sessions(ctx: &Context, json: bool) -> Result<Output> {
                     "open".into()
                 },
                 format!("{}/{}", r.finished, r.total),
-                local(r.started_at),
+                ctx.zone.full(r.started_at),
                 clean(&r.title, false),
             ]
         })
@@ -398,22 +418,26 @@ pub fn sessions(ctx: &Context, json: bool) -> Result<Output> {
 
 pub fn verify(ctx: &Context, session: &str) -> Result<Output> {
     let id = store::resolve_id(&ctx.home, session)?;
-    let dir = store::sessions_dir(&ctx.home).join(&id);
-    let paths = file::journal_paths(&dir)?;
+    let dir = store::sessions_dir(&ctx.home).join(id.as_str());
+    let (paths, odd) = file::journal_paths(&dir)?;
     let mut out = String::new();
-    let mut errors = 0;
+    let mut errors = odd.len();
     let mut total = 0;
+    for pr in &odd {
+        eprintln!("{pr}");
+    }
     for p in &paths {
-        let (n, problems) = file::verify_file(p)?;
+        let (chain, _) = file::read_file(p)?;
+        let n = chain.events;
         total += n;
-        let errs = problems.iter().filter(|p| p.error).count();
+        let errs = chain.errors();
         errors += errs;
-        for pr in &problems {
+        for pr in &chain.problems {
             eprintln!("{pr}");
         }
         let name = p
             .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
+            .map(|n| clean(&n.to_string_lossy(), false))
             .unwrap_or_default();
         out.push_str(&format!(
             "{name}: {n} event(s), {}\n",

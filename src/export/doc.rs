@@ -136,7 +136,7 @@ pub fn to_markdown(d: &Doc) -> String {
                 let fence = "`".repeat(longest.max(2) + 1);
                 o.push_str(&format!(
                     "{fence}\n{}\n{fence}\n\n",
-                    crate::text::clean(s, true)
+                    crate::domain::text::clean(s, true)
                 ));
             }
             Block::PageBreak => o.push_str("---\n\n"),
@@ -167,22 +167,22 @@ fn escape(s: &str, cell: bool) -> String {
 
 /// Inline text: one line, HTML neutralised.
 fn md_inline(s: &str) -> String {
-    html_escape_md(&crate::text::clean(s, false))
+    html_escape_md(&crate::domain::text::clean(s, false))
 }
 
 /// A paragraph: lines kept.
 fn md_text(s: &str) -> String {
-    html_escape_md(&crate::text::clean(s, true))
+    html_escape_md(&crate::domain::text::clean(s, true))
 }
 
 /// A table cell: one line, `|` escaped.
 fn md_cell(s: &str) -> String {
-    escape(&crate::text::clean(s, false), true)
+    escape(&crate::domain::text::clean(s, false), true)
 }
 
 pub fn html_escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
-    for c in crate::text::clean(s, true).chars() {
+    for c in crate::domain::text::clean(s, true).chars() {
         match c {
             '&' => o.push_str("&amp;"),
             '<' => o.push_str("&lt;"),

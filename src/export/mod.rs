@@ -1,124 +1,121 @@
 //! Exports of a session, paper copies of plans and the index, and the IT Service Continuity
-//! Report. The renderers are pure (state in, text out); this file holds the edges that read the
-//! journal for its integrity and write files.
+//! Report. Pure: the caller reads the journal, hands in what it found, and writes the text.
 
 pub mod doc;
 pub mod print;
 pub mod report;
 pub mod review;
 
-use crate::error::{Error, Result};
-use crate::journal::file;
-use crate::journal::store::Opened;
-use crate::model::Library;
+use crate::domain::Index;
+use crate::domain::event::{Event, ts};
+use crate::domain::session::{Session, SessionState};
+use crate::present::Zone;
 use chrono::{DateTime, Utc};
-use std::path::PathBuf;
+use std::fmt;
+use std::str::FromStr;
 
-pub const FORMATS: [&str; 4] = ["md", "html", "json", "csv"];
+pub use review::Integrity;
 
-/// The journal's integrity as found when the session was read (the reader checks every line's
-/// checksum and every writer's hash chain, as `muster verify` does).
-pub fn integrity(o: &Opened) -> Result<review::Integrity> {
-    let files = file::journal_paths(&o.dir)?.len();
-    let problems: Vec<String> = o
-        .problems
-        .iter()
-        .map(|pr| {
-            let name = pr
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            format!(
-                "{name} line {}: {}{}",
-                pr.line,
-                if pr.error { "" } else { "(warning) " },
-                pr.message
-            )
-        })
-        .collect();
-    let verified = files > 0 && !o.problems.iter().any(|p| p.error);
-    Ok(review::Integrity {
-        verified,
-        events: o.events.len(),
-        files,
-        problems,
-    })
+/// The formats a session exports to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Md,
+    Html,
+    Json,
+    Csv,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Md, Format::Html, Format::Json, Format::Csv];
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::Json => "json",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.ext())
+    }
+}
+
+impl FromStr for Format {
+    type Err = crate::domain::event::UnknownWord;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Format::ALL.into_iter().find(|f| f.ext() == s.trim()).ok_or(
+            crate::domain::event::UnknownWord {
+                given: s.to_string(),
+                what: "an export format",
+                choices: "md, html, json or csv",
+            },
+        )
+    }
+}
+
+/// What an export is made from.
+pub struct Input<'a> {
+    pub session: &'a Session,
+    /// Every event, in merge order.
+    pub events: &'a [Event],
+    pub index: &'a Index,
+    pub integrity: Integrity,
+    pub now: DateTime<Utc>,
+    pub zone: Zone,
 }
 
 #[derive(serde::Serialize)]
 struct JsonExport<'a> {
     format: &'static str,
-    #[serde(with = "crate::journal::event::ts")]
+    #[serde(with = "ts")]
     generated_at: DateTime<Utc>,
-    session: &'a crate::model::session::SessionState,
+    session: &'a SessionState,
     review: &'a review::Facts,
-    events: &'a [crate::journal::event::Event],
+    events: &'a [Event],
 }
 
-/// Renders a session in a format: md, html, json or csv.
-pub fn render(
-    o: &Opened,
-    lib: &Library,
-    format: &str,
-    integrity: review::Integrity,
-    now: DateTime<Utc>,
-) -> Result<String> {
-    let facts = review::facts(o, lib, integrity, now);
+/// Renders a session in a format.
+pub fn render(input: &Input, format: Format) -> String {
+    let facts = review::facts(input);
     let doc = || {
-        if o.state.is_exercise() {
-            review::exercise_doc(&facts, o)
+        if input.session.state.is_exercise() {
+            review::exercise_doc(&facts, input)
         } else {
-            review::incident_doc(&facts, o, lib)
+            review::incident_doc(&facts, input)
         }
     };
     match format {
-        "md" => Ok(doc::to_markdown(&doc())),
-        "html" => Ok(doc::to_html(&doc())),
-        "json" => {
+        Format::Md => doc::to_markdown(&doc()),
+        Format::Html => doc::to_html(&doc()),
+        Format::Json => {
             let j = JsonExport {
                 format: "muster-session-export/1",
-                generated_at: now,
-                session: &o.state,
+                generated_at: input.now,
+                session: &input.session.state,
                 review: &facts,
-                events: &o.events,
+                events: input.events,
             };
-            Ok(serde_json::to_string(&j)
-                .map(|mut s| {
-                    s.push('\n');
-                    s
-                })
-                .map_err(|e| Error::Invalid(format!("cannot write JSON: {e}")))?)
+            // plain data: serialising cannot fail
+            let mut s = serde_json::to_string(&j).unwrap_or_default();
+            s.push('\n');
+            s
         }
-        "csv" => Ok(review::to_csv(&facts)),
-        other => Err(Error::Usage(format!(
-            "`{other}` is not an export format: use md, html, json or csv"
-        ))),
+        Format::Csv => review::to_csv(&facts),
     }
 }
 
-/// Writes an export into `<home>/exports/`, named after the session; returns the path.
-pub fn write_default(
-    o: &Opened,
-    lib: &Library,
-    home: &std::path::Path,
-    format: &str,
-    now: DateTime<Utc>,
-) -> Result<PathBuf> {
-    let text = render(o, lib, format, integrity(o)?, now)?;
-    let dir = home.join("exports");
-    file::create_dir_durable(&dir)?;
-    let kind = if o.state.is_exercise() {
+/// The file name an export is written under: named after the session and what it is.
+pub fn file_name(s: &SessionState, format: Format) -> String {
+    let kind = if s.is_exercise() {
         "after-action-report"
     } else {
         "post-incident-review"
     };
-    let name = if format == "csv" || format == "json" {
-        format!("{}.{format}", o.id)
-    } else {
-        format!("{}-{kind}.{format}", o.id)
-    };
-    let path = dir.join(name);
-    std::fs::write(&path, text).map_err(|e| Error::io("write", &path, &e))?;
-    Ok(path)
+    match format {
+        Format::Csv | Format::Json => format!("{}.{format}", s.id),
+        _ => format!("{}-{kind}.{format}", s.id),
+    }
 }

@@ -1,7 +1,7 @@
 //! Paper copies: a plan with a box to tick and blank columns for who, time and note; the index.
 
 use super::doc::Doc;
-use crate::model::{Library, Plan};
+use crate::domain::{Library, Plan};
 
 fn plan_header(p: &Plan) -> String {
     format!(

@@ -3,16 +3,16 @@
 
 use super::doc::Doc;
 use super::review::{Facts, utc};
-use crate::journal::event::ObservationKind;
-use crate::journal::store::Opened;
-use crate::model::{Library, Plan};
+use crate::domain::event::ObservationKind;
+use crate::domain::session::Session;
+use crate::domain::{Library, Plan};
 
 /// A plan counts as tested when it has a test date and the test is not overdue.
 fn tested(p: &Plan, today: chrono::NaiveDate) -> bool {
     p.last_tested.is_some() && p.test_due().is_none_or(|d| d >= today)
 }
 
-pub fn report_doc(lib: &Library, sessions: &[(Opened, Facts)], today: chrono::NaiveDate) -> Doc {
+pub fn report_doc(lib: &Library, sessions: &[(Session, Facts)], today: chrono::NaiveDate) -> Doc {
     let mut d = Doc::new(format!(
         "IT Service Continuity Report: {}",
         lib.index.organisation.name
@@ -25,6 +25,7 @@ pub fn report_doc(lib: &Library, sessions: &[(Opened, Facts)], today: chrono::Na
         .plans
         .iter()
         .filter(|p| p.review_status(today) != "ok")
+        .map(|p| &**p)
         .collect();
     let exercises = sessions
         .iter()
@@ -63,7 +64,7 @@ pub fn report_doc(lib: &Library, sessions: &[(Opened, Facts)], today: chrono::Na
                             .unwrap_or_else(|| o.v.clone())
                     })
                     .unwrap_or_default();
-                let date = |x: &Option<crate::model::Sp<chrono::NaiveDate>>| {
+                let date = |x: &Option<crate::domain::Sp<chrono::NaiveDate>>| {
                     x.as_ref()
                         .map(|d| d.v.to_string())
                         .unwrap_or_else(|| "never".into())
@@ -104,6 +105,7 @@ pub fn report_doc(lib: &Library, sessions: &[(Opened, Facts)], today: chrono::Na
                         .service(sid)
                         .is_some_and(|s| s.plans.iter().any(|x| x.v == p.id.v))
             })
+            .map(|p| &**p)
             .collect()
     };
     // the gap, if any, of a set of plans: none at all, or none tested
@@ -158,7 +160,7 @@ pub fn report_doc(lib: &Library, sessions: &[(Opened, Facts)], today: chrono::Na
     }
 
     d.h2("Latest exercises and their open improvement actions");
-    let mut ex: Vec<&(Opened, Facts)> = sessions
+    let mut ex: Vec<&(Session, Facts)> = sessions
         .iter()
         .filter(|(o, _)| o.state.is_exercise())
         .collect();
@@ -231,7 +233,7 @@ pub fn report_doc(lib: &Library, sessions: &[(Opened, Facts)], today: chrono::Na
     }
 
     d.h2("Incidents and their recovery time objectives");
-    let mut inc: Vec<&(Opened, Facts)> = sessions
+    let mut inc: Vec<&(Session, Facts)> = sessions
         .iter()
         .filter(|(o, _)| !o.state.is_exercise())
         .collect();

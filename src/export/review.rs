@@ -1,13 +1,15 @@
 //! The facts of a session for its review, derived once from the journal; and the two documents
 //! made from them: the post-incident review (incident) and the after-action report (exercise).
 
+use super::Input;
 use super::doc::Doc;
-use crate::journal::event::{Body, ObservationKind};
-use crate::journal::store::Opened;
-use crate::model::Library;
-use crate::model::describe::{self, describe, ex_time};
-use crate::model::session::{StepStatus, human_duration};
-use chrono::{DateTime, Local, Utc};
+use crate::domain::event::{Body, ObservationKind, ts};
+use crate::domain::session::rto;
+use crate::domain::session::{NoteKind, StepStatus};
+use crate::domain::time::{ex_time, human_duration};
+use crate::present::Zone;
+use crate::present::describe::describe;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 /// What `muster verify` found, handed in by the caller (reading files is not the renderer's job).
@@ -21,7 +23,7 @@ pub struct Integrity {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TimelineRow {
-    #[serde(with = "crate::journal::event::ts")]
+    #[serde(with = "ts")]
     pub at: DateTime<Utc>,
     pub local: String,
     pub ex_time: Option<String>,
@@ -48,16 +50,16 @@ pub struct StepRow {
     pub reasons: Vec<String>,
 }
 
-pub use crate::model::describe::RtoRow;
+pub use crate::domain::session::rto::RtoRow;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Participant {
     pub name: String,
     pub events: usize,
     pub did: String,
-    #[serde(with = "crate::journal::event::ts")]
+    #[serde(with = "ts")]
     pub first_at: DateTime<Utc>,
-    #[serde(with = "crate::journal::event::ts")]
+    #[serde(with = "ts")]
     pub last_at: DateTime<Utc>,
 }
 
@@ -67,12 +69,12 @@ pub struct Facts {
     pub title: String,
     pub mode: String,
     pub scenario: Option<String>,
-    #[serde(with = "crate::journal::event::ts")]
+    #[serde(with = "ts")]
     pub declared_at: DateTime<Utc>,
-    #[serde(with = "crate::journal::event::ts")]
+    #[serde(with = "ts")]
     pub started_at: DateTime<Utc>,
     pub started_by: String,
-    #[serde(with = "crate::journal::event::ts::opt")]
+    #[serde(with = "ts::opt")]
     pub closed_at: Option<DateTime<Utc>>,
     pub closed_by: Option<String>,
     pub finished: usize,
@@ -101,17 +103,23 @@ pub fn utc(t: DateTime<Utc>) -> String {
     )
 }
 
-pub fn local(t: DateTime<Utc>) -> String {
+/// `2026-11-21 02:30:00 +00:00` in the zone: the offset of each hour is looked up once (zones
+/// change at most on the hour), so a timeline of 100,000 events formats fast.
+pub fn local(zone: Zone, t: DateTime<Utc>) -> String {
     thread_local! {
-        // the local offset of each hour seen: time zones change at most on the hour
-        static OFFSETS: std::cell::RefCell<std::collections::HashMap<i64, chrono::FixedOffset>> = Default::default();
+        static OFFSETS: std::cell::RefCell<std::collections::HashMap<(i64, u8, i32), chrono::FixedOffset>> = Default::default();
     }
-    use chrono::{Datelike, Offset, Timelike};
+    use chrono::{Datelike, Timelike};
     let hour = t.timestamp().div_euclid(3600);
+    let tag = match zone {
+        Zone::Utc => (0u8, 0),
+        Zone::Local => (1, 0),
+        Zone::Fixed(o) => (2, o.local_minus_utc()),
+    };
     let off = OFFSETS.with(|c| {
         *c.borrow_mut()
-            .entry(hour)
-            .or_insert_with(|| t.with_timezone(&Local).offset().fix())
+            .entry((hour, tag.0, tag.1))
+            .or_insert_with(|| zone.offset(t))
     });
     let l = t.with_timezone(&off);
     let secs = off.local_minus_utc();
@@ -130,38 +138,42 @@ pub fn local(t: DateTime<Utc>) -> String {
     )
 }
 
-pub fn facts(o: &Opened, lib: &Library, integrity: Integrity, now: DateTime<Utc>) -> Facts {
+pub fn facts(input: &Input) -> Facts {
+    let o = input.session;
+    let now = input.now;
+    let zone = input.zone;
     let st = &o.state;
     let exercise = st.is_exercise();
-    let timeline: Vec<TimelineRow> = o
+    let timeline: Vec<TimelineRow> = input
         .events
         .iter()
         .map(|e| {
-            let d = describe(e, &o.plans, o.scenario.as_ref());
+            let d = describe(e, o);
             let kind = e.body.kind().to_string();
             TimelineRow {
                 at: e.at,
-                local: local(e.at),
+                local: local(zone, e.at),
                 ex_time: e.ex_ms.filter(|_| exercise).map(ex_time),
                 actor: e.actor.clone(),
-                writer: e.writer.clone(),
+                writer: e.writer.to_string(),
                 kind,
                 action: d.action,
                 step: d.step,
                 subject: d.subject,
                 text: d.text,
-                id: e.id.clone(),
+                id: e.id.to_string(),
             }
         })
         .collect();
     let mut steps = Vec::new();
     let mut decisions = Vec::new();
     for ps in &st.plans {
-        let plan = o.plans.iter().find(|p| p.id.v == ps.id);
+        let plan = o.plan_def(ps.id.as_str());
         for s in &ps.steps {
-            let def = plan.and_then(|p| p.step(&s.step));
-            let actual = if s.active_secs > 0 {
-                Some((s.active_secs + 30) / 60)
+            let def = plan.and_then(|p| p.step(s.step.as_str()));
+            let active_secs = s.active_secs(now);
+            let actual = if active_secs > 0 {
+                Some((active_secs + 30) / 60)
             } else {
                 match (s.started_at, s.at, s.state) {
                     (Some(a), Some(b), StepStatus::Done) => Some((b - a).num_minutes()),
@@ -171,7 +183,7 @@ pub fn facts(o: &Opened, lib: &Library, integrity: Integrity, now: DateTime<Utc>
             let reasons = s
                 .notes
                 .iter()
-                .filter(|n| matches!(n.kind, "skip" | "block"))
+                .filter(|n| matches!(n.kind, NoteKind::Skip | NoteKind::Block))
                 .map(|n| format!("{}: {}", n.kind, n.text))
                 .collect();
             let state = if s.bypassed {
@@ -180,8 +192,8 @@ pub fn facts(o: &Opened, lib: &Library, integrity: Integrity, now: DateTime<Utc>
                 s.state.label().to_string()
             };
             steps.push(StepRow {
-                plan: s.plan.clone(),
-                step: s.step.clone(),
+                plan: s.plan.to_string(),
+                step: s.step.to_string(),
                 title: s.title.clone(),
                 state,
                 by: s.by.clone(),
@@ -205,14 +217,14 @@ pub fn facts(o: &Opened, lib: &Library, integrity: Integrity, now: DateTime<Utc>
             }
         }
     }
-    let rto = describe::rto_outcomes(st, &o.plans, &lib.index, now);
+    let rto = rto::rto_outcomes(o, input.index, now);
     let participants = st
         .responders
-        .iter()
+        .values()
         .map(|r| {
             // (singular, plural) of what they did, in the order they first did it
             let mut counts: Vec<((&str, &str), usize)> = Vec::new();
-            for e in o.events.iter().filter(|e| e.actor == r.name) {
+            for e in input.events.iter().filter(|e| e.actor == r.name) {
                 let verb = match &e.body {
                     Body::StepDone { .. } => ("step done", "steps done"),
                     Body::StepStarted { .. } => ("step started", "steps started"),
@@ -257,7 +269,7 @@ pub fn facts(o: &Opened, lib: &Library, integrity: Integrity, now: DateTime<Utc>
         .collect();
     let (finished, total) = st.progress();
     Facts {
-        id: st.id.clone(),
+        id: st.id.to_string(),
         title: st.title.clone(),
         mode: st.mode.label().to_string(),
         scenario: st
@@ -277,12 +289,9 @@ pub fn facts(o: &Opened, lib: &Library, integrity: Integrity, now: DateTime<Utc>
             .iter()
             .map(|p| {
                 (
-                    p.id.clone(),
+                    p.id.to_string(),
                     p.title.clone(),
-                    o.plans
-                        .iter()
-                        .find(|x| x.id.v == p.id)
-                        .and_then(|x| x.version.clone()),
+                    o.plan_def(p.id.as_str()).and_then(|x| x.version.clone()),
                     p.hash.clone(),
                 )
             })
@@ -292,8 +301,8 @@ pub fn facts(o: &Opened, lib: &Library, integrity: Integrity, now: DateTime<Utc>
         steps,
         decisions,
         rto,
-        integrity,
-        warnings: st.warnings.clone(),
+        integrity: input.integrity.clone(),
+        warnings: st.all_warnings(now),
     }
 }
 
@@ -301,7 +310,7 @@ fn mins(m: i64) -> String {
     human_duration(chrono::Duration::minutes(m))
 }
 
-fn common_sections(d: &mut Doc, f: &Facts, o: &Opened) {
+fn common_sections(d: &mut Doc, f: &Facts, o: &Input) {
     let exercise = f.mode == "exercise";
     d.h2("Timeline");
     d.para(if exercise {
@@ -440,17 +449,18 @@ fn common_sections(d: &mut Doc, f: &Facts, o: &Opened) {
         })
         .collect();
     d.table(&["Who", "What they did", "First seen", "Last seen"], rows);
-    if !o.state.handovers.is_empty() {
+    if !o.session.state.handovers.is_empty() {
         let rows = o
+            .session
             .state
             .handovers
             .iter()
-            .map(|(from, to, note, at)| {
+            .map(|h| {
                 vec![
-                    utc(*at),
-                    from.clone(),
-                    to.clone(),
-                    note.clone().unwrap_or_default(),
+                    utc(h.at),
+                    h.from.clone(),
+                    h.to.clone(),
+                    h.note.clone().unwrap_or_default(),
                 ]
             })
             .collect();
@@ -492,12 +502,12 @@ fn common_sections(d: &mut Doc, f: &Facts, o: &Opened) {
     }
 }
 
-fn overview(f: &Facts) -> Vec<(String, String)> {
+fn overview(f: &Facts, zone: Zone) -> Vec<(String, String)> {
     let mut v = vec![
         ("Session".into(), f.id.clone()),
         (
             "Declared".into(),
-            format!("{} ({})", utc(f.declared_at), local(f.declared_at)),
+            format!("{} ({})", utc(f.declared_at), local(zone, f.declared_at)),
         ),
         ("Started by".into(), f.started_by.clone()),
         (
@@ -535,25 +545,25 @@ fn overview(f: &Facts) -> Vec<(String, String)> {
 }
 
 /// The post-incident review, in the manner of the Google SRE postmortem.
-pub fn incident_doc(f: &Facts, o: &Opened, lib: &Library) -> Doc {
+pub fn incident_doc(f: &Facts, o: &Input) -> Doc {
     let mut d = Doc::new(format!("Post-incident review: {}", f.title));
     d.running_header = Some(format!(
         "Post-incident review · {} · session {}",
         f.title, f.id
     ));
     d.para(format!("Status: {}. Filled in from the journal where it can be; the blanks are for the people who were there.", if f.closed_at.is_some() { "incident closed" } else { "incident still open" }));
-    d.facts(overview(f));
+    d.facts(overview(f, o.zone));
     d.h2("Summary");
     d.blank("what happened, in two or three sentences, and how it was resolved");
     d.h2("Impact");
     let mut impact = Vec::new();
     for r in &f.rto {
-        if let Some(s) = lib.index.service(&r.service) {
+        if let Some(s) = o.index.service(&r.service) {
             let vbfs: Vec<String> = s
                 .vbfs
                 .iter()
                 .map(|v| {
-                    lib.index
+                    o.index
                         .vbf(v)
                         .map(|x| x.name.clone())
                         .unwrap_or_else(|| v.v.clone())
@@ -590,6 +600,7 @@ pub fn incident_doc(f: &Facts, o: &Opened, lib: &Library) -> Doc {
     d.h2("What went wrong");
     d.blank("what did not work, or slowed the recovery");
     let noted: Vec<String> = o
+        .session
         .state
         .notes
         .iter()
@@ -639,7 +650,7 @@ pub fn incident_doc(f: &Facts, o: &Opened, lib: &Library) -> Doc {
 }
 
 /// The after-action report and improvement plan, in the manner of the HSEEP AAR/IP.
-pub fn exercise_doc(f: &Facts, o: &Opened) -> Doc {
+pub fn exercise_doc(f: &Facts, o: &Input) -> Doc {
     const MARK: &str = "EXERCISE — NOT A REAL INCIDENT";
     let mut d = Doc::new(format!("EXERCISE — After-action report: {}", f.title));
     d.running_header = Some(format!(
@@ -647,10 +658,10 @@ pub fn exercise_doc(f: &Facts, o: &Opened) -> Doc {
         f.title, f.id
     ));
     d.banner = Some(MARK.into());
-    let st = &o.state;
+    let st = &o.session.state;
     d.h2("Exercise overview");
-    let mut ov = overview(f);
-    if let Some(sc) = &o.scenario {
+    let mut ov = overview(f, o.zone);
+    if let Some(sc) = &o.session.scenario {
         ov.insert(
             0,
             (
@@ -687,6 +698,7 @@ pub fn exercise_doc(f: &Facts, o: &Opened) -> Doc {
     d.h2("Objectives and ratings");
     d.para("P: performed without challenges · S: performed with some challenges · M: performed with major challenges · U: unable to be performed.");
     let objectives = o
+        .session
         .scenario
         .as_ref()
         .map(|s| s.objectives.clone())
@@ -792,6 +804,7 @@ pub fn exercise_doc(f: &Facts, o: &Opened) -> Doc {
     );
     d.h2("Injects");
     let rows = o
+        .session
         .scenario
         .as_ref()
         .map(|sc| {
@@ -860,7 +873,7 @@ pub fn to_csv(f: &Facts) -> String {
 
 /// A cell a spreadsheet would read as a formula is prefixed with `'`, so it stays text.
 pub fn spreadsheet_safe(s: &str) -> String {
-    let s = crate::text::clean(s, true);
+    let s = crate::domain::text::clean(s, true);
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {

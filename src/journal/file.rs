@@ -1,16 +1,20 @@
-//! Journal files: durable appends, tolerant reads, and verification of the hash chain.
+//! Journal files: the line format, durable appends, and reading with verification as it goes.
 //!
 //! Each writer appends only to its own `journal-<writer>.jsonl`. An append takes an exclusive
-//! lock on the file, reads its tail (to chain and number the new line), writes, and `fdatasync`s
-//! before it returns: an event is reported as recorded only once it is on disk.
+//! lock on the file, checks its tail, writes, and `fdatasync`s before it returns: an event is
+//! reported as recorded only once it is on disk.
 //!
 //! Every line ends with `"sum"`: the SHA-256 of the line without that field, so an edit of the
-//! last line (which no later `prev` covers) is detected too.
+//! last line (which no later `prev` covers) is detected too. A line counts only once it ends with
+//! its newline: bytes after the last newline are an unfinished write (a crash, a full disk, a
+//! quota) and are never read as an event. The next append ends them with [`UNFINISHED_MARK`] and
+//! a newline, which keeps them as evidence but can never make them valid JSON, and records an
+//! `unfinished_write` event naming their hash.
 
-use super::event::{Body, Event, FORMAT_VERSION};
-use crate::error::{Error, Result};
-use crate::model::library::sha256_hex;
-use chrono::{DateTime, Utc};
+use super::StoreError;
+use crate::domain::event::{Event, FORMAT_VERSION};
+use crate::domain::ids::WriterId;
+use crate::domain::sha256_hex;
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -18,23 +22,24 @@ use std::path::{Path, PathBuf};
 pub const PREFIX: &str = "journal-";
 pub const SUFFIX: &str = ".jsonl";
 
-pub fn journal_path(dir: &Path, writer: &str) -> PathBuf {
+/// What ends an unfinished write when the next append finds it. It holds no `"`, `}` or `]`, so
+/// whatever the cut-off bytes were, the line can never read as an event.
+pub const UNFINISHED_MARK: &str = " ~unfinished write, not an event~";
+
+pub fn journal_path(dir: &Path, writer: &WriterId) -> PathBuf {
     dir.join(format!("{PREFIX}{writer}{SUFFIX}"))
 }
 
-/// An event to be written: everything but the fields the writer fills in.
-#[derive(Debug, Clone)]
-pub struct Draft {
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    pub body: Body,
-    pub ex_ms: Option<i64>,
-    pub seen: Option<DateTime<Utc>>,
+pub fn writer_of(path: &Path) -> Option<WriterId> {
+    let name = path.file_name()?.to_str()?;
+    let w = name.strip_prefix(PREFIX)?.strip_suffix(SUFFIX)?;
+    (!w.is_empty()).then(|| WriterId::new(w))
 }
 
 /// Serialises an event as its journal line (without the newline), checksum included.
 pub fn encode(e: &Event) -> String {
-    let mut line = serde_json::to_string(e).expect("events always serialise");
+    // an Event holds only strings, numbers and times: serialising it cannot fail
+    let mut line = serde_json::to_string(e).unwrap_or_default();
     let sum = sha256_hex(line.as_bytes());
     line.pop(); // the closing brace
     line.push_str(",\"sum\":\"");
@@ -54,183 +59,8 @@ fn split_sum(line: &str) -> Option<(String, &str)> {
     Some((format!("{body}}}"), sum))
 }
 
-/// A fresh, unique event id.
-fn fresh_id(writer: &str, seq: u64) -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let seed = format!(
-        "{writer}/{seq}/{nanos}/{}/{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    );
-    sha256_hex(seed.as_bytes())[..16].to_string()
-}
-
-/// What an append needs from the end of a file.
-struct Tail {
-    /// The last complete, readable line.
-    last: Option<Vec<u8>>,
-    last_seq: u64,
-    /// The file does not end with a newline: a crash cut the last line.
-    torn: bool,
-}
-
-fn read_tail(f: &mut File) -> std::io::Result<Tail> {
-    let len = f.seek(SeekFrom::End(0))?;
-    if len == 0 {
-        return Ok(Tail {
-            last: None,
-            last_seq: 0,
-            torn: false,
-        });
-    }
-    // read backwards in growing chunks until the last complete line is inside the buffer
-    let mut chunk = 64 * 1024u64;
-    loop {
-        let start = len.saturating_sub(chunk);
-        f.seek(SeekFrom::Start(start))?;
-        let mut buf = Vec::with_capacity((len - start) as usize);
-        Read::by_ref(f).take(len - start).read_to_end(&mut buf)?;
-        let torn = buf.last() != Some(&b'\n');
-        // the complete part ends at the last newline
-        let complete_end = match buf.iter().rposition(|&b| b == b'\n') {
-            Some(p) => p,
-            None if start == 0 => {
-                return Ok(Tail {
-                    last: None,
-                    last_seq: 0,
-                    torn,
-                });
-            }
-            None => {
-                chunk *= 4;
-                continue;
-            }
-        };
-        // walk back over complete lines until one parses (a recovered torn line may sit there)
-        let mut end = complete_end;
-        loop {
-            let line_start = match buf[..end].iter().rposition(|&b| b == b'\n') {
-                Some(p) => p + 1,
-                None if start == 0 => 0,
-                None => break,
-            };
-            let line = &buf[line_start..end];
-            if let Ok(e) = serde_json::from_slice::<SeqOnly>(line) {
-                return Ok(Tail {
-                    last: Some(line.to_vec()),
-                    last_seq: e.seq,
-                    torn,
-                });
-            }
-            if line_start == 0 {
-                return Ok(Tail {
-                    last: None,
-                    last_seq: 0,
-                    torn,
-                });
-            }
-            end = line_start - 1;
-        }
-        if start == 0 {
-            return Ok(Tail {
-                last: None,
-                last_seq: 0,
-                torn,
-            });
-        }
-        chunk *= 4;
-    }
-}
-
-#[derive(serde::Deserialize)]
-struct SeqOnly {
-    seq: u64,
-}
-
-/// Fsyncs a folder so that a file created in it survives a power cut.
-pub fn sync_dir(dir: &Path) -> Result<()> {
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| Error::io("sync the folder", dir, &e))
-}
-
-/// Creates a folder (and its parents), syncing each new one into its parent.
-pub fn create_dir_durable(dir: &Path) -> Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-        create_dir_durable(parent)?;
-    }
-    match fs::create_dir(dir) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
-        Err(e) => return Err(Error::io("create the folder", dir, &e)),
-    }
-    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-        sync_dir(parent)?;
-    }
-    Ok(())
-}
-
-/// Appends events to this writer's journal in `dir`, durably, and returns them as written.
-pub fn append(dir: &Path, writer: &str, drafts: Vec<Draft>) -> Result<Vec<Event>> {
-    let path = journal_path(dir, writer);
-    let existed = path.exists();
-    let mut f = OpenOptions::new()
-        .read(true)
-        .append(true)
-        .create(true)
-        .open(&path)
-        .map_err(|e| Error::io("open the journal", &path, &e))?;
-    if !existed {
-        sync_dir(dir)?;
-    }
-    f.lock()
-        .map_err(|e| Error::io("lock the journal", &path, &e))?;
-    let tail = read_tail(&mut f).map_err(|e| Error::io("read the journal", &path, &e))?;
-    let mut buf = String::new();
-    if tail.torn {
-        // end the torn line; it stays as evidence, and the chain skips it
-        buf.push('\n');
-    }
-    let mut prev = tail.last.map(|l| sha256_hex(&l));
-    let mut seq = tail.last_seq;
-    let mut out = Vec::with_capacity(drafts.len());
-    for d in drafts {
-        seq += 1;
-        let e = Event {
-            v: FORMAT_VERSION,
-            id: fresh_id(writer, seq),
-            seq,
-            at: d.at,
-            actor: d.actor,
-            writer: writer.to_string(),
-            body: d.body,
-            ex_ms: d.ex_ms,
-            seen: d.seen,
-            prev: prev.take(),
-        };
-        let line = encode(&e);
-        prev = Some(sha256_hex(line.as_bytes()));
-        buf.push_str(&line);
-        buf.push('\n');
-        out.push(e);
-    }
-    f.write_all(buf.as_bytes())
-        .map_err(|e| Error::io("write to the journal", &path, &e))?;
-    f.sync_data()
-        .map_err(|e| Error::io("sync the journal", &path, &e))?;
-    // the lock is released when the file closes
-    Ok(out)
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A problem found in a journal file, at a line.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     pub path: PathBuf,
     pub line: usize,
@@ -243,7 +73,7 @@ impl std::fmt::Display for Problem {
         write!(
             f,
             "{}:{}: {}: {}",
-            self.path.display(),
+            crate::domain::text::clean(&self.path.display().to_string(), false),
             self.line,
             if self.error { "error" } else { "warning" },
             self.message
@@ -251,131 +81,169 @@ impl std::fmt::Display for Problem {
     }
 }
 
-/// One writer's file, as read.
-#[derive(Debug, Clone)]
-pub struct JournalFile {
-    pub path: PathBuf,
-    pub writer: String,
-    pub events: Vec<Event>,
+/// How far one writer's file has been read and verified: where to go on from, and the chain.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Chain {
+    pub writer: WriterId,
+    /// Bytes read: the end of the last complete line.
+    pub offset: u64,
+    /// Lines read.
+    pub lines: usize,
+    /// The sequence number of the last event in the chain.
+    pub seq: u64,
+    /// SHA-256 of the last line in the chain (the chain's head).
+    pub head: Option<String>,
+    pub head_line: usize,
+    /// Events read into the chain.
+    pub events: u64,
+    /// SHA-256 of the first line: two histories claiming one writer differ here.
+    pub first: Option<String>,
+    /// Problems found so far (errors and warnings).
     pub problems: Vec<Problem>,
+    /// Whether the file ended in an unfinished write when it was last read.
+    pub unfinished_tail: bool,
+    /// The latest event time in the chain.
+    #[serde(default, with = "crate::domain::event::ts::opt")]
+    pub last_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// A line that is the start of one of our events but was cut short by a crash.
-fn looks_torn(line: &str) -> bool {
-    line.starts_with("{\"v\":") && serde_json::from_str::<serde::de::IgnoredAny>(line).is_err()
-}
+impl Chain {
+    pub fn new(writer: WriterId) -> Chain {
+        Chain {
+            writer,
+            offset: 0,
+            lines: 0,
+            seq: 0,
+            head: None,
+            head_line: 0,
+            events: 0,
+            first: None,
+            problems: Vec::new(),
+            unfinished_tail: false,
+            last_at: None,
+        }
+    }
 
-/// Reads one journal file and checks it as it goes: every line's format and checksum, the
-/// sequence, and the hash chain. A torn last line, or a torn line a later append ended, is a
-/// warning and left out; any other unreadable line is an error naming its line, and left out; a
-/// line that reads but fails its checksum or chain is an error, and kept (it is what the file
-/// says, and the reader is told it cannot be trusted). One pass serves opening and `verify`.
-pub fn read_file(path: &Path) -> Result<JournalFile> {
-    let bytes = fs::read(path).map_err(|e| Error::io("read the journal", path, &e))?;
-    let writer = writer_of(path).unwrap_or_default();
-    let mut jf = JournalFile {
-        path: path.to_path_buf(),
-        writer: writer.clone(),
-        events: Vec::new(),
-        problems: Vec::new(),
-    };
-    let mut problem = |line: usize, error: bool, message: String| {
-        jf.problems.push(Problem {
+    fn problem(&mut self, path: &Path, line: usize, error: bool, message: String) {
+        self.problems.push(Problem {
             path: path.to_path_buf(),
             line,
             error,
             message,
-        })
-    };
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(t) => std::borrow::Cow::Borrowed(t),
-        Err(e) => {
-            let line = bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1;
-            problem(
-                line,
+        });
+    }
+
+    /// Notes once that the file ends in an unfinished write (not at every read).
+    fn flag_unfinished(&mut self, path: &Path) {
+        let line = self.lines + 1;
+        let msg = "the last line is unfinished (a crash, a full disk or a quota stopped the write); it is kept as evidence and is not an event";
+        if !self
+            .problems
+            .iter()
+            .any(|p| p.line == line && p.message == msg)
+        {
+            self.problem(path, line, false, msg.into());
+        }
+    }
+
+    pub fn errors(&self) -> usize {
+        self.problems.iter().filter(|p| p.error).count()
+    }
+
+    /// Reads the complete lines in `buf` (which starts at `self.offset`) and returns their events.
+    /// Bytes after the last newline are left for the next read.
+    pub fn feed(&mut self, path: &Path, buf: &[u8], out: &mut Vec<Event>) {
+        let mut start = 0;
+        while let Some(nl) = buf[start..].iter().position(|&b| b == b'\n') {
+            let line = &buf[start..start + nl];
+            self.lines += 1;
+            self.offset += nl as u64 + 1;
+            start += nl + 1;
+            if let Some(e) = self.line(path, line) {
+                out.push(e);
+            }
+        }
+        self.unfinished_tail = start < buf.len();
+    }
+
+    /// Checks one complete line: its format, checksum, writer, version, sequence and chain.
+    fn line(&mut self, path: &Path, bytes: &[u8]) -> Option<Event> {
+        let n = self.lines;
+        if bytes.is_empty() {
+            return None;
+        }
+        let Ok(line) = std::str::from_utf8(bytes) else {
+            self.problem(
+                path,
+                n,
                 true,
                 "this line is not UTF-8: the file was damaged or edited".into(),
             );
-            String::from_utf8_lossy(&bytes)
-        }
-    };
-    let ends_clean = text.is_empty() || text.ends_with('\n');
-    let lines: Vec<&str> = text.split_terminator('\n').collect();
-    let mut events = Vec::with_capacity(lines.len());
-    let mut prev_hash: Option<String> = None;
-    let mut prev_line_no = 0;
-    let mut expected_seq = 1u64;
-    for (i, line) in lines.iter().enumerate() {
-        let n = i + 1;
-        let last = n == lines.len();
-        if line.is_empty() {
-            continue;
+            return None;
+        };
+        if line.ends_with(UNFINISHED_MARK) {
+            self.problems
+                .retain(|p| !(p.line == n && p.message.starts_with("the last line is unfinished")));
+            self.problem(path, n, false, "an unfinished write (a crash, a full disk or a quota stopped it), ended by a later append; it is kept as evidence and is not an event".into());
+            return None;
         }
         let event = match serde_json::from_str::<Event>(line) {
             Ok(e) => e,
             Err(err) => {
-                if last && !ends_clean {
-                    problem(n, false, "the last line is incomplete (a crash while writing?); it is kept as evidence and left out of the state".into());
-                } else if looks_torn(line) {
-                    problem(n, false, "an incomplete line (a crash while writing), ended by a later append; it is left out of the state".into());
+                let msg = if line.starts_with("{\"v\":")
+                    && serde_json::from_str::<serde::de::IgnoredAny>(line).is_err()
+                {
+                    "an incomplete line (an unfinished write: a crash, a full disk or a quota), ended by a later append; it is left out".to_string()
                 } else {
-                    problem(
-                        n,
-                        true,
-                        format!(
-                            "this line is not a valid event ({err}); it is left out. Run `muster verify` to check the journal"
-                        ),
-                    );
-                }
-                continue;
+                    format!(
+                        "this line is not a valid event ({}); it is left out. Run `muster verify` to check the journal",
+                        crate::domain::text::clean(&err.to_string(), false)
+                    )
+                };
+                let error = !msg.starts_with("an incomplete");
+                self.problem(path, n, error, msg);
+                return None;
             }
         };
-        let hash = sha256_hex(line.as_bytes());
+        let hash = sha256_hex(bytes);
         match split_sum(line) {
             Some((hashed, sum)) if sha256_hex(hashed.as_bytes()) == sum => {}
-            Some(_) => problem(
+            Some(_) => self.problem(
+                path,
                 n,
                 true,
                 "this line was edited: its content no longer matches its checksum".into(),
             ),
-            None => problem(
+            None => self.problem(
+                path,
                 n,
                 true,
                 "this line has no checksum: it was not written by muster, or was edited".into(),
             ),
         }
-        if event.writer != writer {
-            problem(
-                n,
-                true,
-                format!(
-                    "this line was written by `{}`, but this is the journal of `{writer}`: lines were copied between files",
-                    event.writer
-                ),
+        if event.writer != self.writer {
+            let msg = format!(
+                "this line was written by `{}`, but this is the journal of `{}`: lines were copied between files",
+                crate::domain::text::clean(event.writer.as_str(), false),
+                self.writer
             );
+            self.problem(path, n, true, msg);
         }
         if event.v != FORMAT_VERSION {
-            problem(
-                n,
-                true,
-                format!(
-                    "format version {} is not one this muster reads (it reads {FORMAT_VERSION})",
-                    event.v
-                ),
+            let msg = format!(
+                "format version {} is not one this muster reads (it reads {FORMAT_VERSION})",
+                event.v
             );
+            self.problem(path, n, true, msg);
         }
-        if event.seq != expected_seq {
-            let msg = if event.seq < expected_seq {
+        let expected = self.seq + 1;
+        if event.seq != expected {
+            let msg = if event.seq < expected {
                 format!(
                     "sequence number {} comes after {}: lines were reordered or repeated",
-                    event.seq,
-                    expected_seq - 1
+                    event.seq, self.seq
                 )
-            } else if expected_seq == 1 {
+            } else if self.seq == 0 {
                 format!(
                     "sequence number {} at the start: the first {} line(s) were deleted",
                     event.seq,
@@ -385,14 +253,14 @@ pub fn read_file(path: &Path) -> Result<JournalFile> {
                 format!(
                     "sequence number {} follows {}: {} line(s) before this one were deleted",
                     event.seq,
-                    expected_seq - 1,
-                    event.seq - expected_seq
+                    self.seq,
+                    event.seq - expected
                 )
             };
-            problem(n, true, msg);
+            self.problem(path, n, true, msg);
         }
-        if event.prev != prev_hash {
-            let msg = match (&event.prev, prev_line_no) {
+        if event.prev != self.head {
+            let msg = match (&event.prev, self.head_line) {
                 (None, _) => {
                     "this line does not chain to the line before it (`prev` is missing)".to_string()
                 }
@@ -404,65 +272,215 @@ pub fn read_file(path: &Path) -> Result<JournalFile> {
                     "this line's `prev` does not match line {p}: line {p} was edited, or lines between were inserted, deleted or reordered"
                 ),
             };
-            problem(n, true, msg);
+            self.problem(path, n, true, msg);
         }
-        prev_hash = Some(hash);
-        prev_line_no = n;
-        expected_seq = event.seq + 1;
-        events.push(event);
+        if self.first.is_none() {
+            self.first = Some(hash.clone());
+        }
+        self.head = Some(hash);
+        self.head_line = n;
+        self.seq = event.seq;
+        self.events += 1;
+        if self.last_at.is_none_or(|t| t < event.at) {
+            self.last_at = Some(event.at);
+        }
+        Some(event)
     }
-    jf.events = events;
-    Ok(jf)
 }
 
-pub fn writer_of(path: &Path) -> Option<String> {
-    let name = path.file_name()?.to_str()?;
-    Some(name.strip_prefix(PREFIX)?.strip_suffix(SUFFIX)?.to_string())
+/// Opens a journal file for reading: a regular file only (never a device, a FIFO or a folder).
+pub fn open_regular(path: &Path) -> Result<File, StoreError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let meta =
+        fs::symlink_metadata(path).map_err(|e| StoreError::io("read the journal", path, e))?;
+    if !meta.file_type().is_file() {
+        return Err(StoreError::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| StoreError::io("read the journal", path, e))
 }
 
-/// The journal files of a session folder, sorted by name.
-pub fn journal_paths(dir: &Path) -> Result<Vec<PathBuf>> {
-    let entries = fs::read_dir(dir).map_err(|e| Error::io("open the session folder", dir, &e))?;
+/// Reads a file from `chain.offset` to its end, chunk by chunk, handing each complete line's
+/// event to `each`. Returns false when the file is now shorter than what was read before (it was
+/// truncated or replaced).
+pub fn read_on(
+    path: &Path,
+    chain: &mut Chain,
+    mut each: impl FnMut(Event),
+) -> Result<bool, StoreError> {
+    let mut f = open_regular(path)?;
+    let len = f
+        .metadata()
+        .map_err(|e| StoreError::io("read the journal", path, e))?
+        .len();
+    if len < chain.offset {
+        return Ok(false);
+    }
+    if len == chain.offset {
+        chain.unfinished_tail = false;
+        return Ok(true);
+    }
+
+    f.seek(SeekFrom::Start(chain.offset))
+        .map_err(|e| StoreError::io("read the journal", path, e))?;
+    let mut remaining = len - chain.offset;
+    let mut carry: Vec<u8> = Vec::new();
+    let mut buf = vec![0u8; (remaining.min(4 << 20)) as usize];
+    let mut events = Vec::new();
+    while remaining > 0 {
+        let want = buf.len().min(remaining as usize);
+        let n = f
+            .read(&mut buf[..want])
+            .map_err(|e| StoreError::io("read the journal", path, e))?;
+        if n == 0 {
+            break;
+        }
+        remaining -= n as u64;
+        carry.extend_from_slice(&buf[..n]);
+        let before = chain.offset;
+        chain.feed(path, &carry, &mut events);
+        let used = (chain.offset - before) as usize;
+        carry.drain(..used);
+        for e in events.drain(..) {
+            each(e);
+        }
+    }
+    chain.unfinished_tail = !carry.is_empty();
+    if chain.unfinished_tail {
+        chain.flag_unfinished(path);
+    }
+    Ok(true)
+}
+
+/// Reads a whole journal file, checking it as it goes.
+pub fn read_file(path: &Path) -> Result<(Chain, Vec<Event>), StoreError> {
+    let writer = writer_of(path).unwrap_or_default();
+    let mut chain = Chain::new(writer);
+    let mut events = Vec::new();
+    read_on(path, &mut chain, |e| events.push(e))?;
+    Ok((chain, events))
+}
+
+/// Fsyncs a folder so that a file created or renamed in it survives a power cut.
+pub fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| StoreError::io("sync the folder", dir, e))
+}
+
+/// Creates a folder (and its parents), syncing each new one into its parent.
+pub fn create_dir_durable(dir: &Path) -> Result<(), StoreError> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        create_dir_durable(parent)?;
+    }
+    match fs::create_dir(dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
+        Err(e) => return Err(StoreError::io("create the folder", dir, e)),
+    }
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        sync_dir(parent)?;
+    }
+    Ok(())
+}
+
+/// The journal files of a session folder, sorted by name; anything else named like one (a
+/// folder, a device, a link) is reported, never read.
+pub fn journal_paths(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Problem>), StoreError> {
+    let entries =
+        fs::read_dir(dir).map_err(|e| StoreError::io("open the session folder", dir, e))?;
     let mut out = Vec::new();
+    let mut odd = Vec::new();
     for e in entries {
-        let e = e.map_err(|e| Error::io("list the session folder", dir, &e))?;
+        let e = e.map_err(|e| StoreError::io("list the session folder", dir, e))?;
         let p = e.path();
-        if writer_of(&p).is_some() && p.is_file() {
-            out.push(p);
+        if writer_of(&p).is_none() {
+            continue;
+        }
+        match e.file_type() {
+            Ok(t) if t.is_file() => out.push(p),
+            _ => odd.push(Problem {
+                path: p,
+                line: 1,
+                error: true,
+                message: "this is not a regular file, so it is not read as a journal".into(),
+            }),
         }
     }
     out.sort();
-    Ok(out)
+    Ok((out, odd))
 }
 
-/// Reads every writer's file of a session folder, in parallel.
-pub fn read_dir(dir: &Path) -> Result<Vec<JournalFile>> {
-    let paths = journal_paths(dir)?;
-    if paths.len() < 2 {
-        return paths.iter().map(|p| read_file(p)).collect();
+/// Durably appends lines to a writer's file, whose verified chain is `chain`. The file is
+/// locked for the append; the caller has read it up to its end under the same lock. Bytes after
+/// the chain's end (an unfinished write) are ended with [`UNFINISHED_MARK`] first.
+pub struct Locked {
+    pub file: File,
+    pub path: PathBuf,
+}
+
+impl Locked {
+    /// Opens (creating when needed) and locks a writer's file.
+    pub fn open(dir: &Path, writer: &WriterId) -> Result<Locked, StoreError> {
+        let path = journal_path(dir, writer);
+        let existed = path.exists();
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(&path)
+            .map_err(|e| StoreError::io("open the journal", &path, e))?;
+        if !existed {
+            sync_dir(dir)?;
+        }
+        file.lock()
+            .map_err(|e| StoreError::io("lock the journal", &path, e))?;
+        Ok(Locked { file, path })
     }
-    std::thread::scope(|s| {
-        let handles: Vec<_> = paths
-            .iter()
-            .map(|p| s.spawn(move || read_file(p)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    })
+
+    /// The bytes after `offset`: what an unfinished write left, if anything.
+    pub fn tail_after(&mut self, offset: u64) -> Result<Vec<u8>, StoreError> {
+        let len = self
+            .file
+            .metadata()
+            .map_err(|e| StoreError::io("read the journal", &self.path, e))?
+            .len();
+        if len <= offset {
+            return Ok(Vec::new());
+        }
+        self.file
+            .seek(SeekFrom::Start(offset))
+            .map_err(|e| StoreError::io("read the journal", &self.path, e))?;
+        let mut buf = Vec::with_capacity((len - offset) as usize);
+        Read::by_ref(&mut self.file)
+            .take(len - offset)
+            .read_to_end(&mut buf)
+            .map_err(|e| StoreError::io("read the journal", &self.path, e))?;
+        Ok(buf)
+    }
+
+    /// Writes the bytes and syncs them to disk.
+    pub fn write_durable(&mut self, bytes: &[u8]) -> Result<(), AppendFailure> {
+        self.file.write_all(bytes).map_err(|e| {
+            AppendFailure::Write(StoreError::io("write to the journal", &self.path, e))
+        })?;
+        self.file
+            .sync_data()
+            .map_err(|e| AppendFailure::Sync(StoreError::io("sync the journal", &self.path, e)))
+    }
 }
 
-/// Merges the events of all writers: by time, then writer, then sequence.
-pub fn merge(files: Vec<JournalFile>) -> Vec<Event> {
-    let mut all: Vec<Event> = files.into_iter().flat_map(|f| f.events).collect();
-    all.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-    all
-}
-
-/// Checks one file's format, sequence and hash chain: the number of events read and the problems
-/// found (errors and warnings), each naming its line.
-pub fn verify_file(path: &Path) -> Result<(usize, Vec<Problem>)> {
-    let jf = read_file(path)?;
-    Ok((jf.events.len(), jf.problems))
+/// Why an append failed: before anything reached the file, or after (durability unknown).
+#[derive(Debug)]
+pub enum AppendFailure {
+    Write(StoreError),
+    Sync(StoreError),
 }

@@ -1,30 +1,41 @@
 //! Sessions on disk: `<home>/sessions/<id>/` holds each writer's journal and a snapshot of every
 //! plan (and scenario) file as it was when it joined the session, so the review months later
 //! reads the version that was followed.
+//!
+//! A [`Journal`] follows a session's files: it remembers, per writer, how far it has read and the
+//! head of the verified chain, reads only what is new, and hands the new events over in merge
+//! order ([`Delta`]); the session folds them. An append goes through [`Journal::append`], which
+//! takes only a [`Checked`] command and writes it only if the session has not changed since the
+//! command was checked.
 
-use super::event::{Body, Event, Mode, PlanRef, ScenarioRef};
-use super::file::{self, Draft, Problem};
-use crate::error::{Error, Result};
-use crate::model::library::{InputFile, parse_file, sha256_hex};
-use crate::model::session::{self, SessionState};
-use crate::model::{Library, Plan, Scenario};
+use super::StoreError;
+use super::file::{self, Chain, Locked, Problem};
+use crate::domain::command::Checked;
+use crate::domain::event::{Body, Event, FORMAT_VERSION, PlanRef};
+use crate::domain::ids::{EventId, SessionId, WriterId};
+use crate::domain::parse::library::{InputFile, parse_file};
+use crate::domain::session::Session;
+use crate::domain::{Library, Plan, Scenario, sha256_hex};
 use chrono::{DateTime, Utc};
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub fn sessions_dir(home: &Path) -> PathBuf {
     home.join("sessions")
 }
 
 /// `20261121-2215-db-failover-3fa9`: sortable, readable, unique across machines.
-pub fn new_session_id(now: DateTime<Utc>, title: &str, writer: &str) -> String {
-    let slug = crate::text::slug(title, 32);
+pub fn new_session_id(now: DateTime<Utc>, title: &str, writer: &WriterId) -> SessionId {
+    let slug = crate::domain::text::slug(title, 32);
     let salt = sha256_hex(
         format!(
-            "{}{writer}{}",
+            "{}{writer}{}{:?}",
             now.timestamp_nanos_opt().unwrap_or_default(),
-            std::process::id()
+            std::process::id(),
+            std::time::SystemTime::now()
         )
         .as_bytes(),
     );
@@ -33,231 +44,169 @@ pub fn new_session_id(now: DateTime<Utc>, title: &str, writer: &str) -> String {
     } else {
         slug
     };
-    format!("{}-{slug}-{}", now.format("%Y%m%d-%H%M"), &salt[..4])
+    SessionId::new(format!(
+        "{}-{slug}-{}",
+        now.format("%Y%m%d-%H%M"),
+        &salt[..4]
+    ))
 }
 
 fn snapshot_name(kind: &str, id: &str, hash: &str) -> String {
-    format!("{kind}-{id}-{}.ron", &hash[..hash.len().min(16)])
+    let safe: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let hash: String = hash
+        .chars()
+        .filter(|c| c.is_ascii_hexdigit())
+        .take(16)
+        .collect();
+    format!("{kind}-{safe}-{hash}.ron")
 }
 
-/// Writes a file atomically and durably: temp file, fsync, rename, fsync the folder.
-pub fn write_durable(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+/// Writes a file atomically and durably: temp file, fsync, rename, fsync the folder. An existing
+/// file of that name is left as it is (snapshots are named by their content's hash).
+pub fn write_durable(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), StoreError> {
     let path = dir.join(name);
     if path.exists() {
         return Ok(());
     }
     let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    let mut f = fs::File::create(&tmp).map_err(|e| Error::io("create", &tmp, &e))?;
-    f.write_all(bytes)
-        .and_then(|_| f.sync_all())
-        .map_err(|e| Error::io("write", &tmp, &e))?;
-    fs::rename(&tmp, &path).map_err(|e| Error::io("rename into place", &path, &e))?;
-    file::sync_dir(dir)
-}
-
-/// The bytes of a library file, for a snapshot.
-fn source_bytes(lib: &Library, path: &str) -> Option<Vec<u8>> {
-    lib.sources
-        .iter()
-        .find(|s| s.path == path)
-        .map(|s| s.text.as_bytes().to_vec())
-}
-
-pub fn plan_ref(p: &Plan) -> PlanRef {
-    PlanRef {
-        id: p.id.v.clone(),
-        hash: p.hash.clone(),
-        title: p.title.clone(),
+    let result = (|| {
+        let mut f = fs::File::create(&tmp).map_err(|e| StoreError::io("create", &tmp, e))?;
+        f.write_all(bytes)
+            .and_then(|_| f.sync_all())
+            .map_err(|e| StoreError::io("write", &tmp, e))?;
+        fs::rename(&tmp, &path).map_err(|e| StoreError::io("rename into place", &path, e))?;
+        file::sync_dir(dir)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
     }
+    result
 }
 
-/// Saves the plan file into the session folder.
-pub fn snapshot_plan(dir: &Path, lib: &Library, p: &Plan) -> Result<()> {
-    match source_bytes(lib, &p.path) {
+/// Saves a plan's file into the session folder.
+pub fn snapshot_plan(dir: &Path, lib: &dyn Fallback, p: &Plan) -> Result<(), StoreError> {
+    match lib.source(&p.path) {
         Some(bytes) => write_durable(dir, &snapshot_name("plan", &p.id, &p.hash), &bytes),
         None => Ok(()),
     }
 }
 
-pub struct NewSession<'a> {
-    pub title: String,
-    pub mode: Mode,
-    pub declared_at: DateTime<Utc>,
-    pub plans: Vec<&'a Plan>,
-    pub scenario: Option<&'a Scenario>,
-}
-
-/// Creates a session folder, snapshots its plans and writes its first event.
-pub fn create(
-    home: &Path,
-    lib: &Library,
-    writer: &str,
-    actor: &str,
-    now: DateTime<Utc>,
-    new: NewSession,
-) -> Result<(String, PathBuf)> {
-    let root = sessions_dir(home);
-    file::create_dir_durable(&root)?;
-    let mut id = new_session_id(now, &new.title, writer);
-    let mut n = 2;
-    while root.join(&id).exists() {
-        id = format!("{}-{n}", new_session_id(now, &new.title, writer));
-        n += 1;
+fn snapshot_scenario(dir: &Path, lib: &dyn Fallback, s: &Scenario) -> Result<(), StoreError> {
+    match lib.source(&s.path) {
+        Some(bytes) => write_durable(dir, &snapshot_name("scenario", &s.id, &s.hash), &bytes),
+        None => Ok(()),
     }
-    let dir = root.join(&id);
-    file::create_dir_durable(&dir)?;
-    for p in &new.plans {
-        snapshot_plan(&dir, lib, p)?;
-    }
-    let scenario = new.scenario.map(|s| {
-        if let Some(bytes) = source_bytes(lib, &s.path) {
-            write_durable(&dir, &snapshot_name("scenario", &s.id, &s.hash), &bytes)?;
-        }
-        Ok::<_, Error>(ScenarioRef {
-            id: s.id.v.clone(),
-            hash: s.hash.clone(),
-            title: s.title.clone(),
-        })
-    });
-    let scenario = scenario.transpose()?;
-    let body = Body::SessionStarted {
-        title: new.title,
-        mode: new.mode,
-        declared_at: new.declared_at,
-        plans: new.plans.iter().map(|p| plan_ref(p)).collect(),
-        scenario,
-    };
-    file::append(
-        &dir,
-        writer,
-        vec![Draft {
-            at: now,
-            actor: actor.to_string(),
-            body,
-            ex_ms: new.mode.eq(&Mode::Exercise).then_some(0),
-            seen: None,
-        }],
-    )?;
-    Ok((id, dir))
 }
 
-/// A session as read from disk.
-pub struct Opened {
-    pub id: String,
-    pub dir: PathBuf,
-    pub events: Vec<Event>,
-    pub problems: Vec<Problem>,
-    pub plans: Vec<Plan>,
-    pub scenario: Option<Scenario>,
-    pub state: SessionState,
-}
-
-/// Finds a session by id, or by a unique prefix of it.
-pub fn resolve_id(home: &Path, id: &str) -> Result<String> {
+/// Finds a session by id, or by a unique start of it.
+pub fn resolve_id(home: &Path, spec: &str) -> Result<SessionId, StoreError> {
     let root = sessions_dir(home);
-    if !id.is_empty() && !id.contains(['/', '\\']) && root.join(id).is_dir() {
-        return Ok(id.to_string());
+    let spec = spec.trim();
+    if !spec.is_empty()
+        && !spec.contains(['/', '\\'])
+        && !spec.starts_with('.')
+        && root.join(spec).is_dir()
+    {
+        return Ok(SessionId::new(spec));
     }
     let ids = list_ids(home)?;
-    let matches: Vec<&String> = ids
+    let matches: Vec<&SessionId> = ids
         .iter()
-        .filter(|s| s.starts_with(id) && !id.is_empty())
+        .filter(|s| !spec.is_empty() && s.as_str().starts_with(spec))
         .collect();
     match matches.as_slice() {
         [one] => Ok((*one).clone()),
-        [] if ids.is_empty() => Err(Error::Invalid(format!(
-            "there is no session `{id}`: there are no sessions under {} yet; start one with `muster start PLAN`",
-            root.display()
-        ))),
-        [] => Err(Error::Invalid(format!(
-            "there is no session `{id}` under {}; `muster sessions` lists them",
-            root.display()
-        ))),
-        many => Err(Error::Invalid(format!(
-            "`{id}` matches {} sessions ({}): give more of the id",
-            many.len(),
-            many.iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
+        [] => Err(StoreError::NoSession {
+            id: crate::domain::text::clean(spec, false),
+            root,
+            any: !ids.is_empty(),
+        }),
+        many => Err(StoreError::AmbiguousSession {
+            id: crate::domain::text::clean(spec, false),
+            matches: many.iter().map(|s| s.to_string()).collect(),
+        }),
     }
 }
 
-pub fn list_ids(home: &Path) -> Result<Vec<String>> {
+/// The ids of the sessions under home, sorted. Folders being created (`.tmp-...`) are not sessions.
+pub fn list_ids(home: &Path) -> Result<Vec<SessionId>, StoreError> {
     let root = sessions_dir(home);
     let entries = match fs::read_dir(&root) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(Error::io("list the sessions in", &root, &e)),
+        Err(e) => return Err(StoreError::io("list the sessions in", &root, e)),
     };
-    let mut ids: Vec<String> = entries
+    let mut ids: Vec<SessionId> = entries
         .filter_map(|e| e.ok())
-        .filter(|e| e.path().is_dir())
-        .filter_map(|e| e.file_name().to_str().map(str::to_string))
-        .filter(|n| !n.starts_with('.'))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().to_str().map(SessionId::new))
+        .filter(|n| !n.as_str().starts_with('.'))
         .collect();
     ids.sort();
     Ok(ids)
 }
 
-/// The plans and scenario a session follows: its snapshots, or the library's current version
-/// when a snapshot is missing (with a warning when that version differs).
-fn resolve_sources(
-    dir: &Path,
-    events: &[Event],
-    lib: &Library,
-    warnings: &mut Vec<String>,
-) -> (Vec<Plan>, Option<Scenario>) {
-    let mut plans: Vec<Plan> = Vec::new();
-    let mut scenario = None;
-    let mut refs: Vec<&PlanRef> = Vec::new();
-    for e in events {
-        match &e.body {
-            Body::SessionStarted {
-                plans,
-                scenario: sc,
-                ..
-            } => {
-                refs.extend(plans.iter());
-                if let Some(sc) = sc {
-                    scenario = load_snapshot(dir, "scenario", &sc.id, &sc.hash).and_then(|f| parse_file(&f).1).or_else(|| {
-                        let cur = lib.scenario(&sc.id).cloned();
-                        if cur.as_ref().is_some_and(|c| c.hash != sc.hash) {
-                            warnings.push(format!("scenario `{}` has changed since the exercise started; showing the current version", sc.id));
-                        }
-                        cur
-                    });
-                }
-            }
-            Body::PlanInvoked { plan } => refs.push(plan),
-            _ => {}
-        }
+/// Where the plans of a session come from when its snapshots are missing: the library. A
+/// command that only records needs the library only then, so it can be loaded lazily.
+pub trait Fallback {
+    fn plan(&self, id: &str) -> Option<Arc<Plan>>;
+    fn scenario(&self, id: &str) -> Option<Arc<Scenario>>;
+    /// "the library in DIR", for messages.
+    fn describe(&self) -> String;
+    /// The bytes of a library file (for a snapshot).
+    fn source(&self, path: &str) -> Option<Vec<u8>>;
+}
+
+impl Fallback for Library {
+    fn plan(&self, id: &str) -> Option<Arc<Plan>> {
+        Library::plan(self, id).cloned()
     }
-    for r in refs {
-        if plans.iter().any(|p| p.id.v == r.id) {
-            continue;
-        }
-        let snap = load_snapshot(dir, "plan", &r.id, &r.hash).and_then(|f| parse_file(&f).0);
-        match snap.or_else(|| lib.plan(&r.id).cloned()) {
-            Some(p) => {
-                if p.hash != r.hash {
-                    warnings.push(format!("plan `{}` has changed since it joined the session (the version followed is not on this machine); showing the current version", r.id));
-                }
-                plans.push(p);
-            }
-            None => warnings.push(format!(
-                "plan `{}` is neither in the session folder nor in {}: its steps cannot be shown",
-                r.id, lib.origin
-            )),
-        }
+    fn scenario(&self, id: &str) -> Option<Arc<Scenario>> {
+        Library::scenario(self, id).cloned()
     }
-    (plans, scenario)
+    fn describe(&self) -> String {
+        Library::describe(self)
+    }
+    fn source(&self, path: &str) -> Option<Vec<u8>> {
+        self.sources
+            .iter()
+            .find(|s| s.path == path)
+            .map(|s| s.text.as_bytes().to_vec())
+    }
+}
+
+/// Parsed plan and scenario snapshots, by content hash: reading a session again (or another
+/// session on the same plan) parses nothing twice.
+#[derive(Default)]
+struct ParsedCache {
+    plans: HashMap<String, Arc<Plan>>,
+    scenarios: HashMap<String, Arc<Scenario>>,
+}
+
+fn cache() -> &'static Mutex<ParsedCache> {
+    static CACHE: OnceLock<Mutex<ParsedCache>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(ParsedCache::default()))
 }
 
 fn load_snapshot(dir: &Path, kind: &str, id: &str, hash: &str) -> Option<InputFile> {
     let name = snapshot_name(kind, id, hash);
-    let bytes = fs::read(dir.join(&name)).ok()?;
+    let path = dir.join(&name);
+    let meta = fs::symlink_metadata(&path).ok()?;
+    if !meta.file_type().is_file()
+        || meta.len() > crate::domain::parse::library::MAX_FILE_BYTES as u64
+    {
+        return None;
+    }
+    let bytes = fs::read(&path).ok()?;
     if sha256_hex(&bytes) != hash {
         return None;
     }
@@ -268,126 +217,615 @@ fn load_snapshot(dir: &Path, kind: &str, id: &str, hash: &str) -> Option<InputFi
     };
     Some(InputFile {
         rel,
-        shown: dir.join(name).display().to_string(),
+        shown: path.display().to_string(),
         bytes,
     })
 }
 
-/// Opens a session: reads every writer's journal, merges, resolves the plans and folds.
-pub fn open(home: &Path, lib: &Library, id: &str, now: DateTime<Utc>) -> Result<Opened> {
-    let id = resolve_id(home, id)?;
-    let dir = sessions_dir(home).join(&id);
-    let files = file::read_dir(&dir)?;
-    let problems: Vec<Problem> = files
-        .iter()
-        .flat_map(|f| f.problems.iter().cloned())
-        .collect();
-    let events = file::merge(files);
-    let mut warnings = Vec::new();
-    let (plans, scenario) = resolve_sources(&dir, &events, lib, &mut warnings);
-    let mut state = session::fold(&id, &events, &plans, now);
-    state.warnings.splice(0..0, warnings);
-    Ok(Opened {
-        id,
-        dir,
-        events,
-        problems,
-        plans,
-        scenario,
-        state,
-    })
+/// The plan as followed: its snapshot, or the library's current version when the snapshot is
+/// missing (with a warning when that version differs).
+fn resolve_plan(
+    dir: &Path,
+    r: &PlanRef,
+    lib: &dyn Fallback,
+    warnings: &mut Vec<String>,
+) -> Option<Arc<Plan>> {
+    if let Ok(c) = cache().lock()
+        && let Some(p) = c.plans.get(&r.hash)
+        && p.id.v == r.id.as_str()
+    {
+        return Some(p.clone());
+    }
+    let snap = load_snapshot(dir, "plan", r.id.as_str(), &r.hash)
+        .and_then(|f| parse_file(&f).0)
+        .map(Arc::new);
+    if let Some(p) = snap {
+        if let Ok(mut c) = cache().lock() {
+            c.plans.insert(r.hash.clone(), p.clone());
+        }
+        return Some(p);
+    }
+    match lib.plan(r.id.as_str()) {
+        Some(p) => {
+            if p.hash != r.hash {
+                warnings.push(format!("plan `{}` has changed since it joined the session (the version followed is not on this machine); showing the current version", r.id));
+            }
+            Some(p)
+        }
+        None => {
+            warnings.push(format!(
+                "plan `{}` is neither in the session folder nor in {}: its steps cannot be shown",
+                r.id,
+                lib.describe()
+            ));
+            None
+        }
+    }
 }
 
-impl Opened {
-    /// The latest event time of writers other than `writer`: stamped on new events so that a
-    /// clock running behind shows up.
-    pub fn seen_by(&self, writer: &str) -> Option<DateTime<Utc>> {
-        self.events
+fn resolve_scenario(
+    dir: &Path,
+    r: &crate::domain::event::ScenarioRef,
+    lib: &dyn Fallback,
+    warnings: &mut Vec<String>,
+) -> Option<Arc<Scenario>> {
+    if let Ok(c) = cache().lock()
+        && let Some(s) = c.scenarios.get(&r.hash)
+    {
+        return Some(s.clone());
+    }
+    let snap = load_snapshot(dir, "scenario", r.id.as_str(), &r.hash)
+        .and_then(|f| parse_file(&f).1)
+        .map(Arc::new);
+    if let Some(s) = snap {
+        if let Ok(mut c) = cache().lock() {
+            c.scenarios.insert(r.hash.clone(), s.clone());
+        }
+        return Some(s);
+    }
+    let cur = lib.scenario(r.id.as_str());
+    match &cur {
+        Some(c) if c.hash != r.hash => warnings.push(format!(
+            "scenario `{}` has changed since the exercise started; showing the current version",
+            r.id
+        )),
+        None => warnings.push(format!(
+            "scenario `{}` is neither in the session folder nor in {}",
+            r.id,
+            lib.describe()
+        )),
+        _ => {}
+    }
+    cur
+}
+
+/// New events, in merge order, with the plan definitions they need.
+#[derive(Debug, Default)]
+pub struct Delta {
+    pub events: Vec<Event>,
+    pub plans: Vec<Arc<Plan>>,
+    pub scenario: Option<Arc<Scenario>>,
+}
+
+/// The session cannot take these events on top of what it has folded: re-read it whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NeedsRebuild;
+
+impl Delta {
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// Folds the new events into the session, or says it must be read again from the start
+    /// (an event arrived that sorts before what was folded, or a session start arrived late).
+    pub fn apply_to(self, s: &mut Session) -> Result<usize, NeedsRebuild> {
+        if let (Some(first), Some(last)) = (self.events.first(), &s.state.last_key)
+            && (first.at, &first.writer, first.seq) < (last.0, &last.1, last.2)
+        {
+            return Err(NeedsRebuild);
+        }
+        if s.state.events > 0
+            && self
+                .events
+                .iter()
+                .any(|e| matches!(e.body, Body::SessionStarted { .. }))
+            && !s.state.started
+        {
+            return Err(NeedsRebuild);
+        }
+        for p in self.plans {
+            s.add_plan(p);
+        }
+        if s.scenario.is_none() {
+            s.scenario = self.scenario;
+        }
+        let n = self.events.len();
+        for e in &self.events {
+            s.apply(e);
+        }
+        Ok(n)
+    }
+}
+
+/// One session's files as followed by this process.
+pub struct Journal {
+    pub id: SessionId,
+    pub dir: PathBuf,
+    /// This process's writer.
+    pub writer: WriterId,
+    /// Each writer's file: how far it has been read, and its verified chain.
+    pub chains: BTreeMap<WriterId, Chain>,
+    /// Entries named like journals that are not regular files.
+    pub odd: Vec<Problem>,
+    /// What resolving the plans said (a snapshot missing, a plan changed).
+    pub warnings: Vec<String>,
+    /// How many events have been handed out since the last rebuild: a command checked against
+    /// a session that folded all of them is checked against the files as read.
+    pub delivered: usize,
+}
+
+/// What an append did.
+#[derive(Debug)]
+pub enum Appended {
+    /// Written and synced: the events as written.
+    Written(Vec<Event>),
+    /// Not written: the session changed since the command was checked. Fold these and check
+    /// the command again.
+    Stale(Delta),
+}
+
+/// Why an append did not record.
+#[derive(Debug, thiserror::Error)]
+pub enum AppendError {
+    /// Nothing was recorded.
+    #[error("{0}")]
+    Failed(StoreError),
+    /// The bytes reached the file but could not be synced to disk: durability is unknown.
+    #[error(
+        "{error}. It may have been recorded: `muster status` shows it, but it may be lost if the machine stops now"
+    )]
+    Unconfirmed {
+        error: StoreError,
+        events: Vec<Event>,
+    },
+}
+
+impl From<StoreError> for AppendError {
+    fn from(e: StoreError) -> Self {
+        AppendError::Failed(e)
+    }
+}
+
+/// A fresh, unique event id.
+fn fresh_id(writer: &WriterId, seq: u64) -> EventId {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let seed = format!(
+        "{writer}/{seq}/{nanos}/{}/{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    EventId::new(&sha256_hex(seed.as_bytes())[..16])
+}
+
+impl Journal {
+    /// A session folder, nothing read yet.
+    pub fn at(home: &Path, id: SessionId, writer: WriterId) -> Journal {
+        Journal {
+            dir: sessions_dir(home).join(id.as_str()),
+            id,
+            writer,
+            chains: BTreeMap::new(),
+            odd: Vec::new(),
+            warnings: Vec::new(),
+            delivered: 0,
+        }
+    }
+
+    /// Every problem found in the files so far.
+    pub fn problems(&self) -> impl Iterator<Item = &Problem> {
+        self.odd
             .iter()
-            .filter(|e| e.writer != writer)
-            .map(|e| e.at)
+            .chain(self.chains.values().flat_map(|c| c.problems.iter()))
+    }
+
+    pub fn errors(&self) -> usize {
+        self.problems().filter(|p| p.error).count()
+    }
+
+    /// The latest event time of writers other than this one.
+    fn seen(&self) -> Option<DateTime<Utc>> {
+        self.chains
+            .iter()
+            .filter(|(w, _)| **w != self.writer)
+            .filter_map(|(_, c)| c.last_at)
             .max()
     }
 
-    /// Appends events on behalf of `actor`, adding `responder joined` the first time they act,
-    /// and the exercise time on exercise sessions. Returns the events as written.
-    pub fn record(
-        &self,
-        writer: &str,
-        actor: &str,
-        now: DateTime<Utc>,
-        bodies: Vec<Body>,
-    ) -> Result<Vec<Event>> {
-        let seen = self.seen_by(writer);
-        let ex_ms = self.state.clock.as_ref().map(|c| c.ex_ms(now));
-        let mut drafts = Vec::new();
-        if !self.events.iter().any(|e| e.actor == actor) {
-            drafts.push(Draft {
-                at: now,
-                actor: actor.to_string(),
-                body: Body::ResponderJoined {},
-                ex_ms,
-                seen,
-            });
+    /// Reads what is new in every writer's file (new files included) and returns it in merge
+    /// order. A file that shrank or changed under what was read makes the whole session be read
+    /// again: `Err(NeedsRebuild)`.
+    pub fn read_new(
+        &mut self,
+        lib: &dyn Fallback,
+    ) -> Result<Result<Delta, NeedsRebuild>, StoreError> {
+        let (paths, odd) = file::journal_paths(&self.dir)?;
+        self.odd = odd;
+        let mut events = Vec::new();
+        let mut gone = false;
+        for p in &paths {
+            let Some(w) = file::writer_of(p) else {
+                continue;
+            };
+            let chain = self
+                .chains
+                .entry(w.clone())
+                .or_insert_with(|| Chain::new(w.clone()));
+            match file::read_on(p, chain, |e| events.push(e)) {
+                Ok(true) => {}
+                Ok(false) => gone = true,
+                Err(StoreError::NotAFile { path }) => self.odd.push(Problem {
+                    path,
+                    line: 1,
+                    error: true,
+                    message: "this is not a regular file, so it is not read as a journal".into(),
+                }),
+                Err(e) => return Err(e),
+            }
         }
-        drafts.extend(bodies.into_iter().map(|body| Draft {
-            at: now,
-            actor: actor.to_string(),
-            body,
-            ex_ms,
-            seen,
-        }));
-        file::append(&self.dir, writer, drafts)
+        if self
+            .chains
+            .keys()
+            .any(|w| !paths.iter().any(|p| file::writer_of(p).as_ref() == Some(w)))
+        {
+            gone = true;
+        }
+        if gone {
+            return Ok(Err(NeedsRebuild));
+        }
+        events.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        let start = events
+            .iter()
+            .position(|e| matches!(e.body, Body::SessionStarted { .. }));
+        if let Some(i) = start
+            && i > 0
+        {
+            let e = events.remove(i);
+            events.insert(0, e);
+        }
+        self.delivered += events.len();
+        let mut delta = Delta {
+            events,
+            ..Delta::default()
+        };
+        for e in &delta.events {
+            match &e.body {
+                Body::SessionStarted {
+                    plans, scenario, ..
+                } => {
+                    for r in plans {
+                        if let Some(p) = resolve_plan(&self.dir, r, lib, &mut self.warnings) {
+                            delta.plans.push(p);
+                        }
+                    }
+                    if let Some(sc) = scenario {
+                        delta.scenario = resolve_scenario(&self.dir, sc, lib, &mut self.warnings);
+                    }
+                }
+                Body::PlanInvoked { plan } => {
+                    if let Some(p) = resolve_plan(&self.dir, plan, lib, &mut self.warnings) {
+                        delta.plans.push(p);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(Ok(delta))
     }
 
-    /// Resolves `PLAN/STEP`, or `STEP` where it is unique in the session.
-    pub fn resolve_step(&self, spec: &str) -> Result<(String, String)> {
-        let st = &self.state;
-        if let Some((p, s)) = spec.split_once('/') {
-            let Some(plan) = st.plan(p) else {
-                let ids: Vec<&str> = st.plans.iter().map(|p| p.id.as_str()).collect();
-                return Err(Error::Invalid(format!(
-                    "plan `{p}` is not in session {}; its plans are: {}",
-                    self.id,
-                    ids.join(", ")
-                )));
-            };
-            if plan.steps.iter().any(|x| x.step == s) {
-                return Ok((p.to_string(), s.to_string()));
+    /// Reads the session whole, from the start of every file.
+    pub fn rebuild(&mut self, lib: &dyn Fallback) -> Result<Session, StoreError> {
+        self.chains.clear();
+        self.warnings.clear();
+        self.delivered = 0;
+        let mut s = Session::new(self.id.clone(), Vec::new(), None);
+        match self.read_new(lib)? {
+            Ok(d) => {
+                let _ = d.apply_to(&mut s);
             }
-            let hint = crate::text::did_you_mean(s, plan.steps.iter().map(|x| x.step.as_str()));
-            return Err(Error::Invalid(format!(
-                "plan `{p}` has no step `{s}`{}",
-                hint.map(|h| format!(": did you mean `{p}/{h}`?"))
-                    .unwrap_or_default()
-            )));
+            Err(NeedsRebuild) => {
+                // a file vanished between listing and reading: read what is there now
+                self.chains.clear();
+                self.delivered = 0;
+                if let Ok(d) = self.read_new(lib)? {
+                    let _ = d.apply_to(&mut s);
+                }
+            }
         }
-        let found: Vec<&str> = st
-            .plans
-            .iter()
-            .filter(|p| p.steps.iter().any(|x| x.step == spec))
-            .map(|p| p.id.as_str())
-            .collect();
-        match found.as_slice() {
-            [p] => Ok((p.to_string(), spec.to_string())),
-            [] => {
-                let all: Vec<&str> = st
-                    .plans
-                    .iter()
-                    .flat_map(|p| p.steps.iter().map(|s| s.step.as_str()))
-                    .collect();
-                let hint = crate::text::did_you_mean(spec, all.iter().copied());
-                Err(Error::Invalid(format!(
-                    "no plan in session {} has a step `{spec}`{}",
-                    self.id,
-                    hint.map(|h| format!(": did you mean `{h}`?"))
-                        .unwrap_or_else(|| "; `muster status SESSION` lists the steps".into())
-                )))
+        Ok(s)
+    }
+
+    /// Brings the session up to date with its files.
+    pub fn refresh(&mut self, s: &mut Session, lib: &dyn Fallback) -> Result<usize, StoreError> {
+        match self.read_new(lib)? {
+            Ok(d) => match d.apply_to(s) {
+                Ok(n) => Ok(n),
+                Err(NeedsRebuild) => {
+                    *s = self.rebuild(lib)?;
+                    Ok(s.state.events)
+                }
+            },
+            Err(NeedsRebuild) => {
+                *s = self.rebuild(lib)?;
+                Ok(s.state.events)
             }
-            many => Err(Error::Invalid(format!(
-                "step `{spec}` is in several plans of this session ({}): write PLAN/{spec}",
-                many.join(", ")
-            ))),
         }
     }
+
+    /// Appends a checked command's events to this writer's file, but only if the command was
+    /// checked against everything read so far and nothing new has arrived: otherwise returns
+    /// what changed, to fold and check the command again.
+    pub fn append(
+        &mut self,
+        checked: &Checked,
+        lib: &dyn Fallback,
+    ) -> Result<Appended, AppendError> {
+        if checked.basis() != self.delivered || *checked.session() != self.id {
+            return Ok(Appended::Stale(Delta::default()));
+        }
+        let mut locked = self.lock()?;
+        // under the lock: has anything arrived since the command was checked?
+        match self.read_new(lib)? {
+            Ok(d) if d.is_empty() => {}
+            Ok(d) => return Ok(Appended::Stale(d)),
+            Err(NeedsRebuild) => return Ok(Appended::Stale(Delta::default())),
+        }
+        self.write(&mut locked, checked).map(Appended::Written)
+    }
+
+    /// Locks this writer's file (creating it when needed) for an append.
+    pub fn lock(&self) -> Result<Locked, StoreError> {
+        Locked::open(&self.dir, &self.writer)
+    }
+
+    /// Writes a checked command under the lock, after the caller has read everything and
+    /// checked the command against it.
+    pub fn write(
+        &mut self,
+        locked: &mut Locked,
+        checked: &Checked,
+    ) -> Result<Vec<Event>, AppendError> {
+        let seen = self.seen();
+        let chain = self
+            .chains
+            .entry(self.writer.clone())
+            .or_insert_with(|| Chain::new(self.writer.clone()));
+        let tail = locked.tail_after(chain.offset)?;
+        let mut buf = String::new();
+        let mut prev = chain.head.clone();
+        let mut seq = chain.seq;
+        let mut out = Vec::new();
+        let mut push = |body: Body, buf: &mut String| {
+            seq += 1;
+            let e = Event {
+                v: FORMAT_VERSION,
+                id: fresh_id(&self.writer, seq),
+                seq,
+                at: checked.at(),
+                actor: checked.actor().to_string(),
+                writer: self.writer.clone(),
+                body,
+                ex_ms: checked.ex_ms(),
+                seen,
+                prev: prev.take(),
+            };
+            let line = file::encode(&e);
+            prev = Some(sha256_hex(line.as_bytes()));
+            buf.push_str(&line);
+            buf.push('\n');
+            e
+        };
+        if !tail.is_empty() {
+            // an unfinished write: end it so it can never read as an event, and say so
+            buf.push_str(file::UNFINISHED_MARK);
+            buf.push('\n');
+            out.push(push(
+                Body::UnfinishedWrite {
+                    bytes: tail.len() as u64,
+                    hash: sha256_hex(&tail),
+                },
+                &mut buf,
+            ));
+        }
+        for b in checked.bodies() {
+            out.push(push(b.clone(), &mut buf));
+        }
+        let path = locked.path.clone();
+        match locked.write_durable(buf.as_bytes()) {
+            Ok(()) => {}
+            Err(file::AppendFailure::Write(e)) => return Err(AppendError::Failed(e)),
+            Err(file::AppendFailure::Sync(error)) => {
+                let mut events = Vec::new();
+                let _ = file::read_on(&path, chain, |e| events.push(e));
+                self.delivered += events.len();
+                return Err(AppendError::Unconfirmed { error, events });
+            }
+        }
+        // read back what was written, through the same checks as any reader
+        let mut written = Vec::new();
+        file::read_on(&path, chain, |e| written.push(e))?;
+        self.delivered += written.len();
+        Ok(written)
+    }
+}
+
+/// A session opened for a command: its files as followed, and its state.
+pub struct Opened {
+    pub journal: Journal,
+    pub session: Session,
+}
+
+/// What a submitted command recorded.
+#[derive(Debug)]
+pub struct Recorded {
+    pub checked: Checked,
+    pub events: Vec<Event>,
+}
+
+/// Why a submitted command was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    #[error("{0}")]
+    Refused(#[from] crate::domain::command::Refusal),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Append(#[from] AppendError),
+}
+
+impl Opened {
+    pub fn id(&self) -> &SessionId {
+        &self.journal.id
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.journal.dir
+    }
+
+    /// Checks a command against the session as it is on disk and records it: if the session
+    /// changes between the check and the append, the new events are folded and the command is
+    /// checked again.
+    pub fn submit(
+        &mut self,
+        cmd: &crate::domain::command::Command,
+        actor: &str,
+        now: DateTime<Utc>,
+        lib: &dyn Fallback,
+    ) -> Result<Recorded, SubmitError> {
+        // under the lock, read what is new and check against it: no other process of this
+        // writer can append in between, and others' events are folded before the check
+        let mut locked = self.journal.lock()?;
+        self.journal.refresh(&mut self.session, lib)?;
+        let checked = crate::domain::command::check(cmd, &self.session, actor, now)?;
+        prepare(&self.journal.dir, lib, &checked)?;
+        match self.journal.write(&mut locked, &checked) {
+            Ok(events) => {
+                for e in &events {
+                    self.session.apply(e);
+                }
+                Ok(Recorded { checked, events })
+            }
+            Err(AppendError::Unconfirmed { error, events }) => {
+                for e in &events {
+                    self.session.apply(e);
+                }
+                Err(AppendError::Unconfirmed { error, events }.into())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// Opens a session: reads every writer's journal, resolves the plans, folds.
+pub fn open(
+    home: &Path,
+    lib: &dyn Fallback,
+    spec: &str,
+    writer: &WriterId,
+) -> Result<Opened, StoreError> {
+    let id = resolve_id(home, spec)?;
+    let mut journal = Journal::at(home, id, writer.clone());
+    let session = journal.rebuild(lib)?;
+    Ok(Opened { journal, session })
+}
+
+/// Creates a session from a checked `start`: the folder appears complete (plan snapshots written,
+/// first event durable) or not at all.
+pub fn create(
+    home: &Path,
+    lib: &dyn Fallback,
+    writer: &WriterId,
+    checked: &Checked,
+) -> Result<Opened, StoreError> {
+    let Some(Body::SessionStarted {
+        title,
+        plans,
+        scenario,
+        ..
+    }) = checked.bodies().first()
+    else {
+        return Err(StoreError::Busy);
+    };
+    let root = sessions_dir(home);
+    file::create_dir_durable(&root)?;
+    let mut id = new_session_id(checked.at(), title, writer);
+    let mut n = 2;
+    while root.join(id.as_str()).exists() {
+        id = SessionId::new(format!(
+            "{}-{n}",
+            new_session_id(checked.at(), title, writer)
+        ));
+        n += 1;
+    }
+    let tmp = root.join(format!(".tmp-{id}"));
+    let result = (|| {
+        file::create_dir_durable(&tmp)?;
+        for r in plans {
+            if let Some(p) = lib.plan(r.id.as_str()).filter(|p| p.hash == r.hash) {
+                snapshot_plan(&tmp, lib, &p)?;
+            }
+        }
+        if let Some(sc) = scenario
+            && let Some(s) = lib.scenario(sc.id.as_str()).filter(|s| s.hash == sc.hash)
+        {
+            snapshot_scenario(&tmp, lib, &s)?;
+        }
+        let mut locked = Locked::open(&tmp, writer)?;
+        let e = Event {
+            v: FORMAT_VERSION,
+            id: fresh_id(writer, 1),
+            seq: 1,
+            at: checked.at(),
+            actor: checked.actor().to_string(),
+            writer: writer.clone(),
+            body: checked.bodies()[0].clone(),
+            ex_ms: checked.ex_ms(),
+            seen: None,
+            prev: None,
+        };
+        let mut line = file::encode(&e);
+        line.push('\n');
+        locked.write_durable(line.as_bytes()).map_err(|f| match f {
+            file::AppendFailure::Write(e) | file::AppendFailure::Sync(e) => e,
+        })?;
+        drop(locked);
+        file::sync_dir(&tmp)?;
+        let dest = root.join(id.as_str());
+        fs::rename(&tmp, &dest)
+            .map_err(|e| StoreError::io("create the session folder", &dest, e))?;
+        file::sync_dir(&root)
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    let mut journal = Journal::at(home, id, writer.clone());
+    let session = journal.rebuild(lib)?;
+    Ok(Opened { journal, session })
+}
+
+/// Saves the snapshot a checked `invoke` needs before its event is appended.
+pub fn prepare(dir: &Path, lib: &dyn Fallback, checked: &Checked) -> Result<(), StoreError> {
+    for b in checked.bodies() {
+        if let Body::PlanInvoked { plan } = b
+            && let Some(p) = lib.plan(plan.id.as_str()).filter(|p| p.hash == plan.hash)
+        {
+            snapshot_plan(dir, lib, &p)?;
+        }
+    }
+    Ok(())
 }

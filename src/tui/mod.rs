@@ -1,34 +1,42 @@
-//! The responder's terminal UI: a thin skin over the library and the journal.
+//! The responder's terminal UI: a thin skin over the domain and the journal. `update` (app.rs)
+//! is the only code that changes the app; views are pure; effects do the I/O through a store.
 
 pub mod app;
+pub mod effects;
+pub mod flow;
 pub mod keymap;
+pub mod msg;
+pub mod nav;
+pub mod prompt;
 pub mod runtime;
 pub mod theme;
 pub mod view;
-pub mod world;
 
+use crate::cli::CliError;
 use crate::context::Context;
-use crate::error::{Error, Result};
+use std::sync::Arc;
 
 /// Opens the TUI on the library; returns the exit code.
-pub fn run(ctx: &Context) -> Result<i32> {
+pub fn run(ctx: &Context) -> Result<i32, CliError> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(Error::Usage("muster's terminal UI needs a terminal; for scripts, use the commands (`muster --help`)".into()));
+        return Err(CliError::Usage("muster's terminal UI needs a terminal; for scripts, use the commands (`muster --help`)".into()));
     }
-    let lib = ctx.load_library()?;
+    let lib = Arc::new(ctx.load_library()?);
     let errors = lib.errors();
     let clock = crate::clock::from_env();
     let mut app = app::App::new(
-        lib,
+        Arc::clone(&lib),
         ctx.actor.clone(),
+        ctx.actor_given.then(|| ctx.actor.clone()),
         clock.now(),
         theme::Theme::from_env(),
+        ctx.zone,
     );
     if errors > 0 {
         app.error(format!("The library has {errors} error(s): showing what could be read. Run `muster check` to see them."));
     }
-    let mut world = world::World::new(ctx.home.clone(), ctx.writer.clone());
-    runtime::run_terminal(&mut app, &mut world, clock.as_ref()).map_err(Error::Io)?;
-    Ok(0)
+    let mut store = effects::FsStore::new(ctx.home.clone(), ctx.writer.clone(), lib);
+    runtime::run_terminal(&mut app, &mut store, clock.as_ref())
+        .map_err(|e| CliError::Invalid(e.to_string()))
 }

@@ -1,8 +1,8 @@
 //! Styles. With `NO_COLOR` set, no colour is used: states stay readable by their marks, and
 //! emphasis by bold and reverse video.
 
-use crate::model::describe::RtoLevel;
-use crate::model::session::StepStatus;
+use crate::domain::session::StepStatus;
+use crate::domain::session::rto::RtoLevel;
 use ratatui::style::{Color, Modifier, Style};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,19 +3,15 @@
 
 use super::home::window;
 use super::text::{ellipsis, hslice, markdown, wrapped};
-use crate::model::plan::Step;
-use crate::model::session::{StepState, StepStatus};
-use crate::text::clean;
+use crate::domain::plan::Step;
+use crate::domain::session::{NoteKind, StepState, StepStatus};
+use crate::domain::text::clean;
+use crate::domain::time::human_duration;
 use crate::tui::app::{App, Screen};
-use chrono::Local;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
-
-pub fn local_hm(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&Local).format("%H:%M").to_string()
-}
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let t = &app.theme;
@@ -79,7 +75,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         };
         let when = st
             .and_then(|st| st.at.filter(|_| st.state != StepStatus::Pending))
-            .map(|a| format!(" {}", local_hm(a)))
+            .map(|a| format!(" {}", app.zone.hm(a)))
             .unwrap_or_default();
         let title_w = w.saturating_sub(4 + 4 + when.len() + 1);
         let line = format!(
@@ -120,7 +116,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
 /// scroll sideways with the app's horizontal offset.
 pub fn step_lines(
     app: &App,
-    plan: &crate::model::Plan,
+    plan: &crate::domain::Plan,
     step: &Step,
     st: Option<&StepState>,
     width: usize,
@@ -155,7 +151,7 @@ pub fn step_lines(
             s.push(Span::raw(format!(
                 " by {} at {}",
                 clean(by, false),
-                local_hm(at)
+                app.zone.hm(at)
             )));
         }
         if st.bypassed {
@@ -164,13 +160,12 @@ pub fn step_lines(
         if let Some(a) = &st.assignee {
             s.push(Span::raw(format!(" · assigned to {}", clean(a, false))));
         }
-        if st.active_secs > 0 {
+        let active = st.active_secs(app.now);
+        if active > 0 {
             s.push(Span::styled(
                 format!(
                     " · {} spent",
-                    crate::model::session::human_duration(chrono::Duration::seconds(
-                        st.active_secs
-                    ))
+                    human_duration(chrono::Duration::seconds(active))
                 ),
                 t.dim(),
             ));
@@ -181,7 +176,7 @@ pub fn step_lines(
                 format!(
                     "  also confirmed done by {} at {}",
                     clean(&c.by, false),
-                    local_hm(c.at)
+                    app.zone.hm(c.at)
                 ),
                 t.dim(),
             ));
@@ -348,7 +343,7 @@ pub fn step_lines(
                 &format!(
                     "Decided by {} at {}{}",
                     tk.by,
-                    local_hm(tk.at),
+                    app.zone.hm(tk.at),
                     tk.why
                         .as_ref()
                         .map(|w| format!(": {w}"))
@@ -368,13 +363,13 @@ pub fn step_lines(
         l.push(Line::raw(""));
         l.push(Line::styled("Notes", t.heading()));
         for n in &st.notes {
-            let style = if n.kind == "conflict" {
+            let style = if n.kind == NoteKind::Conflict {
                 t.warn()
             } else {
                 t.text()
             };
             l.extend(wrapped(
-                &format!("{} {} ({}): {}", local_hm(n.at), n.by, n.kind, n.text),
+                &format!("{} {} ({}): {}", app.zone.hm(n.at), n.by, n.kind, n.text),
                 width,
                 style,
                 "",

@@ -1,7 +1,9 @@
 //! Home: the plans, the sessions, the index.
 
 use super::text::{ellipsis, wrapped};
-use crate::tui::app::{App, INDEX_SECTIONS};
+use crate::domain::text::clean;
+use crate::tui::app::App;
+use crate::tui::nav::INDEX_SECTIONS;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -49,7 +51,7 @@ pub fn window(sel: usize, len: usize, rows: usize) -> std::ops::Range<usize> {
 
 fn plans(app: &App, f: &mut Frame, area: Rect) {
     let t = &app.theme;
-    let today = app.now.with_timezone(&chrono::Local).date_naive();
+    let today = app.zone.date(app.now);
     let info_h = 6.min(area.height / 3);
     let [list, info] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(info_h)]).areas(area);
@@ -110,10 +112,7 @@ fn plans(app: &App, f: &mut Frame, area: Rect) {
         } else {
             "  "
         };
-        let title = ellipsis(
-            &crate::text::clean(&p.title, false),
-            w.saturating_sub(44).max(10),
-        );
+        let title = ellipsis(&clean(&p.title, false), w.saturating_sub(44).max(10));
         let review = p.review_status(today);
         let line = format!(
             "{mark}{title:<w1$} {:<13} {:>5}  {:<6} {}",
@@ -191,18 +190,14 @@ fn sessions(app: &App, f: &mut Frame, area: Rect) {
         area.height.saturating_sub(1) as usize,
     ) {
         let s = &app.sessions[i];
-        let started = s
-            .started_at
-            .with_timezone(&chrono::Local)
-            .format("%Y-%m-%d %H:%M")
-            .to_string();
+        let started = app.zone.date_hm(s.started_at);
         let line = format!(
             "{:<9} {:<8} {:<7} {:<16} {}",
             if s.exercise { "EXERCISE" } else { "incident" },
             if s.closed { "closed" } else { "open" },
             format!("{}/{}", s.finished, s.total),
             started,
-            crate::text::clean(&s.title, false)
+            clean(&s.title, false)
         );
         let style = if i == app.session_sel {
             t.selected()
@@ -221,15 +216,12 @@ fn index(app: &App, f: &mut Frame, area: Rect) {
     let mut lines = vec![Line::styled(
         format!(
             "Index of Disaster-Relevant Information: {}",
-            crate::text::clean(&app.lib.index.organisation.name, false)
+            clean(&app.lib.index.organisation.name, false)
         ),
         t.title(),
     )];
     if let Some(l) = &app.lib.index.organisation.emergency_line {
-        lines.push(Line::raw(format!(
-            "Emergency line: {}",
-            crate::text::clean(l, false)
-        )));
+        lines.push(Line::raw(format!("Emergency line: {}", clean(l, false))));
     }
     lines.push(Line::raw(""));
     for (i, (name, kind)) in INDEX_SECTIONS.iter().enumerate() {

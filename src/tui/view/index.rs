@@ -3,8 +3,9 @@
 
 use super::home::window;
 use super::text::{ellipsis, wrapped};
-use crate::text::clean;
-use crate::tui::app::{App, INDEX_SECTIONS};
+use crate::domain::text::clean;
+use crate::tui::app::App;
+use crate::tui::nav::INDEX_SECTIONS;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};

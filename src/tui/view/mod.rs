@@ -6,10 +6,13 @@ mod index;
 pub mod text;
 mod timeline;
 
-use super::app::{App, BannerKind, Modal, Screen};
+use super::app::{App, BannerKind, Screen};
+use super::flow::Modal;
 use super::keymap;
-use crate::model::describe::{self, RtoLevel};
-use crate::model::session::human_duration;
+use crate::domain::command::Need;
+use crate::domain::session::rto::{self, RtoLevel};
+use crate::domain::text::clean;
+use crate::domain::time::human_duration;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -19,6 +22,31 @@ use text::ellipsis;
 
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
+
+/// What the screen shows that changes with time alone: when it changes, the screen is drawn
+/// again; while it does not, nothing is sent to the terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Signature {
+    minute: i64,
+    exercise_second: Option<i64>,
+}
+
+pub fn signature(app: &App) -> Signature {
+    let seconds = app.now.timestamp();
+    let exercise_second = match (&app.screen, &app.session) {
+        (Screen::Facilitator, Some(s)) => s
+            .state
+            .clock
+            .as_ref()
+            .filter(|c| !c.paused)
+            .map(|c| c.ex_ms(app.now) / 1000),
+        _ => None,
+    };
+    Signature {
+        minute: seconds.div_euclid(60),
+        exercise_second,
+    }
+}
 
 pub fn render(app: &App, f: &mut Frame) {
     let area = f.area();
@@ -67,6 +95,9 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
     match &app.session {
         Some(o) => {
             let st = &o.state;
+            if app.problems > 0 {
+                spans.push(Span::styled(" ! JOURNAL DAMAGED ", t.error_banner()));
+            }
             if st.is_exercise() {
                 spans.push(Span::styled(" EXERCISE ", t.exercise()));
             } else {
@@ -84,8 +115,12 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
                     } else {
                         String::new()
                     };
+                    let ms = c.ex_ms(app.now);
                     spans.push(Span::styled(
-                        format!(" EX {}{speed}{mark} ", describe::ex_time(c.ex_ms(app.now))),
+                        format!(
+                            " EX T+{}{speed}{mark} ",
+                            clock(chrono::Duration::milliseconds(ms))
+                        ),
                         t.exercise(),
                     ));
                 }
@@ -94,10 +129,10 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
                     t.status_bar(),
                 )),
             }
-            let rto = describe::rto_deadlines(st, &o.plans, &app.lib.index);
+            let rto = rto::rto_deadlines(o, &app.lib.index);
             if let Some(d) = rto.first() {
                 let story_now = st.story_now(app.now);
-                let level = describe::rto_level(d, st.declared_at, story_now);
+                let level = rto::rto_level(d, st.declared_at, story_now);
                 let left = d.deadline - story_now;
                 let text = match level {
                     RtoLevel::Missed => format!(" RTO {} MISSED +{} ", d.service, clock(-left)),
@@ -120,10 +155,7 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
             let used: usize = spans.iter().map(|s| s.width()).sum();
             let room = (area.width as usize).saturating_sub(used + who.chars().count() + 3);
             spans.push(Span::styled(
-                format!(
-                    " {} ",
-                    ellipsis(&crate::text::clean(&st.title, false), room.max(1))
-                ),
+                format!(" {} ", ellipsis(&clean(&st.title, false), room.max(1))),
                 t.status_bar(),
             ));
         }
@@ -140,7 +172,7 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
     let pad = (area.width as usize).saturating_sub(used + who.chars().count() + 2);
     spans.push(Span::styled(" ".repeat(pad), t.status_bar()));
     spans.push(Span::styled(
-        format!(" {} ", crate::text::clean(&who, false)),
+        format!(" {} ", clean(&who, false)),
         t.title().patch(t.status_bar()),
     ));
     f.render_widget(
@@ -168,7 +200,7 @@ fn footer(app: &App, f: &mut Frame, area: Rect) {
             BannerKind::Info => t.info_banner(),
             BannerKind::Inject => t.inject_banner(),
         };
-        let text = format!(" {} ", crate::text::clean(&b.text, false));
+        let text = format!(" {} ", clean(&b.text, false));
         f.render_widget(
             Paragraph::new(text::middle_ellipsis(&text, area.width as usize)).style(style),
             area,
@@ -210,70 +242,123 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
     let t = &app.theme;
     let w = (area.width - 4).min(72);
     let inner_w = w.saturating_sub(2) as usize;
+    let typed_lines = |text: &str| {
+        // the text being typed, its end always visible, with a cursor mark
+        let typed = format!("{}▏", clean(text, true));
+        let mut wrapped: Vec<Line> = Vec::new();
+        for line in typed.split('\n') {
+            wrapped.extend(text::wrapped(line, inner_w, t.text(), ""));
+        }
+        let keep = wrapped.len().saturating_sub(6);
+        wrapped.into_iter().skip(keep).collect::<Vec<_>>()
+    };
+    let choice_lines = |c: &super::prompt::Choice| {
+        let mut lines = Vec::new();
+        for (n, o) in c.options.iter().enumerate() {
+            let label = ellipsis(&format!(" {}. {}", n + 1, clean(o, false)), inner_w);
+            let style = if n == c.sel { t.selected() } else { t.text() };
+            lines.push(Line::styled(format!("{label:inner_w$}"), style));
+        }
+        lines.push(Line::styled(
+            " ↑/↓ choose · Enter or 1-9 select · Esc cancel",
+            t.dim(),
+        ));
+        lines
+    };
     // each kind of modal says what it shows; one box draws them all
     let (title, border, lines, scroll): (String, Style, Vec<Line>, u16) = match m {
-        Modal::Input(i) | Modal::Discard { input: i, .. } => {
-            let mut lines = text::wrapped(&i.hint, inner_w, t.dim(), "");
+        Modal::Flow(fl) => flow_box(app, fl, inner_w, &typed_lines, &choice_lines),
+        Modal::Name { input, .. } => {
+            let mut lines = text::wrapped(
+                "Your name goes on every step you record. Enter to confirm.",
+                inner_w,
+                t.dim(),
+                "",
+            );
             lines.push(Line::raw(""));
-            // the text being typed, its end always visible, with a cursor mark
-            let typed = format!("{}▏", crate::text::clean(&i.text, false));
-            let wrapped = text::wrapped(&typed, inner_w, t.text(), "");
-            let keep = wrapped.len().saturating_sub(4);
-            lines.extend(wrapped.into_iter().skip(keep));
-            if let Modal::Discard { quit, .. } = m {
-                lines.push(Line::raw(""));
-                let q = if *quit {
-                    "Discard what you typed and quit?"
-                } else {
-                    "Discard what you typed?"
-                };
-                lines.push(Line::from(vec![
-                    Span::styled(q, t.error_banner()),
-                    Span::raw("  y: yes, discard  any other key: keep typing"),
-                ]));
-            }
-            (i.title.clone(), t.focus_border(), lines, 0)
+            lines.extend(typed_lines(&input.text));
+            ("Who are you?".to_string(), t.focus_border(), lines, 0)
         }
-        Modal::Confirm { message, .. } => (
-            "Are you sure?".to_string(),
+        Modal::Pick { title, choice, .. } => {
+            let lines = choice_lines(choice);
+            let visible = (lines.len() as u16).min(area.height.saturating_sub(2));
+            let scroll = (choice.sel as u16 + 2).saturating_sub(visible);
+            (title.clone(), t.focus_border(), lines, scroll)
+        }
+        Modal::Discard { back, quit } => {
+            let mut lines = match back.typed() {
+                Some(text) => typed_lines(text),
+                None => Vec::new(),
+            };
+            lines.push(Line::raw(""));
+            let q = if *quit {
+                "Discard what you typed and quit?"
+            } else {
+                "Discard what you typed?"
+            };
+            lines.push(Line::from(vec![
+                Span::styled(q, t.error_banner()),
+                Span::raw("  y: yes, discard  any other key: keep typing"),
+            ]));
+            ("Are you sure?".to_string(), t.error_banner(), lines, 0)
+        }
+        Modal::Alert {
+            title, text: body, ..
+        } => (
+            title.clone(),
             t.error_banner(),
-            text::wrapped(message, inner_w, t.text(), ""),
+            text::wrapped(&clean(body, false), inner_w, t.text(), ""),
             0,
         ),
-        Modal::Choice(c) => {
-            let mut lines = Vec::new();
-            for (n, o) in c.options.iter().enumerate() {
-                let label = ellipsis(
-                    &format!(" {}. {}", n + 1, crate::text::clean(o, false)),
-                    inner_w,
-                );
-                let style = if n == c.sel { t.selected() } else { t.text() };
-                lines.push(Line::styled(format!("{label:inner_w$}"), style));
-            }
-            lines.push(Line::styled(
-                " ↑/↓ choose · Enter or 1-9 select · Esc cancel",
-                t.dim(),
-            ));
-            let visible = (lines.len() as u16).min(area.height.saturating_sub(2));
-            let scroll = (c.sel as u16 + 2).saturating_sub(visible);
-            (c.title.clone(), t.focus_border(), lines, scroll)
-        }
     };
     let h = (lines.len() as u16 + 2).min(area.height);
     let r = centered(area, w, h);
     f.render_widget(Clear, r);
     let title = format!(
         " {} ",
-        ellipsis(
-            &crate::text::clean(&title, false),
-            inner_w.saturating_sub(2)
-        )
+        ellipsis(&clean(&title, false), inner_w.saturating_sub(2))
     );
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(border)
         .title(Span::styled(title, t.title()));
     f.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), r);
+}
+
+type Lines<'a> = Vec<Line<'a>>;
+
+/// A command's prompt: the need it asks, drawn as the domain describes it.
+fn flow_box<'a>(
+    app: &App,
+    fl: &super::flow::Flow,
+    inner_w: usize,
+    typed: &dyn Fn(&str) -> Lines<'a>,
+    choices: &dyn Fn(&super::prompt::Choice) -> Lines<'a>,
+) -> (String, Style, Lines<'a>, u16) {
+    let t = &app.theme;
+    match &fl.need {
+        Need::Text { title, hint, .. } => {
+            let mut lines = text::wrapped(
+                fl.hint.as_deref().unwrap_or(hint),
+                inner_w,
+                if fl.hint.is_some() { t.warn() } else { t.dim() },
+                "",
+            );
+            lines.push(Line::raw(""));
+            lines.extend(typed(&fl.input.text));
+            (title.clone(), t.focus_border(), lines, 0)
+        }
+        Need::Choice { title, .. } => {
+            let lines = choices(&fl.choice);
+            let scroll = (fl.choice.sel as u16 + 2).saturating_sub(lines.len() as u16);
+            (title.clone(), t.focus_border(), lines, scroll)
+        }
+        Need::Confirm { question } => {
+            let mut lines = text::wrapped(question, inner_w, t.text(), "");
+            lines.push(Line::styled("y: yes   n or Esc: no", t.key()));
+            ("Are you sure?".to_string(), t.error_banner(), lines, 0)
+        }
+    }
 }
 
 fn search(app: &App, s: &super::app::SearchState, f: &mut Frame, area: Rect) {
@@ -297,7 +382,7 @@ fn search(app: &App, s: &super::app::SearchState, f: &mut Frame, area: Rect) {
     let w = inner.width as usize;
     let mut lines = vec![Line::from(vec![
         Span::styled("/ ", t.key()),
-        Span::raw(format!("{}▏", crate::text::clean(&s.query, false))),
+        Span::raw(format!("{}▏", clean(&s.query, false))),
     ])];
     if s.query.trim().is_empty() {
         lines.push(Line::styled(
@@ -316,7 +401,7 @@ fn search(app: &App, s: &super::app::SearchState, f: &mut Frame, area: Rect) {
         };
         let detail = e.lines.first().cloned().unwrap_or_default();
         let line = ellipsis(
-            &crate::text::clean(&format!("{:<18} {}  {}", what, e.title, detail), false),
+            &clean(&format!("{:<18} {}  {}", what, e.title, detail), false),
             w,
         );
         lines.push(Line::styled(

@@ -1,7 +1,7 @@
 //! Turning plan text into terminal lines: Markdown made readable, words wrapped by display width,
 //! control characters neutralised, commands never wrapped.
 
-use crate::text::clean;
+use crate::domain::text::clean;
 use crate::tui::theme::Theme;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use ratatui::style::{Modifier, Style};
@@ -224,48 +224,7 @@ pub fn markdown(src: &str, width: usize, theme: &Theme, hscroll: usize) -> Vec<L
     }
     out
 }
-
-/// Cuts `skip` columns off the left of a line and keeps at most `width` (for sideways scrolling).
-pub fn hslice(s: &str, skip: usize, width: usize) -> String {
-    let mut out = String::new();
-    let mut col = 0;
-    let mut w = 0;
-    for ch in s.chars() {
-        let cw = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
-        if col < skip {
-            col += cw;
-            continue;
-        }
-        if w + cw > width {
-            break;
-        }
-        out.push(ch);
-        w += cw;
-    }
-    out
-}
-
-/// Shortens to `width` columns by cutting the middle: the start says what, the end says where
-/// (a path written, a file name).
-pub fn middle_ellipsis(s: &str, width: usize) -> String {
-    if s.width() <= width || width < 8 {
-        return ellipsis(s, width);
-    }
-    let head = (width - 1) / 2;
-    let tail = width - 1 - head;
-    let total = s.width();
-    format!("{}…{}", hslice(s, 0, head), hslice(s, total - tail, tail))
-}
-
-/// Truncates to `width` columns with an ellipsis.
-pub fn ellipsis(s: &str, width: usize) -> String {
-    if s.width() <= width {
-        return s.to_string();
-    }
-    let mut out = hslice(s, 0, width.saturating_sub(1));
-    out.push('…');
-    out
-}
+pub use crate::domain::text::{ellipsis, hslice, middle_ellipsis};
 
 #[cfg(test)]
 mod tests {

@@ -1,11 +1,11 @@
 //! The timeline of a session (newest first) and the exercise facilitator's view.
 
-use super::detail::local_hm;
 use super::home::window;
 use super::text::{ellipsis, wrapped};
-use crate::model::describe::{describe, ex_time};
-use crate::model::exercise::{self, InjectStatus};
-use crate::text::clean;
+use crate::domain::schedule::{self, InjectStatus};
+use crate::domain::text::clean;
+use crate::domain::time::ex_time;
+use crate::present::describe::describe;
 use crate::tui::app::App;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -16,24 +16,23 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let t = &app.theme;
     let Some(o) = &app.session else { return };
     let w = area.width as usize;
-    let mut lines = vec![Line::styled(
+    let total = o.state.events;
+    let n = app.recent.len();
+    let head = if total > n {
         format!(
-            "Timeline of {}: {} events, newest first",
-            o.id,
-            o.events.len()
-        ),
-        t.title(),
-    )];
-    let n = o.events.len();
+            "Timeline of {}: the latest {n} of {total} events, newest first (`muster log` has them all)",
+            o.state.id
+        )
+    } else {
+        format!("Timeline of {}: {total} events, newest first", o.state.id)
+    };
+    let mut lines = vec![Line::styled(head, t.title())];
     let rows = area.height.saturating_sub(1 + (area.height / 3).max(2)) as usize;
     let exercise = o.state.is_exercise();
     for i in window(app.timeline_sel, n, rows) {
-        let e = &o.events[n - 1 - i];
-        let d = describe(e, &o.plans, o.scenario.as_ref());
-        let mut text = format!(
-            "{} ",
-            e.at.with_timezone(&chrono::Local).format("%m-%d %H:%M:%S")
-        );
+        let e = &app.recent[n - 1 - i];
+        let d = describe(e, o);
+        let mut text = format!("{} ", app.zone.at(e.at).format("%m-%d %H:%M:%S"));
         if exercise && let Some(ms) = e.ex_ms {
             text.push_str(&format!("{} ", ex_time(ms)));
         }
@@ -61,15 +60,13 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         lines.push(Line::styled(format!("{:w$}", ellipsis(&text, w)), style));
     }
     // the selected event in full, under the list: a long note is never out of reach
-    let sel = o
-        .events
-        .len()
+    let sel = n
         .checked_sub(1 + app.timeline_sel)
-        .and_then(|i| o.events.get(i));
+        .and_then(|i| app.recent.get(i));
     let detail: Vec<Line> = match sel {
         Some(e) => {
-            let d = describe(e, &o.plans, o.scenario.as_ref());
-            let mut full = format!("{} {} {}", super::detail::local_hm(e.at), e.actor, d.action);
+            let d = describe(e, o);
+            let mut full = format!("{} {} {}", app.zone.hm(e.at), e.actor, d.action);
             if let Some(s) = &d.step {
                 full.push_str(&format!(" {s}"));
             }
@@ -127,7 +124,7 @@ pub fn facilitator(app: &App, f: &mut Frame, area: Rect) {
     };
     let planned = sc
         .duration
-        .map(|d| format!(" of {}", ex_time(d.0 as i64 * 60_000)))
+        .map(|d| format!(" of {}", ex_time(d.as_ms())))
         .unwrap_or_default();
     let head_lines = vec![
         Line::from(vec![
@@ -161,7 +158,7 @@ pub fn facilitator(app: &App, f: &mut Frame, area: Rect) {
             let m = ms.max(0) / 60_000;
             format!("{}:{:02}", m / 60, m % 60)
         };
-        let (mark, when) = match exercise::status(sc, st, &inj.id, app.now) {
+        let (mark, when) = match schedule::status(sc, st, &inj.id, app.now) {
             InjectStatus::Released { ex_ms, early } => (
                 "[x]",
                 format!(
@@ -261,7 +258,7 @@ pub fn facilitator(app: &App, f: &mut Frame, area: Rect) {
     ));
     for ob in st.observations.iter().rev().take(5) {
         l.extend(wrapped(
-            &format!("{} {}: {}", local_hm(ob.at), ob.kind.label(), ob.text),
+            &format!("{} {}: {}", app.zone.hm(ob.at), ob.kind.label(), ob.text),
             w,
             t.text(),
             "  ",
@@ -271,7 +268,7 @@ pub fn facilitator(app: &App, f: &mut Frame, area: Rect) {
     for obj in &sc.objectives {
         let r = st
             .rating(&obj.id)
-            .map(|r| format!("{:?}", r.rating))
+            .map(|r| r.rating.to_string())
             .unwrap_or_else(|| "-".into());
         l.extend(wrapped(
             &format!("[{r}] {}: {}", obj.id.v, obj.text),

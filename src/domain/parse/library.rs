@@ -1,12 +1,13 @@
 //! A whole plan library, loaded from file contents (no I/O here) and checked.
 
 use super::de::De;
-use super::index::Index;
-use super::plan::Plan;
 use super::ron_tree::{self, Kind};
-use super::scenario::Scenario;
 use super::span::{Diagnostic, Severity, Source};
+use crate::domain::index::Index;
+use crate::domain::plan::Plan;
+use crate::domain::scenario::Scenario;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 /// Files larger than this are refused: a plan is text, and a huge file is a mistake.
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
@@ -28,8 +29,8 @@ pub struct Library {
     pub builtin: bool,
     pub sources: Vec<Source>,
     pub index: Index,
-    pub plans: Vec<Plan>,
-    pub scenarios: Vec<Scenario>,
+    pub plans: Vec<Arc<Plan>>,
+    pub scenarios: Vec<Arc<Scenario>>,
     pub diagnostics: Vec<Diagnostic>,
     /// Files that could not be read into the model (`plans/x.ron`...), with their shown paths.
     pub unreadable: Vec<(String, String)>,
@@ -199,8 +200,8 @@ impl Library {
                 Parsed::Index(i) => {
                     lib.index = *i;
                 }
-                Parsed::Plan(p) => lib.plans.push(*p),
-                Parsed::Scenario(s) => lib.scenarios.push(*s),
+                Parsed::Plan(p) => lib.plans.push(Arc::from(p)),
+                Parsed::Scenario(s) => lib.scenarios.push(Arc::from(s)),
                 Parsed::Nothing => {}
             }
         }
@@ -247,11 +248,22 @@ impl Library {
         }
     }
 
-    pub fn plan(&self, id: &str) -> Option<&Plan> {
+    /// "the built-in sample library (set --library to use your own)", or "the library in DIR".
+    pub fn describe(&self) -> String {
+        match (self.builtin, self.origin.starts_with('<')) {
+            (true, true) => {
+                "the built-in sample library (set --library to use your own)".to_string()
+            }
+            (true, false) => format!("the {}", self.label()),
+            (false, _) => format!("the library in {}", self.origin),
+        }
+    }
+
+    pub fn plan(&self, id: &str) -> Option<&Arc<Plan>> {
         self.plans.iter().find(|p| p.id.v == id)
     }
 
-    pub fn scenario(&self, id: &str) -> Option<&Scenario> {
+    pub fn scenario(&self, id: &str) -> Option<&Arc<Scenario>> {
         self.scenarios.iter().find(|s| s.id.v == id)
     }
 

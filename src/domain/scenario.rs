@@ -1,8 +1,8 @@
 //! Exercise scenarios (`scenarios/*.ron`): objectives and injects.
 
-use super::de::De;
-use super::ron_tree::{Kind, Node};
-use super::span::{Sp, Span};
+use super::parse::de::De;
+use super::parse::ron_tree::{Kind, Node};
+use super::parse::span::{Sp, Span};
 use super::time::Minutes;
 use serde::Serialize;
 

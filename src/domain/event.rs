@@ -1,7 +1,12 @@
-//! Journal events: one JSON object a line, in the order CONTRACT.md gives.
+//! The journal's vocabulary: one event a line, in the order CONTRACT.md gives. These are domain
+//! types: the session state is a fold of them, commands are checked into them, and the journal
+//! only stores them.
 
+use super::ids::{EventId, InjectId, ObjectiveId, PlanId, ScenarioId, StepId, StepRef, WriterId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use std::str::FromStr;
 
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -42,7 +47,8 @@ pub mod ts {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// A real incident, or an exercise (which every screen and export says it is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     Incident,
@@ -58,10 +64,40 @@ impl Mode {
     }
 }
 
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// A word that is not one of an enum's values: says which words are.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{given}` is not {what}: use {choices}")]
+pub struct UnknownWord {
+    pub given: String,
+    pub what: &'static str,
+    pub choices: &'static str,
+}
+
+impl FromStr for Mode {
+    type Err = UnknownWord;
+    fn from_str(s: &str) -> Result<Mode, UnknownWord> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "incident" => Ok(Mode::Incident),
+            "exercise" => Ok(Mode::Exercise),
+            _ => Err(UnknownWord {
+                given: s.to_string(),
+                what: "a mode",
+                choices: "incident or exercise",
+            }),
+        }
+    }
+}
+
 /// A plan as followed in a session: its id and the SHA-256 of its file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanRef {
-    pub id: String,
+    pub id: PlanId,
     pub hash: String,
     #[serde(default)]
     pub title: String,
@@ -69,13 +105,13 @@ pub struct PlanRef {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScenarioRef {
-    pub id: String,
+    pub id: ScenarioId,
     pub hash: String,
     #[serde(default)]
     pub title: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ObservationKind {
     Strength,
@@ -84,6 +120,20 @@ pub enum ObservationKind {
 }
 
 impl ObservationKind {
+    pub const ALL: [ObservationKind; 3] = [
+        ObservationKind::Strength,
+        ObservationKind::Improvement,
+        ObservationKind::Defect,
+    ];
+    /// The word on the command line and in the journal.
+    pub fn word(self) -> &'static str {
+        match self {
+            ObservationKind::Strength => "strength",
+            ObservationKind::Improvement => "improvement",
+            ObservationKind::Defect => "defect",
+        }
+    }
+    /// The words in documents.
     pub fn label(self) -> &'static str {
         match self {
             ObservationKind::Strength => "strength",
@@ -93,8 +143,29 @@ impl ObservationKind {
     }
 }
 
+impl fmt::Display for ObservationKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.word())
+    }
+}
+
+impl FromStr for ObservationKind {
+    type Err = UnknownWord;
+    fn from_str(s: &str) -> Result<Self, UnknownWord> {
+        let w = s.trim().to_ascii_lowercase();
+        ObservationKind::ALL
+            .into_iter()
+            .find(|k| k.word() == w)
+            .ok_or(UnknownWord {
+                given: s.to_string(),
+                what: "a kind of observation",
+                choices: "strength, improvement or defect",
+            })
+    }
+}
+
 /// HSEEP ratings: Performed without challenges, with Some, with Major challenges, Unable to perform.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Rating {
     P,
     S,
@@ -103,6 +174,15 @@ pub enum Rating {
 }
 
 impl Rating {
+    pub const ALL: [Rating; 4] = [Rating::P, Rating::S, Rating::M, Rating::U];
+    pub fn letter(self) -> &'static str {
+        match self {
+            Rating::P => "P",
+            Rating::S => "S",
+            Rating::M => "M",
+            Rating::U => "U",
+        }
+    }
     pub fn label(self) -> &'static str {
         match self {
             Rating::P => "performed without challenges",
@@ -110,6 +190,27 @@ impl Rating {
             Rating::M => "performed with major challenges",
             Rating::U => "unable to be performed",
         }
+    }
+}
+
+impl fmt::Display for Rating {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.letter())
+    }
+}
+
+impl FromStr for Rating {
+    type Err = UnknownWord;
+    fn from_str(s: &str) -> Result<Self, UnknownWord> {
+        let w = s.trim().to_ascii_uppercase();
+        Rating::ALL
+            .into_iter()
+            .find(|r| r.letter() == w)
+            .ok_or(UnknownWord {
+                given: s.to_string(),
+                what: "a rating",
+                choices: "P, S, M or U (performed without challenges, with some, with major challenges, unable to be performed)",
+            })
     }
 }
 
@@ -134,48 +235,48 @@ pub enum Body {
         plan: PlanRef,
     },
     StepStarted {
-        plan: String,
-        step: String,
+        plan: PlanId,
+        step: StepId,
     },
     StepDone {
-        plan: String,
-        step: String,
+        plan: PlanId,
+        step: StepId,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
     },
     StepSkipped {
-        plan: String,
-        step: String,
+        plan: PlanId,
+        step: StepId,
         reason: String,
     },
     StepBlocked {
-        plan: String,
-        step: String,
+        plan: PlanId,
+        step: StepId,
         reason: String,
     },
     StepReopened {
-        plan: String,
-        step: String,
+        plan: PlanId,
+        step: StepId,
         reason: String,
     },
     Note {
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        plan: Option<String>,
+        plan: Option<PlanId>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        step: Option<String>,
+        step: Option<StepId>,
         text: String,
     },
     Assigned {
-        plan: String,
-        step: String,
+        plan: PlanId,
+        step: StepId,
         to: String,
     },
     DecisionTaken {
-        plan: String,
-        step: String,
+        plan: PlanId,
+        step: StepId,
         option: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        next: Option<String>,
+        next: Option<StepId>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         why: Option<String>,
     },
@@ -186,13 +287,15 @@ pub enum Body {
         note: Option<String>,
     },
     InjectReleased {
-        inject: String,
+        inject: InjectId,
         /// released by hand before it was due
         #[serde(default)]
         early: bool,
     },
     InjectSkipped {
-        inject: String,
+        inject: InjectId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     ClockPaused {},
     ClockResumed {},
@@ -207,17 +310,24 @@ pub enum Body {
         observation: ObservationKind,
         text: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        plan: Option<String>,
+        plan: Option<PlanId>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        step: Option<String>,
+        step: Option<StepId>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        inject: Option<String>,
+        inject: Option<InjectId>,
     },
     ObjectiveRated {
-        objective: String,
+        objective: ObjectiveId,
         rating: Rating,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
+    },
+    /// Written by the journal, not by a person: the line before this one is an unfinished
+    /// write (a crash, a full disk, a quota) of `bytes` bytes with this SHA-256, kept as evidence
+    /// and ended so it can never be read as an event.
+    UnfinishedWrite {
+        bytes: u64,
+        hash: String,
     },
 }
 
@@ -225,12 +335,12 @@ pub enum Body {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub v: u32,
-    pub id: String,
+    pub id: EventId,
     pub seq: u64,
     #[serde(with = "ts")]
     pub at: DateTime<Utc>,
     pub actor: String,
-    pub writer: String,
+    pub writer: WriterId,
     #[serde(flatten)]
     pub body: Body,
     /// Exercise time in milliseconds since the exercise clock started (exercise sessions only).
@@ -270,37 +380,52 @@ impl Body {
             Body::ClockAdvanced { .. } => "clock_advanced",
             Body::Observation { .. } => "observation",
             Body::ObjectiveRated { .. } => "objective_rated",
+            Body::UnfinishedWrite { .. } => "unfinished_write",
         }
     }
-}
 
-impl Event {
-    /// The (plan, step) this event is about, if any.
-    pub fn step(&self) -> Option<(&str, &str)> {
-        match &self.body {
+    /// The step this event is about, if any.
+    pub fn step(&self) -> Option<StepRef> {
+        let (plan, step) = match self {
             Body::StepStarted { plan, step }
             | Body::StepDone { plan, step, .. }
             | Body::StepSkipped { plan, step, .. }
             | Body::StepBlocked { plan, step, .. }
             | Body::StepReopened { plan, step, .. }
             | Body::Assigned { plan, step, .. }
-            | Body::DecisionTaken { plan, step, .. } => Some((plan, step)),
+            | Body::DecisionTaken { plan, step, .. } => (plan, step),
             Body::Note {
                 plan: Some(plan),
                 step: Some(step),
                 ..
-            } => Some((plan, step)),
-            Body::Observation {
+            }
+            | Body::Observation {
                 plan: Some(plan),
                 step: Some(step),
                 ..
-            } => Some((plan, step)),
-            _ => None,
-        }
+            } => (plan, step),
+            _ => return None,
+        };
+        Some(StepRef {
+            plan: plan.clone(),
+            step: step.clone(),
+        })
+    }
+}
+
+/// The merge order of a session's events: time, then writer, then sequence.
+pub type OrderKey = (DateTime<Utc>, WriterId, u64);
+
+impl Event {
+    pub fn step(&self) -> Option<StepRef> {
+        self.body.step()
     }
 
-    /// The merge order of a session: time, then writer, then sequence.
-    pub fn order_key(&self) -> (DateTime<Utc>, &str, u64) {
+    pub fn order_key(&self) -> (DateTime<Utc>, &WriterId, u64) {
         (self.at, &self.writer, self.seq)
+    }
+
+    pub fn owned_key(&self) -> OrderKey {
+        (self.at, self.writer.clone(), self.seq)
     }
 }

@@ -1,8 +1,8 @@
 //! The Index of Disaster-Relevant Information (`index.ron`).
 
-use super::de::De;
-use super::ron_tree::Node;
-use super::span::Sp;
+use super::parse::de::De;
+use super::parse::ron_tree::Node;
+use super::parse::span::Sp;
 use super::time::Minutes;
 use serde::Serialize;
 

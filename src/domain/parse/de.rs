@@ -2,7 +2,7 @@
 
 use super::ron_tree::{Field, Kind, Node};
 use super::span::{Diagnostic, Severity, Source, Sp, Span};
-use super::time::{Minutes, Period};
+use crate::domain::time::{Minutes, Period};
 use chrono::NaiveDate;
 
 /// The reading context of one file: its source and the problems found so far.
@@ -175,7 +175,7 @@ impl<'a> De<'a> {
         if let Some((_, v)) = choices.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
             return Some(*v);
         }
-        let hint = crate::text::did_you_mean(name, choices.iter().map(|(n, _)| *n));
+        let hint = crate::domain::text::did_you_mean(name, choices.iter().map(|(n, _)| *n));
         let msg = format!(
             "`{name}` is not one of {names}{}",
             hint.map(|h| format!(": did you mean `{h}`?"))
@@ -276,7 +276,7 @@ impl<'n, 't> Obj<'n, 't> {
     pub fn finish(self, de: &mut De<'_>) {
         for f in self.fields {
             if !self.asked.contains(&f.name) {
-                let hint = crate::text::did_you_mean(f.name, self.asked.iter().copied());
+                let hint = crate::domain::text::did_you_mean(f.name, self.asked.iter().copied());
                 let msg = match hint {
                     Some(h) => format!(
                         "unknown field `{}` in this {}: did you mean `{h}`?",

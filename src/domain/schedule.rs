@@ -1,7 +1,10 @@
-//! Exercise time: when each inject of a scenario is due on the exercise clock.
+//! What is due when: injects of a scenario on the exercise clock. `due` turns it into commands,
+//! which a front end submits through the gate like any other.
 
+use super::command::Command;
+use super::ids::InjectId;
 use super::scenario::{Release, Scenario};
-use super::session::SessionState;
+use super::session::{Session, SessionState};
 use chrono::{DateTime, Utc};
 
 /// When an inject is due, in exercise milliseconds: `None` for a manual inject, or one that follows
@@ -10,15 +13,15 @@ pub fn due_at(s: &Scenario, st: &SessionState, inject: &str) -> Option<i64> {
     let i = s.inject(inject)?;
     match &i.release {
         Release::Manual => None,
-        Release::At(m) => Some(m.0 as i64 * 60_000),
+        Release::At(m) => Some(m.as_ms()),
         Release::After {
             inject: other,
             delay,
         } => {
             // a chain cannot loop forever: the checker refuses cycles, and each step needs a record
-            let rec = st.inject(other)?;
+            let rec = st.inject(&other.v)?;
             let base = rec.ex_ms.unwrap_or(0);
-            Some(base + delay.0 as i64 * 60_000)
+            Some(base.saturating_add(delay.as_ms()))
         }
     }
 }
@@ -77,13 +80,32 @@ pub fn status(s: &Scenario, st: &SessionState, inject: &str, now: DateTime<Utc>)
     }
 }
 
+/// The commands due at `now`: releasing each inject that has come due, in scenario order.
+pub fn due(s: &Session, now: DateTime<Utc>) -> Vec<Command> {
+    let Some(sc) = &s.scenario else {
+        return Vec::new();
+    };
+    if s.state.is_closed() || !s.state.is_exercise() {
+        return Vec::new();
+    }
+    due_now(sc, &s.state, now)
+        .into_iter()
+        .map(|i| Command::InjectRelease {
+            inject: Some(InjectId::new(i)),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journal::event::{Body, Event, Mode, PlanRef, ScenarioRef};
-    use crate::model::library::{InputFile, parse_file};
-    use crate::model::session::fold;
+    use crate::domain::event::{Body, Event, Mode, PlanRef, ScenarioRef};
+    use crate::domain::parse::library::{InputFile, parse_file};
     use chrono::{Duration, TimeZone};
+
+    fn fold(events: &[Event]) -> SessionState {
+        Session::fold("x".into(), events, Vec::new(), None).state
+    }
 
     const SCENARIO: &str = r#"Scenario(id: "s", title: "S", injects: [
         Inject(id: "a", title: "A", release: At("0m")),
@@ -132,11 +154,11 @@ mod tests {
         }];
         for (i, (min, body)) in events.iter().enumerate() {
             // the exercise time an event carries is the clock as folded so far
-            let so_far = fold("x", &ev, &[], t(*min));
+            let so_far = fold(&ev);
             let ex = so_far.clock.as_ref().map(|c| c.ex_ms(t(*min)));
             ev.push(Event {
                 v: 1,
-                id: format!("{}", i + 1),
+                id: format!("{}", i + 1).into(),
                 seq: i as u64 + 2,
                 at: t(*min),
                 actor: "fac".into(),
@@ -147,7 +169,8 @@ mod tests {
                 prev: None,
             });
         }
-        fold("x", &ev, &[], t(now))
+        let _ = now;
+        fold(&ev)
     }
 
     #[test]
@@ -244,7 +267,13 @@ mod tests {
                     early: false,
                 },
             ),
-            (0, Body::InjectSkipped { inject: "c".into() }),
+            (
+                0,
+                Body::InjectSkipped {
+                    inject: "c".into(),
+                    reason: None,
+                },
+            ),
         ];
         let st = state(&ev, 100);
         assert_eq!(due_now(&s, &st, t(100)), ["b"]);

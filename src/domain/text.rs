@@ -1,5 +1,7 @@
 //! Text helpers shared by every surface: typo suggestions, forgiving search, neutralising
-//! control characters from files and notes.
+//! control characters from files and notes, cutting text to a width.
+
+use unicode_width::UnicodeWidthStr;
 
 /// The closest candidate to `word`, if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(
@@ -105,6 +107,48 @@ pub fn slug(s: &str, max: usize) -> String {
         }
     }
     out.trim_end_matches('-').to_string()
+}
+
+/// Cuts `skip` columns off the left of a line and keeps at most `width` (for sideways scrolling).
+pub fn hslice(s: &str, skip: usize, width: usize) -> String {
+    let mut out = String::new();
+    let mut col = 0;
+    let mut w = 0;
+    for ch in s.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+        if col < skip {
+            col += cw;
+            continue;
+        }
+        if w + cw > width {
+            break;
+        }
+        out.push(ch);
+        w += cw;
+    }
+    out
+}
+
+/// Shortens to `width` columns by cutting the middle: the start says what, the end says where
+/// (a path written, a file name).
+pub fn middle_ellipsis(s: &str, width: usize) -> String {
+    if UnicodeWidthStr::width(s) <= width || width < 8 {
+        return ellipsis(s, width);
+    }
+    let head = (width - 1) / 2;
+    let tail = width - 1 - head;
+    let total = UnicodeWidthStr::width(s);
+    format!("{}…{}", hslice(s, 0, head), hslice(s, total - tail, tail))
+}
+
+/// Truncates to `width` columns with an ellipsis.
+pub fn ellipsis(s: &str, width: usize) -> String {
+    if UnicodeWidthStr::width(s) <= width {
+        return s.to_string();
+    }
+    let mut out = hslice(s, 0, width.saturating_sub(1));
+    out.push('…');
+    out
 }
 
 #[cfg(test)]

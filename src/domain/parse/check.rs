@@ -1,8 +1,8 @@
 //! The checks that span files: duplicate ids, references, cycles, decisions, stale plans.
 
 use super::library::Library;
-use super::scenario::Release;
 use super::span::{Diagnostic, Severity, Sp, Span};
+use crate::domain::scenario::Release;
 use std::collections::{HashMap, HashSet};
 
 struct Checker<'a> {
@@ -56,7 +56,7 @@ impl Checker<'_> {
         if what == "plan" && self.lib.unreadable_plan(&r.v).is_some() {
             return;
         }
-        let hint = crate::text::did_you_mean(&r.v, known.iter().copied());
+        let hint = crate::domain::text::did_you_mean(&r.v, known.iter().copied());
         let msg = format!("{context} refers to {what} `{}`, which does not exist", r.v);
         self.error(r.span, msg, hint.map(|h| format!("did you mean `{h}`?")));
     }
@@ -250,7 +250,7 @@ pub fn check(lib: &mut Library, today: chrono::NaiveDate) {
 
 fn check_plan(
     c: &mut Checker,
-    p: &super::plan::Plan,
+    p: &crate::domain::plan::Plan,
     roles: &HashSet<&str>,
     services: &HashSet<&str>,
     today: chrono::NaiveDate,
@@ -272,7 +272,7 @@ fn check_plan(
             if d.v == s.id.v {
                 c.error(d.span, format!("step `{}` depends on itself", s.id), None);
             } else if !steps.contains(d.v.as_str()) {
-                let hint = crate::text::did_you_mean(&d.v, steps.iter().copied());
+                let hint = crate::domain::text::did_you_mean(&d.v, steps.iter().copied());
                 let msg = format!(
                     "step `{}` depends on `{}`, which is not a step of plan `{}`",
                     s.id, d.v, p.id
@@ -291,7 +291,7 @@ fn check_plan(
                 match &o.next {
                     None => c.error(o.span, format!("option \"{}\" of the decision in step `{}` leads nowhere: add `next: \"step-id\"`", o.label, s.id), None),
                     Some(n) if !steps.contains(n.v.as_str()) => {
-                        let hint = crate::text::did_you_mean(&n.v, steps.iter().copied());
+                        let hint = crate::domain::text::did_you_mean(&n.v, steps.iter().copied());
                         let msg = format!("option \"{}\" of the decision in step `{}` leads to `{}`, which is not a step of plan `{}`", o.label, s.id, n.v, p.id);
                         c.error(n.span, msg, hint.map(|h| format!("did you mean `{h}`?")));
                     }

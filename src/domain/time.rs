@@ -1,6 +1,6 @@
 //! Durations (RTO, RPO, estimates, offsets) and calendar periods (review and test intervals).
 
-use chrono::{Months, NaiveDate};
+use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use serde::{Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
@@ -81,6 +81,49 @@ impl Minutes {
     pub fn as_duration(self) -> chrono::Duration {
         chrono::Duration::minutes(self.0 as i64)
     }
+    pub fn as_ms(self) -> i64 {
+        self.0 as i64 * 60_000
+    }
+}
+
+/// `t + ms`, saturating at the ends of the representable range instead of panicking: a hostile
+/// or mistaken journal line must never stop a session from opening.
+pub fn add_ms(t: DateTime<Utc>, ms: i64) -> DateTime<Utc> {
+    match t.checked_add_signed(Duration::milliseconds(ms.clamp(-MAX_SPAN_MS, MAX_SPAN_MS))) {
+        Some(r) => r,
+        None if ms >= 0 => DateTime::<Utc>::MAX_UTC,
+        None => DateTime::<Utc>::MIN_UTC,
+    }
+}
+
+/// `a - b` in milliseconds, saturating.
+pub fn diff_ms(a: DateTime<Utc>, b: DateTime<Utc>) -> i64 {
+    (a - b).num_milliseconds()
+}
+
+/// About 10,000 years: more than any clock or duration in a session can honestly need.
+pub const MAX_SPAN_MS: i64 = 10_000 * 366 * 24 * 3_600_000;
+
+/// Duration as people say it: "2 h 05 min", "12 min", "40 s".
+pub fn human_duration(d: Duration) -> String {
+    let total = d.num_seconds();
+    let secs = total.unsigned_abs();
+    let sign = if total < 0 { "-" } else { "" };
+    if secs < 60 {
+        format!("{sign}{secs} s")
+    } else if secs < 3600 {
+        format!("{sign}{} min", secs / 60)
+    } else if secs < 86400 {
+        format!("{sign}{} h {:02} min", secs / 3600, (secs % 3600) / 60)
+    } else {
+        format!("{sign}{} d {} h", secs / 86400, (secs % 86400) / 3600)
+    }
+}
+
+/// Exercise time as `T+01:05:00`.
+pub fn ex_time(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    format!("T+{:02}:{:02}:{:02}", s / 3600, (s % 3600) / 60, s % 60)
 }
 
 /// A calendar period, written `"90 days"`, `"2 weeks"`, `"6 months"`, `"1 year"`.

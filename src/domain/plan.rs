@@ -1,8 +1,8 @@
 //! Continuity, recovery and communication plans (`plans/*.ron`).
 
-use super::de::De;
-use super::ron_tree::{Kind, Node};
-use super::span::Sp;
+use super::parse::de::De;
+use super::parse::ron_tree::{Kind, Node};
+use super::parse::span::Sp;
 use super::time::Period;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -97,7 +97,7 @@ pub struct Decision {
     pub question: String,
     pub options: Vec<DecisionOption>,
     #[serde(skip)]
-    pub span: super::span::Span,
+    pub span: super::parse::span::Span,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -105,7 +105,7 @@ pub struct DecisionOption {
     pub label: String,
     pub next: Option<Sp<String>>,
     #[serde(skip)]
-    pub span: super::span::Span,
+    pub span: super::parse::span::Span,
 }
 
 impl Plan {

@@ -1,6 +1,6 @@
 //! One searchable list of everything a responder may look for: index entries, plans and steps.
 
-use super::library::Library;
+use super::parse::library::Library;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -47,7 +47,7 @@ impl Entry {
     }
 }
 
-fn ids(v: &[super::Sp<String>]) -> Vec<String> {
+fn ids(v: &[super::parse::span::Sp<String>]) -> Vec<String> {
     v.iter().map(|s| s.v.clone()).collect()
 }
 
@@ -211,9 +211,12 @@ pub fn search<'a>(entries: &'a [Entry], query: &str) -> Vec<&'a Entry> {
         .enumerate()
         .filter_map(|(i, e)| {
             // the title and id weigh more than the details
-            let head = crate::text::match_score(query, &format!("{} {} {}", e.kind, e.id, e.title))
-                .map(|s| s * 2);
-            let all = crate::text::match_score(query, &e.haystack());
+            let head = crate::domain::text::match_score(
+                query,
+                &format!("{} {} {}", e.kind, e.id, e.title),
+            )
+            .map(|s| s * 2);
+            let all = crate::domain::text::match_score(query, &e.haystack());
             head.max(all).map(|s| (s, i, e))
         })
         .collect();

@@ -1,0 +1,690 @@
+//! The gate: whether a command is allowed on a session, now, for this actor, and which events
+//! it becomes. Nothing else decides this.
+
+use super::needs::Need;
+use super::{Checked, ClockAct, Command, Refusal, StartSession, StepAct};
+use crate::domain::event::{Body, Mode, PlanRef, ScenarioRef};
+use crate::domain::ids::{InjectId, SessionId, StepRef};
+use crate::domain::schedule;
+use crate::domain::session::{Session, StepState, StepStatus, clock::MAX_SPEED};
+use crate::domain::text::did_you_mean;
+use crate::domain::time::{Minutes, ex_time, human_duration};
+use chrono::{DateTime, Utc};
+
+/// The most text one note, reason or observation may hold.
+pub const MAX_TEXT_BYTES: usize = 256 * 1024;
+
+/// The most the exercise clock may be moved by hand at once.
+pub const MAX_ADVANCE: Minutes = Minutes(7 * 24 * 60);
+
+/// How long ago, in words: "just now", "12 min ago".
+pub fn ago(now: DateTime<Utc>, t: DateTime<Utc>) -> String {
+    let d = now - t;
+    if d.num_seconds() < 60 && d.num_seconds() > -60 {
+        "just now".to_string()
+    } else if d.num_seconds() < 0 {
+        format!("{} from now", human_duration(-d))
+    } else {
+        format!("{} ago", human_duration(d))
+    }
+}
+
+/// Checks a command against a session. `actor` is who does it; `now` is when.
+pub fn check(
+    cmd: &Command,
+    s: &Session,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Checked, Refusal> {
+    let actor = actor.trim();
+    if actor.is_empty() {
+        return Err(Refusal::NoActor);
+    }
+    let st = &s.state;
+    if let Command::Start(n) = cmd {
+        return start(n, s, actor, now);
+    }
+    open_for_changes(s, now)?;
+    let (bodies, what) = match cmd {
+        Command::Start(_) => unreachable!("handled above"),
+        Command::Invoke { plan } => {
+            let id = crate::domain::ids::PlanId::new(plan.id.v.as_str());
+            if s.has_plan(&id) {
+                return Err(Refusal::PlanAlreadyInSession {
+                    plan: id,
+                    session: st.id.clone(),
+                });
+            }
+            (
+                vec![Body::PlanInvoked {
+                    plan: plan_ref(plan),
+                }],
+                format!("plan {id} joined the session"),
+            )
+        }
+        Command::Step {
+            step,
+            act,
+            text,
+            to,
+            ..
+        } => {
+            let cur = known_step(s, step)?;
+            allowed(cur, *act, actor, now)?;
+            blocking(cmd, s, actor)?;
+            let text = given(text, "the note")?;
+            let mut bodies = vec![match act {
+                StepAct::Start => Body::StepStarted {
+                    plan: step.plan.clone(),
+                    step: step.step.clone(),
+                },
+                StepAct::Done => Body::StepDone {
+                    plan: step.plan.clone(),
+                    step: step.step.clone(),
+                    note: text.clone(),
+                },
+                StepAct::Skip => Body::StepSkipped {
+                    plan: step.plan.clone(),
+                    step: step.step.clone(),
+                    reason: text.clone().unwrap_or_default(),
+                },
+                StepAct::Block => Body::StepBlocked {
+                    plan: step.plan.clone(),
+                    step: step.step.clone(),
+                    reason: text.clone().unwrap_or_default(),
+                },
+                StepAct::Reopen => Body::StepReopened {
+                    plan: step.plan.clone(),
+                    step: step.step.clone(),
+                    reason: text.clone().unwrap_or_default(),
+                },
+                StepAct::Note => Body::Note {
+                    plan: Some(step.plan.clone()),
+                    step: Some(step.step.clone()),
+                    text: text.clone().unwrap_or_default(),
+                },
+                StepAct::Assign => Body::Assigned {
+                    plan: step.plan.clone(),
+                    step: step.step.clone(),
+                    to: given(to, "the name")?.unwrap_or_default(),
+                },
+            }];
+            // start and assign take no note of their own: a note given with them is kept as one
+            if let (StepAct::Start | StepAct::Assign, Some(n)) = (act, &text) {
+                bodies.push(Body::Note {
+                    plan: Some(step.plan.clone()),
+                    step: Some(step.step.clone()),
+                    text: n.clone(),
+                });
+            }
+            let what = match act {
+                StepAct::Start => format!("started {step}"),
+                StepAct::Done => format!("done {step}"),
+                StepAct::Skip => format!("skipped {step}"),
+                StepAct::Block => format!("blocked {step}"),
+                StepAct::Reopen => format!("reopened {step}"),
+                StepAct::Note => format!("note on {step}"),
+                StepAct::Assign => format!(
+                    "assigned {step} to {}",
+                    to.as_deref().unwrap_or_default().trim()
+                ),
+            };
+            (bodies, what)
+        }
+        Command::Decide {
+            step, option, why, ..
+        } => {
+            let cur = known_step(s, step)?;
+            let def = s
+                .step_def(step)
+                .and_then(|d| d.decision.as_ref())
+                .ok_or_else(|| Refusal::NotADecision { step: step.clone() })?;
+            if let Some(d) = &cur.decision {
+                return Err(Refusal::AlreadyDecided {
+                    step: step.clone(),
+                    by: d.by.clone(),
+                    option: d.option.clone(),
+                });
+            }
+            if let Some(given) = option {
+                pick_option(def, given)?;
+            }
+            blocking(cmd, s, actor)?;
+            let opt = pick_option(def, option.as_deref().unwrap_or_default())?;
+            let next = opt.next.as_ref().map(|n| n.v.as_str().into());
+            let what = match &next {
+                Some(n) => format!("decision on {step}: {} (next: {n})", opt.label),
+                None => format!("decision on {step}: {}", opt.label),
+            };
+            (
+                vec![Body::DecisionTaken {
+                    plan: step.plan.clone(),
+                    step: step.step.clone(),
+                    option: opt.label.clone(),
+                    next,
+                    why: given(why, "the reason")?,
+                }],
+                what,
+            )
+        }
+        Command::Undo => undo(s, actor)?,
+        Command::SessionNote { text } => {
+            blocking(cmd, s, actor)?;
+            (
+                vec![Body::Note {
+                    plan: None,
+                    step: None,
+                    text: given(text, "the note")?.unwrap_or_default(),
+                }],
+                "note on the session".to_string(),
+            )
+        }
+        Command::HandOver { to, note } => {
+            blocking(cmd, s, actor)?;
+            let to = given(to, "the name")?.unwrap_or_default();
+            (
+                vec![Body::HandOver {
+                    to: to.clone(),
+                    note: given(note, "the note")?,
+                }],
+                format!("handed over to {to}"),
+            )
+        }
+        Command::Close { note } => (
+            vec![Body::SessionClosed {
+                note: given(note, "the note")?,
+            }],
+            "closed the session".to_string(),
+        ),
+        Command::InjectRelease { inject } => {
+            let id = pick_inject(s, inject.as_ref(), now)?;
+            let sc = scenario(s)?;
+            let early = !schedule::is_due(sc, st, id.as_str(), now);
+            (
+                vec![Body::InjectReleased {
+                    inject: id.clone(),
+                    early,
+                }],
+                format!("released inject {id}"),
+            )
+        }
+        Command::InjectSkip { inject, reason } => {
+            let id = pick_inject(s, inject.as_ref(), now)?;
+            (
+                vec![Body::InjectSkipped {
+                    inject: id.clone(),
+                    reason: given(reason, "the reason")?,
+                }],
+                format!("skipped inject {id}"),
+            )
+        }
+        Command::Observe {
+            kind,
+            text,
+            step,
+            inject,
+        } => {
+            exercise(s)?;
+            if let Some(r) = step {
+                known_step(s, r)?;
+            }
+            if let Some(i) = inject {
+                known_inject(s, i)?;
+            }
+            blocking(cmd, s, actor)?;
+            let kind = kind.unwrap_or(crate::domain::event::ObservationKind::Improvement);
+            (
+                vec![Body::Observation {
+                    observation: kind,
+                    text: given(text, "the observation")?.unwrap_or_default(),
+                    plan: step.as_ref().map(|r| r.plan.clone()),
+                    step: step.as_ref().map(|r| r.step.clone()),
+                    inject: inject.clone(),
+                }],
+                format!("observation ({})", kind.label()),
+            )
+        }
+        Command::Clock(act) => clock(s, *act, now)?,
+        Command::Rate {
+            objective,
+            rating,
+            note,
+        } => {
+            exercise(s)?;
+            let sc = scenario(s)?;
+            if sc.objectives.is_empty() {
+                return Err(Refusal::NoObjectives);
+            }
+            if let Some(o) = objective
+                && !sc.objectives.iter().any(|x| x.id.v == o.as_str())
+            {
+                return Err(Refusal::NoSuchObjective {
+                    scenario: sc.id.v.clone(),
+                    objective: o.clone(),
+                    known: sc
+                        .objectives
+                        .iter()
+                        .map(|x| x.id.v.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            }
+            blocking(cmd, s, actor)?;
+            let (Some(objective), Some(rating)) = (objective, rating) else {
+                unreachable!("blocking needs were refused above")
+            };
+            (
+                vec![Body::ObjectiveRated {
+                    objective: objective.clone(),
+                    rating: *rating,
+                    note: given(note, "the note")?,
+                }],
+                format!("objective {objective} rated {rating}"),
+            )
+        }
+    };
+    let mut all = Vec::with_capacity(bodies.len() + 1);
+    if st.responder(actor).is_none() {
+        all.push(Body::ResponderJoined {});
+    }
+    all.extend(bodies);
+    Ok(Checked {
+        session: st.id.clone(),
+        bodies: all,
+        at: now,
+        actor: actor.to_string(),
+        ex_ms: st.ex_ms(now),
+        what,
+        basis: st.events,
+    })
+}
+
+/// Whether anything at all can be recorded in the session now: it has started and is not closed.
+/// Front ends ask this before they resolve what the user typed, so a closed session says so
+/// first.
+pub fn open_for_changes(s: &Session, now: DateTime<Utc>) -> Result<(), Refusal> {
+    let st = &s.state;
+    if !st.started {
+        return Err(Refusal::NotStarted);
+    }
+    if let Some(c) = &st.closed {
+        return Err(Refusal::Closed {
+            session: st.id.clone(),
+            by: c.by.clone(),
+            ago: ago(now, c.at),
+        });
+    }
+    Ok(())
+}
+
+fn start(
+    n: &StartSession,
+    s: &Session,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Checked, Refusal> {
+    if s.state.started {
+        return Err(Refusal::AlreadyStarted(s.state.id.clone()));
+    }
+    let mut plans: Vec<&crate::domain::plan::Plan> = Vec::new();
+    for p in &n.plans {
+        if !plans.iter().any(|x| x.id.v == p.id.v) {
+            plans.push(p);
+        }
+    }
+    if plans.is_empty() {
+        return Err(Refusal::NoPlans);
+    }
+    let declared = n.declared_at.unwrap_or(now);
+    if declared > crate::domain::time::add_ms(now, 5 * 60_000) {
+        return Err(Refusal::DeclaredInFuture {
+            at: declared.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        });
+    }
+    let title = match &n.title {
+        Some(t) if !t.trim().is_empty() => t.trim().to_string(),
+        _ => default_title(n),
+    };
+    let mode = if n.scenario.is_some() {
+        Mode::Exercise
+    } else {
+        Mode::Incident
+    };
+    let what = format!("started the session \"{title}\"");
+    Ok(Checked {
+        session: SessionId::new(""),
+        bodies: vec![Body::SessionStarted {
+            title,
+            mode,
+            declared_at: declared,
+            plans: plans.iter().map(|p| plan_ref(p)).collect(),
+            scenario: n.scenario.as_ref().map(|sc| ScenarioRef {
+                id: sc.id.v.as_str().into(),
+                hash: sc.hash.clone(),
+                title: sc.title.clone(),
+            }),
+        }],
+        at: now,
+        actor: actor.to_string(),
+        ex_ms: (mode == Mode::Exercise).then_some(0),
+        what,
+        basis: 0,
+    })
+}
+
+/// A new session's title when none is given: the scenario's, or the plans'.
+pub fn default_title(n: &StartSession) -> String {
+    match &n.scenario {
+        Some(sc) => format!("Exercise: {}", sc.title),
+        None => {
+            let mut seen: Vec<&str> = Vec::new();
+            for p in &n.plans {
+                if !seen.contains(&p.title.as_str()) {
+                    seen.push(&p.title);
+                }
+            }
+            seen.join(" + ")
+        }
+    }
+}
+
+/// How a session's events name a plan: its id, the hash of its file, its title.
+pub fn plan_ref(p: &crate::domain::plan::Plan) -> PlanRef {
+    PlanRef {
+        id: p.id.v.as_str().into(),
+        hash: p.hash.clone(),
+        title: p.title.clone(),
+    }
+}
+
+/// Refuses a command while something it must have is still missing.
+fn blocking(cmd: &Command, s: &Session, actor: &str) -> Result<(), Refusal> {
+    match cmd.needs(s, actor).into_iter().find(Need::blocking) {
+        Some(n) => Err(Refusal::Needs(n)),
+        None => Ok(()),
+    }
+}
+
+/// The trimmed text, `None` when empty; refused when too long.
+fn given(t: &Option<String>, what: &'static str) -> Result<Option<String>, Refusal> {
+    let Some(t) = t.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if t.len() > MAX_TEXT_BYTES {
+        return Err(Refusal::TooLong {
+            what,
+            len: t.len(),
+            max: MAX_TEXT_BYTES,
+        });
+    }
+    Ok(Some(t.to_string()))
+}
+
+fn known_step<'a>(s: &'a Session, r: &StepRef) -> Result<&'a StepState, Refusal> {
+    let st = &s.state;
+    let Some(p) = st.plan(r.plan.as_str()) else {
+        return Err(Refusal::PlanNotInSession {
+            plan: r.plan.clone(),
+            session: st.id.clone(),
+            plans: st
+                .plans
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    };
+    p.step(r.step.as_str()).ok_or_else(|| Refusal::NoSuchStep {
+        step: r.clone(),
+        suggestion: did_you_mean(r.step.as_str(), p.steps.iter().map(|x| x.step.as_str()))
+            .map(str::to_string),
+    })
+}
+
+/// Whether an action makes sense on a step in its current state, for this actor.
+fn allowed(s: &StepState, act: StepAct, actor: &str, now: DateTime<Utc>) -> Result<(), Refusal> {
+    let step = s.at_ref();
+    let by = || {
+        let b = s.by.clone().unwrap_or_default();
+        if b == actor { "you".to_string() } else { b }
+    };
+    let when = || s.at.map(|t| ago(now, t)).unwrap_or_default();
+    match (act, s.state) {
+        (StepAct::Start, StepStatus::Active) => Err(Refusal::AlreadyActive {
+            step,
+            by: by(),
+            ago: when(),
+        }),
+        (StepAct::Start, StepStatus::Done | StepStatus::Skipped)
+        | (StepAct::Skip, StepStatus::Done | StepStatus::Skipped)
+        | (StepAct::Block, StepStatus::Done | StepStatus::Skipped)
+        | (StepAct::Done, StepStatus::Skipped) => Err(Refusal::ReopenFirst {
+            step,
+            state: s.state.label(),
+            by: by(),
+            ago: when(),
+        }),
+        (StepAct::Done, StepStatus::Done) if s.by.as_deref() == Some(actor) => {
+            Err(Refusal::AlreadyDoneByYou { step })
+        }
+        (StepAct::Block, StepStatus::Blocked) => Err(Refusal::AlreadyBlocked {
+            step,
+            by: by(),
+            ago: when(),
+        }),
+        (StepAct::Reopen, StepStatus::Pending) => Err(Refusal::NothingToReopen { step }),
+        _ => Ok(()),
+    }
+}
+
+/// The steps `step` comes after that are neither finished nor off the chosen branch, as
+/// "4. check-power".
+pub fn unfinished_dependencies(s: &Session, step: &StepRef) -> Vec<String> {
+    let (Some(plan), Some(ps)) = (
+        s.plan_def(step.plan.as_str()),
+        s.state.plan(step.plan.as_str()),
+    ) else {
+        return Vec::new();
+    };
+    let Some(def) = plan.step(step.step.as_str()) else {
+        return Vec::new();
+    };
+    def.depends_on
+        .iter()
+        .filter_map(|d| plan.step_index(&d.v).map(|j| (j, d)))
+        .filter(|(j, _)| {
+            ps.steps
+                .get(*j)
+                .is_some_and(|x| !x.state.finished() && !x.bypassed)
+        })
+        .map(|(j, d)| format!("{}. {}", j + 1, d.v))
+        .collect()
+}
+
+/// Matches a decision option by number (from 1), by the step it leads to, or by its label (or
+/// a unique start of it).
+fn pick_option<'a>(
+    def: &'a crate::domain::plan::Decision,
+    choice: &str,
+) -> Result<&'a crate::domain::plan::DecisionOption, Refusal> {
+    let c = choice.trim().to_lowercase();
+    let found = c
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .and_then(|n| def.options.get(n))
+        .or_else(|| {
+            def.options
+                .iter()
+                .find(|o| o.next.as_ref().is_some_and(|n| n.v == c))
+        })
+        .or_else(|| def.options.iter().find(|o| o.label.to_lowercase() == c))
+        .or_else(|| {
+            let m: Vec<_> = def
+                .options
+                .iter()
+                .filter(|o| !c.is_empty() && o.label.to_lowercase().starts_with(&c))
+                .collect();
+            if m.len() == 1 { Some(m[0]) } else { None }
+        });
+    found.ok_or_else(|| Refusal::NoSuchOption {
+        given: choice.to_string(),
+        options: def
+            .options
+            .iter()
+            .enumerate()
+            .map(|(i, o)| format!("{}. {}", i + 1, o.label))
+            .collect::<Vec<_>>()
+            .join("; "),
+    })
+}
+
+fn undo(s: &Session, actor: &str) -> Result<(Vec<Body>, String), Refusal> {
+    let last = s
+        .state
+        .responder(actor)
+        .and_then(|r| r.last_step_action.as_ref())
+        .ok_or(Refusal::NothingToUndo)?;
+    let step = last.step.clone();
+    let what = match last.kind.as_str() {
+        "step_started" => "start",
+        "step_done" => "done",
+        "step_skipped" => "skip",
+        "step_blocked" => "block",
+        "decision_taken" => "decision",
+        _ => return Err(Refusal::UndoReopen { step }),
+    };
+    let cur = s.state.step(&step);
+    if cur.is_none_or(|c| c.state == StepStatus::Pending || c.by.as_deref() != Some(actor)) {
+        return Err(Refusal::UndoOvertaken {
+            what: what.to_string(),
+            step,
+        });
+    }
+    Ok((
+        vec![Body::StepReopened {
+            plan: step.plan.clone(),
+            step: step.step.clone(),
+            reason: format!("undo: {what} by {actor}"),
+        }],
+        format!("undid {what} on {step}"),
+    ))
+}
+
+fn exercise(s: &Session) -> Result<(), Refusal> {
+    if s.state.is_exercise() {
+        Ok(())
+    } else {
+        Err(Refusal::NotAnExercise {
+            session: s.state.id.clone(),
+        })
+    }
+}
+
+fn scenario(s: &Session) -> Result<&crate::domain::scenario::Scenario, Refusal> {
+    exercise(s)?;
+    s.scenario.as_deref().ok_or_else(|| Refusal::NoScenario {
+        session: s.state.id.clone(),
+    })
+}
+
+fn known_inject(s: &Session, i: &InjectId) -> Result<(), Refusal> {
+    let sc = scenario(s)?;
+    if sc.inject(i.as_str()).is_some() {
+        return Ok(());
+    }
+    Err(Refusal::NoSuchInject {
+        scenario: sc.id.v.clone(),
+        inject: i.clone(),
+        suggestion: did_you_mean(i.as_str(), sc.injects.iter().map(|x| x.id.v.as_str()))
+            .map(str::to_string),
+        known: sc
+            .injects
+            .iter()
+            .map(|x| x.id.v.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
+}
+
+/// The inject a release or skip is about: the named one, or the next one due.
+fn pick_inject(
+    s: &Session,
+    given: Option<&InjectId>,
+    now: DateTime<Utc>,
+) -> Result<InjectId, Refusal> {
+    let sc = scenario(s)?;
+    let st = &s.state;
+    let id = match given {
+        Some(i) => {
+            known_inject(s, i)?;
+            i.clone()
+        }
+        None => match schedule::due_now(sc, st, now).first() {
+            Some(i) => InjectId::new(*i),
+            None => {
+                let next = sc
+                    .injects
+                    .iter()
+                    .filter_map(|i| match schedule::status(sc, st, &i.id, now) {
+                        schedule::InjectStatus::Waiting(ms) => Some((ms, i.id.v.clone())),
+                        _ => None,
+                    })
+                    .min();
+                return Err(Refusal::NoInjectDue {
+                    session: st.id.clone(),
+                    clock: st.ex_ms(now).map(ex_time).unwrap_or_default(),
+                    next: next.map(|(ms, id)| (InjectId::new(id), ex_time(ms))),
+                });
+            }
+        },
+    };
+    if let Some(r) = st.inject(id.as_str()) {
+        return Err(Refusal::InjectAlreadyDone {
+            inject: id,
+            what: if r.released { "released" } else { "skipped" },
+            by: r.by.clone(),
+            ago: ago(now, r.at),
+        });
+    }
+    Ok(id)
+}
+
+fn clock(s: &Session, act: ClockAct, now: DateTime<Utc>) -> Result<(Vec<Body>, String), Refusal> {
+    exercise(s)?;
+    let Some(c) = &s.state.clock else {
+        return Err(Refusal::NotAnExercise {
+            session: s.state.id.clone(),
+        });
+    };
+    Ok(match act {
+        ClockAct::Pause if c.paused => {
+            return Err(Refusal::ClockAlreadyPaused {
+                at: ex_time(c.ex_ms(now)),
+            });
+        }
+        ClockAct::Pause => (vec![Body::ClockPaused {}], "clock paused".to_string()),
+        ClockAct::Resume if !c.paused => return Err(Refusal::ClockAlreadyRunning),
+        ClockAct::Resume => (vec![Body::ClockResumed {}], "clock resumed".to_string()),
+        ClockAct::Speed(n) if n == 0 || n > MAX_SPEED => {
+            return Err(Refusal::SpeedOutOfRange {
+                given: n as u64,
+                max: MAX_SPEED,
+            });
+        }
+        ClockAct::Speed(n) if n == c.speed => return Err(Refusal::SpeedUnchanged { speed: n }),
+        ClockAct::Speed(n) => (
+            vec![Body::ClockSpeed { speed: n }],
+            format!("clock speed x{n}"),
+        ),
+        ClockAct::Advance(m) if m.0 == 0 || m > MAX_ADVANCE => {
+            return Err(Refusal::AdvanceOutOfRange {
+                max: human_duration(MAX_ADVANCE.as_duration()),
+            });
+        }
+        ClockAct::Advance(m) => (
+            vec![Body::ClockAdvanced { by_ms: m.as_ms() }],
+            format!("clock moved forward {}", human_duration(m.as_duration())),
+        ),
+    })
+}

@@ -1,0 +1,300 @@
+//! Every change a user can make to a session, as a typed command; what a front end must ask for
+//! before it can be carried out ([`Command::needs`]); and the one gate that decides whether it
+//! is allowed and which events it becomes ([`check`]). The CLI, the TUI, the plain line mode
+//! and timers all go through here, so they cannot disagree.
+
+mod check;
+mod needs;
+mod refusal;
+pub mod resolve;
+
+pub use check::{
+    MAX_ADVANCE, MAX_TEXT_BYTES, ago, check, open_for_changes, unfinished_dependencies,
+};
+pub use needs::{Answer, ChoiceField, Need, TextField};
+pub use refusal::Refusal;
+
+use crate::domain::event::{Body, ObservationKind, Rating};
+use crate::domain::ids::{InjectId, ObjectiveId, SessionId, StepRef};
+use crate::domain::plan::Plan;
+use crate::domain::scenario::Scenario;
+use crate::domain::time::Minutes;
+use chrono::{DateTime, Utc};
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+/// What a responder does to a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StepAct {
+    Start,
+    Done,
+    Skip,
+    Block,
+    Reopen,
+    Note,
+    Assign,
+}
+
+impl StepAct {
+    pub const ALL: [StepAct; 7] = [
+        StepAct::Start,
+        StepAct::Done,
+        StepAct::Skip,
+        StepAct::Block,
+        StepAct::Reopen,
+        StepAct::Note,
+        StepAct::Assign,
+    ];
+    pub fn word(self) -> &'static str {
+        match self {
+            StepAct::Start => "start",
+            StepAct::Done => "done",
+            StepAct::Skip => "skip",
+            StepAct::Block => "block",
+            StepAct::Reopen => "reopen",
+            StepAct::Note => "note",
+            StepAct::Assign => "assign",
+        }
+    }
+}
+
+impl fmt::Display for StepAct {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.word())
+    }
+}
+
+impl FromStr for StepAct {
+    type Err = crate::domain::event::UnknownWord;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let w = s.trim().to_ascii_lowercase();
+        StepAct::ALL
+            .into_iter()
+            .find(|a| a.word() == w)
+            .ok_or(crate::domain::event::UnknownWord {
+                given: s.to_string(),
+                what: "an action",
+                choices: "start, done, skip, block, reopen, note or assign",
+            })
+    }
+}
+
+/// What the facilitator does to the exercise clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockAct {
+    Pause,
+    Resume,
+    Speed(u32),
+    Advance(Minutes),
+}
+
+/// A new session: its plans (as read from the library), an exercise scenario, a title and the
+/// time the disaster was declared (default: now).
+#[derive(Debug, Clone)]
+pub struct StartSession {
+    pub plans: Vec<Arc<Plan>>,
+    pub scenario: Option<Arc<Scenario>>,
+    pub title: Option<String>,
+    pub declared_at: Option<DateTime<Utc>>,
+}
+
+/// Every change a user can make. A field that is `None` has not been given yet: [`Command::needs`]
+/// says what to ask for, and [`check`] refuses when something required is still missing.
+#[derive(Debug, Clone)]
+pub enum Command {
+    Start(StartSession),
+    /// Add a plan to a running session.
+    Invoke {
+        plan: Arc<Plan>,
+    },
+    /// An action on a step. `text` is the note or reason; `to` whom to assign it to; `anyway`
+    /// confirms doing it although the steps it comes after are not finished.
+    Step {
+        step: StepRef,
+        act: StepAct,
+        text: Option<String>,
+        to: Option<String>,
+        anyway: bool,
+    },
+    /// Take a decision: `option` is its number (from 1), its label (or the start of it), or the
+    /// step it leads to.
+    Decide {
+        step: StepRef,
+        option: Option<String>,
+        why: Option<String>,
+        anyway: bool,
+    },
+    /// Undo the actor's last change to a step (recorded as a reopen, never an edit).
+    Undo,
+    SessionNote {
+        text: Option<String>,
+    },
+    HandOver {
+        to: Option<String>,
+        note: Option<String>,
+    },
+    Close {
+        note: Option<String>,
+    },
+    /// Release an inject: the named one (early if it is not due), or the next one due.
+    InjectRelease {
+        inject: Option<InjectId>,
+    },
+    InjectSkip {
+        inject: Option<InjectId>,
+        reason: Option<String>,
+    },
+    Observe {
+        kind: Option<ObservationKind>,
+        text: Option<String>,
+        step: Option<StepRef>,
+        inject: Option<InjectId>,
+    },
+    Clock(ClockAct),
+    Rate {
+        objective: Option<ObjectiveId>,
+        rating: Option<Rating>,
+        note: Option<String>,
+    },
+}
+
+/// The kinds of command, one per thing a user can do: each has a CLI subcommand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CommandKind {
+    Start,
+    Invoke,
+    StepStart,
+    StepDone,
+    StepSkip,
+    StepBlock,
+    StepReopen,
+    StepNote,
+    StepAssign,
+    Decide,
+    Undo,
+    SessionNote,
+    HandOver,
+    Close,
+    InjectRelease,
+    InjectSkip,
+    Observe,
+    ClockPause,
+    ClockResume,
+    ClockSpeed,
+    ClockAdvance,
+    Rate,
+}
+
+impl CommandKind {
+    pub const ALL: [CommandKind; 22] = [
+        CommandKind::Start,
+        CommandKind::Invoke,
+        CommandKind::StepStart,
+        CommandKind::StepDone,
+        CommandKind::StepSkip,
+        CommandKind::StepBlock,
+        CommandKind::StepReopen,
+        CommandKind::StepNote,
+        CommandKind::StepAssign,
+        CommandKind::Decide,
+        CommandKind::Undo,
+        CommandKind::SessionNote,
+        CommandKind::HandOver,
+        CommandKind::Close,
+        CommandKind::InjectRelease,
+        CommandKind::InjectSkip,
+        CommandKind::Observe,
+        CommandKind::ClockPause,
+        CommandKind::ClockResume,
+        CommandKind::ClockSpeed,
+        CommandKind::ClockAdvance,
+        CommandKind::Rate,
+    ];
+}
+
+impl Command {
+    pub fn kind(&self) -> CommandKind {
+        match self {
+            Command::Start(_) => CommandKind::Start,
+            Command::Invoke { .. } => CommandKind::Invoke,
+            Command::Step { act, .. } => match act {
+                StepAct::Start => CommandKind::StepStart,
+                StepAct::Done => CommandKind::StepDone,
+                StepAct::Skip => CommandKind::StepSkip,
+                StepAct::Block => CommandKind::StepBlock,
+                StepAct::Reopen => CommandKind::StepReopen,
+                StepAct::Note => CommandKind::StepNote,
+                StepAct::Assign => CommandKind::StepAssign,
+            },
+            Command::Decide { .. } => CommandKind::Decide,
+            Command::Undo => CommandKind::Undo,
+            Command::SessionNote { .. } => CommandKind::SessionNote,
+            Command::HandOver { .. } => CommandKind::HandOver,
+            Command::Close { .. } => CommandKind::Close,
+            Command::InjectRelease { .. } => CommandKind::InjectRelease,
+            Command::InjectSkip { .. } => CommandKind::InjectSkip,
+            Command::Observe { .. } => CommandKind::Observe,
+            Command::Clock(c) => match c {
+                ClockAct::Pause => CommandKind::ClockPause,
+                ClockAct::Resume => CommandKind::ClockResume,
+                ClockAct::Speed(_) => CommandKind::ClockSpeed,
+                ClockAct::Advance(_) => CommandKind::ClockAdvance,
+            },
+            Command::Rate { .. } => CommandKind::Rate,
+        }
+    }
+
+    /// A step action with nothing given yet.
+    pub fn step(step: StepRef, act: StepAct) -> Command {
+        Command::Step {
+            step,
+            act,
+            text: None,
+            to: None,
+            anyway: false,
+        }
+    }
+}
+
+/// A command the gate has allowed, with the events it becomes. Only [`check`] can make one,
+/// and the journal appends nothing else.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    session: SessionId,
+    bodies: Vec<Body>,
+    at: DateTime<Utc>,
+    actor: String,
+    ex_ms: Option<i64>,
+    what: String,
+    basis: usize,
+}
+
+impl Checked {
+    /// The session it is for (empty for a new session).
+    pub fn session(&self) -> &SessionId {
+        &self.session
+    }
+    pub fn bodies(&self) -> &[Body] {
+        &self.bodies
+    }
+    pub fn at(&self) -> DateTime<Utc> {
+        self.at
+    }
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+    /// The exercise time the events carry (exercises only).
+    pub fn ex_ms(&self) -> Option<i64> {
+        self.ex_ms
+    }
+    /// What it records, in words: "done alpha/check".
+    pub fn what(&self) -> &str {
+        &self.what
+    }
+    /// How many events the session had when the command was checked: an append finds out
+    /// whether the session changed since.
+    pub fn basis(&self) -> usize {
+        self.basis
+    }
+}

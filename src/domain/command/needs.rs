@@ -1,0 +1,496 @@
+//! What a front end must ask for before a command can be checked: a reason, an optional note,
+//! a choice among options, a confirmation. The TUI builds its prompts from these; the CLI turns
+//! a missing one into an error that names the flag.
+
+use super::{Command, StepAct};
+use crate::domain::event::{ObservationKind, Rating};
+use crate::domain::session::{Session, StepStatus};
+
+/// Which text of a command a prompt fills in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TextField {
+    /// A note that goes with the action (done, start, assign, hand-over, close, rating).
+    Note,
+    /// Why: a skip, a block, a reopen, a skipped inject.
+    Reason,
+    /// The text itself: a note, an observation.
+    Text,
+    /// Who: an assignee, who takes over.
+    To,
+    /// Why a decision's option was chosen.
+    Why,
+    /// A new session's title.
+    Title,
+}
+
+/// Which choice of a command a prompt fills in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChoiceField {
+    DecisionOption,
+    ObservationKind,
+    Objective,
+    Rating,
+}
+
+/// Something to ask for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Need {
+    /// Text to type. A required one blocks the command until given.
+    Text {
+        field: TextField,
+        required: bool,
+        title: String,
+        hint: String,
+    },
+    /// One of several options.
+    Choice {
+        field: ChoiceField,
+        title: String,
+        options: Vec<String>,
+    },
+    /// A yes or no; yes does it anyway.
+    Confirm { question: String },
+}
+
+impl Need {
+    /// Whether the command cannot go ahead without it (an optional note can be left out).
+    pub fn blocking(&self) -> bool {
+        !matches!(
+            self,
+            Need::Text {
+                required: false,
+                ..
+            }
+        )
+    }
+
+    /// The need as one sentence, for a front end that cannot ask.
+    pub fn sentence(&self) -> String {
+        match self {
+            Need::Text { hint, .. } => format!("this needs {}", hint_words(hint)),
+            Need::Choice { title, options, .. } => format!(
+                "{title}: {}",
+                options
+                    .iter()
+                    .enumerate()
+                    .map(|(i, o)| format!("{}. {o}", i + 1))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            Need::Confirm { question } => question.clone(),
+        }
+    }
+}
+
+fn hint_words(hint: &str) -> String {
+    let h = hint.trim_end_matches(['.', '?']).trim();
+    let h = h.strip_suffix("(required)").unwrap_or(h).trim();
+    let mut c = h.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// An answer to a [`Need`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    Text(String),
+    /// The option's index, from 0.
+    Choice(usize),
+    Yes,
+}
+
+fn text_need(field: TextField, required: bool, title: String, hint: &str) -> Need {
+    Need::Text {
+        field,
+        required,
+        title,
+        hint: hint.to_string(),
+    }
+}
+
+/// The text of an optional field that was not asked for yet.
+fn unasked(v: &Option<String>) -> bool {
+    v.is_none()
+}
+
+/// A required field that is missing or blank.
+fn missing(v: &Option<String>) -> bool {
+    v.as_deref().is_none_or(|t| t.trim().is_empty())
+}
+
+impl Command {
+    /// Everything still to ask before the command can be checked, in the order to ask it:
+    /// confirmations first (before anything is typed), then choices, then text. Optional text not yet asked is included
+    /// (a front end that cannot ask leaves it out).
+    pub fn needs(&self, s: &Session, actor: &str) -> Vec<Need> {
+        let mut out = Vec::new();
+        match self {
+            Command::Start(n) => {
+                if unasked(&n.title) {
+                    out.push(text_need(
+                        TextField::Title,
+                        false,
+                        "Title of the session".into(),
+                        &format!(
+                            "Enter for \"{}\"",
+                            crate::domain::text::ellipsis(&super::check::default_title(n), 50)
+                        ),
+                    ));
+                }
+            }
+            Command::Invoke { .. } | Command::Undo | Command::Clock(_) => {}
+            Command::InjectRelease { .. } => {}
+            Command::Step {
+                step,
+                act,
+                text,
+                to,
+                anyway,
+            } => {
+                let title = s
+                    .step_def(step)
+                    .map(|d| d.title.clone())
+                    .unwrap_or_else(|| step.to_string());
+                let title = crate::domain::text::ellipsis(&title, 40);
+                if !anyway && matches!(act, StepAct::Start | StepAct::Done) {
+                    out.extend(confirmations(s, step, *act, actor));
+                }
+                match act {
+                    StepAct::Done if unasked(text) => out.push(text_need(
+                        TextField::Note,
+                        false,
+                        format!("Done: {title}"),
+                        "A note (optional): what you saw, what you did. Enter to record.",
+                    )),
+                    StepAct::Skip if missing(text) => out.push(text_need(
+                        TextField::Reason,
+                        true,
+                        format!("Skip: {title}"),
+                        "Why is it skipped? (required)",
+                    )),
+                    StepAct::Block if missing(text) => out.push(text_need(
+                        TextField::Reason,
+                        true,
+                        format!("Blocked: {title}"),
+                        "What is it waiting for? (required)",
+                    )),
+                    StepAct::Reopen if missing(text) => out.push(text_need(
+                        TextField::Reason,
+                        true,
+                        format!("Reopen: {title}"),
+                        "Why is it reopened? (required)",
+                    )),
+                    StepAct::Note if missing(text) => out.push(text_need(
+                        TextField::Text,
+                        true,
+                        format!("Note on: {title}"),
+                        "The note's text. Enter to record.",
+                    )),
+                    StepAct::Assign if missing(to) => out.push(text_need(
+                        TextField::To,
+                        true,
+                        format!("Assign: {title}"),
+                        "Who does it? The responder's name. Enter to record.",
+                    )),
+                    _ => {}
+                }
+            }
+            Command::Decide {
+                step,
+                option,
+                why,
+                anyway,
+            } => {
+                if !anyway {
+                    out.extend(confirmations(s, step, StepAct::Done, actor));
+                }
+                if let Some(d) = s.step_def(step).and_then(|d| d.decision.as_ref()) {
+                    if option.is_none() {
+                        out.push(Need::Choice {
+                            field: ChoiceField::DecisionOption,
+                            title: format!("Decide: {}", d.question),
+                            options: d
+                                .options
+                                .iter()
+                                .map(|o| match &o.next {
+                                    Some(n) => format!("{}  → {}", o.label, n.v),
+                                    None => o.label.clone(),
+                                })
+                                .collect(),
+                        });
+                    }
+                    if unasked(why) {
+                        out.push(text_need(
+                            TextField::Why,
+                            false,
+                            "Decision: why?".into(),
+                            "Why this option? (optional) Enter to record.",
+                        ));
+                    }
+                }
+            }
+            Command::SessionNote { text } => {
+                if missing(text) {
+                    out.push(text_need(
+                        TextField::Text,
+                        true,
+                        "Note on the session".into(),
+                        "The note's text. Enter to record.",
+                    ));
+                }
+            }
+            Command::HandOver { to, note } => {
+                if missing(to) {
+                    out.push(text_need(
+                        TextField::To,
+                        true,
+                        "Hand over to".into(),
+                        "Who takes over from you? Enter to go on.",
+                    ));
+                } else if unasked(note) {
+                    out.push(text_need(
+                        TextField::Note,
+                        false,
+                        "Hand-over note".into(),
+                        "What they need to know (optional). Enter to record.",
+                    ));
+                }
+            }
+            Command::Close { note } => {
+                if unasked(note) {
+                    out.push(text_need(
+                        TextField::Note,
+                        false,
+                        format!("Close the session? {}", open_summary(s)),
+                        "A closing note (optional). Enter closes the session; Esc cancels.",
+                    ));
+                }
+            }
+            Command::InjectSkip { inject, reason } => {
+                if unasked(reason) {
+                    let which = inject
+                        .as_ref()
+                        .map(|i| format!("inject {i}"))
+                        .unwrap_or_else(|| "the next inject".into());
+                    out.push(text_need(
+                        TextField::Reason,
+                        false,
+                        format!("Skip {which}? It will not be released."),
+                        "Why is it skipped? Enter skips it; Esc cancels.",
+                    ));
+                }
+            }
+            Command::Observe { kind, text, .. } => {
+                if kind.is_none() {
+                    out.push(Need::Choice {
+                        field: ChoiceField::ObservationKind,
+                        title: "Observation: what kind?".into(),
+                        options: ObservationKind::ALL
+                            .iter()
+                            .map(|k| match k {
+                                ObservationKind::Strength => "Strength".to_string(),
+                                ObservationKind::Improvement => "Area for improvement".to_string(),
+                                ObservationKind::Defect => {
+                                    "Plan defect (a step wrong, unclear or missing)".to_string()
+                                }
+                            })
+                            .collect(),
+                    });
+                } else if missing(text) {
+                    out.push(text_need(
+                        TextField::Text,
+                        true,
+                        format!(
+                            "Observation: {}",
+                            kind.map(|k| k.label()).unwrap_or_default()
+                        ),
+                        "What did you observe? Enter to record.",
+                    ));
+                }
+            }
+            Command::Rate {
+                objective,
+                rating,
+                note,
+            } => {
+                let objectives = s
+                    .scenario
+                    .as_ref()
+                    .map(|sc| sc.objectives.as_slice())
+                    .unwrap_or_default();
+                if objective.is_none() {
+                    out.push(Need::Choice {
+                        field: ChoiceField::Objective,
+                        title: "Rate which objective?".into(),
+                        options: objectives
+                            .iter()
+                            .map(|o| format!("{}: {}", o.id.v, o.text))
+                            .collect(),
+                    });
+                } else if rating.is_none() {
+                    out.push(Need::Choice {
+                        field: ChoiceField::Rating,
+                        title: format!(
+                            "Rate objective {}",
+                            objective.as_ref().map(|o| o.as_str()).unwrap_or_default()
+                        ),
+                        options: Rating::ALL
+                            .iter()
+                            .map(|r| format!("{}: {}", r.letter(), r.label()))
+                            .collect(),
+                    });
+                } else if unasked(note) {
+                    out.push(text_need(
+                        TextField::Note,
+                        false,
+                        "Rating: a note (optional)".into(),
+                        "Why this rating? Enter to record.",
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    /// Fills in what a need asked for. An answer that does not fit the need changes nothing.
+    pub fn answer(&mut self, need: &Need, answer: Answer) {
+        match (need, answer) {
+            (Need::Text { field, .. }, Answer::Text(t)) => {
+                if let Some(slot) = self.text_slot(*field) {
+                    *slot = Some(t);
+                }
+            }
+            (Need::Choice { field, options, .. }, Answer::Choice(i)) if i < options.len() => {
+                match (self, field) {
+                    (Command::Decide { option, .. }, ChoiceField::DecisionOption) => {
+                        *option = Some((i + 1).to_string())
+                    }
+                    (Command::Observe { kind, .. }, ChoiceField::ObservationKind) => {
+                        *kind = ObservationKind::ALL.get(i).copied()
+                    }
+                    (Command::Rate { objective, .. }, ChoiceField::Objective) => {
+                        let id = options[i].split(':').next().unwrap_or_default().trim();
+                        *objective = Some(id.into());
+                    }
+                    (Command::Rate { rating, .. }, ChoiceField::Rating) => {
+                        *rating = Rating::ALL.get(i).copied()
+                    }
+                    _ => {}
+                }
+            }
+            (Need::Confirm { .. }, Answer::Yes) => match self {
+                Command::Step { anyway, .. } | Command::Decide { anyway, .. } => *anyway = true,
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+
+    fn text_slot(&mut self, field: TextField) -> Option<&mut Option<String>> {
+        Some(match (self, field) {
+            (Command::Start(n), TextField::Title) => &mut n.title,
+            (Command::Step { text, .. }, TextField::Note | TextField::Reason | TextField::Text) => {
+                text
+            }
+            (Command::Step { to, .. }, TextField::To) => to,
+            (Command::Decide { why, .. }, TextField::Why) => why,
+            (Command::SessionNote { text }, TextField::Text) => text,
+            (Command::HandOver { to, .. }, TextField::To) => to,
+            (Command::HandOver { note, .. }, TextField::Note) => note,
+            (Command::Close { note }, TextField::Note) => note,
+            (Command::InjectSkip { reason, .. }, TextField::Reason) => reason,
+            (Command::Observe { text, .. }, TextField::Text) => text,
+            (Command::Rate { note, .. }, TextField::Note) => note,
+            _ => return None,
+        })
+    }
+}
+
+/// The confirmations a start or a done needs: steps it comes after that are not finished, a
+/// branch not taken, a step someone else already finished.
+pub(super) fn confirmations(
+    s: &Session,
+    step: &crate::domain::ids::StepRef,
+    act: StepAct,
+    actor: &str,
+) -> Vec<Need> {
+    let mut out = Vec::new();
+    let (Some(plan), Some(ps)) = (
+        s.plan_def(step.plan.as_str()),
+        s.state.plan(step.plan.as_str()),
+    ) else {
+        return out;
+    };
+    let Some(def) = plan.step(step.step.as_str()) else {
+        return out;
+    };
+    let Some(cur) = ps.step(step.step.as_str()) else {
+        return out;
+    };
+    let what = if act == StepAct::Start {
+        "Start it"
+    } else {
+        "Mark it done"
+    };
+    if act == StepAct::Done
+        && cur.state == StepStatus::Done
+        && cur.by.as_deref().is_some_and(|b| b != actor)
+    {
+        out.push(Need::Confirm {
+            question: format!(
+                "Step {} is already done by {}: record that you confirm it?",
+                step,
+                cur.by.clone().unwrap_or_default()
+            ),
+        });
+        return out;
+    }
+    if cur.state.finished() {
+        return out;
+    }
+    let open = super::check::unfinished_dependencies(s, step);
+    if !open.is_empty() {
+        let n = plan.step_index(step.step.as_str()).map_or(0, |i| i + 1);
+        out.push(Need::Confirm {
+            question: format!(
+                "Step {n} ({}) comes after {}, not finished yet. {what} anyway?",
+                def.id.v,
+                open.join(", ")
+            ),
+        });
+    } else if cur.bypassed {
+        out.push(Need::Confirm {
+            question: format!(
+                "Step {} is not on the branch the decision took. {what} anyway?",
+                def.id.v
+            ),
+        });
+    }
+    out
+}
+
+/// "3 steps not finished: 4. x, 5. y" or "Every needed step is done."
+pub fn open_summary(s: &Session) -> String {
+    let open: Vec<String> = s
+        .state
+        .steps()
+        .filter(|st| {
+            !st.bypassed
+                && matches!(
+                    st.state,
+                    StepStatus::Pending | StepStatus::Active | StepStatus::Blocked
+                )
+        })
+        .map(|st| format!("{} ({})", st.at_ref(), st.state.label()))
+        .collect();
+    match open.len() {
+        0 => "Every needed step is finished.".to_string(),
+        n => format!(
+            "{n} step{} not finished: {}",
+            if n == 1 { " is" } else { "s are" },
+            crate::domain::text::ellipsis(&open.join(", "), 200)
+        ),
+    }
+}

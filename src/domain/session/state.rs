@@ -1,0 +1,449 @@
+//! The state of a session as folded from its events. Serialisable, so that a checkpoint can hold
+//! it; everything in it is derived from the journal.
+
+use super::clock::ExerciseClock;
+use crate::domain::event::{Mode, ObservationKind, OrderKey, Rating, ScenarioRef, ts};
+use crate::domain::ids::{InjectId, ObjectiveId, PlanId, SessionId, StepId, StepRef, WriterId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StepStatus {
+    Pending,
+    Active,
+    Done,
+    Skipped,
+    Blocked,
+}
+
+impl StepStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            StepStatus::Pending => "pending",
+            StepStatus::Active => "active",
+            StepStatus::Done => "done",
+            StepStatus::Skipped => "skipped",
+            StepStatus::Blocked => "blocked",
+        }
+    }
+    /// A mark readable without colour.
+    pub fn mark(self) -> &'static str {
+        match self {
+            StepStatus::Pending => "[ ]",
+            StepStatus::Active => "[>]",
+            StepStatus::Done => "[x]",
+            StepStatus::Skipped => "[-]",
+            StepStatus::Blocked => "[!]",
+        }
+    }
+    pub fn finished(self) -> bool {
+        matches!(self, StepStatus::Done | StepStatus::Skipped)
+    }
+}
+
+/// What a note on a step records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NoteKind {
+    Note,
+    Done,
+    Skip,
+    Block,
+    Reopen,
+    Decision,
+    Conflict,
+}
+
+impl NoteKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            NoteKind::Note => "note",
+            NoteKind::Done => "done",
+            NoteKind::Skip => "skip",
+            NoteKind::Block => "block",
+            NoteKind::Reopen => "reopen",
+            NoteKind::Decision => "decision",
+            NoteKind::Conflict => "conflict",
+        }
+    }
+}
+
+impl std::fmt::Display for NoteKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NoteEntry {
+    #[serde(with = "ts")]
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub kind: NoteKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionRecord {
+    pub option: String,
+    pub next: Option<StepId>,
+    pub why: Option<String>,
+    pub by: String,
+    #[serde(with = "ts")]
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Confirmation {
+    pub by: String,
+    #[serde(with = "ts")]
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepState {
+    pub plan: PlanId,
+    pub step: StepId,
+    pub title: String,
+    pub state: StepStatus,
+    /// Who put the step in its current state, and when (none while pending).
+    pub by: Option<String>,
+    #[serde(with = "ts::opt")]
+    pub at: Option<DateTime<Utc>>,
+    #[serde(with = "ts::opt")]
+    pub started_at: Option<DateTime<Utc>>,
+    pub assignee: Option<String>,
+    pub notes: Vec<NoteEntry>,
+    pub decision: Option<DecisionRecord>,
+    /// Others who marked the step done after it was done: kept, not lost.
+    pub confirmations: Vec<Confirmation>,
+    /// Time spent active before the current stretch, in milliseconds.
+    pub active_ms: i64,
+    /// On a branch of a decision that was not taken.
+    pub bypassed: bool,
+    /// Since when it is active, if it is.
+    #[serde(default, with = "ts::opt")]
+    pub active_since: Option<DateTime<Utc>>,
+}
+
+impl StepState {
+    pub fn at_ref(&self) -> StepRef {
+        StepRef {
+            plan: self.plan.clone(),
+            step: self.step.clone(),
+        }
+    }
+
+    /// Time spent active, in seconds, counting a stretch still under way up to `now`.
+    pub fn active_secs(&self, now: DateTime<Utc>) -> i64 {
+        let running = self
+            .active_since
+            .map(|s| (now - s).num_milliseconds().max(0))
+            .unwrap_or(0);
+        self.active_ms.saturating_add(running) / 1000
+    }
+
+    /// Notes that record a disagreement between responders (a skip after a done, and so on).
+    pub fn conflicts(&self) -> impl Iterator<Item = &NoteEntry> {
+        self.notes.iter().filter(|n| n.kind == NoteKind::Conflict)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanState {
+    pub id: PlanId,
+    pub title: String,
+    pub hash: String,
+    #[serde(with = "ts")]
+    pub invoked_at: DateTime<Utc>,
+    pub invoked_by: String,
+    /// The plan's file could not be found: its steps are unknown.
+    pub missing: bool,
+    pub steps: Vec<StepState>,
+}
+
+impl PlanState {
+    /// (done, needed): a skipped step, or one on a branch not taken, is not needed, and not done.
+    pub fn progress(&self) -> (usize, usize) {
+        let needed = self
+            .steps
+            .iter()
+            .filter(|s| !s.bypassed && s.state != StepStatus::Skipped)
+            .count();
+        let done = self
+            .steps
+            .iter()
+            .filter(|s| s.state == StepStatus::Done)
+            .count();
+        (done, needed)
+    }
+
+    pub fn skipped(&self) -> usize {
+        self.steps
+            .iter()
+            .filter(|s| s.state == StepStatus::Skipped)
+            .count()
+    }
+
+    pub fn step(&self, id: &str) -> Option<&StepState> {
+        self.steps.iter().find(|s| s.step == id)
+    }
+}
+
+/// The last change a responder made to a step's state, for `undo`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LastStepAction {
+    pub step: StepRef,
+    /// The event kind: `step_done`, `decision_taken` ...
+    pub kind: String,
+    #[serde(with = "ts")]
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Responder {
+    pub name: String,
+    #[serde(with = "ts")]
+    pub first_at: DateTime<Utc>,
+    #[serde(with = "ts")]
+    pub last_at: DateTime<Utc>,
+    pub events: usize,
+    pub writers: Vec<WriterId>,
+    #[serde(default)]
+    pub last_step_action: Option<LastStepAction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Closed {
+    pub by: String,
+    #[serde(with = "ts")]
+    pub at: DateTime<Utc>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HandOverRecord {
+    pub from: String,
+    pub to: String,
+    pub note: Option<String>,
+    #[serde(with = "ts")]
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InjectRecord {
+    pub inject: InjectId,
+    pub released: bool,
+    pub early: bool,
+    pub by: String,
+    #[serde(with = "ts")]
+    pub at: DateTime<Utc>,
+    pub ex_ms: Option<i64>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObservationRecord {
+    pub kind: ObservationKind,
+    pub text: String,
+    pub plan: Option<PlanId>,
+    pub step: Option<StepId>,
+    pub inject: Option<InjectId>,
+    pub by: String,
+    #[serde(with = "ts")]
+    pub at: DateTime<Utc>,
+    pub ex_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RatingRecord {
+    pub objective: ObjectiveId,
+    pub rating: Rating,
+    pub note: Option<String>,
+    pub by: String,
+    #[serde(with = "ts")]
+    pub at: DateTime<Utc>,
+}
+
+/// What the fold knows of each writer: the latest event time it wrote, and how far behind the
+/// others its clock seemed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WriterSeen {
+    #[serde(with = "ts::opt")]
+    pub last_at: Option<DateTime<Utc>>,
+    /// The largest lag (seconds) between what it had seen and its own clock, over the tolerance.
+    pub behind_secs: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionState {
+    pub id: SessionId,
+    pub title: String,
+    pub mode: Mode,
+    #[serde(with = "ts")]
+    pub declared_at: DateTime<Utc>,
+    #[serde(with = "ts")]
+    pub started_at: DateTime<Utc>,
+    pub started_by: String,
+    /// The `session started` event has been folded.
+    pub started: bool,
+    pub scenario: Option<ScenarioRef>,
+    pub closed: Option<Closed>,
+    pub plans: Vec<PlanState>,
+    pub responders: BTreeMap<String, Responder>,
+    pub handovers: Vec<HandOverRecord>,
+    /// Session-wide notes (not tied to a step).
+    pub notes: Vec<NoteEntry>,
+    pub clock: Option<ExerciseClock>,
+    pub injects: Vec<InjectRecord>,
+    pub observations: Vec<ObservationRecord>,
+    pub ratings: Vec<RatingRecord>,
+    pub writers: BTreeMap<WriterId, WriterSeen>,
+    /// Things a reader should know that the events themselves say: a second start, events about
+    /// steps that are not in the session.
+    pub warnings: Vec<String>,
+    pub events: usize,
+    /// The order key of the last event folded: an event that sorts before it needs a re-fold.
+    pub last_key: Option<OrderKey>,
+}
+
+/// How far a writer's clock may lag the events it has read before it is flagged.
+pub const SKEW_TOLERANCE_SECS: i64 = 120;
+
+impl SessionState {
+    /// A session nothing has been recorded in yet.
+    pub fn blank(id: SessionId) -> SessionState {
+        SessionState {
+            id,
+            title: String::new(),
+            mode: Mode::Incident,
+            declared_at: DateTime::<Utc>::UNIX_EPOCH,
+            started_at: DateTime::<Utc>::UNIX_EPOCH,
+            started_by: String::new(),
+            started: false,
+            scenario: None,
+            closed: None,
+            plans: Vec::new(),
+            responders: BTreeMap::new(),
+            handovers: Vec::new(),
+            notes: Vec::new(),
+            clock: None,
+            injects: Vec::new(),
+            observations: Vec::new(),
+            ratings: Vec::new(),
+            writers: BTreeMap::new(),
+            warnings: Vec::new(),
+            events: 0,
+            last_key: None,
+        }
+    }
+
+    pub fn plan(&self, id: &str) -> Option<&PlanState> {
+        self.plans.iter().find(|p| p.id == id)
+    }
+
+    pub fn plan_index(&self, id: &str) -> Option<usize> {
+        self.plans.iter().position(|p| p.id == id)
+    }
+
+    pub fn step(&self, r: &StepRef) -> Option<&StepState> {
+        self.plan(r.plan.as_str())?.step(r.step.as_str())
+    }
+
+    pub fn steps(&self) -> impl Iterator<Item = &StepState> {
+        self.plans.iter().flat_map(|p| p.steps.iter())
+    }
+
+    pub fn progress(&self) -> (usize, usize) {
+        self.plans
+            .iter()
+            .map(PlanState::progress)
+            .fold((0, 0), |(a, b), (c, d)| (a + c, b + d))
+    }
+
+    pub fn skipped(&self) -> usize {
+        self.plans.iter().map(PlanState::skipped).sum()
+    }
+
+    pub fn is_exercise(&self) -> bool {
+        self.mode == Mode::Exercise
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed.is_some()
+    }
+
+    /// Where the story is: for an exercise, the declared time plus the exercise clock (RTOs are
+    /// exercised on it); for an incident, simply now.
+    pub fn story_now(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        match &self.clock {
+            Some(c) => crate::domain::time::add_ms(self.declared_at, c.ex_ms(now)),
+            None => now,
+        }
+    }
+
+    /// The exercise time at `now`, on an exercise.
+    pub fn ex_ms(&self, now: DateTime<Utc>) -> Option<i64> {
+        self.clock.as_ref().map(|c| c.ex_ms(now))
+    }
+
+    /// The latest rating of an objective.
+    pub fn rating(&self, objective: &str) -> Option<&RatingRecord> {
+        self.ratings.iter().rev().find(|r| r.objective == objective)
+    }
+
+    pub fn inject(&self, id: &str) -> Option<&InjectRecord> {
+        self.injects.iter().find(|r| r.inject == id)
+    }
+
+    pub fn responder(&self, name: &str) -> Option<&Responder> {
+        self.responders.get(name)
+    }
+
+    /// Who leads now: the last hand-over's recipient, or who started the session.
+    pub fn lead(&self) -> &str {
+        self.handovers
+            .last()
+            .map(|h| h.to.as_str())
+            .unwrap_or(&self.started_by)
+    }
+
+    /// Every warning: those the events raised, and those that depend on `now` (a writer whose
+    /// clock runs ahead of this machine's, a missing start).
+    pub fn all_warnings(&self, now: DateTime<Utc>) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.started && self.events > 0 {
+            out.push("the session's first event (session started) is missing: its title, mode and plans are unknown; run `muster verify`".to_string());
+        }
+        out.extend(self.warnings.iter().cloned());
+        for (w, seen) in &self.writers {
+            if seen.behind_secs > SKEW_TOLERANCE_SECS {
+                out.push(format!(
+                    "the clock of writer `{w}` seems about {} min behind the others: its events may be out of order",
+                    (seen.behind_secs + 59) / 60
+                ));
+            } else if let Some(last) = seen.last_at {
+                let ahead = (last - now).num_seconds();
+                if ahead > SKEW_TOLERANCE_SECS {
+                    out.push(format!(
+                        "the clock of writer `{w}` seems about {} min ahead of this machine: its events may be out of order",
+                        (ahead + 59) / 60
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    /// The latest event time of writers other than `writer`.
+    pub fn seen_by(&self, writer: &WriterId) -> Option<DateTime<Utc>> {
+        self.writers
+            .iter()
+            .filter(|(w, _)| *w != writer)
+            .filter_map(|(_, s)| s.last_at)
+            .max()
+    }
+}

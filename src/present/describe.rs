@@ -1,0 +1,175 @@
+//! Events in words, shared by `muster log`, the TUI timeline and the exports.
+
+use crate::domain::event::{Body, Event};
+use crate::domain::ids::{PlanId, StepId};
+use crate::domain::session::Session;
+use crate::domain::time::human_duration;
+use chrono::Duration;
+
+/// One event as people read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Described {
+    /// A short verb: "done", "skipped", "inject released" ...
+    pub action: String,
+    /// `plan/step` when the event is about a step.
+    pub step: Option<String>,
+    /// The step's title, or what the event is about.
+    pub subject: String,
+    /// The note, reason or text, if any.
+    pub text: Option<String>,
+}
+
+fn step_title(s: &Session, plan: &str, step: &str) -> String {
+    s.plan_def(plan)
+        .and_then(|p| p.step(step))
+        .map(|s| s.title.clone())
+        .unwrap_or_default()
+}
+
+/// An event in words, with the titles of the session's plans and scenario.
+pub fn describe(e: &Event, session: &Session) -> Described {
+    let scenario = session.scenario.as_deref();
+    let d = |action: &str, subject: String, text: Option<&String>| Described {
+        action: action.into(),
+        step: None,
+        subject,
+        text: text.cloned(),
+    };
+    let s = |action: &str, plan: &PlanId, step: &StepId, text: Option<&String>| Described {
+        action: action.into(),
+        step: Some(format!("{plan}/{step}")),
+        subject: step_title(session, plan.as_str(), step.as_str()),
+        text: text.cloned(),
+    };
+    let inject_title = |id: &str| {
+        scenario
+            .and_then(|sc| sc.inject(id))
+            .map(|i| format!("{id}: {}", i.title))
+            .unwrap_or_else(|| id.to_string())
+    };
+    match &e.body {
+        Body::SessionStarted {
+            title,
+            mode,
+            plans: refs,
+            scenario: sc,
+            ..
+        } => {
+            let plans = refs
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut subject = format!("\"{title}\" ({}; plans: {plans})", mode.label());
+            if let Some(sc) = sc {
+                subject.push_str(&format!("; scenario: {}", sc.id));
+            }
+            d("started the session", subject, None)
+        }
+        Body::SessionClosed { note } => d("closed the session", String::new(), note.as_ref()),
+        Body::PlanInvoked { plan } => d(
+            "invoked plan",
+            format!("{} ({})", plan.id, plan.title),
+            None,
+        ),
+        Body::StepStarted { plan, step } => s("started", plan, step, None),
+        Body::StepDone { plan, step, note } => s("done", plan, step, note.as_ref()),
+        Body::StepSkipped { plan, step, reason } => s("skipped", plan, step, Some(reason)),
+        Body::StepBlocked { plan, step, reason } => s("blocked", plan, step, Some(reason)),
+        Body::StepReopened { plan, step, reason } => s("reopened", plan, step, Some(reason)),
+        Body::Note {
+            plan: Some(p),
+            step: Some(st),
+            text,
+        } => s("note", p, st, Some(text)),
+        Body::Note { text, .. } => d("note", String::new(), Some(text)),
+        Body::Assigned { plan, step, to } => {
+            let mut x = s("assigned", plan, step, None);
+            x.text = Some(format!("to {to}"));
+            x
+        }
+        Body::DecisionTaken {
+            plan,
+            step,
+            option,
+            next,
+            why,
+        } => {
+            let mut x = s("decided", plan, step, why.as_ref());
+            let choice = match next {
+                Some(n) => format!("{option} (next: {n})"),
+                None => option.clone(),
+            };
+            x.text = Some(match why {
+                Some(w) => format!("{choice}: {w}"),
+                None => choice,
+            });
+            x
+        }
+        Body::ResponderJoined {} => d("joined", String::new(), None),
+        Body::HandOver { to, note } => d("handed over", format!("to {to}"), note.as_ref()),
+        Body::InjectReleased { inject, early } => d(
+            if *early {
+                "inject released early"
+            } else {
+                "inject released"
+            },
+            inject_title(inject.as_str()),
+            None,
+        ),
+        Body::InjectSkipped { inject, reason } => d(
+            "inject skipped",
+            inject_title(inject.as_str()),
+            reason.as_ref(),
+        ),
+        Body::ClockPaused {} => d("paused the exercise clock", String::new(), None),
+        Body::ClockResumed {} => d("resumed the exercise clock", String::new(), None),
+        Body::ClockSpeed { speed } => d("set the clock speed", format!("x{speed}"), None),
+        Body::ClockAdvanced { by_ms } => d(
+            "advanced the clock",
+            format!(
+                "by {}",
+                human_duration(Duration::milliseconds((*by_ms).clamp(
+                    -crate::domain::time::MAX_SPAN_MS,
+                    crate::domain::time::MAX_SPAN_MS
+                )))
+            ),
+            None,
+        ),
+        Body::Observation {
+            observation,
+            text,
+            plan,
+            step,
+            inject,
+        } => {
+            let about = inject
+                .as_ref()
+                .map(|i| format!("on inject {}", inject_title(i.as_str())))
+                .unwrap_or_default();
+            let mut x = d(
+                &format!("observed ({})", observation.label()),
+                about,
+                Some(text),
+            );
+            if let (Some(p), Some(s)) = (plan, step) {
+                x.step = Some(format!("{p}/{s}"));
+            }
+            x
+        }
+        Body::UnfinishedWrite { bytes, .. } => d(
+            "found an unfinished write",
+            format!("of {bytes} bytes, kept as evidence"),
+            None,
+        ),
+        Body::ObjectiveRated {
+            objective,
+            rating,
+            note,
+        } => d(
+            "rated objective",
+            format!("{objective}: {rating} ({})", rating.label()),
+            note.as_ref(),
+        ),
+    }
+}

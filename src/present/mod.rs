@@ -1,0 +1,86 @@
+//! Formatting for people: events in words, times in a zone that is passed in (the machine's
+//! local zone at the edges, UTC or a fixed offset in tests), never read from the environment here.
+
+pub mod describe;
+
+use chrono::{DateTime, FixedOffset, Local, Offset, Utc};
+
+/// The time zone to show times in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    Utc,
+    /// The machine's local time zone (its offset may change with daylight saving).
+    Local,
+    Fixed(FixedOffset),
+}
+
+impl Zone {
+    /// The offset in force at `t`.
+    pub fn offset(self, t: DateTime<Utc>) -> FixedOffset {
+        match self {
+            Zone::Utc => Utc.fix(),
+            Zone::Local => t.with_timezone(&Local).offset().fix(),
+            Zone::Fixed(o) => o,
+        }
+    }
+
+    pub fn at(self, t: DateTime<Utc>) -> DateTime<FixedOffset> {
+        t.with_timezone(&self.offset(t))
+    }
+
+    /// `2026-11-21 02:30:00 +00:00`
+    pub fn full(self, t: DateTime<Utc>) -> String {
+        self.at(t).format("%Y-%m-%d %H:%M:%S %:z").to_string()
+    }
+
+    /// `02:30`
+    pub fn hm(self, t: DateTime<Utc>) -> String {
+        self.at(t).format("%H:%M").to_string()
+    }
+
+    /// `2026-11-21 02:30`
+    pub fn date_hm(self, t: DateTime<Utc>) -> String {
+        self.at(t).format("%Y-%m-%d %H:%M").to_string()
+    }
+
+    /// A time as a responder writes it: RFC 3339, or a date and time in this zone
+    /// (`2026-11-21 03:10`, `2026-11-21T03:10:00`).
+    pub fn parse(self, s: &str) -> Option<DateTime<Utc>> {
+        let s = s.trim();
+        if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+            return Some(t.with_timezone(&Utc));
+        }
+        for f in [
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%d %H:%M",
+        ] {
+            let Ok(n) = chrono::NaiveDateTime::parse_from_str(s, f) else {
+                continue;
+            };
+            let t = match self {
+                Zone::Utc => Some(n.and_utc()),
+                Zone::Fixed(o) => n
+                    .and_local_timezone(o)
+                    .single()
+                    .map(|t| t.with_timezone(&Utc)),
+                Zone::Local => match n.and_local_timezone(Local) {
+                    chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
+                        Some(t.with_timezone(&Utc))
+                    }
+                    chrono::LocalResult::None => None,
+                },
+            };
+            if t.is_some() {
+                return t;
+            }
+        }
+        None
+    }
+
+    /// The calendar date at `t`.
+    pub fn date(self, t: DateTime<Utc>) -> chrono::NaiveDate {
+        self.at(t).date_naive()
+    }
+}

@@ -1,0 +1,315 @@
+//! What the TUI asks of the world, and the world's answers. `update` returns [`Effect`]s; the
+//! runtime hands each to [`run`], which does the I/O through a [`Store`] and returns the results
+//! as messages. The store is a trait, so update tests need no disk.
+
+use super::msg::{Loaded, Msg, SessionRow};
+use crate::domain::Library;
+use crate::domain::command::{Checked, Command};
+use crate::domain::event::Event;
+use crate::domain::ids::SessionId;
+use crate::domain::session::Session;
+use crate::export::Format;
+use crate::journal::StoreError;
+use crate::journal::file;
+use crate::journal::store::{self, AppendError, Appended, Delta, Journal, NeedsRebuild};
+use crate::present::Zone;
+use chrono::{DateTime, Utc};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// Something that changes or reads the world: carried out by the runtime, never by `update`.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    /// Read a session and make it the open one.
+    Open(SessionId),
+    /// Create a session from a checked `start`.
+    Start(Checked),
+    /// Append a checked command; `cmd` is kept to check again if the session changed meanwhile.
+    Submit { cmd: Command, checked: Checked },
+    /// Look for other writers' events in the open session.
+    Poll,
+    /// Read the list of sessions (when it changed).
+    ListSessions { force: bool },
+    /// Write an export of the session into `<home>/exports/`.
+    Export {
+        session: Box<Session>,
+        format: Format,
+        now: DateTime<Utc>,
+        zone: Zone,
+    },
+}
+
+/// How many of the latest events the TUI keeps for its timeline.
+pub const RECENT: usize = 5_000;
+
+/// What the TUI needs of the sessions on disk.
+pub trait Store {
+    /// The sessions under home, newest first; `None` when nothing changed since the last call
+    /// (and `force` is false).
+    fn list(&mut self, force: bool) -> Result<Option<Vec<SessionRow>>, StoreError>;
+    /// Reads a session and follows it from now on.
+    fn open(&mut self, id: &SessionId) -> Result<Loaded, StoreError>;
+    /// Creates a session from a checked `start`, and follows it.
+    fn start(&mut self, checked: &Checked) -> Result<Loaded, StoreError>;
+    /// Appends to the followed session.
+    fn append(&mut self, checked: &Checked) -> Result<Appended, AppendError>;
+    /// What other writers added to the followed session since the last look: `Ok(None)` when
+    /// nothing changed; a whole new read when it had to be read again.
+    fn poll(&mut self) -> Result<Option<Polled>, StoreError>;
+    /// Writes an export; returns where.
+    fn export(
+        &mut self,
+        session: &Session,
+        format: Format,
+        now: DateTime<Utc>,
+        zone: Zone,
+    ) -> Result<PathBuf, StoreError>;
+}
+
+/// What a poll found.
+#[derive(Debug)]
+pub enum Polled {
+    Delta(Delta, usize),
+    Reloaded(Box<Loaded>),
+}
+
+/// Carries out one effect; returns what came of it.
+pub fn run(store: &mut dyn Store, e: Effect) -> Vec<Msg> {
+    match e {
+        Effect::Open(id) => vec![match store.open(&id) {
+            Ok(l) => Msg::Opened(Box::new(l)),
+            Err(e) => Msg::Failed {
+                what: format!("Cannot read session {id}"),
+                error: e.to_string(),
+            },
+        }],
+        Effect::Start(checked) => vec![match store.start(&checked) {
+            Ok(l) => Msg::Started(Box::new(l)),
+            Err(e) => Msg::Failed {
+                what: "Could not start the session".into(),
+                error: e.to_string(),
+            },
+        }],
+        Effect::Submit { cmd, checked } => vec![match store.append(&checked) {
+            Ok(Appended::Written(events)) => Msg::Recorded {
+                what: checked.what().to_string(),
+                events,
+            },
+            Ok(Appended::Stale(delta)) => Msg::Stale { delta, cmd },
+            Err(AppendError::Unconfirmed { error, events }) => Msg::Unconfirmed {
+                what: checked.what().to_string(),
+                error: error.to_string(),
+                events,
+            },
+            Err(AppendError::Failed(error)) => Msg::NotRecorded {
+                what: checked.what().to_string(),
+                error: error.to_string(),
+                cmd,
+            },
+        }],
+        Effect::Poll => match store.poll() {
+            Ok(None) => Vec::new(),
+            Ok(Some(Polled::Delta(d, problems))) => vec![Msg::Delta(d, problems)],
+            Ok(Some(Polled::Reloaded(l))) => vec![Msg::Reloaded(l)],
+            Err(e) => vec![Msg::Failed {
+                what: "Cannot read the session's journal".into(),
+                error: e.to_string(),
+            }],
+        },
+        Effect::ListSessions { force } => match store.list(force) {
+            Ok(Some(rows)) => vec![Msg::Sessions(rows)],
+            Ok(None) => Vec::new(),
+            Err(e) => vec![Msg::Failed {
+                what: "Cannot list the sessions".into(),
+                error: e.to_string(),
+            }],
+        },
+        Effect::Export {
+            session,
+            format,
+            now,
+            zone,
+        } => vec![match store.export(&session, format, now, zone) {
+            Ok(path) => Msg::Exported(path),
+            Err(e) => Msg::Failed {
+                what: "Export failed".into(),
+                error: e.to_string(),
+            },
+        }],
+    }
+}
+
+/// The store of a real home folder.
+pub struct FsStore {
+    pub home: PathBuf,
+    pub writer: crate::domain::ids::WriterId,
+    pub lib: Arc<Library>,
+    journal: Option<Journal>,
+    /// (file, length, modified) of the followed session's journals, to notice other writers.
+    seen: Vec<(PathBuf, u64, Option<SystemTime>)>,
+    /// The same for every session, for the list.
+    listed: Option<Vec<(PathBuf, u64, Option<SystemTime>)>>,
+}
+
+fn fingerprint(dir: &std::path::Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
+    let mut out: Vec<_> = file::journal_paths(dir)
+        .map(|(p, _)| p)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| {
+            let m = std::fs::metadata(&p).ok();
+            let len = m.as_ref().map_or(0, |m| m.len());
+            let modified = m.and_then(|m| m.modified().ok());
+            (p, len, modified)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+impl FsStore {
+    pub fn new(home: PathBuf, writer: crate::domain::ids::WriterId, lib: Arc<Library>) -> FsStore {
+        FsStore {
+            home,
+            writer,
+            lib,
+            journal: None,
+            seen: Vec::new(),
+            listed: None,
+        }
+    }
+
+    fn loaded(&mut self, mut journal: Journal, session: Session) -> Result<Loaded, StoreError> {
+        let recent = recent_events(&journal)?;
+        self.seen = fingerprint(&journal.dir);
+        let l = Loaded {
+            session,
+            recent,
+            problems: journal.errors(),
+            warnings: journal.warnings.clone(),
+        };
+        journal.warnings.clear();
+        self.journal = Some(journal);
+        Ok(l)
+    }
+}
+
+/// The latest events of a session, for the timeline.
+fn recent_events(j: &Journal) -> Result<Vec<Event>, StoreError> {
+    let (paths, _) = file::journal_paths(&j.dir)?;
+    let mut all = Vec::new();
+    for p in paths {
+        let (_, mut ev) = file::read_file(&p)?;
+        all.append(&mut ev);
+    }
+    all.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    let skip = all.len().saturating_sub(RECENT);
+    Ok(all.split_off(skip))
+}
+
+impl Store for FsStore {
+    fn list(&mut self, force: bool) -> Result<Option<Vec<SessionRow>>, StoreError> {
+        let ids = store::list_ids(&self.home)?;
+        let now_seen: Vec<_> = ids
+            .iter()
+            .flat_map(|id| fingerprint(&store::sessions_dir(&self.home).join(id.as_str())))
+            .collect();
+        if !force && self.listed.as_ref() == Some(&now_seen) {
+            return Ok(None);
+        }
+        self.listed = Some(now_seen);
+        let mut rows = Vec::new();
+        for id in ids {
+            if let Ok(o) = store::open(&self.home, &*self.lib, id.as_str(), &self.writer) {
+                rows.push(SessionRow::of(&o.session));
+            }
+        }
+        rows.sort_by_key(|r| std::cmp::Reverse(r.started_at));
+        Ok(Some(rows))
+    }
+
+    fn open(&mut self, id: &SessionId) -> Result<Loaded, StoreError> {
+        let o = store::open(&self.home, &*self.lib, id.as_str(), &self.writer)?;
+        self.loaded(o.journal, o.session)
+    }
+
+    fn start(&mut self, checked: &Checked) -> Result<Loaded, StoreError> {
+        let o = store::create(&self.home, &*self.lib, &self.writer, checked)?;
+        self.listed = None;
+        self.loaded(o.journal, o.session)
+    }
+
+    fn append(&mut self, checked: &Checked) -> Result<Appended, AppendError> {
+        let Some(j) = self.journal.as_mut() else {
+            return Ok(Appended::Stale(Delta::default()));
+        };
+        store::prepare(&j.dir, &*self.lib, checked)?;
+        let r = j.append(checked, &*self.lib);
+        self.seen = fingerprint(&j.dir);
+        r
+    }
+
+    fn poll(&mut self) -> Result<Option<Polled>, StoreError> {
+        let Some(j) = self.journal.as_mut() else {
+            return Ok(None);
+        };
+        let now_seen = fingerprint(&j.dir);
+        if now_seen == self.seen {
+            return Ok(None);
+        }
+        self.seen = now_seen;
+        match j.read_new(&*self.lib)? {
+            Ok(d) if d.is_empty() => Ok(None),
+            Ok(d) => Ok(Some(Polled::Delta(d, j.errors()))),
+            Err(NeedsRebuild) => {
+                let s = j.rebuild(&*self.lib)?;
+                let Some(j) = self.journal.take() else {
+                    return Ok(None);
+                };
+                self.loaded(j, s)
+                    .map(|l| Some(Polled::Reloaded(Box::new(l))))
+            }
+        }
+    }
+
+    fn export(
+        &mut self,
+        session: &Session,
+        format: Format,
+        now: DateTime<Utc>,
+        zone: Zone,
+    ) -> Result<PathBuf, StoreError> {
+        let Some(j) = self.journal.as_ref() else {
+            return Err(StoreError::Busy);
+        };
+        let (paths, _) = file::journal_paths(&j.dir)?;
+        let mut events = Vec::new();
+        for p in paths {
+            let (_, mut ev) = file::read_file(&p)?;
+            events.append(&mut ev);
+        }
+        events.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        let errors = j.errors();
+        let integrity = crate::export::Integrity {
+            verified: !j.chains.is_empty() && errors == 0,
+            events: events.len(),
+            files: j.chains.len(),
+            problems: j.problems().map(|p| p.to_string()).collect(),
+        };
+        let input = crate::export::Input {
+            session,
+            events: &events,
+            index: &self.lib.index,
+            integrity,
+            now,
+            zone,
+        };
+        let text = crate::export::render(&input, format);
+        let dir = self.home.join("exports");
+        file::create_dir_durable(&dir)?;
+        let path = dir.join(crate::export::file_name(&session.state, format));
+        std::fs::write(&path, text).map_err(|e| StoreError::io("write", &path, e))?;
+        Ok(path)
+    }
+}

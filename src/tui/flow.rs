@@ -1,0 +1,396 @@
+//! Commands being filled in: the prompts come from `Command::needs`, each answer goes back into
+//! the command, and the gate decides. Nothing here knows what a step action needs: the domain
+//! says.
+
+use super::app::{App, Banner};
+use super::effects::Effect;
+use super::prompt::{Choice, TextInput};
+use crate::domain::command::{self, Answer, Command, Need, Refusal};
+use crate::domain::session::Session;
+use crate::export::Format;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// A command waiting for an answer to one of its needs.
+#[derive(Debug, Clone)]
+pub struct Flow {
+    pub cmd: Command,
+    pub need: Need,
+    pub input: TextInput,
+    pub choice: Choice,
+    /// A hint after a wrong answer ("this needs some text").
+    pub hint: Option<String>,
+}
+
+/// What a UI choice is for (not a domain need: which kind of session to start, which format).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pick {
+    Mode { plans: Vec<String> },
+    Export,
+}
+
+/// What waits for the responder's name.
+#[derive(Debug, Clone)]
+pub enum Then {
+    Command(Box<Command>),
+    Effect(Box<Effect>),
+}
+
+/// What is asked of the user over the screen.
+#[derive(Debug, Clone)]
+pub enum Modal {
+    Flow(Box<Flow>),
+    /// Who is recording: asked once, before the first record.
+    Name {
+        input: TextInput,
+        then: Then,
+    },
+    Pick {
+        title: String,
+        choice: Choice,
+        purpose: Pick,
+    },
+    /// "Discard what you typed?": y discards (and quits when `quit`), any other key goes back.
+    Discard {
+        back: Box<Modal>,
+        quit: bool,
+    },
+    /// A message that stays until dismissed; Enter tries the kept command again.
+    Alert {
+        title: String,
+        text: String,
+        retry: Option<Box<Command>>,
+    },
+}
+
+impl Modal {
+    /// Text typed into it that a careless key would lose.
+    pub fn typed(&self) -> Option<&str> {
+        match self {
+            Modal::Flow(f) if !f.input.is_blank() => Some(&f.input.text),
+            Modal::Name { input, .. } if !input.is_blank() => Some(&input.text),
+            Modal::Discard { back, .. } => back.typed(),
+            _ => None,
+        }
+    }
+}
+
+pub const EXPORT_CHOICES: [(&str, Format); 4] = [
+    ("Markdown (md)", Format::Md),
+    ("HTML, printable (html)", Format::Html),
+    ("JSON (json)", Format::Json),
+    ("CSV timeline (csv)", Format::Csv),
+];
+
+fn ctrl_c(key: &KeyEvent) -> bool {
+    key.modifiers.contains(KeyModifiers::CONTROL)
+        && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('q'))
+}
+
+impl App {
+    /// The session a command is checked against (a blank one for `start`).
+    fn target(&self, cmd: &Command) -> Option<Session> {
+        match cmd {
+            Command::Start(_) => Some(Session::blank()),
+            _ => None,
+        }
+    }
+
+    /// Starts (or goes on with) a command: asks for the responder's name first, then for what
+    /// the command still needs, then submits what the gate allows.
+    pub fn begin(&mut self, cmd: Command) -> Vec<Effect> {
+        if self.actor.is_none() {
+            self.ask_name(Then::Command(Box::new(cmd)));
+            return Vec::new();
+        }
+        self.advance(cmd)
+    }
+
+    pub(super) fn ask_name(&mut self, then: Then) {
+        let mut input = TextInput::new(self.default_actor.clone());
+        input.text.truncate(200);
+        self.modal = Some(Modal::Name { input, then });
+    }
+
+    /// One step of a command's flow: refused, asked, or submitted.
+    pub(super) fn advance(&mut self, cmd: Command) -> Vec<Effect> {
+        let actor = self.who();
+        let blank = self.target(&cmd);
+        let Some(s) = blank.as_ref().or(self.session.as_ref()) else {
+            return Vec::new();
+        };
+        let result = command::check(&cmd, s, &actor, self.now);
+        if let Err(r) = &result
+            && r.need().is_none()
+        {
+            self.refused(r.clone());
+            return Vec::new();
+        }
+        if let Some(need) = cmd.needs(s, &actor).into_iter().next() {
+            let choice = match &need {
+                Need::Choice { options, .. } => Choice::new(options.clone()),
+                _ => Choice::new(Vec::new()),
+            };
+            self.modal = Some(Modal::Flow(Box::new(Flow {
+                cmd,
+                need,
+                input: TextInput::default(),
+                choice,
+                hint: None,
+            })));
+            return Vec::new();
+        }
+        match result {
+            Ok(checked) => match &cmd {
+                Command::Start(_) => vec![Effect::Start(checked)],
+                _ => vec![Effect::Submit { cmd, checked }],
+            },
+            Err(r) => {
+                // a need the command did not list cannot be asked: it is refused
+                self.refused(r);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Says why the gate refused, until the next key.
+    pub(super) fn refused(&mut self, r: Refusal) {
+        self.banner = Some(Banner::error(sentence(&r.to_string())));
+    }
+
+    /// Keys while a modal is open.
+    pub(super) fn modal_key(&mut self, m: Modal, key: KeyEvent) -> Vec<Effect> {
+        match m {
+            Modal::Flow(mut f) => {
+                if ctrl_c(&key) {
+                    return self.ask_quit(Modal::Flow(f));
+                }
+                match (&f.need, key.code) {
+                    (_, KeyCode::Esc) => {
+                        if !f.input.is_blank() {
+                            self.modal = Some(Modal::Discard {
+                                back: Box::new(Modal::Flow(f)),
+                                quit: false,
+                            });
+                        }
+                        Vec::new()
+                    }
+                    (Need::Confirm { .. }, KeyCode::Char('y' | 'Y')) => {
+                        let need = f.need.clone();
+                        f.cmd.answer(&need, Answer::Yes);
+                        self.advance(f.cmd)
+                    }
+                    (Need::Confirm { .. }, _) => Vec::new(),
+                    (Need::Choice { .. }, KeyCode::Up | KeyCode::Char('k')) => {
+                        f.choice.up();
+                        self.modal = Some(Modal::Flow(f));
+                        Vec::new()
+                    }
+                    (Need::Choice { .. }, KeyCode::Down | KeyCode::Char('j')) => {
+                        f.choice.down();
+                        self.modal = Some(Modal::Flow(f));
+                        Vec::new()
+                    }
+                    (Need::Choice { .. }, KeyCode::Enter) => {
+                        let (need, n) = (f.need.clone(), f.choice.sel);
+                        f.cmd.answer(&need, Answer::Choice(n));
+                        self.advance(f.cmd)
+                    }
+                    (Need::Choice { .. }, KeyCode::Char(c)) => match f.choice.pick(c) {
+                        Some(n) => {
+                            let need = f.need.clone();
+                            f.cmd.answer(&need, Answer::Choice(n));
+                            self.advance(f.cmd)
+                        }
+                        None => {
+                            self.modal = Some(Modal::Flow(f));
+                            Vec::new()
+                        }
+                    },
+                    (Need::Text { required, .. }, KeyCode::Enter) => {
+                        if *required && f.input.is_blank() {
+                            f.hint = Some(
+                                "This needs some text: type it, or press Esc to cancel.".into(),
+                            );
+                            self.modal = Some(Modal::Flow(f));
+                            return Vec::new();
+                        }
+                        let need = f.need.clone();
+                        let text = f.input.text.trim().to_string();
+                        f.cmd.answer(&need, Answer::Text(text));
+                        self.advance(f.cmd)
+                    }
+                    (Need::Text { .. }, code) => {
+                        edit(&mut f.input, code, key.modifiers);
+                        self.modal = Some(Modal::Flow(f));
+                        Vec::new()
+                    }
+                    _ => {
+                        self.modal = Some(Modal::Flow(f));
+                        Vec::new()
+                    }
+                }
+            }
+            Modal::Name { mut input, then } => {
+                if ctrl_c(&key) {
+                    return self.ask_quit(Modal::Name { input, then });
+                }
+                match key.code {
+                    KeyCode::Esc => Vec::new(),
+                    KeyCode::Enter if !input.is_blank() => {
+                        self.actor = Some(input.text.trim().to_string());
+                        match then {
+                            Then::Command(c) => self.advance(*c),
+                            Then::Effect(e) => vec![*e],
+                        }
+                    }
+                    code => {
+                        edit(&mut input, code, key.modifiers);
+                        self.modal = Some(Modal::Name { input, then });
+                        Vec::new()
+                    }
+                }
+            }
+            Modal::Pick {
+                title,
+                mut choice,
+                purpose,
+            } => {
+                if ctrl_c(&key) {
+                    self.quit = true;
+                    return Vec::new();
+                }
+                let picked = match key.code {
+                    KeyCode::Esc | KeyCode::Char('q') => return Vec::new(),
+                    KeyCode::Up | KeyCode::Char('k') => {
+                        choice.up();
+                        None
+                    }
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        choice.down();
+                        None
+                    }
+                    KeyCode::Enter => Some(choice.sel),
+                    KeyCode::Char(c) => choice.pick(c),
+                    _ => None,
+                };
+                match picked {
+                    Some(n) => self.picked(purpose, n),
+                    None => {
+                        self.modal = Some(Modal::Pick {
+                            title,
+                            choice,
+                            purpose,
+                        });
+                        Vec::new()
+                    }
+                }
+            }
+            Modal::Discard { back, quit } => {
+                match key.code {
+                    KeyCode::Char('y' | 'Y') => self.quit = quit,
+                    _ => self.modal = Some(*back),
+                }
+                Vec::new()
+            }
+            Modal::Alert { retry, .. } => match (key.code, retry) {
+                (KeyCode::Enter, Some(cmd)) => self.advance(*cmd),
+                _ => Vec::new(),
+            },
+        }
+    }
+
+    /// A paste goes into the open prompt as text; with none open it is ignored, and said so.
+    pub(super) fn paste(&mut self, text: &str) -> Vec<Effect> {
+        match self.modal.as_mut() {
+            Some(Modal::Flow(f)) if matches!(f.need, Need::Text { .. }) => f.input.paste(text),
+            Some(Modal::Name { input, .. }) => input.paste(&text.replace('\n', " ")),
+            _ => {
+                if let Some(s) = self.search.as_mut() {
+                    s.query.push_str(&text.replace(['\n', '\r'], " "));
+                    self.refresh_search();
+                } else {
+                    self.banner = Some(Banner::info(
+                        "Pasted text is only taken into a prompt: open one (n for a note) and paste again.",
+                    ));
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn ask_quit(&mut self, back: Modal) -> Vec<Effect> {
+        if back.typed().is_some() {
+            self.modal = Some(Modal::Discard {
+                back: Box::new(back),
+                quit: true,
+            });
+        } else {
+            self.quit = true;
+        }
+        Vec::new()
+    }
+
+    fn picked(&mut self, purpose: Pick, n: usize) -> Vec<Effect> {
+        match purpose {
+            Pick::Mode { plans } => {
+                // option 0 is a real incident; the others are the scenarios, as exercises
+                let scenario = if n == 0 {
+                    None
+                } else {
+                    self.lib.scenarios.get(n - 1).map(|s| s.id.v.clone())
+                };
+                match command::resolve::start(&self.lib, &plans, scenario.as_deref(), None, None) {
+                    Ok(start) => self.begin(Command::Start(start)),
+                    Err(r) => {
+                        self.refused(r);
+                        Vec::new()
+                    }
+                }
+            }
+            Pick::Export => {
+                let Some(s) = &self.session else {
+                    return Vec::new();
+                };
+                let format = EXPORT_CHOICES.get(n).map_or(Format::Md, |(_, f)| *f);
+                vec![Effect::Export {
+                    session: Box::new(s.clone()),
+                    format,
+                    now: self.now,
+                    zone: self.zone,
+                }]
+            }
+        }
+    }
+
+    pub(super) fn pick(&mut self, title: impl Into<String>, options: Vec<String>, purpose: Pick) {
+        self.modal = Some(Modal::Pick {
+            title: title.into(),
+            choice: Choice::new(options),
+            purpose,
+        });
+    }
+}
+
+/// Edits a text input with a key.
+fn edit(input: &mut TextInput, code: KeyCode, mods: KeyModifiers) {
+    match code {
+        KeyCode::Backspace => input.backspace(),
+        KeyCode::Char('w') if mods.contains(KeyModifiers::CONTROL) => input.delete_word(),
+        KeyCode::Char('u') if mods.contains(KeyModifiers::CONTROL) => input.text.clear(),
+        KeyCode::Char(c) if !mods.contains(KeyModifiers::CONTROL) => input.push(c),
+        _ => {}
+    }
+}
+
+/// A refusal as a sentence on screen: capitalised, ended.
+pub fn sentence(s: &str) -> String {
+    let mut c = s.chars();
+    let mut out = match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    };
+    if !out.ends_with(['.', '?', '!']) {
+        out.push('.');
+    }
+    out
+}
