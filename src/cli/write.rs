@@ -241,7 +241,9 @@ pub fn to_command(sub: &Sub, s: &Session, lib: &LazyLibrary) -> Result<Command> 
                 let v = value.as_deref().ok_or_else(|| {
                     CliError::Usage("say how far: muster clock SESSION advance 15m".into())
                 })?;
-                let m: Minutes = v.parse().map_err(|e: String| CliError::Usage(e))?;
+                let m: Minutes = v.parse().map_err(|e: crate::domain::time::BadDuration| {
+                    CliError::Usage(e.to_string())
+                })?;
                 ClockAct::Advance(m)
             }
         }),

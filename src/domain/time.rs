@@ -9,14 +9,22 @@ use std::str::FromStr;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Minutes(pub u32);
 
+/// A duration that does not read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a duration: write it like \"30m\", \"4h\", \"1h30m\", \"2d\" or \"1w\"")]
+pub struct BadDuration(pub String);
+
+/// A calendar period that does not read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{0}` is not a period: write it like \"90 days\", \"2 weeks\", \"6 months\" or \"1 year\""
+)]
+pub struct BadPeriod(pub String);
+
 impl FromStr for Minutes {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let bad = || {
-            format!(
-                "`{s}` is not a duration: write it like \"30m\", \"4h\", \"1h30m\", \"2d\" or \"1w\""
-            )
-        };
+    type Err = BadDuration;
+    fn from_str(s: &str) -> Result<Self, BadDuration> {
+        let bad = || BadDuration(super::text::clean(s, false));
         let t = s.trim();
         if t.is_empty() {
             return Err(bad());
@@ -134,13 +142,9 @@ pub enum Period {
 }
 
 impl FromStr for Period {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let bad = || {
-            format!(
-                "`{s}` is not a period: write it like \"90 days\", \"2 weeks\", \"6 months\" or \"1 year\""
-            )
-        };
+    type Err = BadPeriod;
+    fn from_str(s: &str) -> Result<Self, BadPeriod> {
+        let bad = || BadPeriod(super::text::clean(s, false));
         let t = s.trim();
         let split = t.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
         let n: u32 = t[..split].parse().map_err(|_| bad())?;

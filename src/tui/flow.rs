@@ -24,8 +24,14 @@ pub struct Flow {
 /// What a UI choice is for (not a domain need: which kind of session to start, which format).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pick {
-    Mode { plans: Vec<String> },
+    Mode {
+        plans: Vec<String>,
+    },
     Export,
+    /// A plan of the library to invoke in the open session.
+    Invoke {
+        plans: Vec<String>,
+    },
 }
 
 /// What waits for the responder's name.
@@ -341,6 +347,18 @@ impl App {
                 };
                 match command::resolve::start(&self.lib, &plans, scenario.as_deref(), None, None) {
                     Ok(start) => self.begin(Command::Start(start)),
+                    Err(r) => {
+                        self.refused(r);
+                        Vec::new()
+                    }
+                }
+            }
+            Pick::Invoke { plans } => {
+                let Some(id) = plans.get(n) else {
+                    return Vec::new();
+                };
+                match command::resolve::plan(&self.lib, id) {
+                    Ok(p) => self.begin(Command::Invoke { plan: p.clone() }),
                     Err(r) => {
                         self.refused(r);
                         Vec::new()

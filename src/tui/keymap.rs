@@ -48,6 +48,8 @@ pub enum Action {
     Rate,
     PlanNext,
     PlanPrev,
+    Invoke,
+    Close,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -279,6 +281,20 @@ static SESSION: &[Binding] = &[
         Action::HandOver,
         "",
         "hand over to another responder",
+    ),
+    b(
+        &[Char('I')],
+        "I",
+        Action::Invoke,
+        "",
+        "invoke another plan in this session",
+    ),
+    b(
+        &[Char('C')],
+        "C",
+        Action::Close,
+        "",
+        "close the session (shows what is still open first)",
     ),
     b(
         &[Char('t')],

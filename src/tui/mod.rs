@@ -1,10 +1,12 @@
 //! The responder's terminal UI: a thin skin over the domain and the journal. `update` (app.rs)
 //! is the only code that changes the app; views are pure; effects do the I/O through a store.
 
+mod actions;
 pub mod app;
 pub mod effects;
 pub mod flow;
 pub mod keymap;
+pub mod memstore;
 pub mod msg;
 pub mod nav;
 pub mod prompt;

@@ -263,8 +263,11 @@ impl Command {
                     out.push(text_need(
                         TextField::Note,
                         false,
-                        format!("Close the session? {}", open_summary(s)),
-                        "A closing note (optional). Enter closes the session; Esc cancels.",
+                        "Close the session?".into(),
+                        &format!(
+                            "{} Nothing more can be recorded once it is closed. A closing note (optional); Enter closes the session, Esc cancels.",
+                            open_summary(s)
+                        ),
                     ));
                 }
             }
@@ -488,7 +491,7 @@ pub fn open_summary(s: &Session) -> String {
     match open.len() {
         0 => "Every needed step is finished.".to_string(),
         n => format!(
-            "{n} step{} not finished: {}",
+            "{n} step{} not finished: {}.",
             if n == 1 { " is" } else { "s are" },
             crate::domain::text::ellipsis(&open.join(", "), 200)
         ),

@@ -101,7 +101,7 @@ impl<'a> De<'a> {
         match s.parse::<Minutes>() {
             Ok(m) => Some(Sp::new(m, node.span)),
             Err(e) => {
-                self.error(node.span, e, None);
+                self.error(node.span, e.to_string(), None);
                 None
             }
         }
@@ -112,7 +112,7 @@ impl<'a> De<'a> {
         match s.parse::<Period>() {
             Ok(p) => Some(p),
             Err(e) => {
-                self.error(node.span, e, None);
+                self.error(node.span, e.to_string(), None);
                 None
             }
         }

@@ -1,0 +1,188 @@
+//! What each key does to the session: the command it starts, or the choice it opens first.
+
+use super::app::{App, Screen};
+use super::effects::Effect;
+use super::flow::Pick;
+use super::keymap::Action;
+use crate::domain::command::{ClockAct, Command, StepAct};
+use crate::domain::ids::InjectId;
+use crate::domain::session::clock::next_speed;
+use crate::domain::time::Minutes;
+
+impl App {
+    /// Acts on a key's meaning.
+    pub(super) fn act(&mut self, a: Action) -> Vec<Effect> {
+        if let Some(effects) = self.navigate(a) {
+            return effects;
+        }
+        let step = |app: &App, act: StepAct| app.session_step().map(|r| Command::step(r, act));
+        let cmd = match a {
+            Action::StepStart => step(self, StepAct::Start),
+            Action::StepDone => step(self, StepAct::Done),
+            Action::StepSkip => step(self, StepAct::Skip),
+            Action::StepBlock => step(self, StepAct::Block),
+            Action::StepReopen => step(self, StepAct::Reopen),
+            Action::StepNote => step(self, StepAct::Note),
+            Action::StepAssign => step(self, StepAct::Assign),
+            Action::Decide => self.session_step().map(|r| Command::Decide {
+                step: r,
+                option: None,
+                why: None,
+                anyway: false,
+            }),
+            Action::Undo if self.screen == Screen::Session => Some(Command::Undo),
+            Action::SessionNote => Some(Command::SessionNote { text: None }),
+            Action::HandOver => Some(Command::HandOver {
+                to: None,
+                note: None,
+            }),
+            Action::Observe => Some(Command::Observe {
+                kind: None,
+                text: None,
+                step: self.session_step(),
+                inject: if self.screen == Screen::Facilitator {
+                    self.selected_inject()
+                } else {
+                    None
+                },
+            }),
+            Action::Close => Some(Command::Close { note: None }),
+            Action::Invoke => {
+                self.invoke_plan();
+                None
+            }
+            Action::Rate => Some(Command::Rate {
+                objective: None,
+                rating: None,
+                note: None,
+            }),
+            Action::ReleaseInject => self
+                .selected_inject()
+                .map(|i| Command::InjectRelease { inject: Some(i) }),
+            Action::SkipInject => self.selected_inject().map(|i| Command::InjectSkip {
+                inject: Some(i),
+                reason: None,
+            }),
+            Action::ClockToggle => self.clock().map(|c| {
+                Command::Clock(if c.paused {
+                    ClockAct::Resume
+                } else {
+                    ClockAct::Pause
+                })
+            }),
+            Action::ClockSpeed | Action::ClockSlower => self.clock().map(|c| {
+                Command::Clock(ClockAct::Speed(next_speed(
+                    c.speed,
+                    a == Action::ClockSpeed,
+                )))
+            }),
+            Action::ClockAdvance => self
+                .clock()
+                .map(|_| Command::Clock(ClockAct::Advance(Minutes(5)))),
+            Action::Export => {
+                if self.session.is_some() {
+                    let options = super::flow::EXPORT_CHOICES
+                        .iter()
+                        .map(|(l, _)| l.to_string())
+                        .collect();
+                    self.pick("Export the session as", options, Pick::Export);
+                }
+                None
+            }
+            Action::StartSession => {
+                self.start_session();
+                None
+            }
+            _ => None,
+        };
+        match cmd {
+            Some(c) if self.session.is_some() => self.begin(c),
+            Some(_) => Vec::new(),
+            None => {
+                if matches!(self.screen, Screen::Plan(_))
+                    && matches!(
+                        a,
+                        Action::StepStart
+                            | Action::StepDone
+                            | Action::StepSkip
+                            | Action::StepBlock
+                            | Action::StepReopen
+                            | Action::StepNote
+                            | Action::StepAssign
+                            | Action::Decide
+                    )
+                {
+                    self.error(
+                        "This is the plan as written, not a session: press s to start a session on it.",
+                    );
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn clock(&self) -> Option<&crate::domain::session::ExerciseClock> {
+        self.session.as_ref()?.state.clock.as_ref()
+    }
+
+    /// `s`: which kind of session to start on the marked (or selected) plans.
+    fn start_session(&mut self) {
+        let plans = match &self.screen {
+            Screen::Plan(id) => vec![id.clone()],
+            Screen::Home if self.tab == 0 => {
+                if self.marked.is_empty() {
+                    self.lib
+                        .plans
+                        .get(self.plan_sel)
+                        .map(|p| vec![p.id.v.clone()])
+                        .unwrap_or_default()
+                } else {
+                    self.marked.clone()
+                }
+            }
+            Screen::Home => Vec::new(),
+            _ => return,
+        };
+        let mut options = vec!["A real incident".to_string()];
+        options.extend(
+            self.lib
+                .scenarios
+                .iter()
+                .map(|s| format!("Exercise: {} ({})", s.title, s.kind.label())),
+        );
+        self.pick(
+            "Start a session: incident or exercise?",
+            options,
+            Pick::Mode { plans },
+        );
+    }
+
+    /// `I`: which plan of the library to add to the session.
+    fn invoke_plan(&mut self) {
+        let Some(s) = &self.session else { return };
+        if let Err(r) = crate::domain::command::open_for_changes(s, self.now) {
+            self.refused(r);
+            return;
+        }
+        let plans: Vec<(String, String)> = self
+            .lib
+            .plans
+            .iter()
+            .filter(|p| s.state.plan(&p.id.v).is_none())
+            .map(|p| (p.id.v.clone(), format!("{} ({})", p.title, p.id.v)))
+            .collect();
+        if plans.is_empty() {
+            self.error("Every plan of the library is already in this session.");
+            return;
+        }
+        let (ids, labels) = plans.into_iter().unzip();
+        self.pick("Invoke which plan?", labels, Pick::Invoke { plans: ids });
+    }
+
+    pub fn selected_inject(&self) -> Option<InjectId> {
+        let s = self.session.as_ref()?.scenario.as_ref()?;
+        s.injects
+            .get(self.inject_sel)
+            .map(|i| InjectId::new(i.id.v.as_str()))
+    }
+}

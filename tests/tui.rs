@@ -1,0 +1,816 @@
+//! The TUI's update path with no disk: scripted keys into `update`, a store in memory, a fixed
+//! clock and zone, and snapshots of what `view` draws.
+
+mod common;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use muster::domain::event::Body;
+use muster::domain::ids::{SessionId, StepRef};
+use muster::domain::session::{NoteKind, SessionState, StepStatus};
+use muster::library::{self, Location};
+use muster::present::Zone;
+use muster::tui::app::{App, Screen};
+use muster::tui::flow::Modal;
+use muster::tui::memstore::MemStore;
+use muster::tui::msg::Msg;
+use muster::tui::runtime::dispatch;
+use muster::tui::theme::Theme;
+use muster::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::Color;
+use std::sync::Arc;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 21, 2, 30, 0).unwrap()
+}
+
+/// Keys written as text: `<Enter>`, `<Esc>`, `<Tab>`, `<Down>`, `<Up>`, `<C-c>`, `<BS>`, `<PgDn>`;
+/// any other character is itself.
+pub fn keys(s: &str) -> Vec<KeyEvent> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if c == '<'
+            && let Some(end) = rest.find('>')
+        {
+            let k = match &rest[1..end] {
+                "Enter" => Some(KeyEvent::from(KeyCode::Enter)),
+                "Esc" => Some(KeyEvent::from(KeyCode::Esc)),
+                "Tab" => Some(KeyEvent::from(KeyCode::Tab)),
+                "Down" => Some(KeyEvent::from(KeyCode::Down)),
+                "Up" => Some(KeyEvent::from(KeyCode::Up)),
+                "BS" => Some(KeyEvent::from(KeyCode::Backspace)),
+                "PgDn" => Some(KeyEvent::from(KeyCode::PageDown)),
+                "C-c" => Some(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+                _ => None,
+            };
+            if let Some(k) = k {
+                out.push(k);
+                rest = &rest[end + 1..];
+                continue;
+            }
+        }
+        out.push(KeyEvent::from(KeyCode::Char(c)));
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+struct Harness {
+    app: App,
+    store: MemStore,
+    term: Terminal<TestBackend>,
+    now: DateTime<Utc>,
+}
+
+fn mini_lib() -> Arc<muster::domain::Library> {
+    let mut lib = library::load(&Location::Dir(common::mini()), t0().date_naive()).unwrap();
+    // the same label wherever the repository is cloned
+    lib.origin = "tests/fixtures/mini".into();
+    Arc::new(lib)
+}
+
+impl Harness {
+    fn new(w: u16, h: u16) -> Harness {
+        Harness::with(w, h, mini_lib())
+    }
+
+    fn with(w: u16, h: u16, lib: Arc<muster::domain::Library>) -> Harness {
+        let app = App::new(
+            Arc::clone(&lib),
+            "tester".into(),
+            None,
+            t0(),
+            Theme { color: true },
+            Zone::Utc,
+        );
+        let mut hs = Harness {
+            app,
+            store: MemStore::new(lib, "w1"),
+            term: Terminal::new(TestBackend::new(w, h)).unwrap(),
+            now: t0(),
+        };
+        hs.msg(Msg::Resize(w, h));
+        hs
+    }
+
+    fn msg(&mut self, m: Msg) {
+        dispatch(&mut self.app, &mut self.store, m);
+    }
+
+    /// Time passes to `self.now`, then each key; then the screen is drawn.
+    fn press(&mut self, s: &str) -> &mut Self {
+        self.msg(Msg::Tick(self.now));
+        for k in keys(s) {
+            self.msg(Msg::Tick(self.now));
+            self.msg(Msg::Key(k));
+        }
+        self.draw();
+        self
+    }
+
+    fn draw(&mut self) {
+        let app = &self.app;
+        self.term.draw(|f| view::render(app, f)).unwrap();
+    }
+
+    fn resize(&mut self, w: u16, h: u16) {
+        self.term.backend_mut().resize(w, h);
+        self.msg(Msg::Resize(w, h));
+    }
+
+    fn screen(&self) -> String {
+        let buf = self.term.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            let mut line = String::new();
+            for x in 0..buf.area.width {
+                line.push_str(buf[(x, y)].symbol());
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Starts an incident on `alpha` through the keys: incident, the name confirmed, the
+    /// default title.
+    fn start_alpha(&mut self) -> &mut Self {
+        self.press("s1<Enter><Enter>")
+    }
+
+    fn id(&self) -> SessionId {
+        self.store.open_id().expect("a session is open").clone()
+    }
+
+    /// The session as a fresh reader of the store sees it.
+    fn state(&self) -> SessionState {
+        self.store.session(&self.id()).unwrap().state
+    }
+
+    fn step(&self, p: &str, s: &str) -> muster::domain::session::StepState {
+        self.state().step(&StepRef::new(p, s)).unwrap().clone()
+    }
+
+    fn banner(&self) -> String {
+        self.app
+            .banner
+            .as_ref()
+            .map(|b| b.text.clone())
+            .unwrap_or_default()
+    }
+}
+
+// ---------- snapshots of every screen at 80x24 ----------
+
+#[test]
+fn snapshot_home_plans() {
+    let mut h = Harness::new(80, 24);
+    h.press("");
+    insta::assert_snapshot!(h.screen());
+}
+
+#[test]
+fn snapshot_home_sessions_and_index_tabs() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha().press("<Esc>");
+    h.press("<Tab>");
+    insta::assert_snapshot!("home_sessions", h.screen());
+    h.press("<Tab>");
+    insta::assert_snapshot!("home_index", h.screen());
+}
+
+#[test]
+fn snapshot_search() {
+    let mut h = Harness::new(80, 24);
+    h.press("/databse");
+    insta::assert_snapshot!(h.screen());
+}
+
+#[test]
+fn snapshot_plan_read_only() {
+    let mut h = Harness::new(80, 24);
+    h.press("<Enter>");
+    assert_eq!(h.app.screen, Screen::Plan("alpha".into()));
+    insta::assert_snapshot!(h.screen());
+}
+
+#[test]
+fn snapshot_session_with_progress_and_a_decision() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha();
+    h.now = t0() + Duration::minutes(12);
+    h.press("a");
+    h.now = t0() + Duration::minutes(20);
+    h.press("c1lag is 3 s<Enter>");
+    insta::assert_snapshot!(h.screen());
+}
+
+#[test]
+fn snapshot_prompts() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha().press("dreplica in sync");
+    insta::assert_snapshot!("prompt_done_note", h.screen());
+    h.press("<Esc>");
+    insta::assert_snapshot!("prompt_discard", h.screen());
+    h.press("n");
+    assert!(
+        matches!(&h.app.modal, Some(Modal::Flow(f)) if f.input.text == "replica in sync"),
+        "n keeps the text"
+    );
+    h.press("<Esc>y");
+    assert!(h.app.modal.is_none(), "y discards");
+    h.press("c");
+    insta::assert_snapshot!("choice_decision", h.screen());
+}
+
+#[test]
+fn snapshot_index_browser() {
+    let mut h = Harness::new(80, 24);
+    h.press("i<Tab>");
+    insta::assert_snapshot!(h.screen());
+}
+
+#[test]
+fn snapshot_timeline_and_help() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha().press("a");
+    h.now = t0() + Duration::minutes(5);
+    h.press("dok<Enter>t");
+    insta::assert_snapshot!("timeline", h.screen());
+    h.press("<Esc>?");
+    insta::assert_snapshot!("help_session", h.screen());
+    h.press("<PgDn>");
+    insta::assert_snapshot!("help_session_scrolled", h.screen());
+    h.press("x");
+    assert!(!h.app.help);
+}
+
+#[test]
+fn snapshot_too_small() {
+    let mut h = Harness::new(59, 15);
+    h.press("");
+    insta::assert_snapshot!(h.screen());
+    // and it recovers when the terminal grows, without a panic
+    h.resize(80, 24);
+    h.press("j");
+    assert!(h.screen().contains("Plans (2)"));
+}
+
+#[test]
+fn snapshot_session_120x40() {
+    let mut h = Harness::new(120, 40);
+    h.start_alpha();
+    h.now = t0() + Duration::minutes(3);
+    h.press("dbackup verified<Enter>");
+    insta::assert_snapshot!(h.screen());
+}
+
+#[test]
+fn snapshot_close_summary() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha().press("dok<Enter>C");
+    insta::assert_snapshot!(h.screen());
+    h.press("all restored<Enter>");
+    let st = h.state();
+    assert_eq!(
+        st.closed.as_ref().unwrap().note.as_deref(),
+        Some("all restored")
+    );
+}
+
+// ---------- update, for every action ----------
+
+#[test]
+fn home_actions_move_mark_tab_and_start() {
+    let mut h = Harness::new(80, 24);
+    h.press("j");
+    assert_eq!(h.app.plan_sel, 1);
+    h.press("kGg");
+    assert_eq!(h.app.plan_sel, 0);
+    h.press(" ");
+    assert_eq!(h.app.marked, ["alpha"], "space marks and moves down");
+    h.press(" ");
+    assert_eq!(h.app.marked, ["alpha", "beta"]);
+    h.press("<Tab>");
+    assert_eq!(h.app.tab, 1);
+    h.press("<Tab><Tab>");
+    assert_eq!(h.app.tab, 0);
+    h.press("s1<Enter><Enter>");
+    let st = h.state();
+    assert_eq!(
+        st.plans.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+        ["alpha", "beta"]
+    );
+    assert_eq!(st.title, "Fail the database over + Bring the web shop back");
+    assert_eq!(st.started_by, "tester");
+    assert_eq!(h.app.screen, Screen::Session);
+}
+
+#[test]
+fn step_actions_are_recorded() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha();
+    h.press("a");
+    assert_eq!(h.step("alpha", "check").state, StepStatus::Active);
+    h.press("dlag 2 s<Enter>");
+    let c = h.step("alpha", "check");
+    assert_eq!(
+        (c.state, c.by.as_deref()),
+        (StepStatus::Done, Some("tester"))
+    );
+    assert_eq!(c.notes[0].text, "lag 2 s");
+    h.press("j");
+    h.press("x<Enter>");
+    assert!(
+        h.app.modal.is_some(),
+        "a skip without a reason is not recorded"
+    );
+    h.press("not needed<Enter>");
+    assert_eq!(h.step("alpha", "promote").state, StepStatus::Skipped);
+    h.press("j");
+    h.press("bwaiting for backups<Enter>");
+    assert_eq!(h.step("alpha", "restore").state, StepStatus::Blocked);
+    h.press("rbackups arrived<Enter>");
+    assert_eq!(h.step("alpha", "restore").state, StepStatus::Pending);
+    h.press("nnote text<Enter>");
+    assert!(
+        h.step("alpha", "restore")
+            .notes
+            .iter()
+            .any(|n| n.text == "note text")
+    );
+    h.press("Aben<Enter>");
+    assert_eq!(h.step("alpha", "restore").assignee.as_deref(), Some("ben"));
+    h.press("Nsession wide<Enter>");
+    assert_eq!(h.state().notes[0].text, "session wide");
+    h.press("Hann<Enter>going home<Enter>");
+    let st = h.state();
+    assert_eq!(st.handovers[0].to, "ann");
+    assert_eq!(st.handovers[0].note.as_deref(), Some("going home"));
+}
+
+#[test]
+fn decisions_and_undo() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha();
+    h.press("c2behind by 20 min<Enter>");
+    let s = h.state();
+    let d = s
+        .step(&StepRef::new("alpha", "check"))
+        .unwrap()
+        .decision
+        .clone()
+        .unwrap();
+    assert_eq!(
+        (
+            d.option.as_str(),
+            d.next.as_ref().map(|n| n.as_str()),
+            d.why.as_deref()
+        ),
+        ("No", Some("restore"), Some("behind by 20 min"))
+    );
+    assert!(s.step(&StepRef::new("alpha", "promote")).unwrap().bypassed);
+    h.press("c");
+    assert!(
+        h.banner().contains("already taken by tester"),
+        "{}",
+        h.banner()
+    );
+    h.press("u");
+    let c = h.step("alpha", "check");
+    assert_eq!(c.state, StepStatus::Pending, "undo is a reopen");
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.kind == NoteKind::Reopen && n.text.starts_with("undo: decision"))
+    );
+    // the journal was appended to, never edited: start, decision, undo
+    assert_eq!(h.store.sessions[&h.id()].len(), 3);
+}
+
+#[test]
+fn invoke_a_plan_from_the_session() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha().press("I1");
+    let st = h.state();
+    assert_eq!(
+        st.plans.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+        ["alpha", "beta"]
+    );
+    assert!(h.banner().contains("plan beta joined"), "{}", h.banner());
+    h.press("I");
+    assert!(
+        h.banner().contains("already in this session"),
+        "{}",
+        h.banner()
+    );
+}
+
+#[test]
+fn navigation_keys() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha();
+    h.press("jj");
+    assert_eq!(h.app.step_sel, 2);
+    h.press("<PgDn>");
+    assert_eq!(h.app.detail_scroll, 10);
+    h.press("K");
+    assert_eq!(h.app.detail_scroll, 0);
+    h.press("ll");
+    assert_eq!(h.app.hscroll, 16);
+    h.press("h");
+    assert_eq!(h.app.hscroll, 8);
+    h.press("t");
+    assert_eq!(h.app.screen, Screen::Timeline);
+    h.press("<Esc>i");
+    assert_eq!(h.app.screen, Screen::Index);
+    h.press("<Tab>");
+    assert_eq!(h.app.index_section, 1);
+    h.press("<Esc>");
+    assert_eq!(h.app.screen, Screen::Session);
+    h.press("?");
+    assert!(h.app.help);
+    h.press("x");
+    assert!(!h.app.help, "any key closes the help and does nothing else");
+    assert!(h.app.modal.is_none());
+    h.press("q");
+    assert!(h.app.quit);
+}
+
+#[test]
+fn search_jumps_to_a_step_and_to_a_person() {
+    let mut h = Harness::new(80, 24);
+    h.press("/restore from<Enter>");
+    assert_eq!(h.app.screen, Screen::Plan("alpha".into()));
+    assert_eq!(h.app.step_sel, 2);
+    h.press("/cat chen<Enter>");
+    assert_eq!(h.app.screen, Screen::Index);
+    assert_eq!(h.app.section_entries()[h.app.index_sel].id, "cat");
+}
+
+#[test]
+fn quitting_asks_only_when_a_prompt_holds_text() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha();
+    h.press("d<C-c>");
+    assert!(h.app.quit, "an empty prompt does not hold up quitting");
+    let mut h = Harness::new(80, 24);
+    h.start_alpha();
+    h.press("dhalf a note<C-c>");
+    assert!(!h.app.quit, "asks first");
+    h.press("n");
+    assert!(
+        matches!(&h.app.modal, Some(Modal::Flow(f)) if f.input.text == "half a note"),
+        "the text is kept"
+    );
+    h.press("<C-c>y");
+    assert!(h.app.quit);
+}
+
+#[test]
+fn a_failed_append_stays_on_screen_whole_and_keeps_the_text_for_a_retry() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha();
+    h.store.fail_next = Some(std::io::ErrorKind::StorageFull);
+    h.press("dall good<Enter>");
+    let Some(Modal::Alert { title, text, .. }) = &h.app.modal else {
+        panic!("no alert: {:?}", h.app.modal);
+    };
+    assert_eq!(title, "NOT RECORDED");
+    assert!(text.contains("disk is full"), "{text}");
+    assert_eq!(h.step("alpha", "check").state, StepStatus::Pending);
+    let screen = h.screen();
+    assert!(screen.contains("NOT RECORDED"), "{screen}");
+    assert!(
+        screen.contains("free some space"),
+        "the cause is not cut: {screen}"
+    );
+    // it stays until dismissed, and Enter tries again with what was typed
+    h.press("<Enter>");
+    let c = h.step("alpha", "check");
+    assert_eq!(c.state, StepStatus::Done);
+    assert_eq!(c.notes[0].text, "all good", "the typed note was kept");
+}
+
+#[test]
+fn another_writers_events_appear_without_a_key_press_and_the_screen_stays() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha().press("jt");
+    assert_eq!(h.app.screen, Screen::Timeline);
+    let id = h.id();
+    h.store.add(
+        &id,
+        "other-writer",
+        "bob",
+        h.now,
+        vec![Body::StepDone {
+            plan: "alpha".into(),
+            step: "check".into(),
+            note: None,
+        }],
+    );
+    // no key: only the clock moves on, and the app looks at the journal
+    h.now += Duration::seconds(1);
+    h.msg(Msg::Tick(h.now));
+    h.draw();
+    assert_eq!(
+        h.app.screen,
+        Screen::Timeline,
+        "a refresh never moves the user"
+    );
+    h.press("<Esc>");
+    assert!(
+        h.screen().contains("[x]  1 Check the rep"),
+        "{}",
+        h.screen()
+    );
+}
+
+#[test]
+fn a_closed_session_refuses_every_change_with_the_gates_words() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha().press("C<Enter>");
+    assert!(h.state().closed.is_some());
+    for keys in ["a", "d", "x", "b", "n", "A", "c", "u", "N", "H", "I", "C"] {
+        h.press(keys);
+        assert!(
+            h.app.modal.is_none(),
+            "{keys}: no prompt on a closed session"
+        );
+        assert!(
+            h.banner().contains("was closed by tester")
+                && h.banner().contains("nothing more can be recorded"),
+            "{keys}: {}",
+            h.banner()
+        );
+    }
+}
+
+#[test]
+fn unfinished_dependencies_are_confirmed_and_a_second_done_asks_too() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha();
+    // promote comes after check, which is pending
+    h.press("jd");
+    assert!(
+        matches!(&h.app.modal, Some(Modal::Flow(f)) if matches!(f.need, muster::domain::command::Need::Confirm { .. })),
+        "asks first"
+    );
+    assert!(
+        h.screen()
+            .contains("comes after 1. check, not finished yet."),
+        "{}",
+        h.screen()
+    );
+    h.press("n");
+    assert!(h.app.modal.is_none());
+    assert_eq!(h.step("alpha", "promote").state, StepStatus::Pending);
+    h.press("dy<Enter>");
+    assert_eq!(
+        h.step("alpha", "promote").state,
+        StepStatus::Done,
+        "y goes on to the note and records"
+    );
+    h.press("d");
+    assert!(
+        h.app.modal.is_none(),
+        "no prompt for a step already done by me"
+    );
+    assert!(h.banner().contains("already done by you"), "{}", h.banner());
+    h.press("<Enter>");
+    assert!(h.app.modal.is_none(), "Enter does not mark done");
+}
+
+#[test]
+fn a_paste_goes_into_the_prompt_as_text_and_never_runs_keys() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha().press("n");
+    h.msg(Msg::Paste("line one\nq\nd".into()));
+    h.press("<Enter>");
+    assert!(!h.app.quit);
+    let c = h.step("alpha", "check");
+    assert_eq!(c.notes.len(), 1);
+    assert_eq!(c.notes[0].text, "line one\nq\nd");
+    assert_eq!(
+        c.state,
+        StepStatus::Pending,
+        "the d in the paste marked nothing done"
+    );
+    // with no prompt open, a paste does nothing but say so
+    h.msg(Msg::Paste("x\nq".into()));
+    assert!(!h.app.quit);
+    assert!(
+        h.banner().contains("only taken into a prompt"),
+        "{}",
+        h.banner()
+    );
+}
+
+// ---------- colour where colour carries meaning ----------
+
+fn rto_colour(declared_minutes_ago: i64) -> Color {
+    let mut h = Harness::new(80, 24);
+    h.now = t0() - Duration::minutes(declared_minutes_ago);
+    h.start_alpha();
+    h.now = t0();
+    h.press("");
+    let buf = h.term.backend().buffer();
+    let line: String = (0..80).map(|x| buf[(x, 0)].symbol().to_string()).collect();
+    let x = line
+        .find("RTO")
+        .unwrap_or_else(|| panic!("no RTO in {line}")) as u16;
+    buf[(x, 0)].fg
+}
+
+#[test]
+fn rto_countdown_is_green_then_amber_then_red() {
+    // db's RTO is 2 h
+    assert_eq!(rto_colour(10), Color::Green);
+    assert_eq!(rto_colour(100), Color::Yellow, "under 25% left");
+    assert_eq!(rto_colour(130), Color::Red, "missed");
+}
+
+#[test]
+fn no_color_means_no_colour_and_marks_still_tell_states() {
+    let mut h = Harness::new(80, 24);
+    h.app.theme = Theme { color: false };
+    h.start_alpha().press("dfine<Enter>");
+    let buf = h.term.backend().buffer();
+    for y in 0..24 {
+        for x in 0..80 {
+            let c = &buf[(x, y)];
+            assert!(
+                c.fg == Color::Reset && c.bg == Color::Reset,
+                "colour at {x},{y}: {c:?}"
+            );
+        }
+    }
+    assert!(
+        h.screen().contains("[x]  1 Check the repl"),
+        "{}",
+        h.screen()
+    );
+}
+
+#[test]
+fn text_from_files_is_neutralised() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib_dir = dir.path().join("lib");
+    common::copy_dir(&common::mini(), &lib_dir);
+    let p = lib_dir.join("plans/beta.ron");
+    let text = std::fs::read_to_string(&p).unwrap().replace(
+        "Check the web servers",
+        "Check \\u{1b}[2J\\u{1b}[31mweb 漢字 servers",
+    );
+    std::fs::write(&p, text).unwrap();
+    let lib = library::load(&Location::Dir(lib_dir), t0().date_naive()).unwrap();
+    let mut h = Harness::with(80, 24, Arc::new(lib));
+    h.app.theme = Theme { color: false };
+    h.press("j<Enter>");
+    let s = h.screen();
+    assert!(s.contains("Check \\u{1b}[2J\\u{1b}[31mweb"), "{s}");
+    assert!(!s.contains('\u{1b}'));
+}
+
+// ---------- exercises ----------
+
+#[test]
+fn facilitator_and_participant_views() {
+    let mut fac = Harness::new(80, 24);
+    // the mini library's scenario "drill" is option 2
+    fac.press("s2<Enter><Enter>");
+    assert!(fac.state().is_exercise());
+    fac.now = t0() + Duration::minutes(1);
+    fac.press("F");
+    fac.now += Duration::seconds(1);
+    fac.press("");
+    // the At(0m) inject came due and the facilitator's muster released it
+    assert!(
+        fac.state()
+            .inject("alarm")
+            .is_some_and(|r| r.released && !r.early)
+    );
+    insta::assert_snapshot!("facilitator", fac.screen());
+
+    // a participant on the same session: another app on the same events
+    let id = fac.id();
+    let mut part = Harness::new(80, 24);
+    part.store.sessions = fac.store.sessions.clone();
+    part.app.default_actor = "pat".into();
+    part.now = fac.now;
+    part.press("<Tab><Enter>");
+    assert_eq!(part.app.screen, Screen::Session);
+    // the facilitator releases the manual inject "press" (third in the list)
+    fac.press("jjR");
+    assert!(
+        fac.state()
+            .inject("press")
+            .is_some_and(|r| r.released && r.early)
+    );
+    // the participant sees it without a key press
+    part.store
+        .sessions
+        .insert(id.clone(), fac.store.sessions[&id].clone());
+    part.now += Duration::seconds(1);
+    part.press("");
+    insta::assert_snapshot!("participant_inject_banner", part.screen());
+    assert!(part.screen().contains("INJECT press: A journalist calls"));
+}
+
+#[test]
+fn exercise_is_on_every_screen_of_an_exercise_and_never_on_an_incident() {
+    let mut h = Harness::new(80, 24);
+    h.press("s2<Enter><Enter>");
+    for keys in ["", "t", "<Esc>i", "<Esc>F", "<Esc>?"] {
+        h.press(keys);
+        let first = h.screen().lines().next().unwrap().to_string();
+        assert!(first.contains("EXERCISE"), "after {keys:?}: {first}");
+    }
+    let mut i = Harness::new(80, 24);
+    i.start_alpha();
+    for keys in ["", "t", "<Esc>i", "<Esc>?"] {
+        i.press(keys);
+        assert!(
+            !i.screen().contains("EXERCISE"),
+            "after {keys:?}:\n{}",
+            i.screen()
+        );
+    }
+}
+
+#[test]
+fn facilitator_clock_controls_and_observations() {
+    let mut h = Harness::new(80, 24);
+    h.press("s2<Enter><Enter>F");
+    h.now = t0() + Duration::minutes(2);
+    h.press(" ");
+    assert!(h.state().clock.as_ref().unwrap().paused);
+    h.now = t0() + Duration::minutes(10);
+    h.press(" +");
+    let c = h.state().clock.clone().unwrap();
+    assert!(!c.paused);
+    assert_eq!(c.speed, 2);
+    assert_eq!(c.ex_ms(h.now), 2 * 60_000, "paused for 8 minutes");
+    h.press(">");
+    assert_eq!(h.state().clock.unwrap().ex_ms(h.now), 7 * 60_000);
+    h.press("jxnot today<Enter>");
+    assert!(
+        h.state().inject("lag").is_some_and(|r| !r.released),
+        "x skips the selected inject, with a reason"
+    );
+    assert_eq!(
+        h.state().inject("lag").unwrap().reason.as_deref(),
+        Some("not today")
+    );
+    h.press("O2more runbook detail needed<Enter>");
+    let st = h.state();
+    assert_eq!(st.observations[0].text, "more runbook detail needed");
+    assert_eq!(
+        st.observations[0].inject.as_ref().map(|i| i.as_str()),
+        Some("lag")
+    );
+    h.press("o2");
+    h.press("3<Enter>");
+    assert_eq!(
+        h.state().rating("comms").unwrap().rating,
+        muster::domain::event::Rating::M
+    );
+}
+
+#[test]
+fn export_from_the_session_view_shows_the_path_written() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha().press("dok<Enter>");
+    h.press("e2");
+    assert!(h.banner().starts_with("Written: "), "{}", h.banner());
+    assert!(
+        h.banner().ends_with("-post-incident-review.html"),
+        "{}",
+        h.banner()
+    );
+    let (_, html) = h.store.exports.last().unwrap();
+    assert!(html.contains("<h1>Post-incident review: Fail the database over</h1>"));
+    h.press("e4");
+    assert!(h.banner().ends_with(".csv"));
+    assert!(h.store.exports.last().unwrap().1.starts_with("time_utc,"));
+}
+
+#[test]
+fn keys_do_nothing_while_the_terminal_is_too_small() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha();
+    h.resize(59, 15);
+    h.press("ajd");
+    assert_eq!(h.app.step_sel, 0);
+    assert!(h.app.modal.is_none());
+    assert_eq!(
+        h.step("alpha", "check").state,
+        StepStatus::Pending,
+        "nothing was recorded unseen"
+    );
+    h.press("q");
+    assert!(h.app.quit, "but q still quits");
+}
