@@ -73,7 +73,7 @@ impl Modal {
     pub fn typed(&self) -> Option<&str> {
         match self {
             Modal::Flow(f) if !f.input.is_blank() => Some(&f.input.text),
-            Modal::Name { input, .. } if !input.is_blank() => Some(&input.text),
+            Modal::Name { input, .. } if !input.is_blank() && !input.suggested => Some(&input.text),
             Modal::Discard { back, .. } => back.typed(),
             _ => None,
         }
@@ -112,8 +112,9 @@ impl App {
     }
 
     pub(super) fn ask_name(&mut self, then: Then) {
-        let mut input = TextInput::new(self.default_actor.clone());
-        input.text.truncate(200);
+        let mut name = self.default_actor.clone();
+        name.truncate(200);
+        let input = TextInput::suggest(name);
         self.modal = Some(Modal::Name { input, then });
     }
 

@@ -9,14 +9,34 @@ pub const MAX_INPUT_CHARS: usize = 100_000;
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TextInput {
     pub text: String,
+    /// The text is a suggestion: the first key typed replaces it (Enter keeps it).
+    pub suggested: bool,
 }
 
 impl TextInput {
     pub fn new(text: impl Into<String>) -> TextInput {
-        TextInput { text: text.into() }
+        TextInput {
+            text: text.into(),
+            suggested: false,
+        }
+    }
+
+    /// A suggestion: Enter takes it, typing replaces it.
+    pub fn suggest(text: impl Into<String>) -> TextInput {
+        TextInput {
+            text: text.into(),
+            suggested: true,
+        }
+    }
+
+    fn take_suggestion(&mut self) {
+        if std::mem::take(&mut self.suggested) {
+            self.text.clear();
+        }
     }
 
     pub fn push(&mut self, c: char) {
+        self.take_suggestion();
         if self.text.chars().count() < MAX_INPUT_CHARS && !c.is_control() {
             self.text.push(c);
         }
@@ -25,6 +45,7 @@ impl TextInput {
     /// Pasted text: kept whole, newlines included (a note may have lines); other control
     /// characters are dropped.
     pub fn paste(&mut self, s: &str) {
+        self.take_suggestion();
         let room = MAX_INPUT_CHARS.saturating_sub(self.text.chars().count());
         let clean: String = s
             .replace("\r\n", "\n")
@@ -38,6 +59,9 @@ impl TextInput {
     }
 
     pub fn backspace(&mut self) {
+        if std::mem::take(&mut self.suggested) {
+            self.text.clear();
+        }
         self.text.pop();
     }
 
@@ -102,6 +126,16 @@ mod tests {
         let mut t = TextInput::default();
         t.paste("line one\r\nq\n\x1b[2Jd");
         assert_eq!(t.text, "line one\nq\n[2Jd");
+    }
+
+    #[test]
+    fn a_suggestion_is_replaced_by_typing_and_kept_by_enter() {
+        let mut t = TextInput::suggest("root");
+        t.push('P');
+        assert_eq!(t.text, "P");
+        let mut t = TextInput::suggest("root");
+        t.backspace();
+        assert_eq!(t.text, "");
     }
 
     #[test]
