@@ -3,7 +3,7 @@
 use super::Output;
 use super::Result;
 use crate::context::Context;
-use crate::domain::search::{self, Entry};
+use crate::domain::search::{self, Entry, EntryKind};
 use crate::domain::text::clean;
 
 pub fn run(ctx: &Context, query: &str, json: bool) -> Result<Output> {
@@ -22,11 +22,11 @@ pub fn run(ctx: &Context, query: &str, json: bool) -> Result<Output> {
         if let Some(l) = &lib.index.organisation.emergency_line {
             out.push_str(&format!("Emergency line: {}\n", clean(l, false)));
         }
-        let mut section = "";
+        let mut section = None;
         for e in search::index_entries(&lib) {
-            if e.kind != section {
-                section = e.kind;
-                out.push_str(&format!("\n== {} ==\n", heading(section)));
+            if section != Some(e.kind) {
+                section = Some(e.kind);
+                out.push_str(&format!("\n== {} ==\n", heading(e.kind)));
             }
             render(&mut out, &e);
         }
@@ -53,17 +53,12 @@ pub fn run(ctx: &Context, query: &str, json: bool) -> Result<Output> {
     Ok(Output::ok(out))
 }
 
-fn heading(kind: &str) -> &'static str {
+fn heading(kind: EntryKind) -> &'static str {
     match kind {
-        "person" => "People",
-        "role" => "Roles (people in escalation order)",
-        "vendor" => "Vendors",
-        "site" => "Sites",
-        "vbf" => "Vital business functions",
-        "service" => "Services",
-        "document" => "Documents",
-        "invocation" => "Invocation guideline",
-        _ => "Other",
+        EntryKind::Role => "Roles (people in escalation order)",
+        EntryKind::Vbf => "Vital business functions",
+        EntryKind::Invocation => "Invocation guideline",
+        k => k.section(),
     }
 }
 

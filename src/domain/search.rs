@@ -3,10 +3,76 @@
 use super::parse::library::Library;
 use serde::Serialize;
 
+/// What an entry of the search is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryKind {
+    Person,
+    Role,
+    Vendor,
+    Site,
+    Vbf,
+    Service,
+    Document,
+    Invocation,
+    Plan,
+    Step,
+}
+
+impl EntryKind {
+    /// The kinds the index is made of, in its order.
+    pub const INDEX: [EntryKind; 8] = [
+        EntryKind::Person,
+        EntryKind::Role,
+        EntryKind::Vendor,
+        EntryKind::Site,
+        EntryKind::Vbf,
+        EntryKind::Service,
+        EntryKind::Document,
+        EntryKind::Invocation,
+    ];
+
+    pub fn word(self) -> &'static str {
+        match self {
+            EntryKind::Person => "person",
+            EntryKind::Role => "role",
+            EntryKind::Vendor => "vendor",
+            EntryKind::Site => "site",
+            EntryKind::Vbf => "vbf",
+            EntryKind::Service => "service",
+            EntryKind::Document => "document",
+            EntryKind::Invocation => "invocation",
+            EntryKind::Plan => "plan",
+            EntryKind::Step => "step",
+        }
+    }
+
+    /// A section's name in a list of the index.
+    pub fn section(self) -> &'static str {
+        match self {
+            EntryKind::Person => "People",
+            EntryKind::Role => "Roles",
+            EntryKind::Vendor => "Vendors",
+            EntryKind::Site => "Sites",
+            EntryKind::Vbf => "VBFs",
+            EntryKind::Service => "Services",
+            EntryKind::Document => "Documents",
+            EntryKind::Invocation => "Invocation",
+            EntryKind::Plan => "Plans",
+            EntryKind::Step => "Steps",
+        }
+    }
+}
+
+impl std::fmt::Display for EntryKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.word())
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
-    /// person, role, vendor, site, vbf, service, document, plan, step
-    pub kind: &'static str,
+    pub kind: EntryKind,
     pub id: String,
     pub title: String,
     /// Details, one fact per line ("Phone: ...").
@@ -17,7 +83,7 @@ pub struct Entry {
 }
 
 impl Entry {
-    fn new(kind: &'static str, id: &str, title: &str) -> Entry {
+    fn new(kind: EntryKind, id: &str, title: &str) -> Entry {
         Entry {
             kind,
             id: id.to_string(),
@@ -56,7 +122,7 @@ pub fn index_entries(lib: &Library) -> Vec<Entry> {
     let ix = &lib.index;
     let mut out = Vec::new();
     for p in &ix.people {
-        let mut e = Entry::new("person", &p.id, &p.name);
+        let mut e = Entry::new(EntryKind::Person, &p.id, &p.name);
         e.line("Title", p.title.as_deref());
         e.list("Phone", &p.phones);
         e.line("E-mail", p.email.as_deref());
@@ -85,7 +151,7 @@ pub fn index_entries(lib: &Library) -> Vec<Entry> {
         out.push(e);
     }
     for r in &ix.roles {
-        let mut e = Entry::new("role", &r.id, &r.title);
+        let mut e = Entry::new(EntryKind::Role, &r.id, &r.title);
         e.line("Duties", r.duties.as_deref());
         for (i, p) in ix.contacts_for_role(&r.id).iter().enumerate() {
             e.lines
@@ -94,7 +160,7 @@ pub fn index_entries(lib: &Library) -> Vec<Entry> {
         out.push(e);
     }
     for v in &ix.vendors {
-        let mut e = Entry::new("vendor", &v.id, &v.name);
+        let mut e = Entry::new(EntryKind::Vendor, &v.id, &v.name);
         e.line("Provides", v.provides.as_deref());
         e.line("Contract", v.contract.as_deref());
         e.list("Support", &v.support);
@@ -105,7 +171,7 @@ pub fn index_entries(lib: &Library) -> Vec<Entry> {
         out.push(e);
     }
     for s in &ix.sites {
-        let mut e = Entry::new("site", &s.id, &s.name);
+        let mut e = Entry::new(EntryKind::Site, &s.id, &s.name);
         e.line("Kind", Some(&format!("{:?}", s.kind).to_lowercase()));
         e.line("Address", s.address.as_deref());
         e.line("Access", s.access.as_deref());
@@ -113,7 +179,7 @@ pub fn index_entries(lib: &Library) -> Vec<Entry> {
         out.push(e);
     }
     for v in &ix.vital_business_functions {
-        let mut e = Entry::new("vbf", &v.id, &v.name);
+        let mut e = Entry::new(EntryKind::Vbf, &v.id, &v.name);
         e.line("Impact", v.impact.as_deref());
         e.line("RTO", v.rto.as_ref().map(|r| r.v.to_string()).as_deref());
         e.line("RPO", v.rpo.as_ref().map(|r| r.v.to_string()).as_deref());
@@ -127,7 +193,7 @@ pub fn index_entries(lib: &Library) -> Vec<Entry> {
         out.push(e);
     }
     for s in &ix.services {
-        let mut e = Entry::new("service", &s.id, &s.name);
+        let mut e = Entry::new(EntryKind::Service, &s.id, &s.name);
         e.line("Description", s.description.as_deref());
         e.line("RTO", s.rto.as_ref().map(|r| r.v.to_string()).as_deref());
         e.line("RPO", s.rpo.as_ref().map(|r| r.v.to_string()).as_deref());
@@ -149,14 +215,14 @@ pub fn index_entries(lib: &Library) -> Vec<Entry> {
         out.push(e);
     }
     for d in &ix.documents {
-        let mut e = Entry::new("document", &d.id, &d.title);
+        let mut e = Entry::new(EntryKind::Document, &d.id, &d.title);
         e.line("Where", d.location.as_deref());
         e.line("Notes", d.notes.as_deref());
         out.push(e);
     }
     if let Some(inv) = &ix.invocation {
         let mut e = Entry::new(
-            "invocation",
+            EntryKind::Invocation,
             "invocation",
             "Disaster recovery invocation guideline",
         );
@@ -184,13 +250,13 @@ pub fn index_entries(lib: &Library) -> Vec<Entry> {
 pub fn plan_entries(lib: &Library) -> Vec<Entry> {
     let mut out = Vec::new();
     for p in &lib.plans {
-        let mut e = Entry::new("plan", &p.id, &p.title);
+        let mut e = Entry::new(EntryKind::Plan, &p.id, &p.title);
         e.line("Kind", Some(p.kind.label()));
         e.list("Services", &ids(&p.services));
         e.line("When", p.invoke_when.as_deref());
         out.push(e);
         for s in &p.steps {
-            let mut e = Entry::new("step", &s.id, &s.title);
+            let mut e = Entry::new(EntryKind::Step, &s.id, &s.title);
             e.plan = Some(p.id.v.clone());
             e.line("Role", s.role.as_ref().map(|r| lib.index.role_title(r)));
             e.line("Details", s.body.as_deref());

@@ -5,21 +5,12 @@ use super::effects::Effect;
 use super::keymap::Action;
 use crate::domain::Plan;
 use crate::domain::ids::StepRef;
-use crate::domain::search::{self, Entry};
+use crate::domain::search::{self, Entry, EntryKind};
 use crate::domain::session::StepState;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-/// The sections of the index browser, in order, with their entry kinds.
-pub const INDEX_SECTIONS: [(&str, &str); 8] = [
-    ("People", "person"),
-    ("Roles", "role"),
-    ("Vendors", "vendor"),
-    ("Sites", "site"),
-    ("VBFs", "vbf"),
-    ("Services", "service"),
-    ("Documents", "document"),
-    ("Invocation", "invocation"),
-];
+/// The sections of the index browser, in order.
+pub const INDEX_SECTIONS: [EntryKind; 8] = EntryKind::INDEX;
 
 impl App {
     pub(super) fn go(&mut self, s: Screen) {
@@ -60,7 +51,7 @@ impl App {
     }
 
     pub fn section_entries(&self) -> Vec<&Entry> {
-        let kind = INDEX_SECTIONS[self.index_section].1;
+        let kind = INDEX_SECTIONS[self.index_section];
         self.index_entries
             .iter()
             .filter(|e| e.kind == kind)
@@ -235,13 +226,13 @@ impl App {
     /// Goes to where a search result lives.
     fn jump_to(&mut self, e: &Entry) {
         match e.kind {
-            "plan" => self.open_plan(&e.id, None),
-            "step" => {
+            EntryKind::Plan => self.open_plan(&e.id, None),
+            EntryKind::Step => {
                 let plan = e.plan.clone().unwrap_or_default();
                 self.open_plan(&plan, Some(&e.id));
             }
             kind => {
-                if let Some(sec) = INDEX_SECTIONS.iter().position(|(_, k)| *k == kind) {
+                if let Some(sec) = INDEX_SECTIONS.iter().position(|k| *k == kind) {
                     self.index_section = sec;
                     self.index_sel = self
                         .section_entries()

@@ -224,7 +224,8 @@ fn index(app: &App, f: &mut Frame, area: Rect) {
         lines.push(Line::raw(format!("Emergency line: {}", clean(l, false))));
     }
     lines.push(Line::raw(""));
-    for (i, (name, kind)) in INDEX_SECTIONS.iter().enumerate() {
+    for (i, kind) in INDEX_SECTIONS.iter().enumerate() {
+        let name = kind.section();
         let n = app.index_entries.iter().filter(|e| e.kind == *kind).count();
         let line = format!("  {name:<12} {n:>4}");
         lines.push(Line::styled(

@@ -15,7 +15,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let t = &app.theme;
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
     let mut spans = Vec::new();
-    for (i, (name, _)) in INDEX_SECTIONS.iter().enumerate() {
+    for (i, name) in INDEX_SECTIONS.iter().map(|k| k.section()).enumerate() {
         let style = if i == app.index_section {
             t.selected().patch(t.title())
         } else {

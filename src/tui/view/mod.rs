@@ -396,7 +396,9 @@ fn search(app: &App, s: &super::app::SearchState, f: &mut Frame, area: Rect) {
     let start = s.sel.saturating_sub(room.saturating_sub(1));
     for (i, e) in s.results.iter().enumerate().skip(start).take(room) {
         let what = match e.kind {
-            "step" => format!("step in {}", e.plan.clone().unwrap_or_default()),
+            crate::domain::search::EntryKind::Step => {
+                format!("step in {}", e.plan.clone().unwrap_or_default())
+            }
             k => k.to_string(),
         };
         let detail = e.lines.first().cloned().unwrap_or_default();
