@@ -384,16 +384,16 @@ impl Body {
         }
     }
 
-    /// The step this event is about, if any.
-    pub fn step(&self) -> Option<StepRef> {
-        let (plan, step) = match self {
+    /// The step this event is about, if any, without copying its ids.
+    pub fn step_ids(&self) -> Option<(&PlanId, &StepId)> {
+        match self {
             Body::StepStarted { plan, step }
             | Body::StepDone { plan, step, .. }
             | Body::StepSkipped { plan, step, .. }
             | Body::StepBlocked { plan, step, .. }
             | Body::StepReopened { plan, step, .. }
             | Body::Assigned { plan, step, .. }
-            | Body::DecisionTaken { plan, step, .. } => (plan, step),
+            | Body::DecisionTaken { plan, step, .. } => Some((plan, step)),
             Body::Note {
                 plan: Some(plan),
                 step: Some(step),
@@ -403,10 +403,14 @@ impl Body {
                 plan: Some(plan),
                 step: Some(step),
                 ..
-            } => (plan, step),
-            _ => return None,
-        };
-        Some(StepRef {
+            } => Some((plan, step)),
+            _ => None,
+        }
+    }
+
+    /// The step this event is about, if any.
+    pub fn step(&self) -> Option<StepRef> {
+        self.step_ids().map(|(plan, step)| StepRef {
             plan: plan.clone(),
             step: step.clone(),
         })

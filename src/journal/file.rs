@@ -48,15 +48,20 @@ pub fn encode(e: &Event) -> String {
     line
 }
 
-/// Splits the trailing checksum off a line: (line as it was hashed, checksum).
-fn split_sum(line: &str) -> Option<(String, &str)> {
+/// Whether a line's trailing checksum matches the rest of it (the line as it was hashed is the
+/// line without `,"sum":"..."`): `None` when it has none.
+fn sum_matches(line: &str) -> Option<bool> {
+    use sha2::{Digest, Sha256};
     const TAIL: usize = ",\"sum\":\"".len() + 64 + 2;
     if line.len() < TAIL + 2 || !line.is_char_boundary(line.len() - TAIL) {
         return None;
     }
     let (body, tail) = line.split_at(line.len() - TAIL);
     let sum = tail.strip_prefix(",\"sum\":\"")?.strip_suffix("\"}")?;
-    Some((format!("{body}}}"), sum))
+    let mut h = Sha256::new();
+    h.update(body.as_bytes());
+    h.update(b"}");
+    Some(crate::domain::parse::library::hex(&h.finalize()) == sum)
 }
 
 /// A problem found in a journal file, at a line.
@@ -105,6 +110,10 @@ pub struct Chain {
     /// The latest event time in the chain.
     #[serde(default, with = "crate::domain::event::ts::opt")]
     pub last_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// SHA-256 of the last complete line read (in the chain or not): a checkpoint that says it
+    /// read up to `offset` is checked against it.
+    #[serde(default)]
+    pub end: Option<String>,
 }
 
 impl Chain {
@@ -121,6 +130,7 @@ impl Chain {
             problems: Vec::new(),
             unfinished_tail: false,
             last_at: None,
+            end: None,
         }
     }
 
@@ -159,8 +169,12 @@ impl Chain {
             self.lines += 1;
             self.offset += nl as u64 + 1;
             start += nl + 1;
-            if let Some(e) = self.line(path, line) {
-                out.push(e);
+            match self.line(path, line) {
+                Some(e) => {
+                    self.end = self.head.clone();
+                    out.push(e);
+                }
+                None => self.end = Some(sha256_hex(line)),
             }
         }
         self.unfinished_tail = start < buf.len();
@@ -206,9 +220,9 @@ impl Chain {
             }
         };
         let hash = sha256_hex(bytes);
-        match split_sum(line) {
-            Some((hashed, sum)) if sha256_hex(hashed.as_bytes()) == sum => {}
-            Some(_) => self.problem(
+        match sum_matches(line) {
+            Some(true) => {}
+            Some(false) => self.problem(
                 path,
                 n,
                 true,
@@ -329,19 +343,38 @@ pub fn read_on(
     f.seek(SeekFrom::Start(chain.offset))
         .map_err(|e| StoreError::io("read the journal", path, e))?;
     let mut remaining = len - chain.offset;
-    let mut carry: Vec<u8> = Vec::new();
-    let mut buf = vec![0u8; (remaining.min(4 << 20)) as usize];
+    let mut carry: Vec<u8> = Vec::with_capacity(remaining.min(CHUNK as u64) as usize);
     let mut events = Vec::new();
+    // an overlong line being skipped: how many of its bytes were passed over so far
+    let mut skipped: Option<u64> = None;
     while remaining > 0 {
-        let want = buf.len().min(remaining as usize);
+        let old = carry.len();
+        let want = CHUNK.min(remaining as usize);
+        carry.resize(old + want, 0);
         let n = f
-            .read(&mut buf[..want])
+            .read(&mut carry[old..])
             .map_err(|e| StoreError::io("read the journal", path, e))?;
+        carry.truncate(old + n);
         if n == 0 {
             break;
         }
         remaining -= n as u64;
-        carry.extend_from_slice(&buf[..n]);
+        if let Some(k) = skipped {
+            match carry.iter().position(|&b| b == b'\n') {
+                Some(p) => {
+                    chain.offset += k + p as u64 + 1;
+                    chain.lines += 1;
+                    chain.end = None;
+                    carry.drain(..=p);
+                    skipped = None;
+                }
+                None => {
+                    skipped = Some(k + carry.len() as u64);
+                    carry.clear();
+                    continue;
+                }
+            }
+        }
         let before = chain.offset;
         chain.feed(path, &carry, &mut events);
         let used = (chain.offset - before) as usize;
@@ -349,13 +382,31 @@ pub fn read_on(
         for e in events.drain(..) {
             each(e);
         }
+        if carry.len() > MAX_LINE_BYTES {
+            let line = chain.lines + 1;
+            chain.problem(
+                path,
+                line,
+                true,
+                format!("this line is longer than {} MiB: it is not an event muster wrote, and it is left out", MAX_LINE_BYTES >> 20),
+            );
+            skipped = Some(carry.len() as u64);
+            carry.clear();
+        }
     }
-    chain.unfinished_tail = !carry.is_empty();
+    // an overlong line that runs to the end of the file is an unfinished write, as far as it goes
+    chain.unfinished_tail = !carry.is_empty() || skipped.is_some();
     if chain.unfinished_tail {
         chain.flag_unfinished(path);
     }
     Ok(true)
 }
+
+/// How much of a journal file is read at a time.
+const CHUNK: usize = 4 << 20;
+
+/// The longest line read as an event: muster writes lines of at most a few hundred KiB.
+pub const MAX_LINE_BYTES: usize = 8 << 20;
 
 /// Reads a whole journal file, checking it as it goes.
 pub fn read_file(path: &Path) -> Result<(Chain, Vec<Event>), StoreError> {
@@ -446,25 +497,31 @@ impl Locked {
         Ok(Locked { file, path })
     }
 
-    /// The bytes after `offset`: what an unfinished write left, if anything.
-    pub fn tail_after(&mut self, offset: u64) -> Result<Vec<u8>, StoreError> {
-        let len = self
-            .file
-            .metadata()
-            .map_err(|e| StoreError::io("read the journal", &self.path, e))?
-            .len();
+    /// The bytes after `offset` (what an unfinished write left): how many, and their SHA-256.
+    pub fn tail_after(&mut self, offset: u64) -> Result<Option<(u64, String)>, StoreError> {
+        use sha2::{Digest, Sha256};
+        let io = |e| StoreError::io("read the journal", &self.path, e);
+        let len = self.file.metadata().map_err(io)?.len();
         if len <= offset {
-            return Ok(Vec::new());
+            return Ok(None);
         }
-        self.file
-            .seek(SeekFrom::Start(offset))
-            .map_err(|e| StoreError::io("read the journal", &self.path, e))?;
-        let mut buf = Vec::with_capacity((len - offset) as usize);
-        Read::by_ref(&mut self.file)
-            .take(len - offset)
-            .read_to_end(&mut buf)
-            .map_err(|e| StoreError::io("read the journal", &self.path, e))?;
-        Ok(buf)
+        self.file.seek(SeekFrom::Start(offset)).map_err(io)?;
+        let mut h = Sha256::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut left = len - offset;
+        while left > 0 {
+            let want = buf.len().min(left as usize);
+            let n = self.file.read(&mut buf[..want]).map_err(io)?;
+            if n == 0 {
+                break;
+            }
+            h.update(&buf[..n]);
+            left -= n as u64;
+        }
+        Ok(Some((
+            len - offset - left,
+            crate::domain::parse::library::hex(&h.finalize()),
+        )))
     }
 
     /// Writes the bytes and syncs them to disk.

@@ -455,19 +455,57 @@ impl Journal {
     ) -> Result<Result<Delta, NeedsRebuild>, StoreError> {
         let (paths, odd) = file::journal_paths(&self.dir)?;
         self.odd = odd;
-        let mut events = Vec::new();
         let mut gone = false;
         for p in &paths {
-            let Some(w) = file::writer_of(p) else {
-                continue;
+            if let Some(w) = file::writer_of(p) {
+                self.chains
+                    .entry(w.clone())
+                    .or_insert_with(|| Chain::new(w));
+            }
+        }
+        // what is new in each file, read in parallel when there is much of it
+        let mut work: Vec<(&PathBuf, &mut Chain)> = self
+            .chains
+            .iter_mut()
+            .filter_map(|(w, c)| {
+                paths
+                    .iter()
+                    .find(|p| file::writer_of(p).as_ref() == Some(w))
+                    .map(|p| (p, c))
+            })
+            .collect();
+        let new_bytes: u64 = work
+            .iter()
+            .map(|(p, c)| {
+                fs::metadata(p)
+                    .map(|m| m.len().saturating_sub(c.offset))
+                    .unwrap_or(0)
+            })
+            .sum();
+        let read = |p: &PathBuf, c: &mut Chain| {
+            let mut ev = Vec::new();
+            file::read_on(p, c, |e| ev.push(e)).map(|ok| (ok, ev))
+        };
+        let results: Vec<Result<(bool, Vec<Event>), StoreError>> =
+            if work.len() > 1 && new_bytes > 4 << 20 {
+                std::thread::scope(|s| {
+                    let handles: Vec<_> = work
+                        .iter_mut()
+                        .map(|(p, c)| s.spawn(|| read(p, c)))
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                        .collect()
+                })
+            } else {
+                work.iter_mut().map(|(p, c)| read(p, c)).collect()
             };
-            let chain = self
-                .chains
-                .entry(w.clone())
-                .or_insert_with(|| Chain::new(w.clone()));
-            match file::read_on(p, chain, |e| events.push(e)) {
-                Ok(true) => {}
-                Ok(false) => gone = true,
+        let mut events = Vec::new();
+        for r in results {
+            match r {
+                Ok((true, mut ev)) => events.append(&mut ev),
+                Ok((false, _)) => gone = true,
                 Err(StoreError::NotAFile { path }) => self.odd.push(Problem {
                     path,
                     line: 1,
@@ -629,17 +667,11 @@ impl Journal {
             buf.push('\n');
             e
         };
-        if !tail.is_empty() {
+        if let Some((bytes, hash)) = tail {
             // an unfinished write: end it so it can never read as an event, and say so
             buf.push_str(file::UNFINISHED_MARK);
             buf.push('\n');
-            out.push(push(
-                Body::UnfinishedWrite {
-                    bytes: tail.len() as u64,
-                    hash: sha256_hex(&tail),
-                },
-                &mut buf,
-            ));
+            out.push(push(Body::UnfinishedWrite { bytes, hash }, &mut buf));
         }
         for b in checked.bodies() {
             out.push(push(b.clone(), &mut buf));

@@ -54,9 +54,13 @@ enum FileKind {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lowercase hex of bytes.
+pub fn hex(d: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let d = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
+    let mut s = String::with_capacity(d.len() * 2);
     for b in d.iter() {
         s.push(HEX[(b >> 4) as usize] as char);
         s.push(HEX[(b & 15) as usize] as char);

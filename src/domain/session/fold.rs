@@ -49,6 +49,7 @@ fn plan_state(r: &PlanRef, plans: &[Arc<Plan>], at: DateTime<Utc>, by: &str) -> 
         steps: plan
             .map(|p| p.steps.iter().map(|s| new_step(p, s)).collect())
             .unwrap_or_default(),
+        off_branch: Vec::new(),
     }
 }
 
@@ -92,79 +93,100 @@ impl Session {
     pub fn apply(&mut self, e: &Event) {
         let st = &mut self.state;
         st.events += 1;
-        let key = e.owned_key();
-        if st.last_key.as_ref().is_none_or(|k| *k < key) {
-            st.last_key = Some(key);
+        if st
+            .last_key
+            .as_ref()
+            .is_none_or(|k| (k.0, &k.1, k.2) < (e.at, &e.writer, e.seq))
+        {
+            st.last_key = Some(e.owned_key());
         }
-        let w = st.writers.entry(e.writer.clone()).or_default();
-        if w.last_at.is_none_or(|t| t < e.at) {
-            w.last_at = Some(e.at);
+        if !st.writers.contains_key(&e.writer) {
+            st.writers.insert(e.writer.clone(), WriterSeen::default());
         }
-        if let Some(seen) = e.seen {
-            let lag = (seen - e.at).num_seconds();
-            if lag > SKEW_TOLERANCE_SECS {
-                w.behind_secs = w.behind_secs.max(lag);
+        if let Some(w) = st.writers.get_mut(&e.writer) {
+            if w.last_at.is_none_or(|t| t < e.at) {
+                w.last_at = Some(e.at);
+            }
+            if let Some(seen) = e.seen {
+                let lag = (seen - e.at).num_seconds();
+                if lag > SKEW_TOLERANCE_SECS {
+                    w.behind_secs = w.behind_secs.max(lag);
+                }
             }
         }
-        let r = st
-            .responders
-            .entry(e.actor.clone())
-            .or_insert_with(|| Responder {
-                name: e.actor.clone(),
-                first_at: e.at,
-                last_at: e.at,
-                events: 0,
-                writers: Vec::new(),
-                last_step_action: None,
-            });
-        r.last_at = r.last_at.max(e.at);
-        r.first_at = r.first_at.min(e.at);
-        r.events += 1;
-        if !r.writers.contains(&e.writer) {
-            r.writers.push(e.writer.clone());
+        if !st.responders.contains_key(&e.actor) {
+            st.responders.insert(
+                e.actor.clone(),
+                Responder {
+                    name: e.actor.clone(),
+                    first_at: e.at,
+                    last_at: e.at,
+                    events: 0,
+                    writers: Vec::new(),
+                    last_step_action: None,
+                },
+            );
         }
-        if let Some(at) = e.step()
-            && st.step(&at).is_none()
-            && !st.plan(at.plan.as_str()).is_some_and(|p| p.missing)
+        if let Some(r) = st.responders.get_mut(&e.actor) {
+            r.last_at = r.last_at.max(e.at);
+            r.first_at = r.first_at.min(e.at);
+            r.events += 1;
+            if !r.writers.contains(&e.writer) {
+                r.writers.push(e.writer.clone());
+            }
+        }
+        let at = e.body.step_ids();
+        let place = at.and_then(|(p, s)| st.locate(p.as_str(), s.as_str()));
+        if let Some((p, s)) = at
+            && place.is_none()
+            && !st.plan(p.as_str()).is_some_and(|p| p.missing)
         {
-            st.warnings.push(format!(
-                "an event by {} at {} refers to step `{at}`, which is not in this session's plans: it is kept in the log only",
-                e.actor,
-                utc_words(e.at)
-            ));
+            if st.warnings.len() < MAX_WARNINGS {
+                st.warnings.push(format!(
+                    "an event by {} at {} refers to step `{p}/{s}`, which is not in this session's plans: it is kept in the log only",
+                    e.actor,
+                    utc_words(e.at)
+                ));
+            }
             return;
         }
-        if matches!(
-            e.body,
-            Body::StepStarted { .. }
-                | Body::StepDone { .. }
-                | Body::StepSkipped { .. }
-                | Body::StepBlocked { .. }
-                | Body::StepReopened { .. }
-                | Body::DecisionTaken { .. }
-        ) && let Some(at) = e.step()
-            && let Some(r) = st.responders.get_mut(&e.actor)
+        if let (Some((p, s)), true) = (
+            at,
+            matches!(
+                e.body,
+                Body::StepStarted { .. }
+                    | Body::StepDone { .. }
+                    | Body::StepSkipped { .. }
+                    | Body::StepBlocked { .. }
+                    | Body::StepReopened { .. }
+                    | Body::DecisionTaken { .. }
+            ),
+        ) && let Some(r) = st.responders.get_mut(&e.actor)
         {
             r.last_step_action = Some(LastStepAction {
-                step: at,
+                step: StepRef {
+                    plan: p.clone(),
+                    step: s.clone(),
+                },
                 kind: e.body.kind().to_string(),
                 at: e.at,
             });
         }
-        match self.apply_body(e) {
-            Some(Touched::Plan(p)) => self.mark_bypassed(&p),
+        match self.apply_body(e, place) {
+            Some(Touched::Step(pi, si)) => self.mark_step(pi, si),
+            Some(Touched::Branches(pi)) => self.mark_bypassed(pi),
             Some(Touched::All) => {
-                let ids: Vec<_> = self.state.plans.iter().map(|p| p.id.clone()).collect();
-                for id in ids {
-                    self.mark_bypassed(&id);
+                for pi in 0..self.state.plans.len() {
+                    self.mark_bypassed(pi);
                 }
             }
             None => {}
         }
     }
 
-    /// Applies the event's own change; returns the plan whose branches may have changed.
-    fn apply_body(&mut self, e: &Event) -> Option<Touched> {
+    /// Applies the event's own change (`place` is its step, found); returns what the marks of
+    /// branches not taken depend on that it changed.
+    fn apply_body(&mut self, e: &Event, place: Option<(usize, usize)>) -> Option<Touched> {
         let plans = &self.plans;
         let st = &mut self.state;
         let note = |kind: NoteKind, text: &str| NoteEntry {
@@ -173,7 +195,7 @@ impl Session {
             kind,
             text: text.to_string(),
         };
-        let step = e.step();
+        let step = place;
         match &e.body {
             Body::SessionStarted {
                 title,
@@ -205,11 +227,14 @@ impl Session {
                         st.plans.push(plan_state(r, plans, e.at, &e.actor));
                     }
                 }
+                st.reindex();
                 Some(Touched::All)
             }
             Body::PlanInvoked { plan } => {
                 if st.plan(plan.id.as_str()).is_none() {
                     st.plans.push(plan_state(plan, plans, e.at, &e.actor));
+                    st.reindex();
+                    return Some(Touched::Branches(st.plans.len() - 1));
                 }
                 None
             }
@@ -224,7 +249,7 @@ impl Session {
                 None
             }
             Body::StepStarted { .. } => {
-                let s = step_mut(st, step.as_ref()?)?;
+                let s = at_mut(st, step?)?;
                 if matches!(s.state, StepStatus::Pending | StepStatus::Blocked) {
                     s.state = StepStatus::Active;
                     s.by = Some(e.actor.clone());
@@ -232,10 +257,10 @@ impl Session {
                     s.started_at.get_or_insert(e.at);
                     s.active_since = Some(e.at);
                 }
-                step.map(|r| Touched::Plan(r.plan))
+                step.map(|(p, s)| Touched::Step(p, s))
             }
             Body::StepDone { note: n, .. } => {
-                let s = step_mut(st, step.as_ref()?)?;
+                let s = at_mut(st, step?)?;
                 if let Some(n) = n {
                     s.notes.push(note(NoteKind::Done, n));
                 }
@@ -265,11 +290,11 @@ impl Session {
                         s.at = Some(e.at);
                     }
                 }
-                step.map(|r| Touched::Plan(r.plan))
+                step.map(|(p, s)| Touched::Step(p, s))
             }
             Body::StepSkipped { reason, .. } | Body::StepBlocked { reason, .. } => {
                 let skipped = matches!(e.body, Body::StepSkipped { .. });
-                let s = step_mut(st, step.as_ref()?)?;
+                let s = at_mut(st, step?)?;
                 s.notes.push(note(
                     if skipped {
                         NoteKind::Skip
@@ -296,10 +321,10 @@ impl Session {
                 };
                 s.by = Some(e.actor.clone());
                 s.at = Some(e.at);
-                step.map(|r| Touched::Plan(r.plan))
+                step.map(|(p, s)| Touched::Step(p, s))
             }
             Body::StepReopened { reason, .. } => {
-                let s = step_mut(st, step.as_ref()?)?;
+                let s = at_mut(st, step?)?;
                 s.notes.push(note(NoteKind::Reopen, reason));
                 leave_active(s, e.at);
                 s.state = StepStatus::Pending;
@@ -307,12 +332,12 @@ impl Session {
                 s.at = None;
                 s.confirmations.clear();
                 s.decision = None;
-                step.map(|r| Touched::Plan(r.plan))
+                step.map(|(p, _)| Touched::Branches(p))
             }
             Body::Note { text, .. } => {
-                match &step {
+                match step {
                     Some(r) => {
-                        if let Some(s) = step_mut(st, r) {
+                        if let Some(s) = at_mut(st, r) {
                             s.notes.push(note(NoteKind::Note, text));
                         }
                     }
@@ -321,7 +346,7 @@ impl Session {
                 None
             }
             Body::Assigned { to, .. } => {
-                if let Some(s) = step_mut(st, step.as_ref()?) {
+                if let Some(s) = at_mut(st, step?) {
                     s.assignee = Some(to.clone());
                 }
                 None
@@ -329,7 +354,7 @@ impl Session {
             Body::DecisionTaken {
                 option, next, why, ..
             } => {
-                let s = step_mut(st, step.as_ref()?)?;
+                let s = at_mut(st, step?)?;
                 let text = match why {
                     Some(w) => format!("decided: {option} ({w})"),
                     None => format!("decided: {option}"),
@@ -348,7 +373,7 @@ impl Session {
                     s.by = Some(e.actor.clone());
                     s.at = Some(e.at);
                 }
-                step.map(|r| Touched::Plan(r.plan))
+                step.map(|(p, _)| Touched::Branches(p))
             }
             Body::ResponderJoined {} | Body::UnfinishedWrite { .. } => None,
             Body::HandOver { to, note: n } => {
@@ -448,13 +473,13 @@ impl Session {
         }
     }
 
-    /// Marks the steps on branches of taken decisions that were not chosen: the options' targets
-    /// that were not taken, and pending steps that depend only on bypassed steps.
-    fn mark_bypassed(&mut self, plan_id: &crate::domain::ids::PlanId) {
-        let Some(plan) = self.plans.iter().find(|x| x.id.v == plan_id.as_str()) else {
+    /// Works out which steps of a plan are off the branches its decisions took (the options'
+    /// targets not taken, and steps that depend only on such steps), then marks them.
+    fn mark_bypassed(&mut self, pi: usize) {
+        let Some(p) = self.state.plans.get(pi) else {
             return;
         };
-        let Some(p) = self.state.plans.iter_mut().find(|p| p.id == *plan_id) else {
+        let Some(plan) = self.plans.iter().find(|x| x.id.v == p.id.as_str()) else {
             return;
         };
         let mut bypassed: HashSet<&str> = HashSet::new();
@@ -491,24 +516,46 @@ impl Session {
                 break;
             }
         }
-        for s in &mut p.steps {
-            // work under way is never hidden: only a pending step can be off the chosen branch
-            s.bypassed = bypassed.contains(s.step.as_str()) && s.state == StepStatus::Pending;
+        let off: Vec<bool> = p
+            .steps
+            .iter()
+            .map(|s| bypassed.contains(s.step.as_str()))
+            .collect();
+        let p = &mut self.state.plans[pi];
+        p.off_branch = off;
+        for si in 0..p.steps.len() {
+            mark(p, si);
+        }
+    }
+
+    /// Marks one step after its state changed.
+    fn mark_step(&mut self, pi: usize, si: usize) {
+        if let Some(p) = self.state.plans.get_mut(pi) {
+            mark(p, si);
         }
     }
 }
 
-/// What an event changed that derived marks depend on.
+/// Work under way is never hidden: only a pending step can be off the chosen branch.
+fn mark(p: &mut PlanState, si: usize) {
+    let off = p.off_branch.get(si).copied().unwrap_or(false);
+    if let Some(s) = p.steps.get_mut(si) {
+        s.bypassed = off && s.state == StepStatus::Pending;
+    }
+}
+
+/// What an event changed that the marks of branches not taken depend on.
 enum Touched {
-    Plan(crate::domain::ids::PlanId),
+    /// One step's state.
+    Step(usize, usize),
+    /// A decision of the plan, taken or undone.
+    Branches(usize),
     All,
 }
 
-fn step_mut<'a>(st: &'a mut SessionState, r: &StepRef) -> Option<&'a mut StepState> {
-    st.plans
-        .iter_mut()
-        .find(|p| p.id == r.plan)?
-        .steps
-        .iter_mut()
-        .find(|s| s.step == r.step)
+/// At most this many warnings about events are kept (a hostile journal could hold millions).
+const MAX_WARNINGS: usize = 200;
+
+fn at_mut(st: &mut SessionState, (pi, si): (usize, usize)) -> Option<&mut StepState> {
+    st.plans.get_mut(pi)?.steps.get_mut(si)
 }

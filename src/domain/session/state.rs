@@ -162,6 +162,9 @@ pub struct PlanState {
     /// The plan's file could not be found: its steps are unknown.
     pub missing: bool,
     pub steps: Vec<StepState>,
+    /// For each step: off the branches its decisions took (derived from the decisions).
+    #[serde(default)]
+    pub off_branch: Vec<bool>,
 }
 
 impl PlanState {
@@ -308,6 +311,10 @@ pub struct SessionState {
     pub events: usize,
     /// The order key of the last event folded: an event that sorts before it needs a re-fold.
     pub last_key: Option<OrderKey>,
+    /// Where each step is: (plan, step) index by ids. Derived; rebuilt when plans are added.
+    #[serde(skip)]
+    pub(super) index:
+        std::collections::HashMap<PlanId, (usize, std::collections::HashMap<StepId, usize>)>,
 }
 
 /// How far a writer's clock may lag the events it has read before it is flagged.
@@ -338,7 +345,39 @@ impl SessionState {
             warnings: Vec::new(),
             events: 0,
             last_key: None,
+            index: Default::default(),
         }
+    }
+
+    /// Builds the index of steps again (after plans were added, or the state was read back).
+    pub fn reindex(&mut self) {
+        self.index = self
+            .plans
+            .iter()
+            .enumerate()
+            .map(|(pi, p)| {
+                (
+                    p.id.clone(),
+                    (
+                        pi,
+                        p.steps
+                            .iter()
+                            .enumerate()
+                            .map(|(si, s)| (s.step.clone(), si))
+                            .collect(),
+                    ),
+                )
+            })
+            .collect();
+    }
+
+    /// Where a step is: (plan index, step index).
+    pub fn locate(&mut self, plan: &str, step: &str) -> Option<(usize, usize)> {
+        if self.index.len() != self.plans.len() {
+            self.reindex();
+        }
+        let (pi, steps) = self.index.get(plan)?;
+        Some((*pi, *steps.get(step)?))
     }
 
     pub fn plan(&self, id: &str) -> Option<&PlanState> {
@@ -350,7 +389,16 @@ impl SessionState {
     }
 
     pub fn step(&self, r: &StepRef) -> Option<&StepState> {
-        self.plan(r.plan.as_str())?.step(r.step.as_str())
+        self.step_at(r.plan.as_str(), r.step.as_str())
+    }
+
+    pub fn step_at(&self, plan: &str, step: &str) -> Option<&StepState> {
+        if let Some((pi, steps)) = self.index.get(plan)
+            && let Some(si) = steps.get(step)
+        {
+            return self.plans.get(*pi)?.steps.get(*si);
+        }
+        self.plan(plan)?.step(step)
     }
 
     pub fn steps(&self) -> impl Iterator<Item = &StepState> {
