@@ -74,6 +74,13 @@ pub(crate) fn open_session(ctx: &Context, lib: &dyn Fallback, spec: &str) -> Res
     Ok(o)
 }
 
+/// Opens a session to record in it: its notes stay in the checkpoint (the gate needs none).
+fn open_to_record(ctx: &Context, lib: &dyn Fallback, spec: &str) -> Result<Opened> {
+    let o = store::open_with(&ctx.home, lib, spec, &ctx.writer, false)?;
+    report_problems(ctx, &o);
+    Ok(o)
+}
+
 pub(crate) fn report_problems(ctx: &Context, o: &Opened) {
     for p in o.journal.problems() {
         eprintln!("muster: {p}");
@@ -127,7 +134,7 @@ pub fn run(ctx: &Context, sub: Sub) -> Result<Output> {
         return Err(CliError::Usage("this is not a command that records".into()));
     };
     let lib = LazyLibrary::new(ctx);
-    let mut o = open_session(ctx, &lib, spec)?;
+    let mut o = open_to_record(ctx, &lib, spec)?;
     command::open_for_changes(&o.session, ctx.now)?;
     let cmd = to_command(&sub, &o.session, &lib)?;
     let before = o.session.clone();
@@ -428,7 +435,7 @@ fn start(
 pub fn append_notes(ctx: &Context, spec: &str, count: u64) -> Result<Output> {
     use std::io::Write;
     let lib = LazyLibrary::new(ctx);
-    let mut o = open_session(ctx, &lib, spec)?;
+    let mut o = open_to_record(ctx, &lib, spec)?;
     let mut out = std::io::stdout().lock();
     for i in 0..count {
         let cmd = Command::SessionNote {

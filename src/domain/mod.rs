@@ -5,6 +5,7 @@
 
 pub mod command;
 pub mod event;
+mod event_de;
 pub mod ids;
 pub mod index;
 pub mod parse;

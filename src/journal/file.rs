@@ -61,7 +61,16 @@ fn sum_matches(line: &str) -> Option<bool> {
     let mut h = Sha256::new();
     h.update(body.as_bytes());
     h.update(b"}");
-    Some(crate::domain::parse::library::hex(&h.finalize()) == sum)
+    let d = h.finalize();
+    let sum = sum.as_bytes();
+    Some(
+        sum.len() == 64
+            && d.iter().enumerate().all(|(i, b)| {
+                let hi = crate::domain::parse::library::HEX[(b >> 4) as usize];
+                let lo = crate::domain::parse::library::HEX[(b & 15) as usize];
+                sum[2 * i] == hi && sum[2 * i + 1] == lo
+            }),
+    )
 }
 
 /// A problem found in a journal file, at a line.
@@ -114,6 +123,10 @@ pub struct Chain {
     /// read up to `offset` is checked against it.
     #[serde(default)]
     pub end: Option<String>,
+    /// Check every line's own checksum, not only the last one's. The hash chain already covers
+    /// every line that has a line after it; `muster verify` checks both anyway.
+    #[serde(skip)]
+    pub every_sum: bool,
 }
 
 impl Chain {
@@ -131,6 +144,15 @@ impl Chain {
             unfinished_tail: false,
             last_at: None,
             end: None,
+            every_sum: false,
+        }
+    }
+
+    /// A chain that checks every line's checksum as well as the hash chain: for `verify`.
+    pub fn verifying(writer: WriterId) -> Chain {
+        Chain {
+            every_sum: true,
+            ..Chain::new(writer)
         }
     }
 
@@ -164,24 +186,57 @@ impl Chain {
     /// Bytes after the last newline are left for the next read.
     pub fn feed(&mut self, path: &Path, buf: &[u8], out: &mut Vec<Event>) {
         let mut start = 0;
-        while let Some(nl) = buf[start..].iter().position(|&b| b == b'\n') {
+        let mut last_was_event = false;
+        let mut before: Option<&[u8]> = None;
+        while let Some(nl) = memchr::memchr(b'\n', &buf[start..]) {
             let line = &buf[start..start + nl];
+            let problems = self.problems.len();
             self.lines += 1;
             self.offset += nl as u64 + 1;
             start += nl + 1;
-            match self.line(path, line) {
+            let sum = self.every_sum || memchr::memchr(b'\n', &buf[start..]).is_none();
+            match self.line(path, line, sum) {
                 Some(e) => {
-                    self.end = self.head.clone();
+                    last_was_event = true;
                     out.push(e);
                 }
-                None => self.end = Some(sha256_hex(line)),
+                None => {
+                    last_was_event = false;
+                    self.end = Some(sha256_hex(line));
+                }
             }
+            // a line that does not chain to the one before: say which, when its own checksum
+            // shows it was edited (checksums are otherwise left to the chain)
+            if !self.every_sum
+                && self.problems[problems..]
+                    .iter()
+                    .any(|p| p.message.starts_with("this line's `prev` does not match"))
+                && let Some(b) = before
+                && let Ok(text) = std::str::from_utf8(b)
+                && sum_matches(text) == Some(false)
+            {
+                let n = self.lines - 1;
+                self.problems.insert(
+                    problems,
+                    Problem {
+                        path: path.to_path_buf(),
+                        line: n,
+                        error: true,
+                        message: "this line was edited: its content no longer matches its checksum"
+                            .into(),
+                    },
+                );
+            }
+            before = Some(line);
+        }
+        if last_was_event {
+            self.end.clone_from(&self.head);
         }
         self.unfinished_tail = start < buf.len();
     }
 
     /// Checks one complete line: its format, checksum, writer, version, sequence and chain.
-    fn line(&mut self, path: &Path, bytes: &[u8]) -> Option<Event> {
+    fn line(&mut self, path: &Path, bytes: &[u8], check_sum: bool) -> Option<Event> {
         let n = self.lines;
         if bytes.is_empty() {
             return None;
@@ -219,8 +274,15 @@ impl Chain {
                 return None;
             }
         };
-        let hash = sha256_hex(bytes);
-        match sum_matches(line) {
+        let hash = {
+            use sha2::{Digest, Sha256};
+            Sha256::digest(bytes)
+        };
+        match if check_sum {
+            sum_matches(line)
+        } else {
+            Some(true)
+        } {
             Some(true) => {}
             Some(false) => self.problem(
                 path,
@@ -289,9 +351,15 @@ impl Chain {
             self.problem(path, n, true, msg);
         }
         if self.first.is_none() {
-            self.first = Some(hash.clone());
+            self.first = Some(crate::domain::parse::library::hex(&hash));
         }
-        self.head = Some(hash);
+        // the new head, written into the old one's buffer: no allocation per line
+        let head = self.head.get_or_insert_with(|| String::with_capacity(64));
+        head.clear();
+        for b in hash.iter() {
+            head.push(crate::domain::parse::library::HEX[(b >> 4) as usize] as char);
+            head.push(crate::domain::parse::library::HEX[(b & 15) as usize] as char);
+        }
         self.head_line = n;
         self.seq = event.seq;
         self.events += 1;
@@ -344,7 +412,7 @@ pub fn read_on(
         .map_err(|e| StoreError::io("read the journal", path, e))?;
     let mut remaining = len - chain.offset;
     let mut carry: Vec<u8> = Vec::with_capacity(remaining.min(CHUNK as u64) as usize);
-    let mut events = Vec::new();
+    let mut events = Vec::with_capacity((CHUNK as u64).min(remaining) as usize / 256);
     // an overlong line being skipped: how many of its bytes were passed over so far
     let mut skipped: Option<u64> = None;
     while remaining > 0 {
@@ -360,7 +428,7 @@ pub fn read_on(
         }
         remaining -= n as u64;
         if let Some(k) = skipped {
-            match carry.iter().position(|&b| b == b'\n') {
+            match memchr::memchr(b'\n', &carry) {
                 Some(p) => {
                     chain.offset += k + p as u64 + 1;
                     chain.lines += 1;
@@ -408,10 +476,10 @@ const CHUNK: usize = 4 << 20;
 /// The longest line read as an event: muster writes lines of at most a few hundred KiB.
 pub const MAX_LINE_BYTES: usize = 8 << 20;
 
-/// Reads a whole journal file, checking it as it goes.
+/// Reads a whole journal file, checking it as it goes: its hash chain, and every line's checksum.
 pub fn read_file(path: &Path) -> Result<(Chain, Vec<Event>), StoreError> {
     let writer = writer_of(path).unwrap_or_default();
-    let mut chain = Chain::new(writer);
+    let mut chain = Chain::verifying(writer);
     let mut events = Vec::new();
     read_on(path, &mut chain, |e| events.push(e))?;
     Ok((chain, events))

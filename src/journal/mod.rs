@@ -1,6 +1,7 @@
 //! The journal: append-only, hash-chained JSON Lines, one file per writer; sessions on disk and
 //! the store that follows them as they grow.
 
+pub mod checkpoint;
 pub mod file;
 pub mod store;
 

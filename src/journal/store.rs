@@ -299,6 +299,38 @@ fn resolve_scenario(
     cur
 }
 
+/// Makes known to the session the plans (and scenario) an event names, before it is folded.
+fn resolve_for(
+    dir: &Path,
+    e: &Event,
+    lib: &dyn Fallback,
+    warnings: &mut Vec<String>,
+    s: &mut Session,
+) {
+    match &e.body {
+        Body::SessionStarted {
+            plans, scenario, ..
+        } => {
+            for r in plans {
+                if let Some(p) = resolve_plan(dir, r, lib, warnings) {
+                    s.add_plan(p);
+                }
+            }
+            if let Some(sc) = scenario
+                && s.scenario.is_none()
+            {
+                s.scenario = resolve_scenario(dir, sc, lib, warnings);
+            }
+        }
+        Body::PlanInvoked { plan } => {
+            if let Some(p) = resolve_plan(dir, plan, lib, warnings) {
+                s.add_plan(p);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// New events, in merge order, with the plan definitions they need.
 #[derive(Debug, Default)]
 pub struct Delta {
@@ -340,11 +372,45 @@ impl Delta {
             s.scenario = self.scenario;
         }
         let n = self.events.len();
-        for e in &self.events {
-            s.apply(e);
+        for e in self.events {
+            s.absorb(e);
         }
         Ok(n)
     }
+}
+
+/// Merges each writer's events (in the order of its file) into the merge order: time, writer,
+/// sequence. Each file is nearly always in time order already, so this is a k-way merge that
+/// moves every event once; a file whose clock went backwards is sorted first.
+pub fn merge(mut files: Vec<Vec<Event>>) -> Vec<Event> {
+    files.retain(|f| !f.is_empty());
+    for f in &mut files {
+        if f.windows(2).any(|w| w[0].order_key() > w[1].order_key()) {
+            f.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        }
+    }
+    match files.len() {
+        0 => return Vec::new(),
+        1 => return files.pop().unwrap_or_default(),
+        _ => {}
+    }
+    let total = files.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(total);
+    let mut queues: Vec<std::collections::VecDeque<Event>> =
+        files.into_iter().map(Into::into).collect();
+    loop {
+        let best = queues
+            .iter()
+            .enumerate()
+            .filter_map(|(i, q)| q.front().map(|e| (e.order_key(), i)))
+            .min_by(|a, b| a.0.cmp(&b.0))
+            .map(|(_, i)| i);
+        match best.and_then(|b| queues[b].pop_front()) {
+            Some(e) => out.push(e),
+            None => break,
+        }
+    }
+    out
 }
 
 /// One session's files as followed by this process.
@@ -362,6 +428,10 @@ pub struct Journal {
     /// How many events have been handed out since the last rebuild: a command checked against
     /// a session that folded all of them is checked against the files as read.
     pub delivered: usize,
+    /// Where the notes are that a session read from the checkpoint does not hold.
+    pub base: Option<super::checkpoint::NotesBase>,
+    /// `delivered` when the checkpoint was last read or written.
+    pub checkpointed: usize,
 }
 
 /// What an append did.
@@ -423,6 +493,80 @@ impl Journal {
             odd: Vec::new(),
             warnings: Vec::new(),
             delivered: 0,
+            base: None,
+            checkpointed: 0,
+        }
+    }
+
+    /// The session as its checkpoint has it, if there is one that matches the files; nothing
+    /// after it is read yet. Without `notes`, the notes stay in the checkpoint.
+    pub fn from_checkpoint(&mut self, lib: &dyn Fallback, notes: bool) -> Option<Session> {
+        let ck = super::checkpoint::load(&self.dir, &self.id, notes)?;
+        self.chains = ck.chains;
+        self.delivered = ck.delivered;
+        self.checkpointed = ck.delivered;
+        self.warnings = ck.warnings;
+        let mut warnings = Vec::new();
+        let plans = ck
+            .state
+            .plans
+            .iter()
+            .filter_map(|p| {
+                let r = PlanRef {
+                    id: p.id.clone(),
+                    hash: p.hash.clone(),
+                    title: p.title.clone(),
+                };
+                resolve_plan(&self.dir, &r, lib, &mut warnings)
+            })
+            .collect();
+        let scenario = ck
+            .state
+            .scenario
+            .as_ref()
+            .and_then(|r| resolve_scenario(&self.dir, r, lib, &mut warnings));
+        let mut s = Session::new(self.id.clone(), plans, scenario);
+        s.state = ck.state;
+        s.notes_complete = ck.base.is_none();
+        self.base = ck.base;
+        Some(s)
+    }
+
+    /// Puts the checkpoint's notes into a session read without them; reads the session whole
+    /// when they cannot be had.
+    pub fn load_notes(&mut self, s: &mut Session, lib: &dyn Fallback) -> Result<(), StoreError> {
+        if s.notes_complete {
+            return Ok(());
+        }
+        let ok = self
+            .base
+            .as_ref()
+            .is_some_and(|b| super::checkpoint::read_notes(b, s));
+        if !ok {
+            *s = self.rebuild(lib)?;
+        }
+        self.base = None;
+        Ok(())
+    }
+
+    /// Writes a checkpoint when enough was read beyond the last one. A checkpoint is a cache:
+    /// when it cannot be written, only speed is lost.
+    pub fn maybe_checkpoint(&mut self, s: &mut Session) {
+        if self.delivered < self.checkpointed + super::checkpoint::EVERY {
+            return;
+        }
+        if let Ok(base) = super::checkpoint::save(
+            &self.dir,
+            &self.chains,
+            self.delivered,
+            &self.warnings,
+            s,
+            self.base.as_ref(),
+        ) {
+            if base.is_some() {
+                self.base = base;
+            }
+            self.checkpointed = self.delivered;
         }
     }
 
@@ -483,7 +627,10 @@ impl Journal {
             })
             .sum();
         let read = |p: &PathBuf, c: &mut Chain| {
-            let mut ev = Vec::new();
+            let len = fs::metadata(p)
+                .map(|m| m.len().saturating_sub(c.offset))
+                .unwrap_or(0);
+            let mut ev = Vec::with_capacity((len / 300) as usize);
             file::read_on(p, c, |e| ev.push(e)).map(|ok| (ok, ev))
         };
         let results: Vec<Result<(bool, Vec<Event>), StoreError>> =
@@ -501,10 +648,10 @@ impl Journal {
             } else {
                 work.iter_mut().map(|(p, c)| read(p, c)).collect()
             };
-        let mut events = Vec::new();
+        let mut per_file = Vec::new();
         for r in results {
             match r {
-                Ok((true, mut ev)) => events.append(&mut ev),
+                Ok((true, ev)) => per_file.push(ev),
                 Ok((false, _)) => gone = true,
                 Err(StoreError::NotAFile { path }) => self.odd.push(Problem {
                     path,
@@ -525,7 +672,7 @@ impl Journal {
         if gone {
             return Ok(Err(NeedsRebuild));
         }
-        events.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        let mut events = merge(per_file);
         let start = events
             .iter()
             .position(|e| matches!(e.body, Body::SessionStarted { .. }));
@@ -565,11 +712,16 @@ impl Journal {
         Ok(Ok(delta))
     }
 
-    /// Reads the session whole, from the start of every file.
+    /// Reads the session whole, from the start of every file, folding as it reads: each
+    /// writer's file is read on its own thread and the events are merged by time as they come,
+    /// so they are never all in memory at once. When a file's own times go backwards (a clock
+    /// stepped back), it is read again the slow way: everything, sorted.
     pub fn rebuild(&mut self, lib: &dyn Fallback) -> Result<Session, StoreError> {
-        self.chains.clear();
-        self.warnings.clear();
-        self.delivered = 0;
+        self.reset();
+        if let Some(s) = self.stream_fold(lib)? {
+            return Ok(s);
+        }
+        self.reset();
         let mut s = Session::new(self.id.clone(), Vec::new(), None);
         match self.read_new(lib)? {
             Ok(d) => {
@@ -577,14 +729,137 @@ impl Journal {
             }
             Err(NeedsRebuild) => {
                 // a file vanished between listing and reading: read what is there now
-                self.chains.clear();
-                self.delivered = 0;
+                self.reset();
                 if let Ok(d) = self.read_new(lib)? {
                     let _ = d.apply_to(&mut s);
                 }
             }
         }
         Ok(s)
+    }
+
+    fn reset(&mut self) {
+        self.chains.clear();
+        self.warnings.clear();
+        self.delivered = 0;
+        self.checkpointed = 0;
+        self.base = None;
+    }
+
+    /// The streaming read of [`Journal::rebuild`]; `None` when the files are not each in time
+    /// order.
+    fn stream_fold(&mut self, lib: &dyn Fallback) -> Result<Option<Session>, StoreError> {
+        use std::collections::VecDeque;
+        use std::sync::mpsc::sync_channel;
+        const BATCH: usize = 4096;
+        let (paths, odd) = file::journal_paths(&self.dir)?;
+        self.odd = odd;
+        let mut work: Vec<(PathBuf, Chain)> = paths
+            .into_iter()
+            .filter_map(|p| file::writer_of(&p).map(|w| (p, Chain::new(w))))
+            .collect();
+        let mut session = Session::new(self.id.clone(), Vec::new(), None);
+        let mut ordered = true;
+        let mut count = 0usize;
+        let dir = self.dir.clone();
+        let warnings = &mut self.warnings;
+        let results: Vec<Result<bool, StoreError>> = std::thread::scope(|sc| {
+            let mut rxs = Vec::new();
+            let mut handles = Vec::new();
+            for (p, chain) in work.iter_mut() {
+                let (tx, rx) = sync_channel::<Vec<Event>>(4);
+                rxs.push(rx);
+                handles.push(sc.spawn(move || {
+                    let mut batch = Vec::with_capacity(BATCH);
+                    let mut open = true;
+                    let r = file::read_on(p, chain, |e| {
+                        batch.push(e);
+                        if open && batch.len() >= BATCH {
+                            open = tx.send(std::mem::take(&mut batch)).is_ok();
+                            batch.clear();
+                        }
+                    });
+                    if open && !batch.is_empty() {
+                        let _ = tx.send(batch);
+                    }
+                    r
+                }));
+            }
+            let mut queues: Vec<VecDeque<Event>> = rxs.iter().map(|_| VecDeque::new()).collect();
+            let mut done = vec![false; rxs.len()];
+            // the queues are in writer order, so (time, queue, sequence) orders as the merge does
+            let mut last: Option<(chrono::DateTime<Utc>, usize, u64)> = None;
+            let mut before_start: Vec<Event> = Vec::new();
+            loop {
+                for i in 0..rxs.len() {
+                    if queues[i].is_empty() && !done[i] {
+                        match rxs[i].recv() {
+                            Ok(b) => queues[i] = b.into(),
+                            Err(_) => done[i] = true,
+                        }
+                    }
+                }
+                let best = queues
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, q)| q.front().map(|e| (e.order_key(), i)))
+                    .min_by(|a, b| a.0.cmp(&b.0))
+                    .map(|(_, i)| i);
+                let Some((b, e)) = best.and_then(|b| queues[b].pop_front().map(|e| (b, e))) else {
+                    break;
+                };
+                let key = (e.at, b, e.seq);
+                if last.is_some_and(|k| k > key) {
+                    ordered = false;
+                    break;
+                }
+                last = Some(key);
+                count += 1;
+                resolve_for(&dir, &e, lib, warnings, &mut session);
+                if session.state.started || matches!(e.body, Body::SessionStarted { .. }) {
+                    let start = !session.state.started;
+                    session.absorb(e);
+                    if start {
+                        for p in before_start.drain(..) {
+                            session.absorb(p);
+                        }
+                    }
+                } else {
+                    // the session's start is its origin: events stamped before it wait for it
+                    before_start.push(e);
+                }
+            }
+            for p in before_start.drain(..) {
+                session.absorb(p);
+            }
+            drop(rxs);
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        if !ordered {
+            return Ok(None);
+        }
+        for ((p, chain), r) in work.into_iter().zip(results) {
+            match r {
+                Ok(_) => {
+                    self.chains.insert(chain.writer.clone(), chain);
+                }
+                Err(StoreError::NotAFile { path }) => self.odd.push(Problem {
+                    path,
+                    line: 1,
+                    error: true,
+                    message: "this is not a regular file, so it is not read as a journal".into(),
+                }),
+                Err(e) => {
+                    let _ = p;
+                    return Err(e);
+                }
+            }
+        }
+        self.delivered = count;
+        Ok(Some(session))
     }
 
     /// Brings the session up to date with its files.
@@ -749,6 +1024,8 @@ impl Opened {
                 for e in &events {
                     self.session.apply(e);
                 }
+                drop(locked);
+                self.journal.maybe_checkpoint(&mut self.session);
                 Ok(Recorded { checked, events })
             }
             Err(AppendError::Unconfirmed { error, events }) => {
@@ -769,9 +1046,32 @@ pub fn open(
     spec: &str,
     writer: &WriterId,
 ) -> Result<Opened, StoreError> {
+    open_with(home, lib, spec, writer, true)
+}
+
+/// Opens a session from its checkpoint and what was written since (or whole, when there is no
+/// checkpoint that matches the files). Without `notes`, the notes stay in the checkpoint: what
+/// a command that only records needs.
+pub fn open_with(
+    home: &Path,
+    lib: &dyn Fallback,
+    spec: &str,
+    writer: &WriterId,
+    notes: bool,
+) -> Result<Opened, StoreError> {
     let id = resolve_id(home, spec)?;
     let mut journal = Journal::at(home, id, writer.clone());
-    let session = journal.rebuild(lib)?;
+    let mut session = match journal.from_checkpoint(lib, notes) {
+        Some(mut s) => {
+            journal.refresh(&mut s, lib)?;
+            s
+        }
+        None => journal.rebuild(lib)?,
+    };
+    if notes {
+        journal.load_notes(&mut session, lib)?;
+    }
+    journal.maybe_checkpoint(&mut session);
     Ok(Opened { journal, session })
 }
 

@@ -58,14 +58,17 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Lowercase hex of bytes.
+/// The hex digits, lowercase.
+pub const HEX: &[u8; 16] = b"0123456789abcdef";
+
 pub fn hex(d: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(d.len() * 2);
-    for b in d.iter() {
-        s.push(HEX[(b >> 4) as usize] as char);
-        s.push(HEX[(b & 15) as usize] as char);
+    let mut out = Vec::with_capacity(d.len() * 2);
+    for b in d {
+        out.push(HEX[(b >> 4) as usize]);
+        out.push(HEX[(b & 15) as usize]);
     }
-    s
+    // only ASCII digits and letters were pushed
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Reads one file: size, encoding and syntax checks, then conversion to the model.

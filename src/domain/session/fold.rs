@@ -91,6 +91,11 @@ impl Session {
     /// Folds one event into the state. Events must come in merge order (`Event::order_key`),
     /// the session start first; the store re-folds when one arrives out of order.
     pub fn apply(&mut self, e: &Event) {
+        self.absorb(e.clone())
+    }
+
+    /// [`Session::apply`], taking the event: its texts move into the state, uncopied.
+    pub fn absorb(&mut self, e: Event) {
         let st = &mut self.state;
         st.events += 1;
         if st
@@ -186,17 +191,25 @@ impl Session {
 
     /// Applies the event's own change (`place` is its step, found); returns what the marks of
     /// branches not taken depend on that it changed.
-    fn apply_body(&mut self, e: &Event, place: Option<(usize, usize)>) -> Option<Touched> {
+    fn apply_body(&mut self, e: Event, place: Option<(usize, usize)>) -> Option<Touched> {
         let plans = &self.plans;
         let st = &mut self.state;
-        let note = |kind: NoteKind, text: &str| NoteEntry {
-            at: e.at,
-            by: e.actor.clone(),
+        let Event {
+            at: e_at,
+            actor: e_actor,
+            body,
+            ex_ms: e_ex_ms,
+            ..
+        } = e;
+        let note = |kind: NoteKind, text: String| NoteEntry {
+            at: e_at,
+            by: e_actor.clone(),
             kind,
-            text: text.to_string(),
+            text,
         };
+        let skipped = matches!(body, Body::StepSkipped { .. });
         let step = place;
-        match &e.body {
+        match body {
             Body::SessionStarted {
                 title,
                 mode,
@@ -207,24 +220,24 @@ impl Session {
                 if st.started {
                     st.warnings.push(format!(
                         "a second `session started` event by {} at {} is ignored",
-                        e.actor,
-                        utc_words(e.at)
+                        e_actor,
+                        utc_words(e_at)
                     ));
                     return None;
                 }
                 st.started = true;
-                st.title = title.clone();
-                st.mode = *mode;
-                st.declared_at = *declared_at;
-                st.started_at = e.at;
-                st.started_by = e.actor.clone();
-                st.scenario = scenario.clone();
-                if *mode == Mode::Exercise {
-                    st.clock = Some(super::clock::ExerciseClock::new(e.at));
+                st.title = title;
+                st.mode = mode;
+                st.declared_at = declared_at;
+                st.started_at = e_at;
+                st.started_by = e_actor.clone();
+                st.scenario = scenario;
+                if mode == Mode::Exercise {
+                    st.clock = Some(super::clock::ExerciseClock::new(e_at));
                 }
-                for r in refs {
+                for r in &refs {
                     if st.plan(r.id.as_str()).is_none() {
-                        st.plans.push(plan_state(r, plans, e.at, &e.actor));
+                        st.plans.push(plan_state(r, plans, e_at, &e_actor));
                     }
                 }
                 st.reindex();
@@ -232,7 +245,7 @@ impl Session {
             }
             Body::PlanInvoked { plan } => {
                 if st.plan(plan.id.as_str()).is_none() {
-                    st.plans.push(plan_state(plan, plans, e.at, &e.actor));
+                    st.plans.push(plan_state(&plan, plans, e_at, &e_actor));
                     st.reindex();
                     return Some(Touched::Branches(st.plans.len() - 1));
                 }
@@ -241,9 +254,9 @@ impl Session {
             Body::SessionClosed { note: n } => {
                 if st.closed.is_none() {
                     st.closed = Some(Closed {
-                        by: e.actor.clone(),
-                        at: e.at,
-                        note: n.clone(),
+                        by: e_actor.clone(),
+                        at: e_at,
+                        note: n,
                     });
                 }
                 None
@@ -252,10 +265,10 @@ impl Session {
                 let s = at_mut(st, step?)?;
                 if matches!(s.state, StepStatus::Pending | StepStatus::Blocked) {
                     s.state = StepStatus::Active;
-                    s.by = Some(e.actor.clone());
-                    s.at = Some(e.at);
-                    s.started_at.get_or_insert(e.at);
-                    s.active_since = Some(e.at);
+                    s.by = Some(e_actor.clone());
+                    s.at = Some(e_at);
+                    s.started_at.get_or_insert(e_at);
+                    s.active_since = Some(e_at);
                 }
                 step.map(|(p, s)| Touched::Step(p, s))
             }
@@ -266,34 +279,33 @@ impl Session {
                 }
                 match s.state {
                     StepStatus::Done => {
-                        if s.by.as_deref() != Some(&e.actor)
-                            && !s.confirmations.iter().any(|c| c.by == e.actor)
+                        if s.by.as_deref() != Some(&e_actor)
+                            && !s.confirmations.iter().any(|c| c.by == e_actor)
                         {
                             s.confirmations.push(Confirmation {
-                                by: e.actor.clone(),
-                                at: e.at,
+                                by: e_actor.clone(),
+                                at: e_at,
                             });
                         }
                     }
                     StepStatus::Skipped => {
                         let text = format!(
                             "{} marked it done after {} had skipped it",
-                            e.actor,
+                            e_actor,
                             s.by.clone().unwrap_or_default()
                         );
-                        s.notes.push(note(NoteKind::Conflict, &text));
+                        s.notes.push(note(NoteKind::Conflict, text));
                     }
                     _ => {
-                        leave_active(s, e.at);
+                        leave_active(s, e_at);
                         s.state = StepStatus::Done;
-                        s.by = Some(e.actor.clone());
-                        s.at = Some(e.at);
+                        s.by = Some(e_actor.clone());
+                        s.at = Some(e_at);
                     }
                 }
                 step.map(|(p, s)| Touched::Step(p, s))
             }
             Body::StepSkipped { reason, .. } | Body::StepBlocked { reason, .. } => {
-                let skipped = matches!(e.body, Body::StepSkipped { .. });
                 let s = at_mut(st, step?)?;
                 s.notes.push(note(
                     if skipped {
@@ -307,26 +319,26 @@ impl Session {
                     let what = if skipped { "skip" } else { "block" };
                     let text = format!(
                         "{} tried to {what} it after {} had finished it",
-                        e.actor,
+                        e_actor,
                         s.by.clone().unwrap_or_default()
                     );
-                    s.notes.push(note(NoteKind::Conflict, &text));
+                    s.notes.push(note(NoteKind::Conflict, text));
                     return None;
                 }
-                leave_active(s, e.at);
+                leave_active(s, e_at);
                 s.state = if skipped {
                     StepStatus::Skipped
                 } else {
                     StepStatus::Blocked
                 };
-                s.by = Some(e.actor.clone());
-                s.at = Some(e.at);
+                s.by = Some(e_actor.clone());
+                s.at = Some(e_at);
                 step.map(|(p, s)| Touched::Step(p, s))
             }
             Body::StepReopened { reason, .. } => {
                 let s = at_mut(st, step?)?;
                 s.notes.push(note(NoteKind::Reopen, reason));
-                leave_active(s, e.at);
+                leave_active(s, e_at);
                 s.state = StepStatus::Pending;
                 s.by = None;
                 s.at = None;
@@ -347,7 +359,7 @@ impl Session {
             }
             Body::Assigned { to, .. } => {
                 if let Some(s) = at_mut(st, step?) {
-                    s.assignee = Some(to.clone());
+                    s.assignee = Some(to);
                 }
                 None
             }
@@ -355,45 +367,45 @@ impl Session {
                 option, next, why, ..
             } => {
                 let s = at_mut(st, step?)?;
-                let text = match why {
+                let text = match &why {
                     Some(w) => format!("decided: {option} ({w})"),
                     None => format!("decided: {option}"),
                 };
-                s.notes.push(note(NoteKind::Decision, &text));
+                s.notes.push(note(NoteKind::Decision, text));
                 s.decision = Some(DecisionRecord {
-                    option: option.clone(),
-                    next: next.clone(),
-                    why: why.clone(),
-                    by: e.actor.clone(),
-                    at: e.at,
+                    option,
+                    next,
+                    why,
+                    by: e_actor.clone(),
+                    at: e_at,
                 });
                 if !s.state.finished() {
-                    leave_active(s, e.at);
+                    leave_active(s, e_at);
                     s.state = StepStatus::Done;
-                    s.by = Some(e.actor.clone());
-                    s.at = Some(e.at);
+                    s.by = Some(e_actor.clone());
+                    s.at = Some(e_at);
                 }
                 step.map(|(p, _)| Touched::Branches(p))
             }
             Body::ResponderJoined {} | Body::UnfinishedWrite { .. } => None,
             Body::HandOver { to, note: n } => {
                 st.handovers.push(HandOverRecord {
-                    from: e.actor.clone(),
-                    to: to.clone(),
-                    note: n.clone(),
-                    at: e.at,
+                    from: e_actor.clone(),
+                    to,
+                    note: n,
+                    at: e_at,
                 });
                 None
             }
             Body::InjectReleased { inject, early } => {
                 if st.inject(inject.as_str()).is_none() {
                     st.injects.push(InjectRecord {
-                        inject: inject.clone(),
+                        inject,
                         released: true,
-                        early: *early,
-                        by: e.actor.clone(),
-                        at: e.at,
-                        ex_ms: e.ex_ms,
+                        early,
+                        by: e_actor.clone(),
+                        at: e_at,
+                        ex_ms: e_ex_ms,
                         reason: None,
                     });
                 }
@@ -402,38 +414,38 @@ impl Session {
             Body::InjectSkipped { inject, reason } => {
                 if st.inject(inject.as_str()).is_none() {
                     st.injects.push(InjectRecord {
-                        inject: inject.clone(),
+                        inject,
                         released: false,
                         early: false,
-                        by: e.actor.clone(),
-                        at: e.at,
-                        ex_ms: e.ex_ms,
-                        reason: reason.clone(),
+                        by: e_actor.clone(),
+                        at: e_at,
+                        ex_ms: e_ex_ms,
+                        reason,
                     });
                 }
                 None
             }
             Body::ClockPaused {} => {
                 if let Some(c) = &mut st.clock {
-                    c.pause(e.at)
+                    c.pause(e_at)
                 }
                 None
             }
             Body::ClockResumed {} => {
                 if let Some(c) = &mut st.clock {
-                    c.resume(e.at)
+                    c.resume(e_at)
                 }
                 None
             }
             Body::ClockSpeed { speed } => {
                 if let Some(c) = &mut st.clock {
-                    c.set_speed(e.at, *speed)
+                    c.set_speed(e_at, speed)
                 }
                 None
             }
             Body::ClockAdvanced { by_ms } => {
                 if let Some(c) = &mut st.clock {
-                    c.advance(e.at, *by_ms)
+                    c.advance(e_at, by_ms)
                 }
                 None
             }
@@ -445,14 +457,14 @@ impl Session {
                 inject,
             } => {
                 st.observations.push(ObservationRecord {
-                    kind: *observation,
-                    text: text.clone(),
-                    plan: plan.clone(),
-                    step: step.clone(),
-                    inject: inject.clone(),
-                    by: e.actor.clone(),
-                    at: e.at,
-                    ex_ms: e.ex_ms,
+                    kind: observation,
+                    text,
+                    plan,
+                    step,
+                    inject,
+                    by: e_actor.clone(),
+                    at: e_at,
+                    ex_ms: e_ex_ms,
                 });
                 None
             }
@@ -462,11 +474,11 @@ impl Session {
                 note: n,
             } => {
                 st.ratings.push(RatingRecord {
-                    objective: objective.clone(),
-                    rating: *rating,
-                    note: n.clone(),
-                    by: e.actor.clone(),
-                    at: e.at,
+                    objective,
+                    rating,
+                    note: n,
+                    by: e_actor.clone(),
+                    at: e_at,
                 });
                 None
             }

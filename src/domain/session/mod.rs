@@ -20,6 +20,10 @@ pub struct Session {
     pub state: SessionState,
     pub plans: Vec<Arc<Plan>>,
     pub scenario: Option<Arc<Scenario>>,
+    /// Every note is in the state. When false, the state was read from a checkpoint without its
+    /// notes (a command that only records needs none of them): the note lists then hold only
+    /// the notes added since, after the ones the checkpoint keeps.
+    pub notes_complete: bool,
 }
 
 impl Session {
@@ -28,6 +32,7 @@ impl Session {
             state: SessionState::blank(id),
             plans,
             scenario,
+            notes_complete: true,
         }
     }
 

@@ -317,6 +317,33 @@ pub struct SessionState {
         std::collections::HashMap<PlanId, (usize, std::collections::HashMap<StepId, usize>)>,
 }
 
+/// A step's place in its plan, by id.
+pub type StepIndex = std::collections::HashMap<StepId, usize, FastHash>;
+
+/// FNV-1a: ids are short, and the index is looked up once per event.
+#[derive(Default, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= *b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub type FastHash = std::hash::BuildHasherDefault<Fnv>;
+
 /// How far a writer's clock may lag the events it has read before it is flagged.
 pub const SKEW_TOLERANCE_SECS: i64 = 120;
 
