@@ -552,9 +552,13 @@ impl Journal {
     /// Writes a checkpoint when enough was read beyond the last one. A checkpoint is a cache:
     /// when it cannot be written, only speed is lost.
     pub fn maybe_checkpoint(&mut self, s: &mut Session) {
-        if self.delivered < self.checkpointed + super::checkpoint::EVERY {
-            return;
+        if self.delivered >= self.checkpointed + super::checkpoint::EVERY {
+            self.checkpoint_now(s);
         }
+    }
+
+    /// Writes a checkpoint of what was read so far.
+    pub fn checkpoint_now(&mut self, s: &mut Session) {
         if let Ok(base) = super::checkpoint::save(
             &self.dir,
             &self.chains,
@@ -1066,7 +1070,14 @@ pub fn open_with(
             journal.refresh(&mut s, lib)?;
             s
         }
-        None => journal.rebuild(lib)?,
+        None => {
+            let s = journal.rebuild(lib)?;
+            // a checkpoint that did not match is not left to be tried again
+            if journal.delivered < super::checkpoint::EVERY {
+                let _ = fs::remove_file(super::checkpoint::path(&journal.dir));
+            }
+            s
+        }
     };
     if notes {
         journal.load_notes(&mut session, lib)?;
