@@ -78,7 +78,8 @@ fn generate(home: &Path, events: usize, writers: usize) {
     let lib = muster::library::load(&muster::library::Location::Builtin, Utc::now().date_naive())
         .unwrap();
     let plan = lib.plan("db-failover").expect("built-in plan");
-    let t0 = Utc::now() - Duration::days(2);
+    // the events end an hour ago: a session of the past, as real ones are
+    let t0 = Utc::now() - Duration::milliseconds(events as i64 * 1500) - Duration::hours(1);
     let id = format!("bench-{events}");
     let dir = home.join("sessions").join(&id);
     std::fs::create_dir_all(&dir).unwrap();

@@ -74,7 +74,11 @@ fn a_checkpoint_is_written_and_opens_to_the_same_state() {
     assert_eq!(opened(dir.path(), &lib, &id), reference);
     // and its notes, kept apart, are all there in order
     let o = store::open(dir.path(), &lib, id.as_str(), &WriterId::new("x")).unwrap();
-    let c = o.session.state.step(&muster::domain::ids::StepRef::new("alpha", "check")).unwrap();
+    let c = o
+        .session
+        .state
+        .step(&muster::domain::ids::StepRef::new("alpha", "check"))
+        .unwrap();
     assert_eq!(c.notes.len(), 600);
     assert_eq!(c.notes[599].text, "note 599");
 }
@@ -96,7 +100,11 @@ fn a_stale_checkpoint_is_brought_up_to_date() {
         &lib,
     )
     .unwrap();
-    assert_eq!(std::fs::read(ck(dir.path(), &id)).unwrap(), before, "not rewritten for one event");
+    assert_eq!(
+        std::fs::read(ck(dir.path(), &id)).unwrap(),
+        before,
+        "not rewritten for one event"
+    );
     assert_eq!(opened(dir.path(), &lib, &id), full(dir.path(), &lib, &id));
 }
 
@@ -222,8 +230,10 @@ impl Writer {
 }
 
 fn body(kind: u8, step: u8, n: usize) -> Body {
-    let (plan, step): (muster::domain::ids::PlanId, muster::domain::ids::StepId) =
-        ("alpha".into(), ["check", "promote", "restore", "tell"][step as usize % 4].into());
+    let (plan, step): (muster::domain::ids::PlanId, muster::domain::ids::StepId) = (
+        "alpha".into(),
+        ["check", "promote", "restore", "tell"][step as usize % 4].into(),
+    );
     match kind % 8 {
         0 => Body::StepStarted { plan, step },
         1 => Body::StepDone {
@@ -270,7 +280,12 @@ fn body(kind: u8, step: u8, n: usize) -> Body {
 /// from the checkpoint.
 #[derive(Debug, Clone)]
 enum Step {
-    Append { writer: u8, minutes: i8, kind: u8, step: u8 },
+    Append {
+        writer: u8,
+        minutes: i8,
+        kind: u8,
+        step: u8,
+    },
     Look,
     Checkpoint,
     Reopen,

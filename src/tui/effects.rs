@@ -148,11 +148,16 @@ pub struct FsStore {
     journal: Option<Journal>,
     /// (file, length, modified) of the followed session's journals, to notice other writers.
     seen: Vec<(PathBuf, u64, Option<SystemTime>)>,
-    /// The same for every session, for the list.
-    listed: Option<Vec<(PathBuf, u64, Option<SystemTime>)>>,
+    /// Each listed session's files as last seen, and its row: a session is read again only
+    /// when its files changed.
+    listed: std::collections::BTreeMap<SessionId, (Fingerprint, SessionRow)>,
+    /// Whether the list was ever given.
+    listed_once: bool,
 }
 
-fn fingerprint(dir: &std::path::Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
+type Fingerprint = Vec<(PathBuf, u64, Option<SystemTime>)>;
+
+fn fingerprint(dir: &std::path::Path) -> Fingerprint {
     let mut out: Vec<_> = file::journal_paths(dir)
         .map(|(p, _)| p)
         .unwrap_or_default()
@@ -176,7 +181,8 @@ impl FsStore {
             lib,
             journal: None,
             seen: Vec::new(),
-            listed: None,
+            listed: Default::default(),
+            listed_once: false,
         }
     }
 
@@ -195,13 +201,12 @@ impl FsStore {
     }
 }
 
-/// The latest events of a session, for the timeline.
+/// The latest events of a session, for the timeline: read from the end of each file.
 fn recent_events(j: &Journal) -> Result<Vec<Event>, StoreError> {
     let (paths, _) = file::journal_paths(&j.dir)?;
     let mut all = Vec::new();
     for p in paths {
-        let (_, mut ev) = file::read_file(&p)?;
-        all.append(&mut ev);
+        all.append(&mut file::tail_events(&p, RECENT)?);
     }
     all.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     let skip = all.len().saturating_sub(RECENT);
@@ -211,20 +216,31 @@ fn recent_events(j: &Journal) -> Result<Vec<Event>, StoreError> {
 impl Store for FsStore {
     fn list(&mut self, force: bool) -> Result<Option<Vec<SessionRow>>, StoreError> {
         let ids = store::list_ids(&self.home)?;
-        let now_seen: Vec<_> = ids
-            .iter()
-            .flat_map(|id| fingerprint(&store::sessions_dir(&self.home).join(id.as_str())))
-            .collect();
-        if !force && self.listed.as_ref() == Some(&now_seen) {
-            return Ok(None);
-        }
-        self.listed = Some(now_seen);
-        let mut rows = Vec::new();
+        let mut changed = force || !self.listed_once || ids.len() != self.listed.len();
+        let mut next = std::collections::BTreeMap::new();
         for id in ids {
-            if let Ok(o) = store::open(&self.home, &*self.lib, id.as_str(), &self.writer) {
-                rows.push(SessionRow::of(&o.session));
+            let fp = fingerprint(&store::sessions_dir(&self.home).join(id.as_str()));
+            match self.listed.remove(&id) {
+                Some((old, row)) if old == fp => {
+                    next.insert(id, (old, row));
+                }
+                _ => {
+                    changed = true;
+                    // from the checkpoint, without the notes: cheap however long the session
+                    if let Ok(o) =
+                        store::open_with(&self.home, &*self.lib, id.as_str(), &self.writer, false)
+                    {
+                        next.insert(id, (fp, SessionRow::of(&o.session)));
+                    }
+                }
             }
         }
+        self.listed = next;
+        self.listed_once = true;
+        if !changed {
+            return Ok(None);
+        }
+        let mut rows: Vec<SessionRow> = self.listed.values().map(|(_, r)| r.clone()).collect();
         rows.sort_by_key(|r| std::cmp::Reverse(r.started_at));
         Ok(Some(rows))
     }
@@ -236,7 +252,7 @@ impl Store for FsStore {
 
     fn start(&mut self, checked: &Checked) -> Result<Loaded, StoreError> {
         let o = store::create(&self.home, &*self.lib, &self.writer, checked)?;
-        self.listed = None;
+        self.listed_once = false;
         self.loaded(o.journal, o.session)
     }
 

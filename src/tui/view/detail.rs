@@ -13,6 +13,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+/// How many of a step's notes its details show (the latest).
+pub const MAX_NOTES_SHOWN: usize = 200;
+
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let t = &app.theme;
     let Some((plan, states)) = app.shown_plan() else {
@@ -362,7 +365,15 @@ pub fn step_lines(
     {
         l.push(Line::raw(""));
         l.push(Line::styled("Notes", t.heading()));
-        for n in &st.notes {
+        // the latest notes: a step with thousands of them still draws at once
+        let skip = st.notes.len().saturating_sub(MAX_NOTES_SHOWN);
+        if skip > 0 {
+            l.push(Line::styled(
+                format!("{skip} earlier notes are in the timeline (t) and in `muster status`"),
+                t.dim(),
+            ));
+        }
+        for n in &st.notes[skip..] {
             let style = if n.kind == NoteKind::Conflict {
                 t.warn()
             } else {
