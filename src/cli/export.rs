@@ -1,58 +1,20 @@
 //! `muster export`, `muster print`, `muster report`.
 
-use super::status::events_of;
 use super::write::open_session;
 use super::{CliError, DocFormat, ExportFormat, Output, Result};
 use crate::context::Context;
 use crate::domain::text::clean;
 use crate::export::{self, Format, Input, doc, print, report, review};
 use crate::journal::StoreError;
-use crate::journal::store::{self, Opened};
+use crate::journal::store;
+use crate::journal::stream::JournalEvents;
+use std::io::Write;
 use std::path::Path;
-
-fn write_or_print(text: String, out: Option<&Path>) -> Result<Output> {
-    match out {
-        Some(p) => {
-            std::fs::write(p, text).map_err(|e| StoreError::io("write", p, e))?;
-            eprintln!("muster: wrote {}", clean(&p.display().to_string(), false));
-            Ok(Output::default())
-        }
-        None => Ok(Output::ok(text)),
-    }
-}
 
 fn render_doc(d: &doc::Doc, format: DocFormat) -> String {
     match format {
         DocFormat::Html => doc::to_html(d),
         DocFormat::Md => doc::to_markdown(d),
-    }
-}
-
-/// What the reader found when it read the journal: every checksum and chain checked.
-pub fn integrity(o: &Opened, events: usize) -> review::Integrity {
-    let problems: Vec<String> = o
-        .journal
-        .problems()
-        .map(|pr| {
-            let name = pr
-                .path
-                .file_name()
-                .map(|n| clean(&n.to_string_lossy(), false))
-                .unwrap_or_default();
-            format!(
-                "{name} line {}: {}{}",
-                pr.line,
-                if pr.error { "" } else { "(warning) " },
-                pr.message
-            )
-        })
-        .collect();
-    let files = o.journal.chains.len();
-    review::Integrity {
-        verified: files > 0 && o.journal.errors() == 0,
-        events,
-        files,
-        problems,
     }
 }
 
@@ -64,15 +26,6 @@ pub fn export(
 ) -> Result<Output> {
     let lib = super::library_for_reading(ctx)?;
     let o = open_session(ctx, &lib, session)?;
-    let events = events_of(&o)?;
-    let integrity = integrity(&o, events.len());
-    if !integrity.verified {
-        eprintln!(
-            "muster: warning: the journal of {} does not verify; the export says so. Run `muster verify {}` for details.",
-            o.id(),
-            o.id()
-        );
-    }
     let format = match format {
         ExportFormat::Md => Format::Md,
         ExportFormat::Html => Format::Html,
@@ -81,13 +34,70 @@ pub fn export(
     };
     let input = Input {
         session: &o.session,
-        events: &events,
         index: &lib.index,
-        integrity,
         now: ctx.now,
         zone: ctx.zone,
     };
-    write_or_print(export::render(&input, format), out)
+    let mut events = JournalEvents::new(o.dir());
+    // streamed: to the file, or to stdout, as the journal is read
+    let integrity = match out {
+        Some(p) => {
+            let tmp = p.with_extension(format!("{}.part", format.ext()));
+            let f = std::fs::File::create(&tmp).map_err(|e| StoreError::io("write", &tmp, e))?;
+            let mut w = std::io::BufWriter::new(f);
+            let mut seen = Seen::new(&mut events);
+            export::write(&input, format, &mut seen, &mut w)
+                .and_then(|_| w.flush())
+                .map_err(|e| StoreError::io("write", &tmp, e))?;
+            let verified = seen.verified;
+            drop(w);
+            std::fs::rename(&tmp, p).map_err(|e| StoreError::io("write", p, e))?;
+            eprintln!("muster: wrote {}", clean(&p.display().to_string(), false));
+            verified
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            let mut seen = Seen::new(&mut events);
+            // a closed pipe (`| head`) is not an error
+            let _ = export::write(&input, format, &mut seen, &mut w).and_then(|_| w.flush());
+            seen.verified
+        }
+    };
+    if let Some(e) = events.error {
+        return Err(e.into());
+    }
+    if !integrity {
+        eprintln!(
+            "muster: warning: the journal of {} does not verify; the export says so. Run `muster verify {}` for details.",
+            o.id(),
+            o.id()
+        );
+    }
+    Ok(Output::default())
+}
+
+/// Passes events on, and remembers whether they verified.
+struct Seen<'a> {
+    inner: &'a mut JournalEvents,
+    verified: bool,
+}
+
+impl<'a> Seen<'a> {
+    fn new(inner: &'a mut JournalEvents) -> Seen<'a> {
+        Seen {
+            inner,
+            verified: true,
+        }
+    }
+}
+
+impl export::EventSource for Seen<'_> {
+    fn each(&mut self, each: &mut dyn FnMut(&crate::domain::event::Event)) -> review::Integrity {
+        let i = self.inner.each(each);
+        self.verified &= i.verified;
+        i
+    }
 }
 
 pub fn print(ctx: &Context, plan: Option<&str>, index: bool, format: DocFormat) -> Result<Output> {
@@ -120,12 +130,9 @@ pub fn report(ctx: &Context, format: DocFormat) -> Result<Output> {
                 continue;
             }
         };
-        let events = events_of(&o)?;
         let input = Input {
             session: &o.session,
-            events: &events,
             index: &lib.index,
-            integrity: integrity(&o, events.len()),
             now: ctx.now,
             zone: ctx.zone,
         };

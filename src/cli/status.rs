@@ -9,7 +9,7 @@ use crate::domain::session::{Closed, Confirmation, DecisionRecord, Responder, Se
 use crate::domain::text::clean;
 use crate::domain::time::{ex_time, human_duration};
 use crate::journal::file;
-use crate::journal::store::{self, Opened};
+use crate::journal::store;
 use crate::present::describe::describe;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -284,61 +284,51 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
     Ok(Output::ok(out))
 }
 
-/// The timeline, oldest first, one event a line.
-pub fn log_lines(ctx: &Context, session: &Session, events: &[Event]) -> Vec<String> {
-    events
-        .iter()
-        .map(|e| {
-            let d = describe(e, session);
-            let mut line = ctx.zone.full(e.at);
-            if let Some(ms) = e.ex_ms.filter(|_| session.state.is_exercise()) {
-                line.push_str(&format!(" [{}]", ex_time(ms)));
-            }
-            line.push_str(&format!("  {}  {}", clean(&e.actor, false), d.action));
-            if let Some(s) = &d.step {
-                line.push_str(&format!(" {s}"));
-            }
-            if !d.subject.is_empty() {
-                line.push_str(&format!(" {}", clean(&d.subject, false)));
-            }
-            if let Some(t) = &d.text {
-                line.push_str(&format!(" - {}", clean(t, false)));
-            }
-            line
-        })
-        .collect()
-}
-
-/// Every event of a session in merge order, read again from its files.
-pub fn events_of(o: &Opened) -> Result<Vec<Event>> {
-    let (paths, _) = file::journal_paths(o.dir())?;
-    let mut all = Vec::new();
-    for p in paths {
-        let (_, mut ev) = file::read_file(&p)?;
-        all.append(&mut ev);
+/// An event as a line of the log.
+pub fn log_line(ctx: &Context, session: &Session, e: &Event) -> String {
+    let d = describe(e, session);
+    let mut line = ctx.zone.full(e.at);
+    if let Some(ms) = e.ex_ms.filter(|_| session.state.is_exercise()) {
+        line.push_str(&format!(" [{}]", ex_time(ms)));
     }
-    all.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-    Ok(all)
+    line.push_str(&format!("  {}  {}", clean(&e.actor, false), d.action));
+    if let Some(s) = &d.step {
+        line.push_str(&format!(" {s}"));
+    }
+    if !d.subject.is_empty() {
+        line.push_str(&format!(" {}", clean(&d.subject, false)));
+    }
+    if let Some(t) = &d.text {
+        line.push_str(&format!(" - {}", clean(t, false)));
+    }
+    line
 }
 
+/// The timeline, oldest first, one event a line, printed as the journal is read.
 pub fn log(ctx: &Context, session: &str) -> Result<Output> {
+    use crate::export::EventSource;
+    use std::io::Write;
     let lib = LazyLibrary::new(ctx);
     let o = open_session(ctx, &lib, session)?;
-    let mut out = String::new();
     let st = &o.session.state;
+    let stdout = std::io::stdout();
+    let mut w = std::io::BufWriter::new(stdout.lock());
     if st.is_exercise() {
-        out.push_str(&format!(
-            "EXERCISE {}: {}\n",
-            o.id(),
-            clean(&st.title, false)
-        ));
+        let _ = writeln!(w, "EXERCISE {}: {}", o.id(), clean(&st.title, false));
     }
-    let events = events_of(&o)?;
-    for l in log_lines(ctx, &o.session, &events) {
-        out.push_str(&l);
-        out.push('\n');
+    let mut events = crate::journal::stream::JournalEvents::new(o.dir());
+    let mut ok = true;
+    events.each(&mut |e| {
+        // a closed pipe (`| head`) ends the writing, not with an error
+        if ok {
+            ok = writeln!(w, "{}", log_line(ctx, &o.session, e)).is_ok();
+        }
+    });
+    let _ = w.flush();
+    if let Some(e) = events.error {
+        return Err(e.into());
     }
-    Ok(Output::ok(out))
+    Ok(Output::default())
 }
 
 #[derive(Serialize)]

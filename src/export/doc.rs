@@ -1,6 +1,8 @@
 //! A tiny document model: the exports build one, and each format renders it with its own
 //! escaping. Text here is plain and unescaped.
 
+use std::io::Write;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     H2(String),
@@ -19,6 +21,32 @@ pub enum Block {
     Pre(String),
     /// A page break on paper.
     PageBreak,
+    /// A table whose rows are streamed when the document is written (a timeline of a million
+    /// events is never held in memory).
+    Stream {
+        head: Vec<String>,
+    },
+    /// Blocks that can only be made once the streamed rows were written (what reading the
+    /// journal found).
+    After,
+}
+
+/// Where a document's streamed rows, and the blocks after them, come from.
+pub trait Rows {
+    /// Hands each row to `each`, in order.
+    fn rows(&mut self, each: &mut dyn FnMut(&[String]));
+    /// The blocks that go where [`Block::After`] is.
+    fn after(&mut self) -> Vec<Block>;
+}
+
+/// A document with nothing streamed.
+pub struct NoRows;
+
+impl Rows for NoRows {
+    fn rows(&mut self, _: &mut dyn FnMut(&[String])) {}
+    fn after(&mut self) -> Vec<Block> {
+        Vec::new()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -79,70 +107,104 @@ impl Doc {
         self.blocks.push(Block::PageBreak);
         self
     }
+    pub fn stream(&mut self, head: &[&str]) -> &mut Self {
+        self.blocks.push(Block::Stream {
+            head: head.iter().map(|s| s.to_string()).collect(),
+        });
+        self
+    }
+    pub fn after(&mut self) -> &mut Self {
+        self.blocks.push(Block::After);
+        self
+    }
 }
 
 /// Markdown: `|` in a cell cannot break a table, raw HTML is shown as text, line breaks in a cell
 /// become spaces.
 pub fn to_markdown(d: &Doc) -> String {
-    let mut o = String::new();
-    if let Some(h) = &d.running_header {
-        o.push_str(&format!("_{}_\n\n", md_inline(h)));
+    let mut out = Vec::new();
+    let _ = write_markdown(d, &mut NoRows, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+fn md_row(cells: &[String], n: usize) -> String {
+    let cells: Vec<String> = (0..n)
+        .map(|i| md_cell(cells.get(i).map(String::as_str).unwrap_or("")))
+        .collect();
+    format!("| {} |\n", cells.join(" | "))
+}
+
+fn md_block(b: &Block, rows: &mut dyn Rows, o: &mut dyn Write) -> std::io::Result<()> {
+    match b {
+        Block::H2(s) => write!(o, "## {}\n\n", md_inline(s)),
+        Block::H3(s) => write!(o, "### {}\n\n", md_inline(s)),
+        Block::Para(s) => write!(o, "{}\n\n", md_text(s)),
+        Block::Facts(f) => {
+            for (k, v) in f {
+                writeln!(o, "- **{}:** {}", md_inline(k), md_inline(v))?;
+            }
+            writeln!(o)
+        }
+        Block::Blank(s) => write!(o, "> _To be written: {}_\n>\n> ...\n\n", md_inline(s)),
+        Block::List(items) => {
+            for i in items {
+                writeln!(o, "- {}", md_inline(i))?;
+            }
+            writeln!(o)
+        }
+        Block::Table { head, rows: r } => {
+            o.write_all(md_row(head, head.len()).as_bytes())?;
+            writeln!(o, "|{}", " --- |".repeat(head.len()))?;
+            for row in r {
+                o.write_all(md_row(row, head.len()).as_bytes())?;
+            }
+            writeln!(o)
+        }
+        Block::Stream { head } => {
+            o.write_all(md_row(head, head.len()).as_bytes())?;
+            writeln!(o, "|{}", " --- |".repeat(head.len()))?;
+            let mut err = Ok(());
+            rows.rows(&mut |row| {
+                if err.is_ok() {
+                    err = o.write_all(md_row(row, head.len()).as_bytes());
+                }
+            });
+            err?;
+            writeln!(o)
+        }
+        Block::After => {
+            for b in rows.after() {
+                md_block(&b, &mut NoRows, o)?;
+            }
+            Ok(())
+        }
+        Block::Pre(s) => {
+            // a fence longer than any run of backticks inside
+            let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+            let fence = "`".repeat(longest.max(2) + 1);
+            write!(
+                o,
+                "{fence}\n{}\n{fence}\n\n",
+                crate::domain::text::clean(s, true)
+            )
+        }
+        Block::PageBreak => o.write_all(b"---\n\n"),
     }
-    o.push_str(&format!("# {}\n\n", md_inline(&d.title)));
+}
+
+/// Writes a document as Markdown, its streamed rows as they come.
+pub fn write_markdown(d: &Doc, rows: &mut dyn Rows, o: &mut dyn Write) -> std::io::Result<()> {
+    if let Some(h) = &d.running_header {
+        write!(o, "_{}_\n\n", md_inline(h))?;
+    }
+    write!(o, "# {}\n\n", md_inline(&d.title))?;
     if let Some(b) = &d.banner {
-        o.push_str(&format!("> **{}**\n\n", md_inline(b)));
+        write!(o, "> **{}**\n\n", md_inline(b))?;
     }
     for b in &d.blocks {
-        match b {
-            Block::H2(s) => o.push_str(&format!("## {}\n\n", md_inline(s))),
-            Block::H3(s) => o.push_str(&format!("### {}\n\n", md_inline(s))),
-            Block::Para(s) => o.push_str(&format!("{}\n\n", md_text(s))),
-            Block::Facts(f) => {
-                for (k, v) in f {
-                    o.push_str(&format!("- **{}:** {}\n", md_inline(k), md_inline(v)));
-                }
-                o.push('\n');
-            }
-            Block::Blank(s) => o.push_str(&format!(
-                "> _To be written: {}_\n>\n> ...\n\n",
-                md_inline(s)
-            )),
-            Block::List(items) => {
-                for i in items {
-                    o.push_str(&format!("- {}\n", md_inline(i)));
-                }
-                o.push('\n');
-            }
-            Block::Table { head, rows } => {
-                o.push_str(&format!(
-                    "| {} |\n",
-                    head.iter()
-                        .map(|h| md_cell(h))
-                        .collect::<Vec<_>>()
-                        .join(" | ")
-                ));
-                o.push_str(&format!("|{}\n", " --- |".repeat(head.len())));
-                for r in rows {
-                    let cells: Vec<String> = (0..head.len())
-                        .map(|i| md_cell(r.get(i).map(String::as_str).unwrap_or("")))
-                        .collect();
-                    o.push_str(&format!("| {} |\n", cells.join(" | ")));
-                }
-                o.push('\n');
-            }
-            Block::Pre(s) => {
-                // a fence longer than any run of backticks inside
-                let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-                let fence = "`".repeat(longest.max(2) + 1);
-                o.push_str(&format!(
-                    "{fence}\n{}\n{fence}\n\n",
-                    crate::domain::text::clean(s, true)
-                ));
-            }
-            Block::PageBreak => o.push_str("---\n\n"),
-        }
+        md_block(b, rows, o)?;
     }
-    o
+    Ok(())
 }
 
 fn html_escape_md(s: &str) -> String {
@@ -199,79 +261,107 @@ const CSS: &str = include_str!("../../assets/export.css");
 
 /// One self-contained HTML file: styles inline, nothing loaded from elsewhere.
 pub fn to_html(d: &Doc) -> String {
-    let mut o =
-        String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    o.push_str(&format!(
+    let mut out = Vec::new();
+    let _ = write_html(d, &mut NoRows, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+fn html_row(cells: &[String], n: usize) -> String {
+    let mut o = String::from("<tr>");
+    for i in 0..n {
+        o.push_str("<td>");
+        o.push_str(
+            &html_escape(cells.get(i).map(String::as_str).unwrap_or("")).replace('\n', "<br>"),
+        );
+        o.push_str("</td>");
+    }
+    o.push_str("</tr>\n");
+    o
+}
+
+fn html_head(head: &[String]) -> String {
+    let mut o = String::from("<table>\n<thead><tr>");
+    for h in head {
+        o.push_str(&format!("<th>{}</th>", html_escape(h)));
+    }
+    o.push_str("</tr></thead>\n<tbody>\n");
+    o
+}
+
+fn html_block(b: &Block, rows: &mut dyn Rows, o: &mut dyn Write) -> std::io::Result<()> {
+    match b {
+        Block::H2(s) => writeln!(o, "<h2>{}</h2>", html_escape(s)),
+        Block::H3(s) => writeln!(o, "<h3>{}</h3>", html_escape(s)),
+        Block::Para(s) => writeln!(o, "<p>{}</p>", html_escape(s).replace('\n', "<br>\n")),
+        Block::Facts(f) => {
+            o.write_all(b"<dl class=\"facts\">\n")?;
+            for (k, v) in f {
+                writeln!(o, "<dt>{}</dt><dd>{}</dd>", html_escape(k), html_escape(v))?;
+            }
+            o.write_all(b"</dl>\n")
+        }
+        Block::Blank(s) => writeln!(
+            o,
+            "<div class=\"blank\"><span>To be written: {}</span></div>",
+            html_escape(s)
+        ),
+        Block::List(items) => {
+            o.write_all(b"<ul>\n")?;
+            for i in items {
+                writeln!(o, "<li>{}</li>", html_escape(i))?;
+            }
+            o.write_all(b"</ul>\n")
+        }
+        Block::Table { head, rows: r } => {
+            o.write_all(html_head(head).as_bytes())?;
+            for row in r {
+                o.write_all(html_row(row, head.len()).as_bytes())?;
+            }
+            o.write_all(b"</tbody>\n</table>\n")
+        }
+        Block::Stream { head } => {
+            o.write_all(html_head(head).as_bytes())?;
+            let mut err = Ok(());
+            rows.rows(&mut |row| {
+                if err.is_ok() {
+                    err = o.write_all(html_row(row, head.len()).as_bytes());
+                }
+            });
+            err?;
+            o.write_all(b"</tbody>\n</table>\n")
+        }
+        Block::After => {
+            for b in rows.after() {
+                html_block(&b, &mut NoRows, o)?;
+            }
+            Ok(())
+        }
+        Block::Pre(s) => writeln!(o, "<pre>{}</pre>", html_escape(s)),
+        Block::PageBreak => o.write_all(b"<div class=\"page-break\"></div>\n"),
+    }
+}
+
+/// Writes a document as one self-contained HTML file, its streamed rows as they come.
+pub fn write_html(d: &Doc, rows: &mut dyn Rows, o: &mut dyn Write) -> std::io::Result<()> {
+    o.write_all(b"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")?;
+    write!(
+        o,
         "<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n",
         html_escape(&d.title)
-    ));
+    )?;
     if let Some(h) = &d.running_header {
         // repeated on every printed page by the print style sheet
-        o.push_str(&format!(
-            "<div class=\"running-header\">{}</div>\n",
-            html_escape(h)
-        ));
+        writeln!(o, "<div class=\"running-header\">{}</div>", html_escape(h))?;
     }
-    o.push_str("<main>\n");
-    o.push_str(&format!("<h1>{}</h1>\n", html_escape(&d.title)));
+    o.write_all(b"<main>\n")?;
+    writeln!(o, "<h1>{}</h1>", html_escape(&d.title))?;
     if let Some(b) = &d.banner {
-        o.push_str(&format!("<p class=\"banner\">{}</p>\n", html_escape(b)));
+        writeln!(o, "<p class=\"banner\">{}</p>", html_escape(b))?;
     }
     for b in &d.blocks {
-        match b {
-            Block::H2(s) => o.push_str(&format!("<h2>{}</h2>\n", html_escape(s))),
-            Block::H3(s) => o.push_str(&format!("<h3>{}</h3>\n", html_escape(s))),
-            Block::Para(s) => o.push_str(&format!(
-                "<p>{}</p>\n",
-                html_escape(s).replace('\n', "<br>\n")
-            )),
-            Block::Facts(f) => {
-                o.push_str("<dl class=\"facts\">\n");
-                for (k, v) in f {
-                    o.push_str(&format!(
-                        "<dt>{}</dt><dd>{}</dd>\n",
-                        html_escape(k),
-                        html_escape(v)
-                    ));
-                }
-                o.push_str("</dl>\n");
-            }
-            Block::Blank(s) => o.push_str(&format!(
-                "<div class=\"blank\"><span>To be written: {}</span></div>\n",
-                html_escape(s)
-            )),
-            Block::List(items) => {
-                o.push_str("<ul>\n");
-                for i in items {
-                    o.push_str(&format!("<li>{}</li>\n", html_escape(i)));
-                }
-                o.push_str("</ul>\n");
-            }
-            Block::Table { head, rows } => {
-                o.push_str("<table>\n<thead><tr>");
-                for h in head {
-                    o.push_str(&format!("<th>{}</th>", html_escape(h)));
-                }
-                o.push_str("</tr></thead>\n<tbody>\n");
-                for r in rows {
-                    o.push_str("<tr>");
-                    for i in 0..head.len() {
-                        o.push_str(&format!(
-                            "<td>{}</td>",
-                            html_escape(r.get(i).map(String::as_str).unwrap_or(""))
-                                .replace('\n', "<br>")
-                        ));
-                    }
-                    o.push_str("</tr>\n");
-                }
-                o.push_str("</tbody>\n</table>\n");
-            }
-            Block::Pre(s) => o.push_str(&format!("<pre>{}</pre>\n", html_escape(s))),
-            Block::PageBreak => o.push_str("<div class=\"page-break\"></div>\n"),
-        }
+        html_block(b, rows, o)?;
     }
-    o.push_str("</main>\n</body>\n</html>\n");
-    o
+    o.write_all(b"</main>\n</body>\n</html>\n")
 }
 
 #[cfg(test)]

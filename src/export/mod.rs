@@ -56,29 +56,80 @@ impl FromStr for Format {
     }
 }
 
-/// What an export is made from.
+/// What an export is made from. The events come from an [`EventSource`], streamed as the
+/// export is written.
 pub struct Input<'a> {
     pub session: &'a Session,
-    /// Every event, in merge order.
-    pub events: &'a [Event],
     pub index: &'a Index,
-    pub integrity: Integrity,
     pub now: DateTime<Utc>,
     pub zone: Zone,
 }
 
+/// Where a session's events come from, in merge order: the journal (read and verified as they
+/// are handed over), or a list in memory.
+pub trait EventSource {
+    /// Hands each event to `each`, then says what reading them found.
+    fn each(&mut self, each: &mut dyn FnMut(&Event)) -> Integrity;
+}
+
+/// Events in memory, known to be intact.
+pub struct Listed<'a>(pub &'a [Event]);
+
+impl EventSource for Listed<'_> {
+    fn each(&mut self, each: &mut dyn FnMut(&Event)) -> Integrity {
+        for e in self.0 {
+            each(e);
+        }
+        Integrity {
+            verified: true,
+            events: self.0.len(),
+            files: 1,
+            problems: Vec::new(),
+        }
+    }
+}
+
+/// The timeline's rows for a document, streamed from the events; then the integrity section.
+struct Timeline<'a, 'b> {
+    input: &'a Input<'a>,
+    events: &'b mut dyn EventSource,
+    integrity: Option<Integrity>,
+}
+
+impl doc::Rows for Timeline<'_, '_> {
+    fn rows(&mut self, each: &mut dyn FnMut(&[String])) {
+        let exercise = self.input.session.state.is_exercise();
+        let input = self.input;
+        self.integrity = Some(
+            self.events
+                .each(&mut |e| each(&review::doc_row(&review::timeline_row(e, input), exercise))),
+        );
+    }
+    fn after(&mut self) -> Vec<doc::Block> {
+        match &self.integrity {
+            Some(i) => review::integrity_blocks(i),
+            None => Vec::new(),
+        }
+    }
+}
+
 #[derive(serde::Serialize)]
-struct JsonExport<'a> {
+struct JsonHead<'a> {
     format: &'static str,
     #[serde(with = "ts")]
     generated_at: DateTime<Utc>,
     session: &'a SessionState,
     review: &'a review::Facts,
-    events: &'a [Event],
 }
 
-/// Renders a session in a format.
-pub fn render(input: &Input, format: Format) -> String {
+/// Writes a session in a format; the events are read from `events` as it is written, so a
+/// session of any size is exported in constant memory.
+pub fn write(
+    input: &Input,
+    format: Format,
+    events: &mut dyn EventSource,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let facts = review::facts(input);
     let doc = || {
         if input.session.state.is_exercise() {
@@ -87,24 +138,94 @@ pub fn render(input: &Input, format: Format) -> String {
             review::incident_doc(&facts, input)
         }
     };
+    let mut rows = Timeline {
+        input,
+        events,
+        integrity: None,
+    };
     match format {
-        Format::Md => doc::to_markdown(&doc()),
-        Format::Html => doc::to_html(&doc()),
+        Format::Md => doc::write_markdown(&doc(), &mut rows, out),
+        Format::Html => doc::write_html(&doc(), &mut rows, out),
         Format::Json => {
-            let j = JsonExport {
-                format: "muster-session-export/1",
-                generated_at: input.now,
-                session: &input.session.state,
-                review: &facts,
-                events: input.events,
+            // the head, then the events one by one, then what reading them found; the head is
+            // written as it is serialised, all but its closing brace
+            let mut held = HoldLast {
+                inner: &mut *out,
+                last: None,
             };
-            // plain data: serialising cannot fail
-            let mut s = serde_json::to_string(&j).unwrap_or_default();
-            s.push('\n');
-            s
+            serde_json::to_writer(
+                &mut held,
+                &JsonHead {
+                    format: "muster-session-export/1",
+                    generated_at: input.now,
+                    session: &input.session.state,
+                    review: &facts,
+                },
+            )
+            .map_err(std::io::Error::other)?;
+            out.write_all(b",\"events\":[")?;
+            let mut first = true;
+            let mut err = Ok(());
+            let integrity = rows.events.each(&mut |e| {
+                if err.is_err() {
+                    return;
+                }
+                if !first {
+                    err = out.write_all(b",");
+                }
+                first = false;
+                if err.is_ok() {
+                    err = serde_json::to_writer(&mut *out, e).map_err(std::io::Error::other);
+                }
+            });
+            err?;
+            out.write_all(b"],\"integrity\":")?;
+            serde_json::to_writer(&mut *out, &integrity).map_err(std::io::Error::other)?;
+            out.write_all(b"}\n")
         }
-        Format::Csv => review::to_csv(&facts),
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(review::CSV_HEAD)?;
+            let mut err = Ok(());
+            rows.events.each(&mut |e| {
+                if err.is_ok() {
+                    err = w.write_record(review::csv_record(&review::timeline_row(e, input)));
+                }
+            });
+            err.map_err(std::io::Error::other)?;
+            w.flush()
+        }
     }
+}
+
+/// Writes everything but the last byte it is given.
+struct HoldLast<'a> {
+    inner: &'a mut dyn std::io::Write,
+    last: Option<u8>,
+}
+
+impl std::io::Write for HoldLast<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let Some((&last, rest)) = buf.split_last() else {
+            return Ok(0);
+        };
+        if let Some(b) = self.last.take() {
+            self.inner.write_all(&[b])?;
+        }
+        self.inner.write_all(rest)?;
+        self.last = Some(last);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// [`write`], into a string (for tests and small sessions).
+pub fn render(input: &Input, format: Format, events: &mut dyn EventSource) -> String {
+    let mut out = Vec::new();
+    let _ = write(input, format, events, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The file name an export is written under: named after the session and what it is.

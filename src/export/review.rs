@@ -3,7 +3,7 @@
 
 use super::Input;
 use super::doc::Doc;
-use crate::domain::event::{Body, ObservationKind, ts};
+use crate::domain::event::{ObservationKind, ts};
 use crate::domain::session::rto;
 use crate::domain::session::{NoteKind, StepStatus};
 use crate::domain::time::{ex_time, human_duration};
@@ -82,11 +82,13 @@ pub struct Facts {
     pub skipped: usize,
     pub plans: Vec<(String, String, Option<String>, String)>,
     pub participants: Vec<Participant>,
-    pub timeline: Vec<TimelineRow>,
+    /// The time of the last event.
+    #[serde(with = "ts::opt")]
+    pub last_at: Option<DateTime<Utc>>,
+    pub events: usize,
     pub steps: Vec<StepRow>,
     pub decisions: Vec<Vec<String>>,
     pub rto: Vec<RtoRow>,
-    pub integrity: Integrity,
     pub warnings: Vec<String>,
 }
 
@@ -143,28 +145,7 @@ pub fn facts(input: &Input) -> Facts {
     let now = input.now;
     let zone = input.zone;
     let st = &o.state;
-    let exercise = st.is_exercise();
-    let timeline: Vec<TimelineRow> = input
-        .events
-        .iter()
-        .map(|e| {
-            let d = describe(e, o);
-            let kind = e.body.kind().to_string();
-            TimelineRow {
-                at: e.at,
-                local: local(zone, e.at),
-                ex_time: e.ex_ms.filter(|_| exercise).map(ex_time),
-                actor: e.actor.clone(),
-                writer: e.writer.to_string(),
-                kind,
-                action: d.action,
-                step: d.step,
-                subject: d.subject,
-                text: d.text,
-                id: e.id.to_string(),
-            }
-        })
-        .collect();
+    let _ = zone;
     let mut steps = Vec::new();
     let mut decisions = Vec::new();
     for ps in &st.plans {
@@ -224,29 +205,27 @@ pub fn facts(input: &Input) -> Facts {
         .map(|r| {
             // (singular, plural) of what they did, in the order they first did it
             let mut counts: Vec<((&str, &str), usize)> = Vec::new();
-            for e in input.events.iter().filter(|e| e.actor == r.name) {
-                let verb = match &e.body {
-                    Body::StepDone { .. } => ("step done", "steps done"),
-                    Body::StepStarted { .. } => ("step started", "steps started"),
-                    Body::StepSkipped { .. } => ("step skipped", "steps skipped"),
-                    Body::StepBlocked { .. } => ("step blocked", "steps blocked"),
-                    Body::StepReopened { .. } => ("step reopened", "steps reopened"),
-                    Body::Note { .. } => ("note", "notes"),
-                    Body::DecisionTaken { .. } => ("decision", "decisions"),
-                    Body::Assigned { .. } => ("assignment", "assignments"),
-                    Body::Observation { .. } => ("observation", "observations"),
-                    Body::InjectReleased { .. } | Body::InjectSkipped { .. } => {
-                        ("inject", "injects")
-                    }
-                    Body::ObjectiveRated { .. } => ("rating", "ratings"),
-                    Body::HandOver { .. } => ("hand-over", "hand-overs"),
-                    Body::SessionStarted { .. } => ("started the session", ""),
-                    Body::SessionClosed { .. } => ("closed the session", ""),
+            for (kind, n) in &r.did {
+                let verb = match kind.as_str() {
+                    "step_done" => ("step done", "steps done"),
+                    "step_started" => ("step started", "steps started"),
+                    "step_skipped" => ("step skipped", "steps skipped"),
+                    "step_blocked" => ("step blocked", "steps blocked"),
+                    "step_reopened" => ("step reopened", "steps reopened"),
+                    "note" => ("note", "notes"),
+                    "decision_taken" => ("decision", "decisions"),
+                    "assigned" => ("assignment", "assignments"),
+                    "observation" => ("observation", "observations"),
+                    "inject_released" | "inject_skipped" => ("inject", "injects"),
+                    "objective_rated" => ("rating", "ratings"),
+                    "hand_over" => ("hand-over", "hand-overs"),
+                    "session_started" => ("started the session", ""),
+                    "session_closed" => ("closed the session", ""),
                     _ => continue,
                 };
                 match counts.iter_mut().find(|(v, _)| *v == verb) {
-                    Some((_, n)) => *n += 1,
-                    None => counts.push((verb, 1)),
+                    Some((_, c)) => *c += n,
+                    None => counts.push((verb, *n)),
                 }
             }
             let did = counts
@@ -297,11 +276,11 @@ pub fn facts(input: &Input) -> Facts {
             })
             .collect(),
         participants,
-        timeline,
+        last_at: st.last_key.as_ref().map(|k| k.0),
+        events: st.events,
         steps,
         decisions,
         rto,
-        integrity: input.integrity.clone(),
         warnings: st.all_warnings(now),
     }
 }
@@ -318,27 +297,11 @@ fn common_sections(d: &mut Doc, f: &Facts, o: &Input) {
     } else {
         "Every event of the journal, oldest first, in UTC and in local time."
     });
-    let rows: Vec<Vec<String>> = f
-        .timeline
-        .iter()
-        .map(|r| {
-            let mut row = vec![utc(r.at), r.local.clone()];
-            if exercise {
-                row.push(r.ex_time.clone().unwrap_or_default());
-            }
-            let what = match (&r.step, r.subject.is_empty()) {
-                (Some(s), _) => format!("{} {s} {}", r.action, r.subject),
-                (None, false) => format!("{} {}", r.action, r.subject),
-                (None, true) => r.action.clone(),
-            };
-            row.extend([r.actor.clone(), what, r.text.clone().unwrap_or_default()]);
-            row
-        })
-        .collect();
+    // the rows are streamed from the journal as the document is written
     if exercise {
-        d.table(&["UTC", "Local", "Exercise", "Who", "What", "Note"], rows);
+        d.stream(&["UTC", "Local", "Exercise", "Who", "What", "Note"]);
     } else {
-        d.table(&["UTC", "Local", "Who", "What", "Note"], rows);
+        d.stream(&["UTC", "Local", "Who", "What", "Note"]);
     }
     d.h2("Steps: estimate against actual");
     let rows = f
@@ -482,20 +445,8 @@ fn common_sections(d: &mut Doc, f: &Facts, o: &Input) {
         .collect();
     d.table(&["Plan", "Title", "Version", "SHA-256 of the file"], rows);
     d.h2("Journal integrity");
-    let i = &f.integrity;
-    d.para(format!(
-        "{}: {} events in {} journal file(s).",
-        if i.verified {
-            "Verified, every hash chain intact"
-        } else {
-            "NOT VERIFIED"
-        },
-        i.events,
-        i.files
-    ));
-    if !i.problems.is_empty() {
-        d.list(i.problems.clone());
-    }
+    // what reading the journal for the timeline found
+    d.after();
     if !f.warnings.is_empty() {
         d.h3("Warnings");
         d.list(f.warnings.clone());
@@ -686,12 +637,7 @@ pub fn exercise_doc(f: &Facts, o: &Input) -> Doc {
     if let Some(c) = &st.clock {
         ov.push((
             "Exercise clock at the end".into(),
-            ex_time(
-                c.ex_ms(
-                    f.closed_at
-                        .unwrap_or(f.timeline.last().map(|r| r.at).unwrap_or(f.started_at)),
-                ),
-            ),
+            ex_time(c.ex_ms(f.closed_at.unwrap_or(f.last_at.unwrap_or(f.started_at)))),
         ));
     }
     d.facts(ov);
@@ -836,39 +782,91 @@ pub fn exercise_doc(f: &Facts, o: &Input) -> Doc {
     d
 }
 
-/// The timeline as CSV, one event a row, safe to open in a spreadsheet.
-pub fn to_csv(f: &Facts) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
-        "time_utc",
-        "time_local",
-        "exercise_time",
-        "actor",
-        "writer",
-        "kind",
-        "action",
-        "step",
-        "subject",
-        "text",
-        "event_id",
-    ]);
-    for r in &f.timeline {
-        let cells = [
-            r.at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-            r.local.clone(),
-            r.ex_time.clone().unwrap_or_default(),
-            r.actor.clone(),
-            r.writer.clone(),
-            r.kind.clone(),
-            r.action.clone(),
-            r.step.clone().unwrap_or_default(),
-            r.subject.clone(),
-            r.text.clone().unwrap_or_default(),
-            r.id.clone(),
-        ];
-        let _ = w.write_record(cells.iter().map(|c| spreadsheet_safe(c)));
+/// An event as a row of the timeline.
+pub fn timeline_row(e: &crate::domain::event::Event, o: &Input) -> TimelineRow {
+    let d = describe(e, o.session);
+    TimelineRow {
+        at: e.at,
+        local: local(o.zone, e.at),
+        ex_time: e
+            .ex_ms
+            .filter(|_| o.session.state.is_exercise())
+            .map(ex_time),
+        actor: e.actor.clone(),
+        writer: e.writer.to_string(),
+        kind: e.body.kind().to_string(),
+        action: d.action,
+        step: d.step,
+        subject: d.subject,
+        text: d.text,
+        id: e.id.to_string(),
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// A timeline row as the documents' table shows it.
+pub fn doc_row(r: &TimelineRow, exercise: bool) -> Vec<String> {
+    let mut row = vec![utc(r.at), r.local.clone()];
+    if exercise {
+        row.push(r.ex_time.clone().unwrap_or_default());
+    }
+    let what = match (&r.step, r.subject.is_empty()) {
+        (Some(s), _) => format!("{} {s} {}", r.action, r.subject),
+        (None, false) => format!("{} {}", r.action, r.subject),
+        (None, true) => r.action.clone(),
+    };
+    row.extend([r.actor.clone(), what, r.text.clone().unwrap_or_default()]);
+    row
+}
+
+/// The integrity section: what reading the journal found.
+pub fn integrity_blocks(i: &Integrity) -> Vec<super::doc::Block> {
+    use super::doc::Block;
+    let mut out = vec![Block::Para(format!(
+        "{}: {} events in {} journal file(s).",
+        if i.verified {
+            "Verified, every hash chain intact"
+        } else {
+            "NOT VERIFIED"
+        },
+        i.events,
+        i.files
+    ))];
+    if !i.problems.is_empty() {
+        out.push(Block::List(i.problems.clone()));
+    }
+    out
+}
+
+pub const CSV_HEAD: [&str; 11] = [
+    "time_utc",
+    "time_local",
+    "exercise_time",
+    "actor",
+    "writer",
+    "kind",
+    "action",
+    "step",
+    "subject",
+    "text",
+    "event_id",
+];
+
+/// A timeline row as a CSV record, safe to open in a spreadsheet.
+pub fn csv_record(r: &TimelineRow) -> [String; 11] {
+    [
+        r.at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        r.local.clone(),
+        r.ex_time.clone().unwrap_or_default(),
+        r.actor.clone(),
+        r.writer.clone(),
+        r.kind.clone(),
+        r.action.clone(),
+        r.step.clone().unwrap_or_default(),
+        r.subject.clone(),
+        r.text.clone().unwrap_or_default(),
+        r.id.clone(),
+    ]
+    .map(|c| spreadsheet_safe(&c))
 }
 
 /// A cell a spreadsheet would read as a formula is prefixed with `'`, so it stays text.

@@ -4,6 +4,7 @@
 pub mod checkpoint;
 pub mod file;
 pub mod store;
+pub mod stream;
 
 use std::io;
 use std::path::{Path, PathBuf};

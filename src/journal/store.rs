@@ -753,101 +753,35 @@ impl Journal {
     /// The streaming read of [`Journal::rebuild`]; `None` when the files are not each in time
     /// order.
     fn stream_fold(&mut self, lib: &dyn Fallback) -> Result<Option<Session>, StoreError> {
-        use std::collections::VecDeque;
-        use std::sync::mpsc::sync_channel;
-        const BATCH: usize = 4096;
-        let (paths, odd) = file::journal_paths(&self.dir)?;
-        self.odd = odd;
-        let mut work: Vec<(PathBuf, Chain)> = paths
-            .into_iter()
-            .filter_map(|p| file::writer_of(&p).map(|w| (p, Chain::new(w))))
-            .collect();
         let mut session = Session::new(self.id.clone(), Vec::new(), None);
-        let mut ordered = true;
-        let mut count = 0usize;
+        let mut before_start: Vec<Event> = Vec::new();
         let dir = self.dir.clone();
         let warnings = &mut self.warnings;
-        let results: Vec<Result<bool, StoreError>> = std::thread::scope(|sc| {
-            let mut rxs = Vec::new();
-            let mut handles = Vec::new();
-            for (p, chain) in work.iter_mut() {
-                let (tx, rx) = sync_channel::<Vec<Event>>(4);
-                rxs.push(rx);
-                handles.push(sc.spawn(move || {
-                    let mut batch = Vec::with_capacity(BATCH);
-                    let mut open = true;
-                    let r = file::read_on(p, chain, |e| {
-                        batch.push(e);
-                        if open && batch.len() >= BATCH {
-                            open = tx.send(std::mem::take(&mut batch)).is_ok();
-                            batch.clear();
-                        }
-                    });
-                    if open && !batch.is_empty() {
-                        let _ = tx.send(batch);
-                    }
-                    r
-                }));
-            }
-            let mut queues: Vec<VecDeque<Event>> = rxs.iter().map(|_| VecDeque::new()).collect();
-            let mut done = vec![false; rxs.len()];
-            // the queues are in writer order, so (time, queue, sequence) orders as the merge does
-            let mut last: Option<(chrono::DateTime<Utc>, usize, u64)> = None;
-            let mut before_start: Vec<Event> = Vec::new();
-            loop {
-                for i in 0..rxs.len() {
-                    if queues[i].is_empty() && !done[i] {
-                        match rxs[i].recv() {
-                            Ok(b) => queues[i] = b.into(),
-                            Err(_) => done[i] = true,
-                        }
+        let streamed = super::stream::merged(&dir, false, &mut |e| {
+            resolve_for(&dir, &e, lib, warnings, &mut session);
+            if session.state.started || matches!(e.body, Body::SessionStarted { .. }) {
+                let start = !session.state.started;
+                session.absorb(e);
+                if start {
+                    for p in before_start.drain(..) {
+                        session.absorb(p);
                     }
                 }
-                let best = queues
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, q)| q.front().map(|e| (e.order_key(), i)))
-                    .min_by(|a, b| a.0.cmp(&b.0))
-                    .map(|(_, i)| i);
-                let Some((b, e)) = best.and_then(|b| queues[b].pop_front().map(|e| (b, e))) else {
-                    break;
-                };
-                let key = (e.at, b, e.seq);
-                if last.is_some_and(|k| k > key) {
-                    ordered = false;
-                    break;
-                }
-                last = Some(key);
-                count += 1;
-                resolve_for(&dir, &e, lib, warnings, &mut session);
-                if session.state.started || matches!(e.body, Body::SessionStarted { .. }) {
-                    let start = !session.state.started;
-                    session.absorb(e);
-                    if start {
-                        for p in before_start.drain(..) {
-                            session.absorb(p);
-                        }
-                    }
-                } else {
-                    // the session's start is its origin: events stamped before it wait for it
-                    before_start.push(e);
-                }
+            } else {
+                // the session's start is its origin: events stamped before it wait for it
+                before_start.push(e);
             }
-            for p in before_start.drain(..) {
-                session.absorb(p);
-            }
-            drop(rxs);
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        });
-        if !ordered {
+        })?;
+        for p in before_start.drain(..) {
+            session.absorb(p);
+        }
+        if !streamed.ordered {
             return Ok(None);
         }
-        for ((p, chain), r) in work.into_iter().zip(results) {
+        self.odd = streamed.odd;
+        for (_, r) in streamed.chains {
             match r {
-                Ok(_) => {
+                Ok(chain) => {
                     self.chains.insert(chain.writer.clone(), chain);
                 }
                 Err(StoreError::NotAFile { path }) => self.odd.push(Problem {
@@ -856,13 +790,10 @@ impl Journal {
                     error: true,
                     message: "this is not a regular file, so it is not read as a journal".into(),
                 }),
-                Err(e) => {
-                    let _ = p;
-                    return Err(e);
-                }
+                Err(e) => return Err(e),
             }
         }
-        self.delivered = count;
+        self.delivered = streamed.count;
         Ok(Some(session))
     }
 

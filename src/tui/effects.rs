@@ -299,33 +299,24 @@ impl Store for FsStore {
         let Some(j) = self.journal.as_ref() else {
             return Err(StoreError::Busy);
         };
-        let (paths, _) = file::journal_paths(&j.dir)?;
-        let mut events = Vec::new();
-        for p in paths {
-            let (_, mut ev) = file::read_file(&p)?;
-            events.append(&mut ev);
-        }
-        events.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-        let errors = j.errors();
-        let integrity = crate::export::Integrity {
-            verified: !j.chains.is_empty() && errors == 0,
-            events: events.len(),
-            files: j.chains.len(),
-            problems: j.problems().map(|p| p.to_string()).collect(),
-        };
         let input = crate::export::Input {
             session,
-            events: &events,
             index: &self.lib.index,
-            integrity,
             now,
             zone,
         };
-        let text = crate::export::render(&input, format);
+        let mut events = crate::journal::stream::JournalEvents::new(&j.dir);
         let dir = self.home.join("exports");
         file::create_dir_durable(&dir)?;
         let path = dir.join(crate::export::file_name(&session.state, format));
-        std::fs::write(&path, text).map_err(|e| StoreError::io("write", &path, e))?;
+        let f = std::fs::File::create(&path).map_err(|e| StoreError::io("write", &path, e))?;
+        let mut w = std::io::BufWriter::new(f);
+        crate::export::write(&input, format, &mut events, &mut w)
+            .and_then(|_| std::io::Write::flush(&mut w))
+            .map_err(|e| StoreError::io("write", &path, e))?;
+        if let Some(e) = events.error {
+            return Err(e);
+        }
         Ok(path)
     }
 }

@@ -264,20 +264,13 @@ impl Store for MemStore {
         events.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
         let input = crate::export::Input {
             session,
-            events: &events,
             index: &self.lib.index,
-            integrity: crate::export::Integrity {
-                verified: true,
-                events: events.len(),
-                files: 1,
-                problems: Vec::new(),
-            },
             now,
             zone,
         };
         let name = crate::export::file_name(&session.state, format);
-        self.exports
-            .push((name.clone(), crate::export::render(&input, format)));
+        let text = crate::export::render(&input, format, &mut crate::export::Listed(&events));
+        self.exports.push((name.clone(), text));
         Ok(PathBuf::from("memory/exports").join(name))
     }
 }

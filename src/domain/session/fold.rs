@@ -129,6 +129,7 @@ impl Session {
                     events: 0,
                     writers: Vec::new(),
                     last_step_action: None,
+                    did: Vec::new(),
                 },
             );
         }
@@ -138,6 +139,11 @@ impl Session {
             r.events += 1;
             if !r.writers.contains(&e.writer) {
                 r.writers.push(e.writer.clone());
+            }
+            let kind = e.body.kind();
+            match r.did.iter_mut().find(|(k, _)| k == kind) {
+                Some((_, n)) => *n += 1,
+                None => r.did.push((kind.to_string(), 1)),
             }
         }
         let at = e.body.step_ids();

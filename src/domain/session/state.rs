@@ -216,6 +216,9 @@ pub struct Responder {
     pub writers: Vec<WriterId>,
     #[serde(default)]
     pub last_step_action: Option<LastStepAction>,
+    /// How many events of each kind they recorded, in the order they first did each.
+    #[serde(default)]
+    pub did: Vec<(String, usize)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
