@@ -36,8 +36,16 @@ const MAGIC: &[u8] = b"muster-checkpoint 1\n";
 /// Changes whenever the state's or the header's shape changes: an older checkpoint is rebuilt.
 pub const VERSION: u32 = 1;
 
-/// A checkpoint is written again once this many events were read beyond it.
-pub const EVERY: usize = 256;
+/// No checkpoint is written for fewer events than this: reading them is as quick.
+pub const EVERY_LEAST: usize = 32;
+
+/// How many events beyond the checkpoint make it worth writing again. Each command reads the
+/// events since the checkpoint (about 2.5 us each), and writing it costs in proportion to its
+/// size (about 400 MB/s): the sum of both is least every sqrt(size / 500) events.
+pub fn every(dir: &Path) -> usize {
+    let size = fs::metadata(path(dir)).map(|m| m.len()).unwrap_or(0);
+    (((size / 500) as f64).sqrt() as usize).clamp(EVERY_LEAST, 4096)
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Header {

@@ -373,18 +373,26 @@ impl Chain {
 /// Opens a journal file for reading: a regular file only (never a device, a FIFO or a folder).
 pub fn open_regular(path: &Path) -> Result<File, StoreError> {
     use std::os::unix::fs::OpenOptionsExt;
-    let meta =
-        fs::symlink_metadata(path).map_err(|e| StoreError::io("read the journal", path, e))?;
-    if !meta.file_type().is_file() {
-        return Err(StoreError::NotAFile {
-            path: path.to_path_buf(),
-        });
-    }
-    OpenOptions::new()
+    let not_a_file = || StoreError::NotAFile {
+        path: path.to_path_buf(),
+    };
+    // never following a link, never waiting on a FIFO; what was opened is then checked
+    let f = match OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)
-        .map_err(|e| StoreError::io("read the journal", path, e))
+    {
+        Ok(f) => f,
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Err(not_a_file()),
+        Err(e) => return Err(StoreError::io("read the journal", path, e)),
+    };
+    let meta = f
+        .metadata()
+        .map_err(|e| StoreError::io("read the journal", path, e))?;
+    if !meta.file_type().is_file() {
+        return Err(not_a_file());
+    }
+    Ok(f)
 }
 
 /// Reads a file from `chain.offset` to its end, chunk by chunk, handing each complete line's

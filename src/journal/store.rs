@@ -552,7 +552,7 @@ impl Journal {
     /// Writes a checkpoint when enough was read beyond the last one. A checkpoint is a cache:
     /// when it cannot be written, only speed is lost.
     pub fn maybe_checkpoint(&mut self, s: &mut Session) {
-        if self.delivered >= self.checkpointed + super::checkpoint::EVERY {
+        if self.delivered >= self.checkpointed + super::checkpoint::every(&self.dir) {
             self.checkpoint_now(s);
         }
     }
@@ -622,36 +622,14 @@ impl Journal {
                     .map(|p| (p, c))
             })
             .collect();
-        let new_bytes: u64 = work
-            .iter()
+        // the files one after another: a whole session is read by `rebuild`, on every core
+        let results: Vec<Result<(bool, Vec<Event>), StoreError>> = work
+            .iter_mut()
             .map(|(p, c)| {
-                fs::metadata(p)
-                    .map(|m| m.len().saturating_sub(c.offset))
-                    .unwrap_or(0)
+                let mut ev = Vec::new();
+                file::read_on(p, c, |e| ev.push(e)).map(|ok| (ok, ev))
             })
-            .sum();
-        let read = |p: &PathBuf, c: &mut Chain| {
-            let len = fs::metadata(p)
-                .map(|m| m.len().saturating_sub(c.offset))
-                .unwrap_or(0);
-            let mut ev = Vec::with_capacity((len / 300) as usize);
-            file::read_on(p, c, |e| ev.push(e)).map(|ok| (ok, ev))
-        };
-        let results: Vec<Result<(bool, Vec<Event>), StoreError>> =
-            if work.len() > 1 && new_bytes > 4 << 20 {
-                std::thread::scope(|s| {
-                    let handles: Vec<_> = work
-                        .iter_mut()
-                        .map(|(p, c)| s.spawn(|| read(p, c)))
-                        .collect();
-                    handles
-                        .into_iter()
-                        .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                        .collect()
-                })
-            } else {
-                work.iter_mut().map(|(p, c)| read(p, c)).collect()
-            };
+            .collect();
         let mut per_file = Vec::new();
         for r in results {
             match r {
@@ -1004,7 +982,7 @@ pub fn open_with(
         None => {
             let s = journal.rebuild(lib)?;
             // a checkpoint that did not match is not left to be tried again
-            if journal.delivered < super::checkpoint::EVERY {
+            if journal.delivered < super::checkpoint::EVERY_LEAST {
                 let _ = fs::remove_file(super::checkpoint::path(&journal.dir));
             }
             s
