@@ -530,6 +530,38 @@ fn another_writers_events_appear_without_a_key_press_and_the_screen_stays() {
 }
 
 #[test]
+fn the_selected_steps_details_follow_new_notes_and_the_width() {
+    let mut h = Harness::new(80, 50);
+    h.start_alpha();
+    h.draw();
+    let id = h.id();
+    h.store.add(
+        &id,
+        "other-writer",
+        "bob",
+        h.now,
+        vec![Body::Note {
+            plan: Some("alpha".into()),
+            step: Some("check".into()),
+            text: "pager rang twice, the phone stayed silent".into(),
+        }],
+    );
+    h.now += Duration::seconds(1);
+    h.msg(Msg::Tick(h.now));
+    h.draw();
+    assert!(h.screen().contains("pager rang twice"), "{}", h.screen());
+    // at another width the lines are wrapped again, never cut
+    for w in [62, 100] {
+        h.resize(w, 50);
+        h.draw();
+        let screen = h.screen();
+        for word in ["pager", "twice,", "phone", "stayed", "silent"] {
+            assert!(screen.contains(word), "{word} at {w}:\n{screen}");
+        }
+    }
+}
+
+#[test]
 fn a_closed_session_refuses_every_change_with_the_gates_words() {
     let mut h = Harness::new(80, 24);
     h.start_alpha().press("C<Enter>");

@@ -114,6 +114,10 @@ pub struct App {
     pub facilitating: bool,
     last_poll: Option<DateTime<Utc>>,
     last_list: Option<DateTime<Utc>>,
+    /// The selected step's lines, wrapped: drawing reuses them until the step, the width or the
+    /// session changes. A cache only; the view is still a function of the rest.
+    pub(super) step_cache:
+        std::cell::RefCell<Option<(super::view::StepKey, Vec<ratatui::text::Line<'static>>)>>,
 }
 
 impl App {
@@ -166,6 +170,7 @@ impl App {
             facilitating: false,
             last_poll: None,
             last_list: None,
+            step_cache: Default::default(),
         }
     }
 

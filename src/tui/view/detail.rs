@@ -106,13 +106,48 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             width: right.width.saturating_sub(1),
             ..right
         };
-        let lines = step_lines(app, plan, step, st, inner.width as usize);
-        let max_scroll = lines.len().saturating_sub(inner.height as usize) as u16;
-        f.render_widget(
-            Paragraph::new(lines).scroll((app.detail_scroll.min(max_scroll), 0)),
-            inner,
-        );
+        // wrapped once per step, width and change: scrolling and keys elsewhere reuse the lines
+        let key = StepKey {
+            plan: std::ptr::from_ref(plan) as usize,
+            step: sel,
+            width: inner.width,
+            hscroll: app.hscroll,
+            session: app.session.as_ref().map(|s| s.state.id.clone()),
+            events: app.session.as_ref().map_or(0, |s| s.state.events),
+            minute: app.now.timestamp().div_euclid(60),
+        };
+        let mut cache = app.step_cache.borrow_mut();
+        let lines = match &*cache {
+            Some((k, lines)) if *k == key => lines,
+            _ => {
+                let lines = step_lines(app, plan, step, st, inner.width as usize);
+                &cache.insert((key, lines)).1
+            }
+        };
+        let max_scroll = lines.len().saturating_sub(inner.height as usize);
+        let top = (app.detail_scroll as usize).min(max_scroll);
+        let shown: Vec<Line> = lines
+            .iter()
+            .skip(top)
+            .take(inner.height as usize)
+            .cloned()
+            .collect();
+        f.render_widget(Paragraph::new(shown), inner);
     }
+}
+
+/// What a step's wrapped lines depend on, beyond the library and the theme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepKey {
+    session: Option<crate::domain::ids::SessionId>,
+    plan: usize,
+    step: usize,
+    width: u16,
+    hscroll: u16,
+    /// Any new event may change the step (its state, its notes).
+    events: usize,
+    /// The time spent on a step is shown in minutes.
+    minute: i64,
 }
 
 /// Every detail of a step, as lines of `width` columns. Commands keep their lines whole and

@@ -1,6 +1,7 @@
 //! Pure rendering: `&App` in, cells out. Nothing here changes state.
 
 mod detail;
+pub use detail::StepKey;
 mod home;
 mod index;
 pub mod text;
