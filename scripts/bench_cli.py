@@ -10,7 +10,6 @@ without one (the first open), with their peak memory.
 """
 
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -64,12 +63,10 @@ print(f"  dd oflag=append,dsync: median {med['dd']:.2f} ms  (muster at 100,000 e
 
 
 def timed_status(label):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     p = subprocess.run(["/usr/bin/time", "-f", "%e %M", muster, "status", "bench-1000000", "--json"],
                        env=env, cwd="/tmp", stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     secs, kb = p.stderr.strip().splitlines()[-1].split()
     print(f"  {label}: {float(secs) * 1000:.0f} ms, peak {int(kb) / 1024:.0f} MB")
-    del before
 
 
 print("muster status S --json, 1,000,000 events:")
