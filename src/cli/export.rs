@@ -4,7 +4,7 @@ use super::write::open_session;
 use super::{CliError, DocFormat, ExportFormat, Output, Result};
 use crate::context::Context;
 use crate::domain::text::clean;
-use crate::export::{self, Format, Input, doc, print, report, review};
+use crate::export::{self, Format, Input, doc, facts, print, report};
 use crate::journal::StoreError;
 use crate::journal::store;
 use crate::journal::stream::JournalEvents;
@@ -93,7 +93,7 @@ impl<'a> Seen<'a> {
 }
 
 impl export::EventSource for Seen<'_> {
-    fn each(&mut self, each: &mut dyn FnMut(&crate::domain::event::Event)) -> review::Integrity {
+    fn each(&mut self, each: &mut dyn FnMut(&crate::domain::event::Event)) -> facts::Integrity {
         let i = self.inner.each(each);
         self.verified &= i.verified;
         i
@@ -136,7 +136,7 @@ pub fn report(ctx: &Context, format: DocFormat) -> Result<Output> {
             now: ctx.now,
             zone: ctx.zone,
         };
-        let f = review::facts(&input);
+        let f = facts::facts(&input);
         sessions.push((o.session, f));
     }
     Ok(Output::ok(render_doc(

@@ -2,6 +2,7 @@
 //! Report. Pure: the caller reads the journal, hands in what it found, and writes the text.
 
 pub mod doc;
+pub mod facts;
 pub mod print;
 pub mod report;
 pub mod review;
@@ -14,7 +15,7 @@ use chrono::{DateTime, Utc};
 use std::fmt;
 use std::str::FromStr;
 
-pub use review::Integrity;
+pub use facts::Integrity;
 
 /// The formats a session exports to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,12 +103,12 @@ impl doc::Rows for Timeline<'_, '_> {
         let input = self.input;
         self.integrity = Some(
             self.events
-                .each(&mut |e| each(&review::doc_row(&review::timeline_row(e, input), exercise))),
+                .each(&mut |e| each(&facts::doc_row(&facts::timeline_row(e, input), exercise))),
         );
     }
     fn after(&mut self) -> Vec<doc::Block> {
         match &self.integrity {
-            Some(i) => review::integrity_blocks(i),
+            Some(i) => facts::integrity_blocks(i),
             None => Vec::new(),
         }
     }
@@ -119,7 +120,7 @@ struct JsonHead<'a> {
     #[serde(with = "ts")]
     generated_at: DateTime<Utc>,
     session: &'a SessionState,
-    review: &'a review::Facts,
+    review: &'a facts::Facts,
 }
 
 /// Writes a session in a format; the events are read from `events` as it is written, so a
@@ -130,7 +131,7 @@ pub fn write(
     events: &mut dyn EventSource,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let facts = review::facts(input);
+    let facts = facts::facts(input);
     let doc = || {
         if input.session.state.is_exercise() {
             review::exercise_doc(&facts, input)
@@ -185,11 +186,11 @@ pub fn write(
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record(review::CSV_HEAD)?;
+            w.write_record(facts::CSV_HEAD)?;
             let mut err = Ok(());
             rows.events.each(&mut |e| {
                 if err.is_ok() {
-                    err = w.write_record(review::csv_record(&review::timeline_row(e, input)));
+                    err = w.write_record(facts::csv_record(&facts::timeline_row(e, input)));
                 }
             });
             err.map_err(std::io::Error::other)?;

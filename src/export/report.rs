@@ -2,7 +2,7 @@
 //! business functions, the latest exercises and the incidents.
 
 use super::doc::Doc;
-use super::review::{Facts, utc};
+use super::facts::{Facts, utc};
 use crate::domain::event::ObservationKind;
 use crate::domain::session::Session;
 use crate::domain::{Library, Plan};

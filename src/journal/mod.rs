@@ -3,6 +3,8 @@
 
 pub mod checkpoint;
 pub mod file;
+pub mod open;
+pub mod snapshots;
 pub mod store;
 pub mod stream;
 

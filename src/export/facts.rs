@@ -1,0 +1,382 @@
+//! The facts of a session for its review, derived once from the state: what the documents, the
+//! JSON and the CSV are made from; and the rows of the timeline, made one event at a time.
+
+use super::Input;
+use crate::domain::event::ts;
+use crate::domain::session::rto;
+use crate::domain::session::{NoteKind, StepStatus};
+use crate::domain::time::ex_time;
+use crate::present::Zone;
+use crate::present::describe::describe;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// What `muster verify` found, handed in by the caller (reading files is not the renderer's job).
+#[derive(Debug, Clone, Serialize)]
+pub struct Integrity {
+    pub verified: bool,
+    pub events: usize,
+    pub files: usize,
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineRow {
+    #[serde(with = "ts")]
+    pub at: DateTime<Utc>,
+    pub local: String,
+    pub ex_time: Option<String>,
+    pub actor: String,
+    pub writer: String,
+    pub kind: String,
+    pub action: String,
+    pub step: Option<String>,
+    pub subject: String,
+    pub text: Option<String>,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StepRow {
+    pub plan: String,
+    pub step: String,
+    pub title: String,
+    pub state: String,
+    pub by: Option<String>,
+    pub estimate_min: Option<(u32, u32)>,
+    /// Minutes actually spent: active time, or from start to finish.
+    pub actual_min: Option<i64>,
+    pub reasons: Vec<String>,
+}
+
+pub use crate::domain::session::rto::RtoRow;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Participant {
+    pub name: String,
+    pub events: usize,
+    pub did: String,
+    #[serde(with = "ts")]
+    pub first_at: DateTime<Utc>,
+    #[serde(with = "ts")]
+    pub last_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Facts {
+    pub id: String,
+    pub title: String,
+    pub mode: String,
+    pub scenario: Option<String>,
+    #[serde(with = "ts")]
+    pub declared_at: DateTime<Utc>,
+    #[serde(with = "ts")]
+    pub started_at: DateTime<Utc>,
+    pub started_by: String,
+    #[serde(with = "ts::opt")]
+    pub closed_at: Option<DateTime<Utc>>,
+    pub closed_by: Option<String>,
+    pub finished: usize,
+    pub total: usize,
+    pub skipped: usize,
+    pub plans: Vec<(String, String, Option<String>, String)>,
+    pub participants: Vec<Participant>,
+    /// The time of the last event.
+    #[serde(with = "ts::opt")]
+    pub last_at: Option<DateTime<Utc>>,
+    pub events: usize,
+    pub steps: Vec<StepRow>,
+    pub decisions: Vec<Vec<String>>,
+    pub rto: Vec<RtoRow>,
+    pub warnings: Vec<String>,
+}
+
+pub fn utc(t: DateTime<Utc>) -> String {
+    use chrono::{Datelike, Timelike};
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// `2026-11-21 02:30:00 +00:00` in the zone: the offset of each hour is looked up once (zones
+/// change at most on the hour), so a timeline of 100,000 events formats fast.
+pub fn local(zone: Zone, t: DateTime<Utc>) -> String {
+    thread_local! {
+        static OFFSETS: std::cell::RefCell<std::collections::HashMap<(i64, u8, i32), chrono::FixedOffset>> = Default::default();
+    }
+    use chrono::{Datelike, Timelike};
+    let hour = t.timestamp().div_euclid(3600);
+    let tag = match zone {
+        Zone::Utc => (0u8, 0),
+        Zone::Local => (1, 0),
+        Zone::Fixed(o) => (2, o.local_minus_utc()),
+    };
+    let off = OFFSETS.with(|c| {
+        *c.borrow_mut()
+            .entry((hour, tag.0, tag.1))
+            .or_insert_with(|| zone.offset(t))
+    });
+    let l = t.with_timezone(&off);
+    let secs = off.local_minus_utc();
+    let sign = if secs < 0 { '-' } else { '+' };
+    let secs = secs.abs();
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} {sign}{:02}:{:02}",
+        l.year(),
+        l.month(),
+        l.day(),
+        l.hour(),
+        l.minute(),
+        l.second(),
+        secs / 3600,
+        (secs % 3600) / 60
+    )
+}
+
+pub fn facts(input: &Input) -> Facts {
+    let o = input.session;
+    let now = input.now;
+    let zone = input.zone;
+    let st = &o.state;
+    let _ = zone;
+    let mut steps = Vec::new();
+    let mut decisions = Vec::new();
+    for ps in &st.plans {
+        let plan = o.plan_def(ps.id.as_str());
+        for s in &ps.steps {
+            let def = plan.and_then(|p| p.step(s.step.as_str()));
+            let active_secs = s.active_secs(now);
+            let actual = if active_secs > 0 {
+                Some((active_secs + 30) / 60)
+            } else {
+                match (s.started_at, s.at, s.state) {
+                    (Some(a), Some(b), StepStatus::Done) => Some((b - a).num_minutes()),
+                    _ => None,
+                }
+            };
+            let reasons = s
+                .notes
+                .iter()
+                .filter(|n| matches!(n.kind, NoteKind::Skip | NoteKind::Block))
+                .map(|n| format!("{}: {}", n.kind, n.text))
+                .collect();
+            let state = if s.bypassed {
+                "not taken (other branch)".to_string()
+            } else {
+                s.state.label().to_string()
+            };
+            steps.push(StepRow {
+                plan: s.plan.to_string(),
+                step: s.step.to_string(),
+                title: s.title.clone(),
+                state,
+                by: s.by.clone(),
+                estimate_min: def.and_then(|d| d.estimate).map(|e| (e.min, e.max)),
+                actual_min: actual,
+                reasons,
+            });
+            if let Some(dr) = &s.decision {
+                let q = def
+                    .and_then(|d| d.decision.as_ref())
+                    .map(|d| d.question.clone())
+                    .unwrap_or_default();
+                decisions.push(vec![
+                    format!("{}/{}", s.plan, s.step),
+                    q,
+                    dr.option.clone(),
+                    dr.why.clone().unwrap_or_default(),
+                    dr.by.clone(),
+                    utc(dr.at),
+                ]);
+            }
+        }
+    }
+    let rto = rto::rto_outcomes(o, input.index, now);
+    let participants = st
+        .responders
+        .values()
+        .map(|r| {
+            // (singular, plural) of what they did, in the order they first did it
+            let mut counts: Vec<((&str, &str), usize)> = Vec::new();
+            for (kind, n) in &r.did {
+                let verb = match kind.as_str() {
+                    "step_done" => ("step done", "steps done"),
+                    "step_started" => ("step started", "steps started"),
+                    "step_skipped" => ("step skipped", "steps skipped"),
+                    "step_blocked" => ("step blocked", "steps blocked"),
+                    "step_reopened" => ("step reopened", "steps reopened"),
+                    "note" => ("note", "notes"),
+                    "decision_taken" => ("decision", "decisions"),
+                    "assigned" => ("assignment", "assignments"),
+                    "observation" => ("observation", "observations"),
+                    "inject_released" | "inject_skipped" => ("inject", "injects"),
+                    "objective_rated" => ("rating", "ratings"),
+                    "hand_over" => ("hand-over", "hand-overs"),
+                    "session_started" => ("started the session", ""),
+                    "session_closed" => ("closed the session", ""),
+                    _ => continue,
+                };
+                match counts.iter_mut().find(|(v, _)| *v == verb) {
+                    Some((_, c)) => *c += n,
+                    None => counts.push((verb, *n)),
+                }
+            }
+            let did = counts
+                .iter()
+                .map(|((one, many), n)| match (*n, many.is_empty()) {
+                    (_, true) => one.to_string(),
+                    (1, _) => format!("1 {one}"),
+                    (n, _) => format!("{n} {many}"),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            Participant {
+                name: r.name.clone(),
+                events: r.events,
+                did,
+                first_at: r.first_at,
+                last_at: r.last_at,
+            }
+        })
+        .collect();
+    let (finished, total) = st.progress();
+    Facts {
+        id: st.id.to_string(),
+        title: st.title.clone(),
+        mode: st.mode.label().to_string(),
+        scenario: st
+            .scenario
+            .as_ref()
+            .map(|s| format!("{} ({})", s.title, s.id)),
+        declared_at: st.declared_at,
+        started_at: st.started_at,
+        started_by: st.started_by.clone(),
+        closed_at: st.closed.as_ref().map(|c| c.at),
+        closed_by: st.closed.as_ref().map(|c| c.by.clone()),
+        finished,
+        total,
+        skipped: st.skipped(),
+        plans: st
+            .plans
+            .iter()
+            .map(|p| {
+                (
+                    p.id.to_string(),
+                    p.title.clone(),
+                    o.plan_def(p.id.as_str()).and_then(|x| x.version.clone()),
+                    p.hash.clone(),
+                )
+            })
+            .collect(),
+        participants,
+        last_at: st.last_key.as_ref().map(|k| k.0),
+        events: st.events,
+        steps,
+        decisions,
+        rto,
+        warnings: st.all_warnings(now),
+    }
+}
+
+/// An event as a row of the timeline.
+pub fn timeline_row(e: &crate::domain::event::Event, o: &Input) -> TimelineRow {
+    let d = describe(e, o.session);
+    TimelineRow {
+        at: e.at,
+        local: local(o.zone, e.at),
+        ex_time: e
+            .ex_ms
+            .filter(|_| o.session.state.is_exercise())
+            .map(ex_time),
+        actor: e.actor.clone(),
+        writer: e.writer.to_string(),
+        kind: e.body.kind().to_string(),
+        action: d.action,
+        step: d.step,
+        subject: d.subject,
+        text: d.text,
+        id: e.id.to_string(),
+    }
+}
+
+/// A timeline row as the documents' table shows it.
+pub fn doc_row(r: &TimelineRow, exercise: bool) -> Vec<String> {
+    let mut row = vec![utc(r.at), r.local.clone()];
+    if exercise {
+        row.push(r.ex_time.clone().unwrap_or_default());
+    }
+    let what = match (&r.step, r.subject.is_empty()) {
+        (Some(s), _) => format!("{} {s} {}", r.action, r.subject),
+        (None, false) => format!("{} {}", r.action, r.subject),
+        (None, true) => r.action.clone(),
+    };
+    row.extend([r.actor.clone(), what, r.text.clone().unwrap_or_default()]);
+    row
+}
+
+/// The integrity section: what reading the journal found.
+pub fn integrity_blocks(i: &Integrity) -> Vec<super::doc::Block> {
+    use super::doc::Block;
+    let mut out = vec![Block::Para(format!(
+        "{}: {} events in {} journal file(s).",
+        if i.verified {
+            "Verified, every hash chain intact"
+        } else {
+            "NOT VERIFIED"
+        },
+        i.events,
+        i.files
+    ))];
+    if !i.problems.is_empty() {
+        out.push(Block::List(i.problems.clone()));
+    }
+    out
+}
+
+pub const CSV_HEAD: [&str; 11] = [
+    "time_utc",
+    "time_local",
+    "exercise_time",
+    "actor",
+    "writer",
+    "kind",
+    "action",
+    "step",
+    "subject",
+    "text",
+    "event_id",
+];
+
+/// A timeline row as a CSV record, safe to open in a spreadsheet.
+pub fn csv_record(r: &TimelineRow) -> [String; 11] {
+    [
+        r.at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        r.local.clone(),
+        r.ex_time.clone().unwrap_or_default(),
+        r.actor.clone(),
+        r.writer.clone(),
+        r.kind.clone(),
+        r.action.clone(),
+        r.step.clone().unwrap_or_default(),
+        r.subject.clone(),
+        r.text.clone().unwrap_or_default(),
+        r.id.clone(),
+    ]
+    .map(|c| spreadsheet_safe(&c))
+}
+
+/// A cell a spreadsheet would read as a formula is prefixed with `'`, so it stays text.
+pub fn spreadsheet_safe(s: &str) -> String {
+    let s = crate::domain::text::clean(s, true);
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s
+    }
+}

@@ -1,0 +1,200 @@
+//! Opening a session for a command, submitting a command to it, and creating one.
+
+use super::StoreError;
+use super::file::{self, Locked};
+use super::snapshots::{Fallback, prepare, snapshot_plan, snapshot_scenario};
+use super::store::{AppendError, Journal, fresh_id, new_session_id, resolve_id, sessions_dir};
+use crate::domain::command::Checked;
+use crate::domain::event::{Body, Event, FORMAT_VERSION};
+use crate::domain::ids::{SessionId, WriterId};
+use crate::domain::session::Session;
+use chrono::{DateTime, Utc};
+use std::fs;
+use std::path::Path;
+
+/// A session opened for a command: its files as followed, and its state.
+pub struct Opened {
+    pub journal: Journal,
+    pub session: Session,
+}
+
+/// What a submitted command recorded.
+#[derive(Debug)]
+pub struct Recorded {
+    pub checked: Checked,
+    pub events: Vec<Event>,
+}
+
+/// Why a submitted command was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    #[error("{0}")]
+    Refused(#[from] crate::domain::command::Refusal),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Append(#[from] AppendError),
+}
+
+impl Opened {
+    pub fn id(&self) -> &SessionId {
+        &self.journal.id
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.journal.dir
+    }
+
+    /// Checks a command against the session as it is on disk and records it: if the session
+    /// changes between the check and the append, the new events are folded and the command is
+    /// checked again.
+    pub fn submit(
+        &mut self,
+        cmd: &crate::domain::command::Command,
+        actor: &str,
+        now: DateTime<Utc>,
+        lib: &dyn Fallback,
+    ) -> Result<Recorded, SubmitError> {
+        // under the lock, read what is new and check against it: no other process of this
+        // writer can append in between, and others' events are folded before the check
+        let mut locked = self.journal.lock()?;
+        self.journal.refresh(&mut self.session, lib)?;
+        let checked = crate::domain::command::check(cmd, &self.session, actor, now)?;
+        prepare(&self.journal.dir, lib, &checked)?;
+        match self.journal.write(&mut locked, &checked) {
+            Ok(events) => {
+                for e in &events {
+                    self.session.apply(e);
+                }
+                drop(locked);
+                self.journal.maybe_checkpoint(&mut self.session);
+                Ok(Recorded { checked, events })
+            }
+            Err(AppendError::Unconfirmed { error, events }) => {
+                for e in &events {
+                    self.session.apply(e);
+                }
+                Err(AppendError::Unconfirmed { error, events }.into())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// Opens a session: reads every writer's journal, resolves the plans, folds.
+pub fn open(
+    home: &Path,
+    lib: &dyn Fallback,
+    spec: &str,
+    writer: &WriterId,
+) -> Result<Opened, StoreError> {
+    open_with(home, lib, spec, writer, true)
+}
+
+/// Opens a session from its checkpoint and what was written since (or whole, when there is no
+/// checkpoint that matches the files). Without `notes`, the notes stay in the checkpoint: what
+/// a command that only records needs.
+pub fn open_with(
+    home: &Path,
+    lib: &dyn Fallback,
+    spec: &str,
+    writer: &WriterId,
+    notes: bool,
+) -> Result<Opened, StoreError> {
+    let id = resolve_id(home, spec)?;
+    let mut journal = Journal::at(home, id, writer.clone());
+    let mut session = match journal.from_checkpoint(lib, notes) {
+        Some(mut s) => {
+            journal.refresh(&mut s, lib)?;
+            s
+        }
+        None => {
+            let s = journal.rebuild(lib)?;
+            // a checkpoint that did not match is not left to be tried again
+            if journal.delivered < super::checkpoint::EVERY_LEAST {
+                let _ = fs::remove_file(super::checkpoint::path(&journal.dir));
+            }
+            s
+        }
+    };
+    if notes {
+        journal.load_notes(&mut session, lib)?;
+    }
+    journal.maybe_checkpoint(&mut session);
+    Ok(Opened { journal, session })
+}
+
+/// Creates a session from a checked `start`: the folder appears complete (plan snapshots written,
+/// first event durable) or not at all.
+pub fn create(
+    home: &Path,
+    lib: &dyn Fallback,
+    writer: &WriterId,
+    checked: &Checked,
+) -> Result<Opened, StoreError> {
+    let Some(Body::SessionStarted {
+        title,
+        plans,
+        scenario,
+        ..
+    }) = checked.bodies().first()
+    else {
+        return Err(StoreError::Busy);
+    };
+    let root = sessions_dir(home);
+    file::create_dir_durable(&root)?;
+    let mut id = new_session_id(checked.at(), title, writer);
+    let mut n = 2;
+    while root.join(id.as_str()).exists() {
+        id = SessionId::new(format!(
+            "{}-{n}",
+            new_session_id(checked.at(), title, writer)
+        ));
+        n += 1;
+    }
+    let tmp = root.join(format!(".tmp-{id}"));
+    let result = (|| {
+        file::create_dir_durable(&tmp)?;
+        for r in plans {
+            if let Some(p) = lib.plan(r.id.as_str()).filter(|p| p.hash == r.hash) {
+                snapshot_plan(&tmp, lib, &p)?;
+            }
+        }
+        if let Some(sc) = scenario
+            && let Some(s) = lib.scenario(sc.id.as_str()).filter(|s| s.hash == sc.hash)
+        {
+            snapshot_scenario(&tmp, lib, &s)?;
+        }
+        let mut locked = Locked::open(&tmp, writer)?;
+        let e = Event {
+            v: FORMAT_VERSION,
+            id: fresh_id(writer, 1),
+            seq: 1,
+            at: checked.at(),
+            actor: checked.actor().to_string(),
+            writer: writer.clone(),
+            body: checked.bodies()[0].clone(),
+            ex_ms: checked.ex_ms(),
+            seen: None,
+            prev: None,
+        };
+        let mut line = file::encode(&e);
+        line.push('\n');
+        locked.write_durable(line.as_bytes()).map_err(|f| match f {
+            file::AppendFailure::Write(e) | file::AppendFailure::Sync(e) => e,
+        })?;
+        drop(locked);
+        file::sync_dir(&tmp)?;
+        let dest = root.join(id.as_str());
+        fs::rename(&tmp, &dest)
+            .map_err(|e| StoreError::io("create the session folder", &dest, e))?;
+        file::sync_dir(&root)
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    let mut journal = Journal::at(home, id, writer.clone());
+    let session = journal.rebuild(lib)?;
+    Ok(Opened { journal, session })
+}
