@@ -156,6 +156,7 @@ fn generate(home: &Path, events: usize, writers: usize) {
             body,
             ex_ms: None,
             seen: None,
+            saw: Vec::new(),
             prev: prev.take(),
         };
         let line = file::encode(&e);

@@ -51,7 +51,7 @@ impl Context {
         let writer = std::env::var("MUSTER_WRITER")
             .ok()
             .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| format!("{}-{}", hostname(), login));
+            .unwrap_or_else(|| default_writer(&home, &login));
         Context {
             library: library::locate(library_flag.as_deref()),
             home,
@@ -74,6 +74,57 @@ impl Context {
     pub fn sessions_dir(&self) -> PathBuf {
         self.home.join("sessions")
     }
+}
+
+/// The writer id of this machine and home: `<host>-<login>-<random>`, the random part made once
+/// and kept in `<home>/writer-id`, so cloned machines and jump hosts that share a host name and a
+/// login still write to different files. When the home cannot be written, `<host>-<login>`.
+pub fn default_writer(home: &std::path::Path, login: &str) -> String {
+    let path = home.join("writer-id");
+    let base = format!("{}-{}", hostname(), login);
+    let read = |p: &std::path::Path| {
+        std::fs::read_to_string(p)
+            .ok()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty() && s.len() <= 200)
+    };
+    if let Some(w) = read(&path) {
+        return w;
+    }
+    let made = format!("{base}-{}", random_suffix());
+    let write = || -> std::io::Result<()> {
+        use std::io::Write;
+        std::fs::create_dir_all(home)?;
+        let tmp = home.join(format!(".writer-id-{}", std::process::id()));
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(format!("{made}\n").as_bytes())?;
+        f.sync_all()?;
+        // a hard link fails when another process made the file first: then its id is the one
+        let linked = std::fs::hard_link(&tmp, &path);
+        let _ = std::fs::remove_file(&tmp);
+        linked
+    };
+    match write() {
+        Ok(()) => made,
+        Err(_) => read(&path).unwrap_or(base),
+    }
+}
+
+/// Six random base-32 characters from the system's random source.
+fn random_suffix() -> String {
+    use std::io::Read;
+    let mut b = [0u8; 8];
+    let ok = std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut b))
+        .is_ok();
+    if !ok {
+        let seed = format!("{:?}{}", std::time::SystemTime::now(), std::process::id());
+        b.copy_from_slice(&crate::domain::sha256_hex(seed.as_bytes()).as_bytes()[..8]);
+    }
+    let n = u64::from_le_bytes(b);
+    (0..6)
+        .map(|i| b"abcdefghjkmnpqrstvwxyz0123456789"[((n >> (5 * i)) & 31) as usize] as char)
+        .collect()
 }
 
 /// A writer name is part of a file name: keep it to a safe alphabet.

@@ -216,6 +216,7 @@ impl Writer {
             body,
             ex_ms: None,
             seen: None,
+            saw: Vec::new(),
             prev: self.prev.take(),
         };
         let line = file::encode(&e);

@@ -241,7 +241,7 @@ fn incident_review_facts() {
         "| alpha/check | In sync? | Yes | lag 3 s \\| within RPO | cat | 2026-11-21 02:09:00 UTC |",
         "| ann | started the session, 1 step done, 1 hand-over | 2026-11-21 02:00:00 UTC | 2026-11-21 02:50:00 UTC |",
         "| cat | 2 steps started, 1 decision, 1 step done | 2026-11-21 02:02:00 UTC | 2026-11-21 02:14:00 UTC |",
-        "Verified, every hash chain intact: 14 events in 3 journal file(s).",
+        "Verified, every hash chain and witness intact: 14 events in 3 journal file(s).",
         "| Review step beta/restart (skipped): skip: came back by itself after the LB fix | mitigate |  |  |  |",
     ] {
         assert!(
@@ -275,7 +275,7 @@ fn json_and_csv_read_back() {
         v["events"].as_array().unwrap().len() as u64,
         v["review"]["events"].as_u64().unwrap()
     );
-    assert_eq!(v["integrity"]["verified"], true);
+    assert_eq!(v["integrity"]["ok"], true);
     let csv_text = export(&env, &id, "csv");
     let mut r = csv::Reader::from_reader(csv_text.as_bytes());
     let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();

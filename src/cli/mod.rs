@@ -233,8 +233,19 @@ pub enum Sub {
         #[arg(help = SESSION)]
         session: String,
     },
-    /// Check every journal file's format and hash chain
+    /// Check every journal file's format and hash chain, and what each writer saw of the others
     Verify {
+        #[arg(help = SESSION)]
+        session: String,
+        /// Also prove that the journal still holds everything this seal (from `muster seal`)
+        /// covered; case, spaces and dashes do not matter
+        #[arg(long, value_name = "DIGEST")]
+        seal: Option<String>,
+    },
+    /// Seal the journal: print a short digest of every writer's chain head, to write down
+    /// outside it (a ticket, an e-mail, the paper log); `muster verify S --seal DIGEST` proves
+    /// later that nothing it covered was removed
+    Seal {
         #[arg(help = SESSION)]
         session: String,
     },
@@ -397,7 +408,8 @@ pub fn run(ctx: &Context, cmd: Option<Sub>) -> Result<Output> {
         Sub::Sessions { json } => status::sessions(ctx, json),
         Sub::Status { session, json } => status::status(ctx, &session, json),
         Sub::Log { session } => status::log(ctx, &session),
-        Sub::Verify { session } => status::verify(ctx, &session),
+        Sub::Seal { session } => write::seal(ctx, &session),
+        Sub::Verify { session, seal } => status::verify(ctx, &session, seal.as_deref()),
         Sub::Export {
             session,
             format,

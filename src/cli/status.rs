@@ -8,7 +8,6 @@ use crate::domain::session::rto::{self, RtoRow};
 use crate::domain::session::{Closed, Confirmation, DecisionRecord, Responder, Session};
 use crate::domain::text::clean;
 use crate::domain::time::{ex_time, human_duration};
-use crate::journal::file;
 use crate::journal::store;
 use crate::present::describe::describe;
 use chrono::{DateTime, Utc};
@@ -49,6 +48,7 @@ struct StatusJson<'a> {
     responders: Vec<&'a Responder>,
     warnings: Vec<String>,
     events: usize,
+    integrity: crate::export::Integrity,
 }
 
 #[derive(Serialize)]
@@ -70,6 +70,7 @@ fn status_json(
     session: &Session,
     rto: Vec<RtoRow>,
     warnings: Vec<String>,
+    integrity: crate::export::Integrity,
     now: DateTime<Utc>,
 ) -> String {
     let st = &session.state;
@@ -127,6 +128,7 @@ fn status_json(
         responders: st.responders.values().collect(),
         warnings,
         events: st.events,
+        integrity,
     })
 }
 
@@ -137,6 +139,9 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
     let rto = rto::rto_outcomes(&o.session, &lib.index, ctx.now);
     let local = |t| ctx.zone.full(t);
     let local_short = |t| ctx.zone.hm(t);
+    let integrity = o.integrity();
+    // a journal that does not verify: everything is still shown, and the exit code says so
+    let code = if integrity.ok { 0 } else { 1 };
     if json {
         let warnings = o
             .journal
@@ -145,7 +150,10 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
             .cloned()
             .chain(st.all_warnings(ctx.now))
             .collect();
-        return Ok(Output::ok(status_json(&o.session, rto, warnings, ctx.now)));
+        return Ok(Output {
+            stdout: status_json(&o.session, rto, warnings, integrity, ctx.now),
+            code,
+        });
     }
     let mut out = String::new();
     let mode = if st.is_exercise() {
@@ -281,7 +289,14 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
             }
         }
     }
-    Ok(Output::ok(out))
+    if !integrity.ok {
+        out.push_str(&format!(
+            "\nWARNING: this journal does not verify ({} problem(s), above); `muster verify {}` says more\n",
+            integrity.problems.len(),
+            st.id
+        ));
+    }
+    Ok(Output { stdout: out, code })
 }
 
 /// An event as a line of the log.
@@ -318,17 +333,31 @@ pub fn log(ctx: &Context, session: &str) -> Result<Output> {
     }
     let mut events = crate::journal::stream::JournalEvents::new(o.dir());
     let mut ok = true;
-    events.each(&mut |e| {
+    let integrity = events.each(&mut |e| {
         // a closed pipe (`| head`) ends the writing, not with an error
         if ok {
             ok = writeln!(w, "{}", log_line(ctx, &o.session, e)).is_ok();
         }
     });
+    if !integrity.ok {
+        let _ = writeln!(
+            w,
+            "WARNING: this journal does not verify: {}",
+            integrity.problems.first().map(String::as_str).unwrap_or("")
+        );
+    }
     let _ = w.flush();
     if let Some(e) = events.error {
         return Err(e.into());
     }
-    Ok(Output::default())
+    Ok(Output {
+        stdout: String::new(),
+        code: if integrity.ok && o.journal.errors() == 0 {
+            0
+        } else {
+            1
+        },
+    })
 }
 
 #[derive(Serialize)]
@@ -406,56 +435,80 @@ pub fn sessions(ctx: &Context, json: bool) -> Result<Output> {
     )))
 }
 
-pub fn verify(ctx: &Context, session: &str) -> Result<Output> {
+pub fn verify(ctx: &Context, session: &str, seal: Option<&str>) -> Result<Output> {
     let id = store::resolve_id(&ctx.home, session)?;
     let dir = store::sessions_dir(&ctx.home).join(id.as_str());
-    let (paths, odd) = file::journal_paths(&dir)?;
+    let digest = match seal {
+        None => None,
+        Some(given) => Some(crate::domain::seal::normalise(given).ok_or_else(|| {
+            super::CliError::Usage(format!(
+                "`{}` is not a seal: a seal is 16 letters and digits, as `muster seal` printed it (e.g. 7K3M-Q9XA-0D2F-R8TB)",
+                clean(given, false)
+            ))
+        })?),
+    };
+    let r = crate::journal::verify::verify(&dir, &id, digest.as_deref(), ctx.now)?;
     let mut out = String::new();
-    let mut errors = odd.len();
-    let mut total = 0;
-    for pr in &odd {
-        eprintln!("{pr}");
+    for p in &r.problems {
+        eprintln!("{p}");
     }
-    for p in &paths {
-        let (chain, _) = file::read_file(p)?;
-        let n = chain.events;
-        total += n;
-        let errs = chain.errors();
-        errors += errs;
-        for pr in &chain.problems {
-            eprintln!("{pr}");
-        }
-        let name = p
-            .file_name()
-            .map(|n| clean(&n.to_string_lossy(), false))
-            .unwrap_or_default();
+    for (name, n, ok) in &r.files {
         out.push_str(&format!(
             "{name}: {n} event(s), {}\n",
-            if errs == 0 { "chain intact" } else { "FAILED" }
+            if *ok { "chain intact" } else { "FAILED" }
         ));
     }
-    if paths.is_empty() {
+    if r.files.is_empty() {
         eprintln!(
             "muster: error: session {id} has no journal files in {}",
-            dir.display()
+            clean(&dir.display().to_string(), false)
         );
         return Ok(Output {
             stdout: out,
             code: 1,
         });
     }
+    let mut code = if r.errors() == 0 { 0 } else { 1 };
     out.push_str(&format!(
-        "{}: {total} event(s) in {} file(s): {}\n",
+        "{}: {} event(s) in {} file(s): {}\n",
         id,
-        paths.len(),
-        if errors == 0 {
+        r.events,
+        r.files.len(),
+        if r.problems.iter().all(|p| !p.error) {
             "verified"
         } else {
             "verification FAILED"
         }
     ));
-    Ok(Output {
-        stdout: out,
-        code: if errors == 0 { 0 } else { 1 },
-    })
+    if let Some(d) = &digest {
+        match &r.seal {
+            None => {
+                code = 1;
+                eprintln!(
+                    "muster: error: there is no seal {d} in this session's journal: the lines that held it were removed, or the digest was mistyped (`muster log {id}` lists the seals)"
+                );
+                out.push_str(&format!("seal {d}: NOT FOUND\n"));
+            }
+            Some((s, problems)) => {
+                for p in problems {
+                    eprintln!("{p}");
+                }
+                out.push_str(&format!(
+                    "seal {d} (by {} at {}): covers {} event(s); {}\n",
+                    clean(&s.by, false),
+                    ctx.zone.full(s.at),
+                    s.covers,
+                    if problems.is_empty() {
+                        format!("all still in the journal; {} recorded after it", s.after)
+                    } else {
+                        format!(
+                            "BROKEN: {} writer file(s) no longer hold what it covered",
+                            problems.len()
+                        )
+                    }
+                ));
+            }
+        }
+    }
+    Ok(Output { stdout: out, code })
 }

@@ -142,6 +142,27 @@ pub fn run(ctx: &Context, sub: Sub) -> Result<Output> {
     Ok(Output::ok(said(ctx, &cmd, &rec, &before, &o)))
 }
 
+/// `muster seal`: journals a seal of every writer's chain head and prints its digest alone.
+pub fn seal(ctx: &Context, spec: &str) -> Result<Output> {
+    let lib = LazyLibrary::new(ctx);
+    let mut o = open_to_record(ctx, &lib, spec)?;
+    let (digest, new) = o.seal(&ctx.actor, ctx.now, &lib)?;
+    let s = o.session.state.seals.last();
+    eprintln!(
+        "muster: {} {}: it covers {} event(s) of {} writer(s). Write it down outside the journal; `muster verify {} --seal {digest}` proves later that they are all still there.",
+        if new {
+            "sealed"
+        } else {
+            "nothing was recorded since the last seal of"
+        },
+        o.id(),
+        s.map_or(0, |s| s.covers()),
+        s.map_or(0, |s| s.heads.len()),
+        o.id()
+    );
+    Ok(Output::ok(format!("{digest}\n")))
+}
+
 /// The domain command a subcommand stands for, resolved against the session.
 pub fn to_command(sub: &Sub, s: &Session, lib: &LazyLibrary) -> Result<Command> {
     let text = |t: &Option<String>| t.clone();

@@ -329,6 +329,23 @@ pub enum Body {
         bytes: u64,
         hash: String,
     },
+    /// A seal: the chain head of every writer's file as this writer read them (this writer's
+    /// own head being the line before this one), and their short digest, given to someone
+    /// outside the journal (a ticket, an e-mail, the paper log) to prove later that nothing the
+    /// seal covered was removed.
+    Sealed {
+        heads: Vec<Witness>,
+        digest: String,
+    },
+}
+
+/// A writer's chain head as another writer read it: its sequence number and the SHA-256 of that
+/// line, lowercase hex.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Witness {
+    pub w: WriterId,
+    pub seq: u64,
+    pub hash: String,
 }
 
 /// One line of a journal file. (Read by the one-pass reader in `event_de.rs`.)
@@ -350,6 +367,11 @@ pub struct Event {
     /// an event stamped well before it betrays a clock running behind.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "ts::opt")]
     pub seen: Option<DateTime<Utc>>,
+    /// The chain heads of the other writers' files that this writer had read when it wrote this
+    /// event, where they changed since its previous event: `verify` then notices a file that was
+    /// deleted, rolled back or truncated after someone saw it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub saw: Vec<Witness>,
     /// SHA-256 of the previous line of the same file, lowercase hex; absent on the first line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prev: Option<String>,
@@ -381,6 +403,7 @@ impl Body {
             Body::Observation { .. } => "observation",
             Body::ObjectiveRated { .. } => "objective_rated",
             Body::UnfinishedWrite { .. } => "unfinished_write",
+            Body::Sealed { .. } => "sealed",
         }
     }
 
@@ -547,6 +570,14 @@ mod tests {
                 bytes: 12,
                 hash: "ab".into(),
             },
+            Body::Sealed {
+                heads: vec![Witness {
+                    w: "w2".into(),
+                    seq: 4,
+                    hash: "cd".into(),
+                }],
+                digest: "ABCD-EFGH-JKMN-PQRS".into(),
+            },
         ]
     }
 
@@ -564,6 +595,11 @@ mod tests {
                 body,
                 ex_ms: Some(5),
                 seen: Some(t),
+                saw: vec![Witness {
+                    w: "w3".into(),
+                    seq: 9,
+                    hash: "ef".into(),
+                }],
                 prev: Some("00".into()),
             };
             let line = serde_json::to_string(&e).unwrap();

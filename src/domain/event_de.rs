@@ -3,7 +3,7 @@
 //! straight into its place, then builds the body the `kind` names. The line format is the
 //! derived `Serialize`'s: a test writes every kind of event and reads it back.
 
-use super::event::{Body, Event, Mode, ObservationKind, PlanRef, Rating, ScenarioRef, ts};
+use super::event::{Body, Event, Mode, ObservationKind, PlanRef, Rating, ScenarioRef, Witness, ts};
 use super::ids::{EventId, InjectId, ObjectiveId, PlanId, StepId, WriterId};
 use chrono::{DateTime, Utc};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -57,6 +57,7 @@ struct Fields {
     kind: Option<String>,
     ex_ms: Option<i64>,
     seen: Option<DateTime<Utc>>,
+    saw: Option<Vec<Witness>>,
     prev: Option<String>,
     // the bodies' fields
     title: Option<String>,
@@ -82,6 +83,8 @@ struct Fields {
     rating: Option<Rating>,
     bytes: Option<u64>,
     hash: Option<String>,
+    heads: Option<Vec<Witness>>,
+    digest: Option<String>,
 }
 
 fn need<T, E: de::Error>(v: Option<T>, name: &'static str) -> Result<T, E> {
@@ -204,6 +207,10 @@ impl Fields {
                 bytes: need(self.bytes.take(), "bytes")?,
                 hash: need(self.hash.take(), "hash")?,
             },
+            "sealed" => Body::Sealed {
+                heads: need(self.heads.take(), "heads")?,
+                digest: need(self.digest.take(), "digest")?,
+            },
             other => {
                 return Err(E::custom(format!(
                     "`{}` is not a kind of event this muster knows",
@@ -244,6 +251,7 @@ impl<'de> Visitor<'de> for EventVisitor {
                 "kind" => set!(kind),
                 "ex_ms" => f.ex_ms = map.next_value()?,
                 "seen" => f.seen = map.next_value::<Option<Ts>>()?.map(|t| t.0),
+                "saw" => set!(saw),
                 "prev" => f.prev = map.next_value()?,
                 "title" => set!(title),
                 "mode" => set!(mode),
@@ -268,6 +276,8 @@ impl<'de> Visitor<'de> for EventVisitor {
                 "rating" => set!(rating),
                 "bytes" => set!(bytes),
                 "hash" => set!(hash),
+                "heads" => set!(heads),
+                "digest" => set!(digest),
                 // the checksum, and fields of a newer muster: read past
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -285,6 +295,7 @@ impl<'de> Visitor<'de> for EventVisitor {
             body,
             ex_ms: f.ex_ms,
             seen: f.seen,
+            saw: f.saw.unwrap_or_default(),
             prev: f.prev,
         })
     }

@@ -12,6 +12,7 @@ pub mod parse;
 pub mod plan;
 pub mod scenario;
 pub mod schedule;
+pub mod seal;
 pub mod search;
 pub mod session;
 pub mod text;

@@ -150,6 +150,7 @@ mod tests {
             },
             ex_ms: Some(0),
             seen: None,
+            saw: Vec::new(),
             prev: None,
         }];
         for (i, (min, body)) in events.iter().enumerate() {
@@ -166,6 +167,7 @@ mod tests {
                 body: body.clone(),
                 ex_ms: ex,
                 seen: None,
+                saw: Vec::new(),
                 prev: None,
             });
         }

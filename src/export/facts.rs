@@ -11,14 +11,9 @@ use crate::present::describe::describe;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-/// What `muster verify` found, handed in by the caller (reading files is not the renderer's job).
-#[derive(Debug, Clone, Serialize)]
-pub struct Integrity {
-    pub verified: bool,
-    pub events: usize,
-    pub files: usize,
-    pub problems: Vec<String>,
-}
+/// What reading the journal found, handed in by the caller (reading files is not the
+/// renderer's job).
+pub use crate::domain::seal::Integrity;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TimelineRow {
@@ -325,16 +320,37 @@ pub fn integrity_blocks(i: &Integrity) -> Vec<super::doc::Block> {
     use super::doc::Block;
     let mut out = vec![Block::Para(format!(
         "{}: {} events in {} journal file(s).",
-        if i.verified {
-            "Verified, every hash chain intact"
+        if i.ok {
+            "Verified, every hash chain and witness intact"
         } else {
-            "NOT VERIFIED"
+            "NOT VERIFIED: the journal was damaged or altered; the problems follow"
         },
         i.events,
         i.files
     ))];
     if !i.problems.is_empty() {
         out.push(Block::List(i.problems.clone()));
+    }
+    match &i.seal {
+        Some(s) => out.push(Block::Para(format!(
+            "Seal {} (by {} at {}) covers {} event(s){}{}.",
+            s.digest,
+            s.by,
+            utc(s.at),
+            s.covers,
+            match s.after {
+                0 => String::new(),
+                n => format!("; {n} event(s) recorded after it are not covered by it"),
+            },
+            match s.holds {
+                Some(true) => "; the journal still holds all of them",
+                Some(false) => "; the journal NO LONGER holds all of them",
+                None => "",
+            }
+        ))),
+        None => out.push(Block::Para(
+            "Not sealed: `muster seal` gives a digest to keep outside the journal.".into(),
+        )),
     }
     out
 }

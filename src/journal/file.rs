@@ -15,6 +15,7 @@ use super::StoreError;
 use crate::domain::event::{Event, FORMAT_VERSION};
 use crate::domain::ids::WriterId;
 use crate::domain::sha256_hex;
+use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -127,6 +128,57 @@ pub struct Chain {
     /// every line that has a line after it; `muster verify` checks both anyway.
     #[serde(skip)]
     pub every_sum: bool,
+    /// What this writer last said it saw of each other writer's file (the latest claim per
+    /// writer): a file now shorter than that was rolled back or truncated.
+    #[serde(default)]
+    pub saw: BTreeMap<WriterId, Claim>,
+    /// Every claim of the file, and every line's hash by sequence number: kept only when
+    /// verifying, to check each claim against the file it names.
+    #[serde(skip)]
+    pub claims: Vec<Seen>,
+    /// The writers `claims` name, by index.
+    #[serde(skip)]
+    pub claimed: Vec<WriterId>,
+    #[serde(skip)]
+    pub hashes: Vec<(u64, [u8; 32])>,
+}
+
+/// A claim as kept while verifying, compactly: the writer (an index into `Chain::claimed`), its
+/// sequence number and head, and the line of this file that made the claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seen {
+    pub writer: u32,
+    pub seq: u64,
+    pub hash: [u8; 32],
+    pub line: usize,
+}
+
+/// Lowercase hex of 32 bytes, read back; `None` when it is not that.
+pub fn unhex32(s: &str) -> Option<[u8; 32]> {
+    let b = s.as_bytes();
+    if b.len() != 64 {
+        return None;
+    }
+    let val = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
+    let mut out = [0u8; 32];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = (val(b[2 * i])? << 4) | val(b[2 * i + 1])?;
+    }
+    Some(out)
+}
+
+/// A writer's claim to have read another's file up to a line: its sequence number and hash, and
+/// where the claim was made (the claiming event's sequence and line).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Claim {
+    pub seq: u64,
+    pub hash: String,
+    pub by_seq: u64,
+    pub by_line: usize,
 }
 
 impl Chain {
@@ -145,6 +197,10 @@ impl Chain {
             last_at: None,
             end: None,
             every_sum: false,
+            saw: BTreeMap::new(),
+            claims: Vec::new(),
+            claimed: Vec::new(),
+            hashes: Vec::new(),
         }
     }
 
@@ -297,7 +353,7 @@ impl Chain {
                 "this line has no checksum: it was not written by muster, or was edited".into(),
             ),
         }
-        if event.writer != self.writer {
+        if event.writer.as_str() != self.writer.as_str().split('@').next().unwrap_or_default() {
             let msg = format!(
                 "this line was written by `{}`, but this is the journal of `{}`: lines were copied between files",
                 crate::domain::text::clean(event.writer.as_str(), false),
@@ -363,6 +419,44 @@ impl Chain {
         self.head_line = n;
         self.seq = event.seq;
         self.events += 1;
+        let own = self.writer.as_str().split('@').next().unwrap_or_default();
+        let sealed = match &event.body {
+            crate::domain::event::Body::Sealed { heads, .. } => &heads[..],
+            _ => &[],
+        };
+        for w in event.saw.iter().chain(sealed) {
+            if w.w.as_str() == own {
+                continue;
+            }
+            let claim = Claim {
+                seq: w.seq,
+                hash: w.hash.clone(),
+                by_seq: event.seq,
+                by_line: n,
+            };
+            if self.every_sum {
+                let writer = match self.claimed.iter().position(|x| *x == w.w) {
+                    Some(i) => i,
+                    None => {
+                        self.claimed.push(w.w.clone());
+                        self.claimed.len() - 1
+                    }
+                } as u32;
+                self.claims.push(Seen {
+                    writer,
+                    seq: w.seq,
+                    // a claim whose hash is not one matches no line, and is reported
+                    hash: unhex32(&w.hash).unwrap_or([0; 32]),
+                    line: n,
+                });
+            }
+            if self.saw.get(&w.w).is_none_or(|c| c.seq <= claim.seq) {
+                self.saw.insert(w.w.clone(), claim);
+            }
+        }
+        if self.every_sum {
+            self.hashes.push((event.seq, hash.into()));
+        }
         if self.last_at.is_none_or(|t| t < event.at) {
             self.last_at = Some(event.at);
         }

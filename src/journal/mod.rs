@@ -7,6 +7,7 @@ pub mod open;
 pub mod snapshots;
 pub mod store;
 pub mod stream;
+pub mod verify;
 
 use std::io;
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@ use super::file::{self, Locked};
 use super::snapshots::{Fallback, prepare, snapshot_plan, snapshot_scenario};
 use super::store::{AppendError, Journal, fresh_id, new_session_id, resolve_id, sessions_dir};
 use crate::domain::command::Checked;
-use crate::domain::event::{Body, Event, FORMAT_VERSION};
+use crate::domain::event::{Body, Event, FORMAT_VERSION, Witness};
 use crate::domain::ids::{SessionId, WriterId};
 use crate::domain::session::Session;
 use chrono::{DateTime, Utc};
@@ -45,6 +45,21 @@ impl Opened {
         &self.journal.dir
     }
 
+    /// What reading the journal found so far, for a reader (the full check is `muster verify`).
+    pub fn integrity(&self) -> crate::domain::seal::Integrity {
+        crate::domain::seal::Integrity {
+            ok: self.journal.errors() == 0,
+            events: self.session.state.events,
+            files: self.journal.chains.len(),
+            problems: self
+                .journal
+                .problems()
+                .map(super::stream::problem_words)
+                .collect(),
+            seal: crate::domain::seal::SealInfo::latest(&self.session.state),
+        }
+    }
+
     /// Checks a command against the session as it is on disk and records it: if the session
     /// changes between the check and the append, the new events are folded and the command is
     /// checked again.
@@ -57,10 +72,64 @@ impl Opened {
     ) -> Result<Recorded, SubmitError> {
         // under the lock, read what is new and check against it: no other process of this
         // writer can append in between, and others' events are folded before the check
-        let mut locked = self.journal.lock()?;
+        let locked = self.journal.lock()?;
         self.journal.refresh(&mut self.session, lib)?;
         let checked = crate::domain::command::check(cmd, &self.session, actor, now)?;
         prepare(&self.journal.dir, lib, &checked)?;
+        self.record(locked, checked)
+    }
+
+    /// Seals the journal: the chain head of every writer's file as read now, journaled with
+    /// their digest. Returns the digest, and whether the seal is new (a seal with nothing
+    /// written since is given again, not repeated).
+    pub fn seal(
+        &mut self,
+        actor: &str,
+        now: DateTime<Utc>,
+        lib: &dyn Fallback,
+    ) -> Result<(String, bool), SubmitError> {
+        let locked = self.journal.lock()?;
+        self.journal.refresh(&mut self.session, lib)?;
+        let me = self.journal.writer.clone();
+        if let Some(last) = self.session.state.seals.last().filter(|l| l.writer == me) {
+            let unchanged = self.journal.chains.values().all(|c| {
+                if c.writer == me {
+                    c.seq == last.seq
+                } else {
+                    last.heads
+                        .iter()
+                        .find(|h| h.w == c.writer)
+                        .map_or(0, |h| h.seq)
+                        == c.seq
+                }
+            });
+            if unchanged {
+                return Ok((last.digest.clone(), false));
+            }
+        }
+        let heads = self
+            .journal
+            .chains
+            .values()
+            .filter_map(|c| {
+                c.head.as_ref().map(|h| Witness {
+                    w: c.writer.clone(),
+                    seq: c.seq,
+                    hash: h.clone(),
+                })
+            })
+            .collect();
+        let checked = crate::domain::command::seal(&self.session, heads, actor, now)?;
+        let digest = match checked.bodies().first() {
+            Some(Body::Sealed { digest, .. }) => digest.clone(),
+            _ => String::new(),
+        };
+        self.record(locked, checked)?;
+        Ok((digest, true))
+    }
+
+    /// Writes a checked command under the lock taken before it was checked.
+    fn record(&mut self, mut locked: Locked, checked: Checked) -> Result<Recorded, SubmitError> {
         match self.journal.write(&mut locked, &checked) {
             Ok(events) => {
                 for e in &events {
@@ -120,6 +189,7 @@ pub fn open_with(
     if notes {
         journal.load_notes(&mut session, lib)?;
     }
+    journal.kept = super::verify::kept_problem(&journal.dir);
     journal.maybe_checkpoint(&mut session);
     Ok(Opened { journal, session })
 }
@@ -176,6 +246,7 @@ pub fn create(
             body: checked.bodies()[0].clone(),
             ex_ms: checked.ex_ms(),
             seen: None,
+            saw: Vec::new(),
             prev: None,
         };
         let mut line = file::encode(&e);

@@ -14,7 +14,7 @@ pub use super::open::{Opened, Recorded, SubmitError, create, open, open_with};
 pub use super::snapshots::{Fallback, prepare, snapshot_plan, write_durable};
 use super::snapshots::{resolve_for, resolve_plan, resolve_scenario};
 use crate::domain::command::Checked;
-use crate::domain::event::{Body, Event, FORMAT_VERSION, PlanRef};
+use crate::domain::event::{Body, Event, FORMAT_VERSION, PlanRef, Witness};
 use crate::domain::ids::{EventId, SessionId, WriterId};
 use crate::domain::session::Session;
 use crate::domain::{Plan, Scenario, sha256_hex};
@@ -201,6 +201,78 @@ pub struct Journal {
     pub base: Option<super::checkpoint::NotesBase>,
     /// `delivered` when the checkpoint was last read or written.
     pub checkpointed: usize,
+    /// What the witnesses say is missing (see [`witness_problems`]).
+    pub witness: Vec<Problem>,
+    /// The last `muster verify`'s failure, until one passes.
+    pub kept: Option<Problem>,
+}
+
+/// Checks each writer's latest claim of what it saw of the others against the files as read.
+pub fn witness_problems(dir: &Path, chains: &BTreeMap<WriterId, Chain>) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for (by, c) in chains {
+        for (w, claim) in &c.saw {
+            if let Some(p) = claim_problem(
+                dir,
+                by,
+                w,
+                claim,
+                chains.get(w).map(|x| (x.seq, x.head.as_deref())),
+            ) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// What is wrong with one claim, given the claimed file's last sequence number and head as read
+/// (`None`: there is no such file). A claim of a head further back is for `verify`.
+pub fn claim_problem(
+    dir: &Path,
+    by: &WriterId,
+    w: &WriterId,
+    claim: &file::Claim,
+    now: Option<(u64, Option<&str>)>,
+) -> Option<Problem> {
+    let name = |w: &WriterId| {
+        crate::domain::text::clean(
+            &file::journal_path(dir, w)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            false,
+        )
+    };
+    let what = match now {
+        None => format!(
+            "{} is missing: it was deleted, or not copied with the rest",
+            name(w)
+        ),
+        Some((seq, _)) if seq < claim.seq => format!(
+            "{} now ends at event {seq}: it was rolled back or truncated after it was seen",
+            name(w)
+        ),
+        Some((seq, Some(head))) if seq == claim.seq && head != claim.hash => format!(
+            "{}'s event {seq} is not the one that was seen: the file was replaced or rewritten",
+            name(w)
+        ),
+        _ => return None,
+    };
+    Some(Problem {
+        path: file::journal_path(dir, by),
+        line: claim.by_line,
+        error: true,
+        message: format!(
+            "writer `{by}` saw writer `{w}` at event {} when it wrote this line, but {what}{}",
+            claim.seq,
+            if now.is_none() || matches!(now, Some((s, _)) if s < claim.seq) {
+                " (if the folder is still being copied or synced, let that finish and look again)"
+            } else {
+                ""
+            }
+        ),
+    })
 }
 
 /// What an append did.
@@ -264,6 +336,8 @@ impl Journal {
             delivered: 0,
             base: None,
             checkpointed: 0,
+            witness: Vec::new(),
+            kept: None,
         }
     }
 
@@ -348,6 +422,8 @@ impl Journal {
         self.odd
             .iter()
             .chain(self.chains.values().flat_map(|c| c.problems.iter()))
+            .chain(self.witness.iter())
+            .chain(self.kept.iter())
     }
 
     pub fn errors(&self) -> usize {
@@ -361,6 +437,36 @@ impl Journal {
             .filter(|(w, _)| **w != self.writer)
             .filter_map(|(_, c)| c.last_at)
             .max()
+    }
+
+    /// The other writers' chain heads this writer has read and not yet said it saw: what its
+    /// next event records. A head behind what it said before is not said again (the earlier
+    /// claim stays the evidence).
+    fn witnesses(&self) -> Vec<Witness> {
+        let mine = self.chains.get(&self.writer);
+        self.chains
+            .iter()
+            .filter(|(w, _)| **w != self.writer)
+            .filter_map(|(w, c)| {
+                let head = c.head.as_ref()?;
+                let said = mine.and_then(|m| m.saw.get(w));
+                if said.is_some_and(|l| l.seq >= c.seq) {
+                    return None;
+                }
+                Some(Witness {
+                    w: w.clone(),
+                    seq: c.seq,
+                    hash: head.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// Checks what each writer said it saw of the others against the files as read: a file
+    /// missing, or now ending before what someone saw, was deleted, rolled back or truncated.
+    /// (Only each writer's latest claim is checked here; `muster verify` checks every claim.)
+    fn check_witnesses(&mut self) {
+        self.witness = witness_problems(&self.dir, &self.chains);
     }
 
     /// Reads what is new in every writer's file (new files included) and returns it in merge
@@ -434,6 +540,7 @@ impl Journal {
             events.insert(0, e);
         }
         self.delivered += events.len();
+        self.check_witnesses();
         let mut delta = Delta {
             events,
             ..Delta::default()
@@ -541,6 +648,7 @@ impl Journal {
             }
         }
         self.delivered = streamed.count;
+        self.check_witnesses();
         Ok(Some(session))
     }
 
@@ -595,6 +703,7 @@ impl Journal {
         checked: &Checked,
     ) -> Result<Vec<Event>, AppendError> {
         let seen = self.seen();
+        let mut saw = self.witnesses();
         let chain = self
             .chains
             .entry(self.writer.clone())
@@ -616,6 +725,7 @@ impl Journal {
                 body,
                 ex_ms: checked.ex_ms(),
                 seen,
+                saw: std::mem::take(&mut saw),
                 prev: prev.take(),
             };
             let line = file::encode(&e);

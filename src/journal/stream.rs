@@ -175,50 +175,90 @@ impl JournalEvents {
     }
 
     fn integrity(
+        dir: &Path,
         chains: &[(PathBuf, Chain)],
         odd: &[Problem],
         events: usize,
+        seal: Option<(
+            crate::domain::seal::SealInfo,
+            Vec<crate::domain::event::Witness>,
+        )>,
     ) -> crate::export::Integrity {
-        let problems: Vec<&Problem> = odd
+        let refs: Vec<&Chain> = chains.iter().map(|(_, c)| c).collect();
+        let mut problems: Vec<Problem> = odd
             .iter()
             .chain(chains.iter().flat_map(|(_, c)| c.problems.iter()))
+            .cloned()
             .collect();
+        problems.extend(super::verify::cross_check(dir, &refs));
+        let seal = seal.map(|(mut info, heads)| {
+            let broken = super::verify::seal_problems(dir, &info.writer, &heads, &refs);
+            info.holds = Some(broken.is_empty());
+            info.after = (events as u64).saturating_sub(info.covers + 1);
+            problems.extend(broken);
+            info
+        });
         crate::export::Integrity {
-            verified: !chains.is_empty() && !problems.iter().any(|p| p.error),
+            ok: !chains.is_empty() && !problems.iter().any(|p| p.error),
             events,
             files: chains.len(),
-            problems: problems
-                .iter()
-                .map(|p| {
-                    let name = p
-                        .path
-                        .file_name()
-                        .map(|n| crate::domain::text::clean(&n.to_string_lossy(), false))
-                        .unwrap_or_default();
-                    format!(
-                        "{name} line {}: {}{}",
-                        p.line,
-                        if p.error { "" } else { "(warning) " },
-                        p.message
-                    )
-                })
-                .collect(),
+            problems: problems.iter().map(problem_words).collect(),
+            seal,
         }
     }
+}
+
+/// A problem as an export lists it: the file's name (not its path), the line, the words.
+pub fn problem_words(p: &Problem) -> String {
+    let name = p
+        .path
+        .file_name()
+        .map(|n| crate::domain::text::clean(&n.to_string_lossy(), false))
+        .unwrap_or_default();
+    let place = if p.line == 0 {
+        name
+    } else {
+        format!("{name} line {}", p.line)
+    };
+    format!(
+        "{place}: {}{}",
+        if p.error { "" } else { "(warning) " },
+        p.message
+    )
 }
 
 impl crate::export::EventSource for JournalEvents {
     fn each(&mut self, each: &mut dyn FnMut(&Event)) -> crate::export::Integrity {
         let failed = |e: StoreError, this: &mut JournalEvents| {
             let i = crate::export::Integrity {
-                verified: false,
+                ok: false,
                 events: 0,
                 files: 0,
                 problems: vec![e.to_string()],
+                seal: None,
             };
             this.error = Some(e);
             i
         };
+        let mut seal = None;
+        let mut each = |e: &Event| {
+            if let crate::domain::event::Body::Sealed { heads, digest } = &e.body {
+                seal = Some((
+                    crate::domain::seal::SealInfo {
+                        digest: digest.clone(),
+                        at: e.at,
+                        by: e.actor.clone(),
+                        writer: e.writer.clone(),
+                        covers: heads.iter().map(|h| h.seq).sum(),
+                        after: 0,
+                        holds: None,
+                    },
+                    heads.clone(),
+                ));
+            }
+            each(e)
+        };
+        let dir = self.dir.clone();
         match files_in_time_order(&self.dir) {
             Ok(true) => match merged(&self.dir, true, &mut |e| each(&e)) {
                 Ok(s) => {
@@ -235,7 +275,7 @@ impl crate::export::EventSource for JournalEvents {
                             }),
                         }
                     }
-                    Self::integrity(&chains, &odd, s.count)
+                    Self::integrity(&dir, &chains, &odd, s.count, seal)
                 }
                 Err(e) => failed(e, self),
             },
@@ -260,7 +300,8 @@ impl crate::export::EventSource for JournalEvents {
                 for e in &all {
                     each(e);
                 }
-                Self::integrity(&chains, &odd, all.len())
+                let n = all.len();
+                Self::integrity(&dir, &chains, &odd, n, seal)
             }
             Err(e) => failed(e, self),
         }

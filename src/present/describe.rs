@@ -157,6 +157,15 @@ pub fn describe(e: &Event, session: &Session) -> Described {
             }
             x
         }
+        Body::Sealed { digest, heads } => d(
+            "sealed the journal",
+            format!(
+                "{digest}, covering {} event(s) of {} writer(s)",
+                heads.iter().map(|h| h.seq).sum::<u64>(),
+                heads.len()
+            ),
+            None,
+        ),
         Body::UnfinishedWrite { bytes, .. } => d(
             "found an unfinished write",
             format!("of {bytes} bytes, kept as evidence"),

@@ -124,6 +124,7 @@ impl MemStore {
                 body,
                 ex_ms: None,
                 seen: None,
+                saw: Vec::new(),
                 prev: None,
             });
         }

@@ -299,6 +299,35 @@ pub fn check(
     })
 }
 
+/// Checks a seal of the session's chain heads (as the journal read them). A closed session can
+/// be sealed: sealing one is what a review does last.
+pub fn seal(
+    s: &Session,
+    heads: Vec<crate::domain::event::Witness>,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Checked, Refusal> {
+    let actor = actor.trim();
+    if actor.is_empty() {
+        return Err(Refusal::NoActor);
+    }
+    let st = &s.state;
+    if !st.started {
+        return Err(Refusal::NotStarted);
+    }
+    let heads = crate::domain::seal::sorted(heads);
+    let digest = crate::domain::seal::digest(&st.id, &heads);
+    Ok(Checked {
+        session: st.id.clone(),
+        what: format!("seal {digest}"),
+        bodies: vec![Body::Sealed { heads, digest }],
+        at: now,
+        actor: actor.to_string(),
+        ex_ms: st.ex_ms(now),
+        basis: st.events,
+    })
+}
+
 /// Whether anything at all can be recorded in the session now: it has started and is not closed.
 /// Front ends ask this before they resolve what the user typed, so a closed session says so
 /// first.

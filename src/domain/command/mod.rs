@@ -9,7 +9,7 @@ mod refusal;
 pub mod resolve;
 
 pub use check::{
-    MAX_ADVANCE, MAX_TEXT_BYTES, ago, check, open_for_changes, unfinished_dependencies,
+    MAX_ADVANCE, MAX_TEXT_BYTES, ago, check, open_for_changes, seal, unfinished_dependencies,
 };
 pub use needs::{Answer, ChoiceField, Need, TextField};
 pub use refusal::Refusal;

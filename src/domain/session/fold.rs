@@ -205,6 +205,8 @@ impl Session {
             actor: e_actor,
             body,
             ex_ms: e_ex_ms,
+            writer: e_writer,
+            seq: e_seq,
             ..
         } = e;
         let note = |kind: NoteKind, text: String| NoteEntry {
@@ -394,6 +396,17 @@ impl Session {
                 step.map(|(p, _)| Touched::Branches(p))
             }
             Body::ResponderJoined {} | Body::UnfinishedWrite { .. } => None,
+            Body::Sealed { heads, digest } => {
+                st.seals.push(super::state::SealRecord {
+                    at: e_at,
+                    by: e_actor.clone(),
+                    writer: e_writer,
+                    seq: e_seq,
+                    heads,
+                    digest,
+                });
+                None
+            }
             Body::HandOver { to, note: n } => {
                 st.handovers.push(HandOverRecord {
                     from: e_actor.clone(),

@@ -284,6 +284,26 @@ pub struct WriterSeen {
     pub behind_secs: i64,
 }
 
+/// A seal as journaled: who gave it out and when, the heads it covers and its digest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SealRecord {
+    #[serde(with = "ts")]
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub writer: WriterId,
+    /// The sequence number of the seal's own event in its writer's file.
+    pub seq: u64,
+    pub heads: Vec<crate::domain::event::Witness>,
+    pub digest: String,
+}
+
+impl SealRecord {
+    /// How many events the seal covers: every writer's events up to its head.
+    pub fn covers(&self) -> u64 {
+        self.heads.iter().map(|h| h.seq).sum()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionState {
     pub id: SessionId,
@@ -308,6 +328,9 @@ pub struct SessionState {
     pub observations: Vec<ObservationRecord>,
     pub ratings: Vec<RatingRecord>,
     pub writers: BTreeMap<WriterId, WriterSeen>,
+    /// The seals given out, oldest first.
+    #[serde(default)]
+    pub seals: Vec<SealRecord>,
     /// Things a reader should know that the events themselves say: a second start, events about
     /// steps that are not in the session.
     pub warnings: Vec<String>,
@@ -372,6 +395,7 @@ impl SessionState {
             observations: Vec::new(),
             ratings: Vec::new(),
             writers: BTreeMap::new(),
+            seals: Vec::new(),
             warnings: Vec::new(),
             events: 0,
             last_key: None,

@@ -75,6 +75,7 @@ impl Log {
             body,
             ex_ms: None,
             seen: None,
+            saw: Vec::new(),
             prev: None,
         });
         self
