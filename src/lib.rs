@@ -13,4 +13,5 @@ pub mod export;
 pub mod journal;
 pub mod library;
 pub mod present;
+pub mod sync;
 pub mod tui;

@@ -26,6 +26,9 @@ pub enum CliError {
     /// there, a time that does not parse): exit 1.
     #[error("{0}")]
     Invalid(String),
+    /// A sync could not be done: exit 3 (2 when no remote was given or remembered).
+    #[error("{0}")]
+    Sync(#[from] crate::sync::SyncError),
 }
 
 impl From<Refusal> for CliError {
@@ -54,6 +57,9 @@ impl CliError {
             CliError::Store(_) | CliError::Append(_) => 3,
             CliError::Library(LibraryError::NotAFolder { .. }) => 1,
             CliError::Library(_) => 3,
+            CliError::Sync(crate::sync::SyncError::NoRemote) => 2,
+            CliError::Sync(crate::sync::SyncError::Store(e)) if e.is_input() => 1,
+            CliError::Sync(_) => 3,
         }
     }
 

@@ -9,6 +9,7 @@ mod index;
 mod list;
 mod show;
 mod status;
+mod sync;
 pub mod table;
 pub mod write;
 
@@ -242,6 +243,19 @@ pub enum Sub {
         #[arg(long, value_name = "DIGEST")]
         seal: Option<String>,
     },
+    /// Exchange this home's sessions with a git repository (a path or URL; a bare repository on
+    /// a USB stick or a server that survived): push them, pull the others'. Without REMOTE, the
+    /// last one used. Nothing changes when it cannot be reached
+    Sync {
+        /// The repository: a path (`/media/usb/muster.git`) or a git URL; make one with
+        /// `git init --bare PATH`
+        remote: Option<String>,
+    },
+    /// Merge a copied session folder (from another site, by hand) into this home
+    Merge {
+        /// The session's folder, as it was under another home's sessions/
+        dir: PathBuf,
+    },
     /// Seal the journal: print a short digest of every writer's chain head, to write down
     /// outside it (a ticket, an e-mail, the paper log); `muster verify S --seal DIGEST` proves
     /// later that nothing it covered was removed
@@ -409,6 +423,8 @@ pub fn run(ctx: &Context, cmd: Option<Sub>) -> Result<Output> {
         Sub::Status { session, json } => status::status(ctx, &session, json),
         Sub::Log { session } => status::log(ctx, &session),
         Sub::Seal { session } => write::seal(ctx, &session),
+        Sub::Sync { remote } => sync::sync(ctx, remote.as_deref()),
+        Sub::Merge { dir } => sync::merge(ctx, &dir),
         Sub::Verify { session, seal } => status::verify(ctx, &session, seal.as_deref()),
         Sub::Export {
             session,

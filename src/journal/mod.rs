@@ -3,6 +3,7 @@
 
 pub mod checkpoint;
 pub mod file;
+pub mod merge;
 pub mod open;
 pub mod snapshots;
 pub mod store;

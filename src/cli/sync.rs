@@ -1,0 +1,73 @@
+//! `muster sync` and `muster merge`: what was exchanged, in words; a conflict is exit 1.
+
+use super::{Output, Result};
+use crate::context::Context;
+use crate::domain::text::clean;
+use crate::journal::merge::{self, Merged};
+use std::path::Path;
+
+/// Says what a merge did to a session; whether it found a conflict.
+fn tell(id: &str, m: &Merged) -> bool {
+    let mut parts = Vec::new();
+    if m.new_session {
+        parts.push("new here".to_string());
+    }
+    if !m.new_files.is_empty() {
+        parts.push(format!("{} new writer file(s)", m.new_files.len()));
+    }
+    let lines: usize = m.extended.iter().map(|(_, n)| n).sum();
+    if lines > 0 {
+        parts.push(format!("{lines} new line(s)"));
+    }
+    if m.snapshots > 0 && !m.new_session {
+        parts.push(format!("{} plan snapshot(s)", m.snapshots));
+    }
+    if !parts.is_empty() {
+        eprintln!("muster: {id}: {}", parts.join(", "));
+    }
+    for n in &m.notes {
+        eprintln!("muster: warning: {id}: {}", clean(n, false));
+    }
+    for (w, kept) in &m.conflicts {
+        eprintln!(
+            "muster: error: {id}: two different histories claim writer `{}`: the other one is kept as {} and both are read; give each machine its own writer (unset MUSTER_WRITER, or set it differently)",
+            clean(w, false),
+            clean(kept, false)
+        );
+    }
+    !m.conflicts.is_empty()
+}
+
+pub fn sync(ctx: &Context, remote: Option<&str>) -> Result<Output> {
+    let s = crate::sync::sync(&ctx.home, remote)?;
+    let mut conflict = false;
+    for (id, m) in &s.pulled {
+        conflict |= tell(id, m);
+    }
+    eprintln!(
+        "muster: synced with {}: {} session(s) changed here, {} session(s) sent",
+        clean(&s.remote, false),
+        s.pulled.iter().filter(|(_, m)| m.changed()).count(),
+        s.pushed
+    );
+    Ok(Output {
+        stdout: String::new(),
+        code: if conflict { 1 } else { 0 },
+    })
+}
+
+pub fn merge(ctx: &Context, dir: &Path) -> Result<Output> {
+    let (id, into) = merge::target(&ctx.home, dir)?;
+    let m = merge::merge_dir(dir, &into)?;
+    let conflict = tell(id.as_str(), &m);
+    if !m.changed() {
+        eprintln!(
+            "muster: {id}: nothing new in {}",
+            clean(&dir.display().to_string(), false)
+        );
+    }
+    Ok(Output {
+        stdout: String::new(),
+        code: if conflict { 1 } else { 0 },
+    })
+}

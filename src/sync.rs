@@ -1,0 +1,274 @@
+//! `muster sync`: exchanging a home's sessions through a git repository, with the `git` program.
+//!
+//! The home keeps a staging clone in `<home>/.sync/` (on branch `muster`). A sync checks that
+//! the remote can be reached (`git ls-remote`) before anything changes; fetches the remote's
+//! branch and resets the staging clone to it; merges every session in it into the home (the
+//! same merge as `muster merge`); copies the home's journal files (complete lines only) and
+//! snapshots out into the staging clone; commits; pushes. A push refused because another home
+//! pushed first starts again from the fetch. Because each writer appends only to its own file,
+//! git never has to merge the inside of a file.
+
+use crate::journal::StoreError;
+use crate::journal::merge::{self, Merged, complete_lines, is_session_name};
+use crate::journal::store;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const BRANCH: &str = "muster";
+const TRIES: usize = 8;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(
+        "cannot reach {remote}: {why}. Nothing was changed. Check the path or URL (a USB stick mounted? the server up?); to start a shared repository: `git init --bare PATH`"
+    )]
+    Unreachable { remote: String, why: String },
+    #[error(
+        "there is no remote to sync with yet: give one, e.g. `muster sync /media/usb/muster.git` (a bare repository: `git init --bare PATH`)"
+    )]
+    NoRemote,
+    #[error(
+        "cannot run git: {0}. Install git, or copy session folders by hand and use `muster merge DIR`"
+    )]
+    NoGit(String),
+    #[error("git {what} failed: {why}")]
+    Git { what: String, why: String },
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error(
+        "another home pushed each time this one tried ({TRIES} times): nothing is lost; try `muster sync` again"
+    )]
+    Busy,
+}
+
+/// What a sync did.
+#[derive(Debug, Default)]
+pub struct Synced {
+    pub remote: String,
+    /// Per session that changed here: what the merge did.
+    pub pulled: Vec<(String, Merged)>,
+    /// Sessions whose files went out.
+    pub pushed: usize,
+}
+
+fn git(staging: &Path) -> Command {
+    let mut c = Command::new("git");
+    c.arg("-C")
+        .arg(staging)
+        .args([
+            "-c",
+            "user.name=muster",
+            "-c",
+            "user.email=muster@localhost",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "core.hooksPath=/dev/null",
+            "-c",
+            "protocol.file.allow=always",
+        ])
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_ASKPASS", "true")
+        .env("SSH_ASKPASS", "true")
+        .env(
+            "GIT_SSH_COMMAND",
+            "ssh -o BatchMode=yes -o ConnectTimeout=10",
+        )
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE");
+    c
+}
+
+/// Runs git; its output, or why it failed (the last line of what it said).
+fn run(mut c: Command, what: &str) -> Result<String, SyncError> {
+    let o = c.output().map_err(|e| SyncError::NoGit(e.to_string()))?;
+    if o.status.success() {
+        Ok(String::from_utf8_lossy(&o.stdout).into_owned())
+    } else {
+        Err(SyncError::Git {
+            what: what.to_string(),
+            why: last_words(&o.stderr),
+        })
+    }
+}
+
+fn last_words(stderr: &[u8]) -> String {
+    let s = String::from_utf8_lossy(stderr);
+    let line = s
+        .lines()
+        .map(str::trim)
+        .rfind(|l| !l.is_empty())
+        .unwrap_or("no message")
+        .trim_start_matches("fatal: ")
+        .to_string();
+    crate::domain::text::clean(&line, false)
+}
+
+/// A remote as git should see it from the staging clone: a relative path made absolute.
+fn absolute(remote: &str) -> String {
+    let p = Path::new(remote);
+    if !remote.contains("://")
+        && !remote.contains(':')
+        && p.is_relative()
+        && let Ok(cwd) = std::env::current_dir()
+    {
+        return cwd.join(p).display().to_string();
+    }
+    remote.to_string()
+}
+
+/// Syncs the home's sessions with `remote`, or with the last remote used.
+pub fn sync(home: &Path, remote: Option<&str>) -> Result<Synced, SyncError> {
+    let staging = home.join(".sync");
+    let remote = match remote {
+        Some(r) => absolute(r),
+        None => {
+            let mut c = git(&staging);
+            c.args(["config", "--get", "muster.remote"]);
+            match staging.is_dir().then(|| run(c, "config")) {
+                Some(Ok(r)) if !r.trim().is_empty() => r.trim().to_string(),
+                _ => return Err(SyncError::NoRemote),
+            }
+        }
+    };
+    // offline is normal: find out first, and change nothing when it cannot be reached
+    let mut c = git(Path::new("."));
+    c.args(["ls-remote", "--heads", "--", &remote]);
+    let heads = run(c, "ls-remote").map_err(|e| match e {
+        SyncError::Git { why, .. } => SyncError::Unreachable {
+            remote: crate::domain::text::clean(&remote, false),
+            why,
+        },
+        e => e,
+    })?;
+    let mut has_branch = heads.contains(&format!("refs/heads/{BRANCH}"));
+    crate::journal::file::create_dir_durable(home)?;
+    let lock_path = home.join(".sync.lock");
+    let lock = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| StoreError::io("lock", &lock_path, e))?;
+    lock.lock()
+        .map_err(|e| StoreError::io("lock", &lock_path, e))?;
+    if !staging.join(".git").is_dir() {
+        fs::create_dir_all(&staging).map_err(|e| StoreError::io("create", &staging, e))?;
+        let mut c = git(&staging);
+        c.args(["init", "-q", "-b", BRANCH]);
+        run(c, "init")?;
+    }
+    let mut c = git(&staging);
+    c.args(["config", "muster.remote", &remote]);
+    run(c, "config")?;
+    let mut out = Synced {
+        remote: remote.clone(),
+        ..Synced::default()
+    };
+    for _ in 0..TRIES {
+        if has_branch {
+            let mut c = git(&staging);
+            c.args(["fetch", "-q", "--", &remote, BRANCH]);
+            run(c, "fetch")?;
+            let mut c = git(&staging);
+            c.args(["reset", "-q", "--hard", "FETCH_HEAD"]);
+            run(c, "reset")?;
+            let mut c = git(&staging);
+            c.args(["clean", "-q", "-fdx"]);
+            run(c, "clean")?;
+            pull_in(home, &staging, &mut out)?;
+        }
+        out.pushed = copy_out(home, &staging)?;
+        let mut c = git(&staging);
+        c.args(["add", "-A", "."]);
+        run(c, "add")?;
+        let mut c = git(&staging);
+        c.args(["status", "--porcelain"]);
+        let changed = !run(c, "status")?.trim().is_empty();
+        if changed {
+            let mut c = git(&staging);
+            c.args(["commit", "-q", "-m", "muster sync"]);
+            run(c, "commit")?;
+        } else if has_branch {
+            return Ok(out);
+        }
+        let mut c = git(&staging);
+        c.args([
+            "push",
+            "-q",
+            "--",
+            &remote,
+            &format!("HEAD:refs/heads/{BRANCH}"),
+        ]);
+        match run(c, "push") {
+            Ok(_) => return Ok(out),
+            Err(SyncError::Git { .. }) => {
+                // another home pushed first: take what it pushed, and try again
+                has_branch = true;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(SyncError::Busy)
+}
+
+/// Merges every session of the staging clone into the home.
+fn pull_in(home: &Path, staging: &Path, out: &mut Synced) -> Result<(), SyncError> {
+    let dir = staging.join("sessions");
+    let Ok(entries) = fs::read_dir(&dir) else {
+        return Ok(());
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| is_session_name(n))
+        .collect();
+    names.sort();
+    for n in names {
+        let into = store::sessions_dir(home).join(&n);
+        match merge::merge_dir(&dir.join(&n), &into) {
+            Ok(m) if m.changed() || !m.notes.is_empty() => out.pulled.push((n, m)),
+            Ok(_) => {}
+            // a folder with no journal in it (yet): nothing to take
+            Err(StoreError::NoJournal { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+/// Copies the home's sessions into the staging clone: journal files (complete lines) and
+/// snapshots; never checkpoints or other derived files. Returns how many sessions.
+fn copy_out(home: &Path, staging: &Path) -> Result<usize, SyncError> {
+    let ids = store::list_ids(home)?;
+    for id in &ids {
+        let from = store::sessions_dir(home).join(id.as_str());
+        let to: PathBuf = staging.join("sessions").join(id.as_str());
+        fs::create_dir_all(&to).map_err(|e| StoreError::io("create", &to, e))?;
+        let entries = fs::read_dir(&from).map_err(|e| StoreError::io("list", &from, e))?;
+        for e in entries.filter_map(|e| e.ok()) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let journal = name.starts_with(crate::journal::file::PREFIX)
+                && name.ends_with(crate::journal::file::SUFFIX);
+            let snapshot = (name.starts_with("plan-") || name.starts_with("scenario-"))
+                && name.ends_with(".ron");
+            if !(journal || snapshot) || !e.file_type().is_ok_and(|t| t.is_file()) {
+                continue;
+            }
+            let bytes = fs::read(e.path()).map_err(|x| StoreError::io("read", &e.path(), x))?;
+            let bytes = if journal {
+                complete_lines(&bytes)
+            } else {
+                &bytes[..]
+            };
+            let dest = to.join(&name);
+            if fs::read(&dest).ok().as_deref() != Some(bytes) {
+                fs::write(&dest, bytes).map_err(|x| StoreError::io("write", &dest, x))?;
+            }
+        }
+    }
+    Ok(ids.len())
+}
