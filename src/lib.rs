@@ -10,6 +10,7 @@ pub mod clock;
 pub mod context;
 pub mod domain;
 pub mod export;
+pub mod fsx;
 pub mod journal;
 pub mod library;
 pub mod present;

@@ -98,13 +98,12 @@ pub fn read_dir(dir: &Path) -> Result<(Vec<InputFile>, Vec<Diagnostic>)> {
     }
     for sub in ["plans", "scenarios"] {
         let d = dir.join(sub);
-        let Ok(entries) = fs::read_dir(&d) else {
-            continue;
+        let mut entries = match crate::fsx::list(&d) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(io("list", &d, e)),
         };
-        let mut entries: Vec<_> = entries
-            .collect::<std::io::Result<_>>()
-            .map_err(|e| io("list", &d, e))?;
-        entries.sort_by_key(|e| e.file_name());
+        entries.sort_by(|a, b| a.file_name().cmp(b.file_name()));
         for e in entries {
             let name = e.file_name().to_string_lossy().into_owned();
             let rel = format!("{sub}/{name}");

@@ -217,12 +217,12 @@ pub fn sync(home: &Path, remote: Option<&str>) -> Result<Synced, SyncError> {
 /// Merges every session of the staging clone into the home.
 fn pull_in(home: &Path, staging: &Path, out: &mut Synced) -> Result<(), SyncError> {
     let dir = staging.join("sessions");
-    let Ok(entries) = fs::read_dir(&dir) else {
+    let Ok(entries) = crate::fsx::list(&dir) else {
         return Ok(());
     };
     let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .into_iter()
+        .filter(|e| e.is_dir())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| is_session_name(n))
         .collect();
@@ -248,14 +248,14 @@ fn copy_out(home: &Path, staging: &Path) -> Result<usize, SyncError> {
         let from = store::sessions_dir(home).join(id.as_str());
         let to: PathBuf = staging.join("sessions").join(id.as_str());
         fs::create_dir_all(&to).map_err(|e| StoreError::io("create", &to, e))?;
-        let entries = fs::read_dir(&from).map_err(|e| StoreError::io("list", &from, e))?;
-        for e in entries.filter_map(|e| e.ok()) {
+        let entries = crate::fsx::list(&from).map_err(|e| StoreError::io("list", &from, e))?;
+        for e in entries {
             let name = e.file_name().to_string_lossy().into_owned();
             let journal = name.starts_with(crate::journal::file::PREFIX)
                 && name.ends_with(crate::journal::file::SUFFIX);
             let snapshot = (name.starts_with("plan-") || name.starts_with("scenario-"))
                 && name.ends_with(".ron");
-            if !(journal || snapshot) || !e.file_type().is_ok_and(|t| t.is_file()) {
+            if !(journal || snapshot) || !e.is_file() {
                 continue;
             }
             let bytes = fs::read(e.path()).map_err(|x| StoreError::io("read", &e.path(), x))?;

@@ -30,7 +30,7 @@ pub fn run(ctx: &Context, paths: &[PathBuf]) -> Result<Output> {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     for d in &diags {
-        eprintln!("{d}\n");
+        say!("{d}\n");
     }
     let mut out = summary.join("\n");
     out.push_str(&format!("\n{errors} error(s), {warnings} warning(s)\n"));

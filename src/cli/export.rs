@@ -52,7 +52,7 @@ pub fn export(
             let verified = seen.verified;
             drop(w);
             std::fs::rename(&tmp, p).map_err(|e| StoreError::io("write", p, e))?;
-            eprintln!("muster: wrote {}", clean(&p.display().to_string(), false));
+            say!("muster: wrote {}", clean(&p.display().to_string(), false));
             verified
         }
         None => {
@@ -68,7 +68,7 @@ pub fn export(
         return Err(e.into());
     }
     if !integrity {
-        eprintln!(
+        say!(
             "muster: warning: the journal of {} does not verify; the export says so. Run `muster verify {}` for details.",
             o.id(),
             o.id()
@@ -129,7 +129,7 @@ pub fn report(ctx: &Context, format: DocFormat) -> Result<Output> {
         let o = match store::open(&ctx.home, &lib, id.as_str(), &ctx.writer) {
             Ok(o) => o,
             Err(e) => {
-                eprintln!("muster: warning: session {id} is left out of the report: {e}");
+                say!("muster: warning: session {id} is left out of the report: {e}");
                 continue;
             }
         };

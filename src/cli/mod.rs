@@ -2,6 +2,15 @@
 //! command that changes a session parses its arguments into a domain `Command`, checks it at the
 //! gate, appends, and prints what it recorded (`write.rs`).
 
+/// A line on stderr. Unlike `eprintln!`, it never panics when stderr cannot be written (a full
+/// disk behind a redirect, a closed terminal): the exit code still says what happened.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 mod check;
 pub mod error;
 mod export;
@@ -378,7 +387,7 @@ pub fn main() -> i32 {
             out.code
         }
         Err(e) => {
-            eprintln!("muster: error: {}", e.message());
+            say!("muster: error: {}", e.message());
             e.exit_code()
         }
     }
@@ -448,7 +457,7 @@ pub(crate) fn library_for_reading(ctx: &Context) -> Result<Library> {
     let lib = ctx.load_library()?;
     let errors = lib.errors();
     if errors > 0 {
-        eprintln!(
+        say!(
             "muster: warning: the library {} has {errors} error(s); showing what could be read. Run `muster check` for details.",
             crate::domain::text::clean(&lib.origin, false)
         );

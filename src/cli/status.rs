@@ -381,7 +381,7 @@ pub fn sessions(ctx: &Context, json: bool) -> Result<Output> {
         let o = match store::open(&ctx.home, &lib, id.as_str(), &ctx.writer) {
             Ok(o) => o,
             Err(e) => {
-                eprintln!("muster: warning: session {id} cannot be read: {e}");
+                say!("muster: warning: session {id} cannot be read: {e}");
                 continue;
             }
         };
@@ -450,7 +450,7 @@ pub fn verify(ctx: &Context, session: &str, seal: Option<&str>) -> Result<Output
     let r = crate::journal::verify::verify(&dir, &id, digest.as_deref(), ctx.now)?;
     let mut out = String::new();
     for p in &r.problems {
-        eprintln!("{p}");
+        say!("{p}");
     }
     for (name, n, ok) in &r.files {
         out.push_str(&format!(
@@ -459,7 +459,7 @@ pub fn verify(ctx: &Context, session: &str, seal: Option<&str>) -> Result<Output
         ));
     }
     if r.files.is_empty() {
-        eprintln!(
+        say!(
             "muster: error: session {id} has no journal files in {}",
             clean(&dir.display().to_string(), false)
         );
@@ -484,14 +484,14 @@ pub fn verify(ctx: &Context, session: &str, seal: Option<&str>) -> Result<Output
         match &r.seal {
             None => {
                 code = 1;
-                eprintln!(
+                say!(
                     "muster: error: there is no seal {d} in this session's journal: the lines that held it were removed, or the digest was mistyped (`muster log {id}` lists the seals)"
                 );
                 out.push_str(&format!("seal {d}: NOT FOUND\n"));
             }
             Some((s, problems)) => {
                 for p in problems {
-                    eprintln!("{p}");
+                    say!("{p}");
                 }
                 out.push_str(&format!(
                     "seal {d} (by {} at {}): covers {} event(s); {}\n",

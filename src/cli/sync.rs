@@ -23,13 +23,13 @@ fn tell(id: &str, m: &Merged) -> bool {
         parts.push(format!("{} plan snapshot(s)", m.snapshots));
     }
     if !parts.is_empty() {
-        eprintln!("muster: {id}: {}", parts.join(", "));
+        say!("muster: {id}: {}", parts.join(", "));
     }
     for n in &m.notes {
-        eprintln!("muster: warning: {id}: {}", clean(n, false));
+        say!("muster: warning: {id}: {}", clean(n, false));
     }
     for (w, kept) in &m.conflicts {
-        eprintln!(
+        say!(
             "muster: error: {id}: two different histories claim writer `{}`: the other one is kept as {} and both are read; give each machine its own writer (unset MUSTER_WRITER, or set it differently)",
             clean(w, false),
             clean(kept, false)
@@ -44,7 +44,7 @@ pub fn sync(ctx: &Context, remote: Option<&str>) -> Result<Output> {
     for (id, m) in &s.pulled {
         conflict |= tell(id, m);
     }
-    eprintln!(
+    say!(
         "muster: synced with {}: {} session(s) changed here, {} session(s) sent",
         clean(&s.remote, false),
         s.pulled.iter().filter(|(_, m)| m.changed()).count(),
@@ -61,7 +61,7 @@ pub fn merge(ctx: &Context, dir: &Path) -> Result<Output> {
     let m = merge::merge_dir(dir, &into)?;
     let conflict = tell(id.as_str(), &m);
     if !m.changed() {
-        eprintln!(
+        say!(
             "muster: {id}: nothing new in {}",
             clean(&dir.display().to_string(), false)
         );

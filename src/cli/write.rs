@@ -83,7 +83,7 @@ fn open_to_record(ctx: &Context, lib: &dyn Fallback, spec: &str) -> Result<Opene
 
 pub(crate) fn report_problems(ctx: &Context, o: &Opened) {
     for p in o.journal.problems() {
-        eprintln!("muster: {p}");
+        say!("muster: {p}");
     }
     for w in o
         .journal
@@ -92,7 +92,7 @@ pub(crate) fn report_problems(ctx: &Context, o: &Opened) {
         .cloned()
         .chain(o.session.state.all_warnings(ctx.now))
     {
-        eprintln!("muster: warning: {}", clean(&w, false));
+        say!("muster: warning: {}", clean(&w, false));
     }
 }
 
@@ -148,7 +148,7 @@ pub fn seal(ctx: &Context, spec: &str) -> Result<Output> {
     let mut o = open_to_record(ctx, &lib, spec)?;
     let (digest, new) = o.seal(&ctx.actor, ctx.now, &lib)?;
     let s = o.session.state.seals.last();
-    eprintln!(
+    say!(
         "muster: {} {}: it covers {} event(s) of {} writer(s). Write it down outside the journal; `muster verify {} --seal {digest}` proves later that they are all still there.",
         if new {
             "sealed"
@@ -301,7 +301,7 @@ fn said(ctx: &Context, cmd: &Command, rec: &Recorded, before: &Session, o: &Open
     match cmd {
         Command::Step { .. } | Command::SessionNote { .. } => {
             if std::io::stderr().is_terminal() {
-                eprintln!(
+                say!(
                     "recorded: {} by {} at {}",
                     clean(rec.checked.what(), false),
                     clean(&ctx.actor, false),
@@ -439,7 +439,7 @@ fn start(
             .filter(|d| d.is_error() && d.path == p.path)
             .count();
         if errors > 0 {
-            eprintln!(
+            say!(
                 "muster: warning: plan `{}` has {errors} error(s) in {}; it is used as it could be read. Run `muster check`.",
                 p.id,
                 clean(&p.path, false)

@@ -85,14 +85,12 @@ pub struct Problem {
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}:{}: {}: {}",
-            crate::domain::text::clean(&self.path.display().to_string(), false),
-            self.line,
-            if self.error { "error" } else { "warning" },
-            self.message
-        )
+        let path = crate::domain::text::clean(&self.path.display().to_string(), false);
+        let kind = if self.error { "error" } else { "warning" };
+        match self.line {
+            0 => write!(f, "{path}: {kind}: {}", self.message),
+            n => write!(f, "{path}:{n}: {kind}: {}", self.message),
+        }
     }
 }
 
@@ -617,17 +615,16 @@ pub fn create_dir_durable(dir: &Path) -> Result<(), StoreError> {
 /// folder, a device, a link) is reported, never read.
 pub fn journal_paths(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Problem>), StoreError> {
     let entries =
-        fs::read_dir(dir).map_err(|e| StoreError::io("open the session folder", dir, e))?;
+        crate::fsx::list(dir).map_err(|e| StoreError::io("open the session folder", dir, e))?;
     let mut out = Vec::new();
     let mut odd = Vec::new();
     for e in entries {
-        let e = e.map_err(|e| StoreError::io("list the session folder", dir, e))?;
         let p = e.path();
         if writer_of(&p).is_none() {
             continue;
         }
-        match e.file_type() {
-            Ok(t) if t.is_file() => out.push(p),
+        match e.is_file() {
+            true => out.push(p),
             _ => odd.push(Problem {
                 path: p,
                 line: 1,

@@ -108,11 +108,10 @@ pub fn complete_lines(bytes: &[u8]) -> &[u8] {
 /// Merges the session folder `from` into `into` (a session folder, made when missing).
 pub fn merge_dir(from: &Path, into: &Path) -> Result<Merged, StoreError> {
     let mut out = Merged::default();
-    let entries = fs::read_dir(from).map_err(|e| StoreError::io("open the folder", from, e))?;
+    let entries = crate::fsx::list(from).map_err(|e| StoreError::io("open the folder", from, e))?;
     let mut journals = Vec::new();
     let mut snapshots = Vec::new();
     for e in entries {
-        let e = e.map_err(|e| StoreError::io("list the folder", from, e))?;
         let name = e.file_name().to_string_lossy().into_owned();
         if is_journal_name(&name) {
             journals.push(name);
@@ -218,9 +217,9 @@ fn merge_journal(
     let base = writer.split('@').next().unwrap_or_default();
     // where this history may already be: the writer's own file, or a copy kept before
     let mut candidates: Vec<String> = vec![name.to_string()];
-    if let Ok(entries) = fs::read_dir(into) {
+    if let Ok(entries) = crate::fsx::list(into) {
         let mut kept: Vec<String> = entries
-            .filter_map(|e| e.ok())
+            .into_iter()
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| {
                 n != name

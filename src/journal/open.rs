@@ -72,9 +72,19 @@ impl Opened {
     ) -> Result<Recorded, SubmitError> {
         // under the lock, read what is new and check against it: no other process of this
         // writer can append in between, and others' events are folded before the check
-        let locked = self.journal.lock()?;
+        let mut locked = self.journal.lock()?;
         self.journal.refresh(&mut self.session, lib)?;
+        let confirmed = self.journal.confirm(&mut locked)?;
         let checked = crate::domain::command::check(cmd, &self.session, actor, now)?;
+        // the same command again after an append whose sync failed: now it is on disk, once
+        if let Some(events) = confirmed
+            && same_command(&events, &checked)
+        {
+            self.journal
+                .kept
+                .retain(|p| !p.message.contains("are unconfirmed"));
+            return Ok(Recorded { checked, events });
+        }
         prepare(&self.journal.dir, lib, &checked)?;
         self.record(locked, checked)
     }
@@ -88,8 +98,10 @@ impl Opened {
         now: DateTime<Utc>,
         lib: &dyn Fallback,
     ) -> Result<(String, bool), SubmitError> {
-        let locked = self.journal.lock()?;
+        let mut locked = self.journal.lock()?;
         self.journal.refresh(&mut self.session, lib)?;
+        // a seal covers only what is on disk
+        self.journal.confirm(&mut locked)?;
         let me = self.journal.writer.clone();
         if let Some(last) = self.session.state.seals.last().filter(|l| l.writer == me) {
             let unchanged = self.journal.chains.values().all(|c| {
@@ -150,6 +162,22 @@ impl Opened {
     }
 }
 
+/// Whether events written by an append are what a checked command would write again (the
+/// responder joining and an unfinished write's marker aside).
+fn same_command(events: &[Event], checked: &Checked) -> bool {
+    let before: Vec<&Body> = events
+        .iter()
+        .map(|e| &e.body)
+        .filter(|b| !matches!(b, Body::ResponderJoined {} | Body::UnfinishedWrite { .. }))
+        .collect();
+    let now: Vec<&Body> = checked
+        .bodies()
+        .iter()
+        .filter(|b| !matches!(b, Body::ResponderJoined {}))
+        .collect();
+    !before.is_empty() && before == now && events.iter().all(|e| e.actor == checked.actor())
+}
+
 /// Opens a session: reads every writer's journal, resolves the plans, folds.
 pub fn open(
     home: &Path,
@@ -172,7 +200,7 @@ pub fn open_with(
 ) -> Result<Opened, StoreError> {
     let id = resolve_id(home, spec)?;
     let mut journal = Journal::at(home, id, writer.clone());
-    let mut session = match journal.from_checkpoint(lib, notes) {
+    let mut session = match journal.from_checkpoint(lib, notes)? {
         Some(mut s) => {
             journal.refresh(&mut s, lib)?;
             s
@@ -189,7 +217,20 @@ pub fn open_with(
     if notes {
         journal.load_notes(&mut session, lib)?;
     }
-    journal.kept = super::verify::kept_problem(&journal.dir);
+    journal.kept = super::verify::kept_problem(&journal.dir)
+        .into_iter()
+        .collect();
+    for (w, n) in super::store::unconfirmed::all(&journal.dir) {
+        journal.kept.push(file::Problem {
+            path: file::journal_path(&journal.dir, &WriterId::new(w.as_str())),
+            line: 0,
+            error: false,
+            message: format!(
+                "{n} event(s) of writer `{}` are unconfirmed: the disk did not confirm they were saved, so they may be lost if the machine stops; the writer's next command confirms them",
+                crate::domain::text::clean(&w, false)
+            ),
+        });
+    }
     journal.maybe_checkpoint(&mut session);
     Ok(Opened { journal, session })
 }
@@ -259,13 +300,35 @@ pub fn create(
         let dest = root.join(id.as_str());
         fs::rename(&tmp, &dest)
             .map_err(|e| StoreError::io("create the session folder", &dest, e))?;
-        file::sync_dir(&root)
+        // not known to be durable: then not there at all
+        file::sync_dir(&root).inspect_err(|_| {
+            let _ = fs::remove_dir_all(&dest);
+        })?;
+        Ok(e)
     })();
-    if let Err(e) = result {
-        let _ = fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    let mut journal = Journal::at(home, id, writer.clone());
-    let session = journal.rebuild(lib)?;
+    let first = match result {
+        Ok(e) => e,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
+    let mut journal = Journal::at(home, id.clone(), writer.clone());
+    // the session is recorded: a failure to read it back now must not say otherwise
+    let session = match journal.rebuild(lib) {
+        Ok(s) => s,
+        Err(_) => {
+            let plans = plans
+                .iter()
+                .filter_map(|r| lib.plan(r.id.as_str()).filter(|p| p.hash == r.hash))
+                .collect();
+            let scenario = scenario
+                .as_ref()
+                .and_then(|sc| lib.scenario(sc.id.as_str()));
+            let mut s = Session::new(id, plans, scenario);
+            s.apply(&first);
+            s
+        }
+    };
     Ok(Opened { journal, session })
 }

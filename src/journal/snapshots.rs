@@ -117,29 +117,45 @@ fn cache() -> &'static Mutex<ParsedCache> {
     CACHE.get_or_init(|| Mutex::new(ParsedCache::default()))
 }
 
-fn load_snapshot(dir: &Path, kind: &str, id: &str, hash: &str) -> Option<InputFile> {
+/// A snapshot's file, if it is there and holds what its name says. A snapshot that is not there
+/// (or not what it should be) is `None`: the library stands in. Any other failure to read it is
+/// an error that names the file: an I/O error is never passed off as a missing plan.
+fn load_snapshot(
+    dir: &Path,
+    kind: &str,
+    id: &str,
+    hash: &str,
+) -> Result<Option<InputFile>, StoreError> {
     let name = snapshot_name(kind, id, hash);
     let path = dir.join(&name);
-    let meta = fs::symlink_metadata(&path).ok()?;
+    let meta = match fs::symlink_metadata(&path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(StoreError::io("read the plan snapshot", &path, e)),
+    };
     if !meta.file_type().is_file()
         || meta.len() > crate::domain::parse::library::MAX_FILE_BYTES as u64
     {
-        return None;
+        return Ok(None);
     }
-    let bytes = fs::read(&path).ok()?;
+    let bytes = match fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(StoreError::io("read the plan snapshot", &path, e)),
+    };
     if sha256_hex(&bytes) != hash {
-        return None;
+        return Ok(None);
     }
     let rel = if kind == "plan" {
         format!("plans/{id}.ron")
     } else {
         format!("scenarios/{id}.ron")
     };
-    Some(InputFile {
+    Ok(Some(InputFile {
         rel,
         shown: path.display().to_string(),
         bytes,
-    })
+    }))
 }
 
 /// The plan as followed: its snapshot, or the library's current version when the snapshot is
@@ -149,23 +165,23 @@ pub(super) fn resolve_plan(
     r: &PlanRef,
     lib: &dyn Fallback,
     warnings: &mut Vec<String>,
-) -> Option<Arc<Plan>> {
+) -> Result<Option<Arc<Plan>>, StoreError> {
     if let Ok(c) = cache().lock()
         && let Some(p) = c.plans.get(&r.hash)
         && p.id.v == r.id.as_str()
     {
-        return Some(p.clone());
+        return Ok(Some(p.clone()));
     }
-    let snap = load_snapshot(dir, "plan", r.id.as_str(), &r.hash)
+    let snap = load_snapshot(dir, "plan", r.id.as_str(), &r.hash)?
         .and_then(|f| parse_file(&f).0)
         .map(Arc::new);
     if let Some(p) = snap {
         if let Ok(mut c) = cache().lock() {
             c.plans.insert(r.hash.clone(), p.clone());
         }
-        return Some(p);
+        return Ok(Some(p));
     }
-    match lib.plan(r.id.as_str()) {
+    Ok(match lib.plan(r.id.as_str()) {
         Some(p) => {
             if p.hash != r.hash {
                 warnings.push(format!("plan `{}` has changed since it joined the session (the version followed is not on this machine); showing the current version", r.id));
@@ -180,7 +196,7 @@ pub(super) fn resolve_plan(
             ));
             None
         }
-    }
+    })
 }
 
 pub(super) fn resolve_scenario(
@@ -188,20 +204,20 @@ pub(super) fn resolve_scenario(
     r: &crate::domain::event::ScenarioRef,
     lib: &dyn Fallback,
     warnings: &mut Vec<String>,
-) -> Option<Arc<Scenario>> {
+) -> Result<Option<Arc<Scenario>>, StoreError> {
     if let Ok(c) = cache().lock()
         && let Some(s) = c.scenarios.get(&r.hash)
     {
-        return Some(s.clone());
+        return Ok(Some(s.clone()));
     }
-    let snap = load_snapshot(dir, "scenario", r.id.as_str(), &r.hash)
+    let snap = load_snapshot(dir, "scenario", r.id.as_str(), &r.hash)?
         .and_then(|f| parse_file(&f).1)
         .map(Arc::new);
     if let Some(s) = snap {
         if let Ok(mut c) = cache().lock() {
             c.scenarios.insert(r.hash.clone(), s.clone());
         }
-        return Some(s);
+        return Ok(Some(s));
     }
     let cur = lib.scenario(r.id.as_str());
     match &cur {
@@ -216,7 +232,7 @@ pub(super) fn resolve_scenario(
         )),
         _ => {}
     }
-    cur
+    Ok(cur)
 }
 
 /// Makes known to the session the plans (and scenario) an event names, before it is folded.
@@ -226,29 +242,30 @@ pub(super) fn resolve_for(
     lib: &dyn Fallback,
     warnings: &mut Vec<String>,
     s: &mut Session,
-) {
+) -> Result<(), StoreError> {
     match &e.body {
         Body::SessionStarted {
             plans, scenario, ..
         } => {
             for r in plans {
-                if let Some(p) = resolve_plan(dir, r, lib, warnings) {
+                if let Some(p) = resolve_plan(dir, r, lib, warnings)? {
                     s.add_plan(p);
                 }
             }
             if let Some(sc) = scenario
                 && s.scenario.is_none()
             {
-                s.scenario = resolve_scenario(dir, sc, lib, warnings);
+                s.scenario = resolve_scenario(dir, sc, lib, warnings)?;
             }
         }
         Body::PlanInvoked { plan } => {
-            if let Some(p) = resolve_plan(dir, plan, lib, warnings) {
+            if let Some(p) = resolve_plan(dir, plan, lib, warnings)? {
                 s.add_plan(p);
             }
         }
         _ => {}
     }
+    Ok(())
 }
 
 /// Saves the snapshot a checked `invoke` needs before its event is appended.

@@ -20,7 +20,6 @@ use crate::domain::session::Session;
 use crate::domain::{Plan, Scenario, sha256_hex};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -85,14 +84,14 @@ pub fn resolve_id(home: &Path, spec: &str) -> Result<SessionId, StoreError> {
 /// The ids of the sessions under home, sorted. Folders being created (`.tmp-...`) are not sessions.
 pub fn list_ids(home: &Path) -> Result<Vec<SessionId>, StoreError> {
     let root = sessions_dir(home);
-    let entries = match fs::read_dir(&root) {
+    let entries = match crate::fsx::list(&root) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(StoreError::io("list the sessions in", &root, e)),
     };
     let mut ids: Vec<SessionId> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .into_iter()
+        .filter(|e| e.is_dir())
         .filter_map(|e| e.file_name().to_str().map(SessionId::new))
         .filter(|n| !n.as_str().starts_with('.'))
         .collect();
@@ -203,8 +202,61 @@ pub struct Journal {
     pub checkpointed: usize,
     /// What the witnesses say is missing (see [`witness_problems`]).
     pub witness: Vec<Problem>,
-    /// The last `muster verify`'s failure, until one passes.
-    pub kept: Option<Problem>,
+    /// The last `muster verify`'s failure (until one passes), and appends not confirmed on disk.
+    pub kept: Vec<Problem>,
+}
+
+/// Appends whose sync failed: which events, from where in the writer's file. Kept beside the
+/// journal until the writer's next command syncs the file again.
+pub mod unconfirmed {
+    use crate::domain::event::Event;
+    use crate::domain::ids::{EventId, WriterId};
+    use std::path::{Path, PathBuf};
+
+    #[derive(Debug, serde::Serialize, serde::Deserialize)]
+    pub struct Unconfirmed {
+        pub from: u64,
+        pub ids: Vec<EventId>,
+    }
+
+    fn path(dir: &Path, w: &WriterId) -> PathBuf {
+        dir.join(format!(".unconfirmed-{w}"))
+    }
+
+    pub fn save(dir: &Path, w: &WriterId, from: u64, events: &[Event]) -> std::io::Result<()> {
+        let u = Unconfirmed {
+            from,
+            ids: events.iter().map(|e| e.id.clone()).collect(),
+        };
+        std::fs::write(path(dir, w), serde_json::to_vec(&u).unwrap_or_default())
+    }
+
+    pub fn load(dir: &Path, w: &WriterId) -> Option<Unconfirmed> {
+        let bytes = std::fs::read(path(dir, w)).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    pub fn clear(dir: &Path, w: &WriterId) {
+        let _ = std::fs::remove_file(path(dir, w));
+    }
+
+    /// Every writer's unconfirmed events in a session folder: (writer, how many).
+    pub fn all(dir: &Path) -> Vec<(String, usize)> {
+        let Ok(entries) = crate::fsx::list(dir) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(String, usize)> = entries
+            .into_iter()
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let w = name.strip_prefix(".unconfirmed-")?.to_string();
+                let u = load(dir, &WriterId::new(w.as_str()))?;
+                Some((w, u.ids.len()))
+            })
+            .collect();
+        out.sort();
+        out
+    }
 }
 
 /// Checks each writer's latest claim of what it saw of the others against the files as read.
@@ -293,7 +345,7 @@ pub enum AppendError {
     Failed(StoreError),
     /// The bytes reached the file but could not be synced to disk: durability is unknown.
     #[error(
-        "{error}. It may have been recorded: `muster status` shows it, but it may be lost if the machine stops now"
+        "{error}. It may have been recorded; `muster status` shows it as unconfirmed. Run the same command again: it confirms it rather than recording it twice"
     )]
     Unconfirmed {
         error: StoreError,
@@ -337,42 +389,43 @@ impl Journal {
             base: None,
             checkpointed: 0,
             witness: Vec::new(),
-            kept: None,
+            kept: Vec::new(),
         }
     }
 
     /// The session as its checkpoint has it, if there is one that matches the files; nothing
     /// after it is read yet. Without `notes`, the notes stay in the checkpoint.
-    pub fn from_checkpoint(&mut self, lib: &dyn Fallback, notes: bool) -> Option<Session> {
-        let ck = super::checkpoint::load(&self.dir, &self.id, notes)?;
+    pub fn from_checkpoint(
+        &mut self,
+        lib: &dyn Fallback,
+        notes: bool,
+    ) -> Result<Option<Session>, StoreError> {
+        let Some(ck) = super::checkpoint::load(&self.dir, &self.id, notes) else {
+            return Ok(None);
+        };
         self.chains = ck.chains;
         self.delivered = ck.delivered;
         self.checkpointed = ck.delivered;
         self.warnings = ck.warnings;
         let mut warnings = Vec::new();
-        let plans = ck
-            .state
-            .plans
-            .iter()
-            .filter_map(|p| {
-                let r = PlanRef {
-                    id: p.id.clone(),
-                    hash: p.hash.clone(),
-                    title: p.title.clone(),
-                };
-                resolve_plan(&self.dir, &r, lib, &mut warnings)
-            })
-            .collect();
-        let scenario = ck
-            .state
-            .scenario
-            .as_ref()
-            .and_then(|r| resolve_scenario(&self.dir, r, lib, &mut warnings));
+        let mut plans = Vec::new();
+        for p in &ck.state.plans {
+            let r = PlanRef {
+                id: p.id.clone(),
+                hash: p.hash.clone(),
+                title: p.title.clone(),
+            };
+            plans.extend(resolve_plan(&self.dir, &r, lib, &mut warnings)?);
+        }
+        let scenario = match &ck.state.scenario {
+            Some(r) => resolve_scenario(&self.dir, r, lib, &mut warnings)?,
+            None => None,
+        };
         let mut s = Session::new(self.id.clone(), plans, scenario);
         s.state = ck.state;
         s.notes_complete = ck.base.is_none();
         self.base = ck.base;
-        Some(s)
+        Ok(Some(s))
     }
 
     /// Puts the checkpoint's notes into a session read without them; reads the session whole
@@ -551,16 +604,16 @@ impl Journal {
                     plans, scenario, ..
                 } => {
                     for r in plans {
-                        if let Some(p) = resolve_plan(&self.dir, r, lib, &mut self.warnings) {
+                        if let Some(p) = resolve_plan(&self.dir, r, lib, &mut self.warnings)? {
                             delta.plans.push(p);
                         }
                     }
                     if let Some(sc) = scenario {
-                        delta.scenario = resolve_scenario(&self.dir, sc, lib, &mut self.warnings);
+                        delta.scenario = resolve_scenario(&self.dir, sc, lib, &mut self.warnings)?;
                     }
                 }
                 Body::PlanInvoked { plan } => {
-                    if let Some(p) = resolve_plan(&self.dir, plan, lib, &mut self.warnings) {
+                    if let Some(p) = resolve_plan(&self.dir, plan, lib, &mut self.warnings)? {
                         delta.plans.push(p);
                     }
                 }
@@ -611,8 +664,13 @@ impl Journal {
         let mut before_start: Vec<Event> = Vec::new();
         let dir = self.dir.clone();
         let warnings = &mut self.warnings;
+        let mut failed = None;
         let streamed = super::stream::merged(&dir, false, &mut |e| {
-            resolve_for(&dir, &e, lib, warnings, &mut session);
+            if failed.is_none()
+                && let Err(x) = resolve_for(&dir, &e, lib, warnings, &mut session)
+            {
+                failed = Some(x);
+            }
             if session.state.started || matches!(e.body, Body::SessionStarted { .. }) {
                 let start = !session.state.started;
                 session.absorb(e);
@@ -628,6 +686,9 @@ impl Journal {
         })?;
         for p in before_start.drain(..) {
             session.absorb(p);
+        }
+        if let Some(e) = failed {
+            return Err(e);
         }
         if !streamed.ordered {
             return Ok(None);
@@ -690,6 +751,32 @@ impl Journal {
         self.write(&mut locked, checked).map(Appended::Written)
     }
 
+    /// Under the lock, before a command is checked: when this writer's last append was not
+    /// confirmed on disk, syncs the file again. If that works, the events are durable now and
+    /// are returned (so a retry of the same command confirms them instead of repeating them);
+    /// if not, the command is not recorded either.
+    pub fn confirm(&mut self, locked: &mut Locked) -> Result<Option<Vec<Event>>, AppendError> {
+        let Some(u) = unconfirmed::load(&self.dir, &self.writer) else {
+            return Ok(None);
+        };
+        if let Err(e) = locked.file.sync_data() {
+            return Err(AppendError::Unconfirmed {
+                error: StoreError::io("sync the journal", &locked.path, e),
+                events: Vec::new(),
+            });
+        }
+        unconfirmed::clear(&self.dir, &self.writer);
+        let mut chain = Chain::new(self.writer.clone());
+        chain.offset = u.from;
+        let mut events = Vec::new();
+        file::read_on(&locked.path, &mut chain, |e| {
+            if u.ids.contains(&e.id) {
+                events.push(e)
+            }
+        })?;
+        Ok(Some(events))
+    }
+
     /// Locks this writer's file (creating it when needed) for an append.
     pub fn lock(&self) -> Result<Locked, StoreError> {
         Locked::open(&self.dir, &self.writer)
@@ -709,6 +796,7 @@ impl Journal {
             .entry(self.writer.clone())
             .or_insert_with(|| Chain::new(self.writer.clone()));
         let tail = locked.tail_after(chain.offset)?;
+        let tail_len = tail.as_ref().map_or(0, |(bytes, _)| *bytes);
         let mut buf = String::new();
         let mut prev = chain.head.clone();
         let mut seq = chain.seq;
@@ -744,19 +832,27 @@ impl Journal {
             out.push(push(b.clone(), &mut buf));
         }
         let path = locked.path.clone();
+        // what was written, through the same checks as any reader, from memory: a failure to
+        // read the file back must never turn a durable append into an error
+        let follow = |chain: &mut Chain| {
+            chain.offset += tail_len;
+            let mut written = Vec::new();
+            chain.feed(&path, buf.as_bytes(), &mut written);
+            written
+        };
         match locked.write_durable(buf.as_bytes()) {
             Ok(()) => {}
             Err(file::AppendFailure::Write(e)) => return Err(AppendError::Failed(e)),
             Err(file::AppendFailure::Sync(error)) => {
-                let mut events = Vec::new();
-                let _ = file::read_on(&path, chain, |e| events.push(e));
+                let from = chain.offset;
+                let events = follow(chain);
                 self.delivered += events.len();
+                // best effort: if even this cannot be written, the next command syncs anyway
+                let _ = unconfirmed::save(&self.dir, &self.writer, from, &events);
                 return Err(AppendError::Unconfirmed { error, events });
             }
         }
-        // read back what was written, through the same checks as any reader
-        let mut written = Vec::new();
-        file::read_on(&path, chain, |e| written.push(e))?;
+        let written = follow(chain);
         self.delivered += written.len();
         Ok(written)
     }
