@@ -105,7 +105,7 @@ fn a_write_stopped_at_every_byte_offset_never_counts_and_never_breaks_the_journa
         let mut bytes = before.clone();
         bytes.extend_from_slice(&line[..cut]);
         std::fs::write(&journal, &bytes).unwrap();
-        let _ = std::fs::remove_file(env.session_dir(&id).join(".checkpoint"));
+        let _ = std::fs::remove_file(env.session_dir(&id).join(muster::journal::checkpoint::NAME));
         let mut o = store::open(&home, &lib, &id, &writer).unwrap();
         let notes = |o: &store::Opened| o.session.state.plans[0].steps[0].notes.len();
         assert_eq!(
@@ -404,4 +404,46 @@ fn a_failed_verify_stays_in_view_until_one_passes() {
     );
     env.run(&["verify", &id]).ok();
     env.run(&["--library", &lib, "status", &id]).ok();
+}
+
+#[test]
+fn a_file_rolled_back_under_a_running_reader_is_reported_not_silently_rewound() {
+    let env = Env::new();
+    let id = env.start(&["alpha"]);
+    let lib = library::load(
+        &Location::Dir(mini()),
+        Utc.with_ymd_and_hms(2026, 11, 21, 0, 0, 0)
+            .unwrap()
+            .date_naive(),
+    )
+    .unwrap();
+    let writer = WriterId::new("w1");
+    let mut o = store::open(&env.home(), &lib, &id, &writer).unwrap();
+    let journal = env.session_dir(&id).join("journal-w1.jsonl");
+    let old = std::fs::read(&journal).unwrap();
+    let at = Utc.with_ymd_and_hms(2026, 11, 21, 3, 0, 0).unwrap();
+    o.submit(
+        &Command::Step {
+            step: StepRef::new("alpha", "check"),
+            act: StepAct::Done,
+            text: None,
+            to: None,
+            anyway: false,
+        },
+        "ann",
+        at,
+        &lib,
+    )
+    .unwrap();
+    // an older copy of the file is put back (a restore, a sync tool, an attacker)
+    std::fs::write(&journal, old).unwrap();
+    o.journal.refresh(&mut o.session, &lib).unwrap();
+    assert!(
+        o.journal
+            .problems()
+            .any(|p| p.error && p.message.contains("shorter than when this muster read it")),
+        "{:?}",
+        o.journal.problems().collect::<Vec<_>>()
+    );
+    assert!(!o.integrity().ok);
 }

@@ -204,6 +204,8 @@ pub struct Journal {
     pub witness: Vec<Problem>,
     /// The last `muster verify`'s failure (until one passes), and appends not confirmed on disk.
     pub kept: Vec<Problem>,
+    /// Files that became shorter than this process had read them: kept across re-reads.
+    pub rewound: Vec<Problem>,
 }
 
 /// Appends whose sync failed: which events, from where in the writer's file. Kept beside the
@@ -220,7 +222,7 @@ pub mod unconfirmed {
     }
 
     fn path(dir: &Path, w: &WriterId) -> PathBuf {
-        dir.join(format!(".unconfirmed-{w}"))
+        dir.join(format!(".muster-unconfirmed-{w}"))
     }
 
     pub fn save(dir: &Path, w: &WriterId, from: u64, events: &[Event]) -> std::io::Result<()> {
@@ -249,7 +251,7 @@ pub mod unconfirmed {
             .into_iter()
             .filter_map(|e| {
                 let name = e.file_name().to_string_lossy().into_owned();
-                let w = name.strip_prefix(".unconfirmed-")?.to_string();
+                let w = name.strip_prefix(".muster-unconfirmed-")?.to_string();
                 let u = load(dir, &WriterId::new(w.as_str()))?;
                 Some((w, u.ids.len()))
             })
@@ -390,6 +392,7 @@ impl Journal {
             checkpointed: 0,
             witness: Vec::new(),
             kept: Vec::new(),
+            rewound: Vec::new(),
         }
     }
 
@@ -477,6 +480,7 @@ impl Journal {
             .chain(self.chains.values().flat_map(|c| c.problems.iter()))
             .chain(self.witness.iter())
             .chain(self.kept.iter())
+            .chain(self.rewound.iter())
     }
 
     pub fn errors(&self) -> usize {
@@ -559,6 +563,23 @@ impl Journal {
             })
             .collect();
         let mut per_file = Vec::new();
+        let shrunk: Vec<(PathBuf, u64)> = work
+            .iter()
+            .zip(&results)
+            .filter(|(_, r)| matches!(r, Ok((false, _))))
+            .map(|((p, c), _)| ((*p).clone(), c.seq))
+            .collect();
+        for (path, seq) in shrunk {
+            // this process read further than the file now goes: say so, whoever else saw it
+            self.rewound.push(Problem {
+                path,
+                line: 0,
+                error: true,
+                message: format!(
+                    "this file is shorter than when this muster read it (it had {seq} events): it was truncated or replaced by an older copy"
+                ),
+            });
+        }
         for r in results {
             match r {
                 Ok((true, ev)) => per_file.push(ev),

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The file that keeps the last `muster verify`'s result (derived; never synced or merged).
-pub const RESULT: &str = ".verified";
+pub const RESULT: &str = ".muster-verified";
 
 /// A file's line hash at a sequence number, when it was read verifying.
 fn line_hash(c: &Chain, seq: u64) -> Option<&[u8; 32]> {
