@@ -78,7 +78,7 @@ impl Opened {
         let checked = crate::domain::command::check(cmd, &self.session, actor, now)?;
         // the same command again after an append whose sync failed: now it is on disk, once
         if let Some(events) = confirmed
-            && same_command(&events, &checked)
+            && super::store::same_command(&events, &checked)
         {
             self.journal
                 .kept
@@ -160,22 +160,6 @@ impl Opened {
             Err(e) => Err(e.into()),
         }
     }
-}
-
-/// Whether events written by an append are what a checked command would write again (the
-/// responder joining and an unfinished write's marker aside).
-fn same_command(events: &[Event], checked: &Checked) -> bool {
-    let before: Vec<&Body> = events
-        .iter()
-        .map(|e| &e.body)
-        .filter(|b| !matches!(b, Body::ResponderJoined {} | Body::UnfinishedWrite { .. }))
-        .collect();
-    let now: Vec<&Body> = checked
-        .bodies()
-        .iter()
-        .filter(|b| !matches!(b, Body::ResponderJoined {}))
-        .collect();
-    !before.is_empty() && before == now && events.iter().all(|e| e.actor == checked.actor())
 }
 
 /// Opens a session: reads every writer's journal, resolves the plans, folds.

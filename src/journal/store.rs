@@ -208,6 +208,22 @@ pub struct Journal {
     pub rewound: Vec<Problem>,
 }
 
+/// Whether events written by an append are what a checked command would write again (the
+/// responder joining and an unfinished write's marker aside).
+pub(super) fn same_command(events: &[Event], checked: &Checked) -> bool {
+    let before: Vec<&Body> = events
+        .iter()
+        .map(|e| &e.body)
+        .filter(|b| !matches!(b, Body::ResponderJoined {} | Body::UnfinishedWrite { .. }))
+        .collect();
+    let now: Vec<&Body> = checked
+        .bodies()
+        .iter()
+        .filter(|b| !matches!(b, Body::ResponderJoined {}))
+        .collect();
+    !before.is_empty() && before == now && events.iter().all(|e| e.actor == checked.actor())
+}
+
 /// Appends whose sync failed: which events, from where in the writer's file. Kept beside the
 /// journal until the writer's next command syncs the file again.
 pub mod unconfirmed {
@@ -768,6 +784,14 @@ impl Journal {
             Ok(d) if d.is_empty() => {}
             Ok(d) => return Ok(Appended::Stale(d)),
             Err(NeedsRebuild) => return Ok(Appended::Stale(Delta::default())),
+        }
+        // the same command again after an unconfirmed append: confirmed now, and the session
+        // already holds its events
+        if let Some(events) = self.confirm(&mut locked)?
+            && same_command(&events, checked)
+        {
+            self.kept.retain(|p| !p.message.contains("are unconfirmed"));
+            return Ok(Appended::Written(Vec::new()));
         }
         self.write(&mut locked, checked).map(Appended::Written)
     }

@@ -351,7 +351,10 @@ impl App {
             self.announce();
         }
         if l.problems > 0 {
-            self.error(format!("The journal of this session has {} damaged or edited line(s): run `muster verify {id}`.", l.problems));
+            self.error(format!(
+                "Journal does not verify ({} problem(s)): see `muster verify {id}`.",
+                l.problems
+            ));
         } else if let Some(w) = l.warnings.first() {
             self.error(format!("Warning: {w}"));
         }
