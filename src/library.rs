@@ -87,7 +87,8 @@ pub fn read_dir(dir: &Path) -> Result<(Vec<InputFile>, Vec<Diagnostic>)> {
     let mut notes = Vec::new();
     let shown = |rel: &str| dir.join(rel).display().to_string();
     let index = dir.join("index.ron");
-    if index.exists()
+    // there, even as a broken link: then it is reported, not taken for missing
+    if fs::symlink_metadata(&index).is_ok()
         && let Some(bytes) = read(&index, shown("index.ron"), &mut notes)?
     {
         files.push(InputFile {
@@ -111,7 +112,7 @@ pub fn read_dir(dir: &Path) -> Result<(Vec<InputFile>, Vec<Diagnostic>)> {
             if matches!(name.as_str(), ".gitkeep" | ".keep") {
                 continue;
             }
-            if p.is_dir() || !name.ends_with(".ron") {
+            if e.is_dir() || !name.ends_with(".ron") {
                 notes.push(Diagnostic::file(
                     Severity::Warning,
                     &shown(&rel),
@@ -131,18 +132,91 @@ pub fn read_dir(dir: &Path) -> Result<(Vec<InputFile>, Vec<Diagnostic>)> {
     Ok((files, notes))
 }
 
-/// Reads a file, refusing absurd sizes before reading them into memory.
+/// Reads a library file: a regular file only (a link is followed, but never to a device, a FIFO
+/// or a folder), at most [`MAX_FILE_BYTES`] of it. Whatever goes wrong is a located error on that
+/// file alone: the rest of the library is read, and sessions go on with their snapshots.
 fn read(p: &Path, shown: String, notes: &mut Vec<Diagnostic>) -> Result<Option<Vec<u8>>> {
-    let len = fs::metadata(p).map_err(|e| io("read", p, e))?.len();
-    if len > MAX_FILE_BYTES as u64 {
-        let msg = format!(
-            "this file is {} MiB, over the limit of 4 MiB: split it, or check it is the file you meant",
-            len / (1024 * 1024)
-        );
-        notes.push(Diagnostic::file(Severity::Error, &shown, msg));
-        return Ok(None);
+    match read_bounded(p) {
+        Ok(b) => Ok(Some(b)),
+        Err(msg) => {
+            notes.push(Diagnostic::file(Severity::Error, &shown, msg));
+            Ok(None)
+        }
     }
-    fs::read(p).map(Some).map_err(|e| io("read", p, e))
+}
+
+/// A library file's bytes, or why they cannot be had, in words (see [`read`]).
+pub fn read_bounded(p: &Path) -> std::result::Result<Vec<u8>, String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let problem = |msg: String| Err(msg);
+    // never blocking on a FIFO; what was opened is checked before it is read
+    let f = match fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(p)
+    {
+        Ok(f) => f,
+        Err(e) => return problem(why_unreadable(p, &e)),
+    };
+    let meta = match f.metadata() {
+        Ok(m) => m,
+        Err(e) => return problem(why_unreadable(p, &e)),
+    };
+    if meta.is_dir() {
+        return problem("this is a folder, not a file: rename or remove it".into());
+    }
+    if !meta.file_type().is_file() {
+        return problem(
+            "this is not a regular file (a device, a FIFO or a socket, or a link to one): it is not read; remove it".into(),
+        );
+    }
+    let too_big = |len: u64| {
+        format!(
+            "this file is {}, over the limit of {} MiB: split it, or check it is the file you meant",
+            if len > MAX_FILE_BYTES as u64 {
+                format!("{} MiB", len >> 20)
+            } else {
+                "growing".to_string()
+            },
+            MAX_FILE_BYTES >> 20
+        )
+    };
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return problem(too_big(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    match f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes) {
+        Ok(n) if n > MAX_FILE_BYTES => problem(too_big(0)),
+        Ok(_) => Ok(bytes),
+        Err(e) => problem(why_unreadable(p, &e)),
+    }
+}
+
+/// Why a library file could not be read, and what to do, in words.
+fn why_unreadable(p: &Path, e: &std::io::Error) -> String {
+    let link = fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+    match (e.kind(), e.raw_os_error()) {
+        (std::io::ErrorKind::NotFound, _) if link => format!(
+            "this is a link to {}, which does not exist: fix the link or remove it",
+            fs::read_link(p)
+                .map(|t| crate::domain::text::clean(&t.display().to_string(), false))
+                .unwrap_or_else(|_| "a file".into())
+        ),
+        (_, Some(libc::ELOOP)) => {
+            "this link leads back to itself (a loop): fix the link or remove it".into()
+        }
+        (std::io::ErrorKind::PermissionDenied, _) => {
+            "muster may not read this file (permission denied): make it readable (chmod a+r) or remove it".into()
+        }
+        (std::io::ErrorKind::IsADirectory, _) => {
+            "this is a folder, not a file: rename or remove it".into()
+        }
+        _ => format!(
+            "cannot read this file: {}; check the disk, or remove the file",
+            crate::domain::text::clean(&e.to_string(), false)
+        ),
+    }
 }
 
 pub fn load(loc: &Location, today: chrono::NaiveDate) -> Result<Library> {

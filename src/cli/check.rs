@@ -8,6 +8,9 @@ use crate::domain::{Diagnostic, InputFile, Library};
 use crate::library::{self, Location};
 use std::path::{Path, PathBuf};
 
+/// The most problems `check` prints for one file.
+const MAX_PER_FILE: usize = 50;
+
 pub fn run(ctx: &Context, paths: &[PathBuf]) -> Result<Output> {
     let mut diags: Vec<Diagnostic> = Vec::new();
     let mut summary = Vec::new();
@@ -29,8 +32,26 @@ pub fn run(ctx: &Context, paths: &[PathBuf]) -> Result<Output> {
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
+    // at most so many per file: a file with thousands of errors is not read error by error
+    let mut shown: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for d in &diags {
-        say!("{d}\n");
+        let n = shown.entry(d.path.as_str()).or_default();
+        *n += 1;
+        if *n <= MAX_PER_FILE {
+            say!("{d}\n");
+        }
+    }
+    let mut over: Vec<(&str, usize)> = shown
+        .into_iter()
+        .filter(|(_, n)| *n > MAX_PER_FILE)
+        .collect();
+    over.sort();
+    for (path, n) in over {
+        say!(
+            "{}: and {} more problem(s) in this file; fix the first ones and check again\n",
+            clean(path, false),
+            n - MAX_PER_FILE
+        );
     }
     let mut out = summary.join("\n");
     out.push_str(&format!("\n{errors} error(s), {warnings} warning(s)\n"));
@@ -54,12 +75,8 @@ fn describe(lib: &Library) -> String {
 /// Checks one file in the context of the library it belongs to: the folder around it when that
 /// is a library, else the current library.
 fn check_file(ctx: &Context, p: &Path) -> Result<(Library, String)> {
-    let bytes = std::fs::read(p).map_err(|e| {
-        CliError::Invalid(format!(
-            "cannot read {}: {}",
-            clean(&p.display().to_string(), false),
-            clean(&e.to_string(), false)
-        ))
+    let bytes = library::read_bounded(p).map_err(|why| {
+        CliError::Invalid(format!("{}: {why}", clean(&p.display().to_string(), false)))
     })?;
     let parent = p.parent().unwrap_or(Path::new("."));
     let name = p

@@ -376,7 +376,13 @@ pub fn main() -> i32 {
         Ok(c) => c,
         Err(e) => {
             let code = e.exit_code();
-            let _ = e.print();
+            // help and usage errors echo what was typed: shown inert, to where clap would
+            let text = crate::domain::text::clean(&e.render().to_string(), true);
+            if e.use_stderr() {
+                say!("{}", text.trim_end());
+            } else {
+                emit(&text);
+            }
             return code;
         }
     };
@@ -387,7 +393,11 @@ pub fn main() -> i32 {
             out.code
         }
         Err(e) => {
-            say!("muster: error: {}", e.message());
+            // a message may echo an argument or a file's text: nothing reaches the terminal raw
+            say!(
+                "muster: error: {}",
+                crate::domain::text::clean(&e.message(), true)
+            );
             e.exit_code()
         }
     }
@@ -466,8 +476,8 @@ pub(crate) fn library_for_reading(ctx: &Context) -> Result<Library> {
 }
 
 pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> String {
-    let mut s =
-        serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s = crate::present::json::to_string_pretty(v)
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }

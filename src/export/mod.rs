@@ -155,7 +155,7 @@ pub fn write(
                 inner: &mut *out,
                 last: None,
             };
-            serde_json::to_writer(
+            crate::present::json::to_writer(
                 &mut held,
                 &JsonHead {
                     format: "muster-session-export/1",
@@ -163,8 +163,7 @@ pub fn write(
                     session: &input.session.state,
                     review: &facts,
                 },
-            )
-            .map_err(std::io::Error::other)?;
+            )?;
             out.write_all(b",\"events\":[")?;
             let mut first = true;
             let mut err = Ok(());
@@ -177,12 +176,12 @@ pub fn write(
                 }
                 first = false;
                 if err.is_ok() {
-                    err = serde_json::to_writer(&mut *out, e).map_err(std::io::Error::other);
+                    err = crate::present::json::to_writer(&mut *out, e);
                 }
             });
             err?;
             out.write_all(b"],\"integrity\":")?;
-            serde_json::to_writer(&mut *out, &integrity).map_err(std::io::Error::other)?;
+            crate::present::json::to_writer(&mut *out, &integrity)?;
             out.write_all(b"}\n")
         }
         Format::Csv => {

@@ -2,6 +2,7 @@
 //! local zone at the edges, UTC or a fixed offset in tests), never read from the environment here.
 
 pub mod describe;
+pub mod json;
 
 use chrono::{DateTime, FixedOffset, Local, Offset, Utc};
 

@@ -152,24 +152,49 @@ impl Diagnostic {
         let (line, col) = src.line_col(span.start as usize);
         let text = src.line_text(line);
         let lstart = src.line_starts[line - 1];
-        let from = (span.start as usize).saturating_sub(lstart).min(text.len());
-        let to = (span.end as usize)
-            .saturating_sub(lstart)
-            .clamp(from, text.len());
-        let pad = UnicodeWidthStr::width(&text[..from]);
-        let marks = UnicodeWidthStr::width(&text[from..to]).max(1);
+        let floor = |mut i: usize| {
+            i = i.min(text.len());
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let from = floor((span.start as usize).saturating_sub(lstart));
+        let to = floor((span.end as usize).saturating_sub(lstart)).max(from);
+        // a window around the column: a long line is never copied whole
+        let (win_from, win_to) = if text.len() > SNIPPET_BYTES {
+            let a = floor(from.saturating_sub(SNIPPET_BYTES / 3));
+            let b = floor((a + SNIPPET_BYTES).max(to.min(from + SNIPPET_BYTES)));
+            (a, b)
+        } else {
+            (0, text.len())
+        };
+        let to = to.min(win_to);
+        let shown = |t: &str| crate::domain::text::clean(t, false);
+        let before = format!(
+            "{}{}",
+            if win_from > 0 { "…" } else { "" },
+            shown(&text[win_from..from])
+        );
+        let marked = shown(&text[from..to]);
+        let after = format!(
+            "{}{}",
+            shown(&text[to..win_to]),
+            if win_to < text.len() { "…" } else { "" }
+        );
+        let pad = UnicodeWidthStr::width(before.as_str());
+        let marks = UnicodeWidthStr::width(marked.as_str()).clamp(1, SNIPPET_BYTES);
         let gutter = line.to_string().len();
         let mut snippet = format!(
-            "{:gutter$} |\n{line} | {}\n{:gutter$} | {}{}",
+            "{:gutter$} |\n{line} | {before}{marked}{after}\n{:gutter$} | {}{}",
             "",
-            text.replace('\t', " "),
             "",
             " ".repeat(pad),
             "^".repeat(marks)
         );
         if let Some(label) = label {
             snippet.push(' ');
-            snippet.push_str(label);
+            snippet.push_str(&crate::domain::text::clean(label, false));
         }
         Diagnostic {
             severity,
@@ -186,16 +211,24 @@ impl Diagnostic {
     }
 }
 
+/// The most bytes of a source line a snippet shows, around the column.
+pub const SNIPPET_BYTES: usize = 160;
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sev = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        // a message may quote the file (a field name, a value): nothing reaches a terminal raw
+        let clean = crate::domain::text::clean;
         write!(
             f,
             "{}:{}:{}: {sev}: {}",
-            self.path, self.line, self.col, self.message
+            clean(&self.path, false),
+            self.line,
+            self.col,
+            clean(&self.message, true)
         )?;
         if let Some(s) = &self.snippet {
             write!(f, "\n{s}")?;
