@@ -289,3 +289,32 @@ fn closing_the_terminal_ends_muster_instead_of_spinning() {
         std::thread::park_timeout(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn a_bracketed_paste_into_the_note_prompt_is_text_never_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let mut tui = Tui::spawn(dir.path(), &home, "Priya Nair", "laptop-priya");
+    tui.wait_for("Plans (7)");
+    tui.send("s");
+    tui.wait_for("incident or exercise?");
+    tui.send("1");
+    tui.wait_for("Title of the session");
+    tui.send("\r");
+    tui.wait_for("INCIDENT");
+    tui.send("n");
+    tui.wait_for("Note");
+    // `q` would quit and `d` would mark the step done, if a paste were read as keys
+    tui.send("\u{1b}[200~line one\nq\nd\u{1b}[201~");
+    tui.send("\r");
+    tui.wait_for("Recorded: note");
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+    let id = only_session(dir.path(), &home);
+    let v = status_json(dir.path(), &home, &id);
+    let first = &v["steps"][0];
+    assert_eq!(first["state"], "pending", "nothing but the note: {v}");
+    assert_eq!(first["notes"], serde_json::json!(["line one\nq\nd"]), "{v}");
+    let events = v["events"].as_u64().unwrap();
+    assert_eq!(events, 2, "the start and the note, nothing else: {v}");
+}
