@@ -310,6 +310,34 @@ fn home_actions_move_mark_tab_and_start() {
 }
 
 #[test]
+fn too_small_keys_wait_and_quitting_asks_before_losing_typed_text() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha();
+    h.press("nhalf a no");
+    h.resize(50, 12);
+    // typed while nothing can be seen: it waits
+    h.press("te");
+    assert!(!h.app.quit);
+    h.press("q");
+    assert!(!h.app.quit, "q does not throw the typed note away at once");
+    assert!(
+        h.screen().contains("Quit and lose what you typed?"),
+        "{}",
+        h.screen()
+    );
+    h.press("x"); // no: keep it
+    assert!(!h.app.quit);
+    h.resize(80, 24);
+    h.press("<Enter>");
+    let notes = h.step("alpha", "check").notes;
+    assert_eq!(notes.last().map(|n| n.text.as_str()), Some("half a note"));
+    // with nothing typed, q quits even when too small
+    h.resize(50, 12);
+    h.press("q");
+    assert!(h.app.quit);
+}
+
+#[test]
 fn step_actions_are_recorded() {
     let mut h = Harness::new(80, 24);
     h.start_alpha();

@@ -106,6 +106,9 @@ pub struct App {
     pub help_scroll: u16,
     pub banner: Option<Banner>,
     pub quit: bool,
+    /// Keys typed while the terminal was too small to show anything: they wait, and are
+    /// handled once it is big enough again.
+    pub waiting: Vec<KeyEvent>,
     /// Injects already announced in a banner, so each is shown once.
     pub announced: Vec<InjectId>,
     /// The terminal's size, as last drawn: below the minimum, keys do nothing but quit.
@@ -165,6 +168,7 @@ impl App {
             help_scroll: 0,
             banner: None,
             quit: false,
+            waiting: Vec::new(),
             announced: Vec::new(),
             area: (80, 24),
             facilitating: false,
@@ -216,7 +220,13 @@ impl App {
             }
             Msg::Resize(w, h) => {
                 self.area = (w, h);
-                Vec::new()
+                let mut out = Vec::new();
+                if !self.too_small() {
+                    for k in std::mem::take(&mut self.waiting) {
+                        out.extend(self.on_key(k));
+                    }
+                }
+                out
             }
             Msg::Opened(l) => {
                 self.load(*l, true);
@@ -435,9 +445,28 @@ impl App {
             return Vec::new();
         }
         if self.too_small() {
-            // nothing is visible: nothing may happen but quitting
+            // nothing can be seen: quitting asks first when typed text would be lost; any other
+            // key waits until the terminal is big enough
+            if matches!(self.modal, Some(Modal::Discard { .. }))
+                && let Some(m) = self.modal.take()
+            {
+                return self.modal_key(m, key);
+            }
             if ctrl_c(&key) || key.code == KeyCode::Char('q') {
-                self.quit = true;
+                match self.modal.take() {
+                    Some(m) if m.typed().is_some() => {
+                        self.modal = Some(Modal::Discard {
+                            back: Box::new(m),
+                            quit: true,
+                        })
+                    }
+                    other => {
+                        self.modal = other;
+                        self.quit = true;
+                    }
+                }
+            } else if self.waiting.len() < 4096 {
+                self.waiting.push(key);
             }
             return Vec::new();
         }

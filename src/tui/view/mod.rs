@@ -52,9 +52,18 @@ pub fn signature(app: &App) -> Signature {
 pub fn render(app: &App, f: &mut Frame) {
     let area = f.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let asking = matches!(app.modal, Some(Modal::Discard { quit: true, .. }));
         let msg = format!(
-            "The terminal is too small ({}x{}).\nmuster needs at least {MIN_WIDTH}x{MIN_HEIGHT}.\nEnlarge the window, or press q to quit.",
-            area.width, area.height
+            "The terminal is too small ({}x{}).\nmuster needs at least {MIN_WIDTH}x{MIN_HEIGHT}.\n{}",
+            area.width,
+            area.height,
+            if asking {
+                "Quit and lose what you typed? y quits; any other key keeps it."
+            } else if app.waiting.is_empty() {
+                "Enlarge the window, or press q to quit."
+            } else {
+                "Enlarge the window: what you type waits for it. q quits."
+            }
         );
         f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
         return;
