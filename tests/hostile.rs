@@ -218,3 +218,42 @@ fn text_made_to_attack_the_terminal_is_shown_inert() {
         assert_inert(&format!("{:?} stderr", args[0]), &r.stderr);
     }
 }
+
+#[test]
+fn a_misspelt_struct_name_is_an_error_with_the_right_name() {
+    let env = Env::new();
+    let lib = env.copy_mini();
+    replace_in(
+        &lib.join("plans/alpha.ron"),
+        "Step(id: \"promote\"",
+        "Stpe(id: \"promote\"",
+    );
+    let r = env.run(&["--library", lib.to_str().unwrap(), "check"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("alpha.ron:24:13: error: `Stpe` is not a step: write `Step(`"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn an_unclosed_string_is_named_at_its_opening_quote_not_as_a_missing_comma() {
+    let env = Env::new();
+    let lib = env.copy_mini();
+    replace_in(
+        &lib.join("plans/alpha.ron"),
+        "title: \"Fail the database over\",",
+        "title: \"Fail the database over,",
+    );
+    let r = env.run(&["--library", lib.to_str().unwrap(), "check"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("alpha.ron:3:12: error: RON syntax: this string runs over 3 lines")
+            && r.stderr.contains("closing `\"` missing"),
+        "{}",
+        r.stderr
+    );
+}

@@ -5,6 +5,31 @@ use super::span::{Diagnostic, Severity, Source, Sp, Span};
 use crate::domain::time::{Minutes, Period};
 use chrono::NaiveDate;
 
+/// The struct name a file may give a kind of object (`Step(...)`), when it has one.
+fn struct_name(what: &str) -> Option<&'static str> {
+    Some(match what {
+        "command" => "Command",
+        "decision" => "Decision",
+        "document" => "Document",
+        "index" => "Index",
+        "inject" => "Inject",
+        "invocation guideline" => "Invocation",
+        "objective" => "Objective",
+        "organisation" => "Organisation",
+        "person" => "Person",
+        "phase" => "Phase",
+        "plan" => "Plan",
+        "role" => "Role",
+        "scenario" => "Scenario",
+        "service" => "Service",
+        "site" => "Site",
+        "step" => "Step",
+        "vendor" => "Vendor",
+        "vital business function" => "Vbf",
+        _ => return None,
+    })
+}
+
 /// The reading context of one file: its source and the problems found so far.
 pub struct De<'a> {
     pub src: &'a Source,
@@ -42,6 +67,24 @@ impl<'a> De<'a> {
         node: &'n Node<'t>,
         what: &'static str,
     ) -> Option<Obj<'n, 't>> {
+        if let Kind::Struct { name: Some(n), .. } | Kind::Tuple { name: Some(n), .. } = &node.kind
+            && let Some(want) = struct_name(what)
+            && *n != want
+        {
+            // a misspelt name is a slip worth saying, never silently accepted
+            let head = Span {
+                end: node.span.start + n.len() as u32,
+                ..node.span
+            };
+            self.error(
+                head,
+                format!(
+                    "`{}` is not a {what}: write `{want}(` here (or leave the name out: `(`)",
+                    n.escape_debug()
+                ),
+                None,
+            );
+        }
         match &node.kind {
             Kind::Struct { fields, .. } => Some(Obj {
                 what,

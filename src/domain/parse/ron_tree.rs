@@ -249,7 +249,10 @@ impl<'a> Parser<'a> {
                     match self.peek() {
                         Some(b',') => self.i += 1,
                         Some(b']') => {}
-                        _ => return Err(self.unclosed(start, "list", "`,` or `]`")),
+                        _ => {
+                            let e = self.unclosed(start, "list", "`,` or `]`");
+                            return Err(self.string_hint(&items.last().map(|v| v.span), e));
+                        }
                     }
                 }
                 Ok(Node {
@@ -306,6 +309,26 @@ impl<'a> Parser<'a> {
             }
             Some(_) => Err(self.err_here(1, format!("expected a value, found {}", self.found()))),
         }
+    }
+
+    /// An error just after a value that is a string running over several lines is most often a
+    /// string whose closing quote is missing (it ran on to the next string's opening quote):
+    /// said so, at its opening quote.
+    fn string_hint(&self, prev: &Option<Span>, e: SyntaxError) -> SyntaxError {
+        let Some(sp) = prev else { return e };
+        let (a, b) = (sp.start as usize, (sp.end as usize).min(self.s.len()));
+        if a >= b || self.s[a] != b'"' || !self.s[a..b].contains(&b'\n') {
+            return e;
+        }
+        let lines = self.s[a..b].iter().filter(|&&c| c == b'\n').count() + 1;
+        let _ = e;
+        self.err(
+            a,
+            a + 1,
+            format!(
+                "this string runs over {lines} lines, into what follows it: is its closing `\"` missing?"
+            ),
+        )
     }
 
     fn unclosed(&self, start: usize, what: &str, expected: &str) -> SyntaxError {
@@ -382,9 +405,13 @@ impl<'a> Parser<'a> {
                     Some(b',') => self.i += 1,
                     Some(b')') => {}
                     Some(c) if c == b'_' || c.is_ascii_alphabetic() => {
-                        return Err(self.err_here(1, format!("expected `,` or `)`, found {}: is a comma missing after the previous field?", self.found())));
+                        let e = self.err_here(1, format!("expected `,` or `)`, found {}: is a comma missing after the previous field?", self.found()));
+                        return Err(self.string_hint(&fields.last().map(|f| f.value.span), e));
                     }
-                    _ => return Err(self.unclosed(start, "struct", "`,` or `)`")),
+                    _ => {
+                        let e = self.unclosed(start, "struct", "`,` or `)`");
+                        return Err(self.string_hint(&fields.last().map(|f| f.value.span), e));
+                    }
                 }
             }
             Ok(Node {
@@ -404,7 +431,10 @@ impl<'a> Parser<'a> {
                 match self.peek() {
                     Some(b',') => self.i += 1,
                     Some(b')') => {}
-                    _ => return Err(self.unclosed(start, "tuple", "`,` or `)`")),
+                    _ => {
+                        let e = self.unclosed(start, "tuple", "`,` or `)`");
+                        return Err(self.string_hint(&items.last().map(|v| v.span), e));
+                    }
                 }
             }
             Ok(Node {
@@ -709,6 +739,13 @@ mod tests {
         let (l, c, m) = err("(\n  id: \"a,\n)");
         assert_eq!((l, c), (2, 7));
         assert!(m.contains("never closed"), "{m}");
+    }
+
+    #[test]
+    fn a_string_that_runs_into_the_next_field_is_named_at_its_opening_quote() {
+        let (l, c, m) = err("(\n  id: \"a,\n  title: \"b\",\n)");
+        assert_eq!((l, c), (2, 7), "{m}");
+        assert!(m.contains("closing `\"` missing"), "{m}");
     }
 
     #[test]
