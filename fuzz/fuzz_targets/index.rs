@@ -1,0 +1,9 @@
+//! The index loader and its diagnostics, on any bytes in place of `index.ron`.
+#![no_main]
+
+#[path = "common.rs"]
+mod common;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let _ = common::load_with("index.ron", data);
+});
