@@ -257,3 +257,25 @@ fn an_unclosed_string_is_named_at_its_opening_quote_not_as_a_missing_comma() {
         r.stderr
     );
 }
+
+#[test]
+fn a_note_cannot_inject_a_link_or_an_image_into_a_markdown_export() {
+    let env = Env::new();
+    let lib = mini();
+    let l = lib.to_str().unwrap();
+    let id = env
+        .run(&["--library", l, "start", "alpha"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let evil = "see ![x](http://evil.example/x.png) and [click](http://evil.example) <img src=x>";
+    env.run(&["--library", l, "step", &id, "check", "note", "--note", evil])
+        .ok();
+    let md = env
+        .run(&["--library", l, "export", &id, "--format", "md"])
+        .ok()
+        .stdout;
+    assert!(!md.contains("![x](") && !md.contains("[click]("), "{md}");
+    assert!(md.contains("\\[click\\]") && md.contains("&lt;img"), "{md}");
+}

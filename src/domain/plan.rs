@@ -139,7 +139,8 @@ impl Plan {
         let mut phases = Vec::new();
         let mut steps = Vec::new();
         if o.has("steps") && o.has("phases") {
-            de.error(o.head(), "this plan has both `steps` and `phases`: put every step inside a phase, or drop the phases", None);
+            let at = o.name_span("steps").unwrap_or_else(|| o.head());
+            de.error(at, "this plan has both `steps` and `phases`: put every step inside a phase, or drop the phases", None);
         }
         for s in o.list(de, "steps", |de, n| Step::read(de, n, None)) {
             steps.push(s);

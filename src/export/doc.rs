@@ -211,7 +211,10 @@ fn html_escape_md(s: &str) -> String {
     escape(s, false)
 }
 
-/// One pass over the text: `&`, `<`, `>` as entities; in table cells also `\` and `|`.
+/// One pass over the text: `&`, `<`, `>` as entities (no HTML); in table cells and inline text
+/// (where notes, names and reasons go) also `\`, `[` and `]`, so that no link or image can be
+/// made from what someone typed, and in cells `|`. Paragraphs (a plan's own text, written as
+/// Markdown by its author) keep their links.
 fn escape(s: &str, cell: bool) -> String {
     let mut o = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -220,6 +223,8 @@ fn escape(s: &str, cell: bool) -> String {
             '<' => o.push_str("&lt;"),
             '>' => o.push_str("&gt;"),
             '\\' if cell => o.push_str("\\\\"),
+            '[' if cell => o.push_str("\\["),
+            ']' if cell => o.push_str("\\]"),
             '|' if cell => o.push_str("\\|"),
             c => o.push(c),
         }
@@ -227,9 +232,9 @@ fn escape(s: &str, cell: bool) -> String {
     o
 }
 
-/// Inline text: one line, HTML neutralised.
+/// Inline text: one line, HTML and links neutralised.
 fn md_inline(s: &str) -> String {
-    html_escape_md(&crate::domain::text::clean(s, false))
+    escape(&crate::domain::text::clean(s, false), true).replace("\\|", "|")
 }
 
 /// A paragraph: lines kept.

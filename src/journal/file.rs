@@ -295,6 +295,15 @@ impl Chain {
         if bytes.is_empty() {
             return None;
         }
+        if bytes.len() > MAX_LINE_BYTES {
+            self.problem(
+                path,
+                n,
+                true,
+                format!("this line is longer than {} MiB: it is not an event muster wrote, and it is left out", MAX_LINE_BYTES >> 20),
+            );
+            return None;
+        }
         let Ok(line) = std::str::from_utf8(bytes) else {
             self.problem(
                 path,
@@ -313,18 +322,13 @@ impl Chain {
         let event = match serde_json::from_str::<Event>(line) {
             Ok(e) => e,
             Err(err) => {
-                let msg = if line.starts_with("{\"v\":")
-                    && serde_json::from_str::<serde::de::IgnoredAny>(line).is_err()
-                {
-                    "an incomplete line (an unfinished write: a crash, a full disk or a quota), ended by a later append; it is left out".to_string()
-                } else {
-                    format!(
-                        "this line is not a valid event ({}); it is left out. Run `muster verify` to check the journal",
-                        crate::domain::text::clean(&err.to_string(), false)
-                    )
-                };
-                let error = !msg.starts_with("an incomplete");
-                self.problem(path, n, error, msg);
+                // a line muster ended is marked as such (above): any other line that does not
+                // read was damaged or made by hand
+                let msg = format!(
+                    "this line is not a valid event ({}); it is left out. It was damaged or edited",
+                    crate::domain::text::clean(&err.to_string(), false)
+                );
+                self.problem(path, n, true, msg);
                 return None;
             }
         };

@@ -108,7 +108,21 @@ impl<'a> De<'a> {
 
     pub fn string(&mut self, node: &Node) -> Option<String> {
         match &node.kind {
-            Kind::Str(s) => Some(s.to_string()),
+            Kind::Str(s) => {
+                if let Some(c) = s.chars().find(|&c| {
+                    (c.is_control() && c != '\n' && c != '\t')
+                        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+                }) {
+                    // shown inert everywhere, but almost always a slip (or an attack): said
+                    let msg = format!(
+                        "this text holds the control character {}, which muster shows as `{}`: remove it",
+                        format_args!("U+{:04X}", c as u32),
+                        crate::domain::text::clean(&c.to_string(), false)
+                    );
+                    self.warn(node.span, msg, None);
+                }
+                Some(s.to_string())
+            }
             _ => {
                 self.expected(node, "a string in double quotes");
                 None
@@ -305,6 +319,14 @@ impl<'n, 't> Obj<'n, 't> {
 
     pub fn has(&self, name: &str) -> bool {
         self.fields.iter().any(|f| f.name == name)
+    }
+
+    /// Where a field's name is, when the struct has it.
+    pub fn name_span(&self, name: &str) -> Option<Span> {
+        self.fields
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.name_span)
     }
 
     /// The opening of the struct (one character), where "missing field" errors point.
