@@ -9,10 +9,14 @@ use std::str::FromStr;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Minutes(pub u32);
 
-/// A duration that does not read.
+/// A duration that does not read, or is too long to be one.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a duration: write it like \"30m\", \"4h\", \"1h30m\", \"2d\" or \"1w\"")]
-pub struct BadDuration(pub String);
+pub enum BadDuration {
+    #[error("`{0}` is not a duration: write it like \"30m\", \"4h\", \"1h30m\", \"2d\" or \"1w\"")]
+    Unreadable(String),
+    #[error("`{0}` is too long for a duration: the most is {max} (about 8,000 years)", max = Minutes(u32::MAX))]
+    TooLong(String),
+}
 
 /// A calendar period that does not read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -24,7 +28,8 @@ pub struct BadPeriod(pub String);
 impl FromStr for Minutes {
     type Err = BadDuration;
     fn from_str(s: &str) -> Result<Self, BadDuration> {
-        let bad = || BadDuration(super::text::clean(s, false));
+        let bad = || BadDuration::Unreadable(super::text::clean(s, false));
+        let long = || BadDuration::TooLong(super::text::clean(s, false));
         let t = s.trim();
         if t.is_empty() {
             return Err(bad());
@@ -37,7 +42,11 @@ impl FromStr for Minutes {
             } else if c.is_whitespace() {
                 continue;
             } else {
-                let n: u64 = num.parse().map_err(|_| bad())?;
+                let n: u64 = match num.parse() {
+                    Ok(n) => n,
+                    Err(_) if !num.is_empty() => return Err(long()),
+                    Err(_) => return Err(bad()),
+                };
                 num.clear();
                 let unit = match c {
                     'm' => 1,
@@ -47,14 +56,14 @@ impl FromStr for Minutes {
                     _ => return Err(bad()),
                 };
                 total = total
-                    .checked_add(n.checked_mul(unit).ok_or_else(bad)?)
-                    .ok_or_else(bad)?;
+                    .checked_add(n.checked_mul(unit).ok_or_else(long)?)
+                    .ok_or_else(long)?;
             }
         }
         if !num.is_empty() {
             return Err(bad());
         }
-        u32::try_from(total).map(Minutes).map_err(|_| bad())
+        u32::try_from(total).map(Minutes).map_err(|_| long())
     }
 }
 

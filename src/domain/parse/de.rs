@@ -193,6 +193,20 @@ impl<'a> De<'a> {
     pub fn uint(&mut self, node: &Node) -> Option<u32> {
         match node.kind {
             Kind::Int(i) if (0..=u32::MAX as i64).contains(&i) => Some(i as u32),
+            Kind::Int(i) if i < 0 => {
+                let msg =
+                    format!("{i} minutes cannot be: write a whole number of minutes, 0 or more");
+                self.error(node.span, msg, None);
+                None
+            }
+            Kind::Int(i) => {
+                let msg = format!(
+                    "{i} minutes is too large: the most is {} (about 8,000 years)",
+                    u32::MAX
+                );
+                self.error(node.span, msg, None);
+                None
+            }
             _ => {
                 self.expected(node, "a whole number of minutes, 0 or more");
                 None

@@ -129,7 +129,10 @@ fn parse_one(file_no: u32, f: InputFile) -> FileResult {
         Ok(n) => n,
         Err(e) => {
             // Our reader is stricter than `ron` in a few corners; say so rather than blame the author.
-            let msg = if ron::from_str::<ron::Value>(text).is_ok() {
+            let msg = if !e.message.contains("too large")
+                && !e.message.contains("needs quotes")
+                && ron::from_str::<ron::Value>(text).is_ok()
+            {
                 format!(
                     "{} (this is valid RON that muster cannot read yet: please write it more plainly)",
                     e.message

@@ -649,6 +649,19 @@ impl<'a> Parser<'a> {
             }
             self.i += 1;
         }
+        // `5m`, `4h`: a duration written without its quotes
+        if radix == 10 && self.peek().is_some_and(|c| c.is_ascii_alphabetic()) {
+            let mut end = self.i;
+            while self.s.get(end).is_some_and(|c| c.is_ascii_alphanumeric()) {
+                end += 1;
+            }
+            let word = &self.text[start..end];
+            return Err(self.err(
+                start,
+                end,
+                format!("`{word}` needs quotes: a duration is text, write \"{word}\""),
+            ));
+        }
         let lit: String = self.text[digits + skip..self.i]
             .chars()
             .filter(|&c| c != '_')
@@ -663,7 +676,23 @@ impl<'a> Parser<'a> {
             let v: f64 = lit.parse().map_err(|_| bad())?;
             Kind::Float(if neg { -v } else { v })
         } else {
-            let v = i64::from_str_radix(&lit, radix).map_err(|_| bad())?;
+            let v = i64::from_str_radix(&lit, radix).map_err(|e| {
+                if matches!(
+                    e.kind(),
+                    std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow
+                ) {
+                    SyntaxError {
+                        span,
+                        message: format!(
+                            "`{}` is too large for a number here: the most is {}",
+                            &self.text[start..self.i],
+                            i64::MAX
+                        ),
+                    }
+                } else {
+                    bad()
+                }
+            })?;
             Kind::Int(if neg { -v } else { v })
         };
         Ok(Node { span, kind })
