@@ -90,7 +90,17 @@ pub fn clean(s: &str, keep_newlines: bool) -> String {
 
 /// Bidirectional overrides can make text display in a different order than it is stored.
 fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+    // and the invisible ones that only hide text: a byte-order mark, zero-width space, word joiner
+    matches!(
+        c,
+        '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{feff}'
+            | '\u{200b}'
+            | '\u{2060}'
+    )
 }
 
 /// A short, file-name safe slug of a title.

@@ -131,6 +131,7 @@ fn parse_one(file_no: u32, f: InputFile) -> FileResult {
             // Our reader is stricter than `ron` in a few corners; say so rather than blame the author.
             let msg = if !e.message.contains("too large")
                 && !e.message.contains("needs quotes")
+                && !e.message.contains("is not a field name")
                 && ron::from_str::<ron::Value>(text).is_ok()
             {
                 format!(

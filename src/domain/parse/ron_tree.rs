@@ -244,6 +244,13 @@ impl<'a> Parser<'a> {
                         self.i += 1;
                         break;
                     }
+                    if matches!(self.peek(), Some(b')' | b'}')) {
+                        return Err(self.unclosed(
+                            start,
+                            "list",
+                            "a value or the `]` that closes it",
+                        ));
+                    }
                     items.push(self.value()?);
                     self.ws()?;
                     match self.peek() {
@@ -295,6 +302,25 @@ impl<'a> Parser<'a> {
                 self.ws()?;
                 if self.peek() == Some(b'(') {
                     return self.parens(start, Some(name));
+                }
+                // `Step id: ...`: a struct whose `(` is missing
+                if name.starts_with(|c: char| c.is_ascii_uppercase())
+                    && self
+                        .peek()
+                        .is_some_and(|c| c == b'_' || c.is_ascii_alphabetic())
+                {
+                    let field = self.i;
+                    self.ident();
+                    self.ws()?;
+                    if self.peek() == Some(b':') {
+                        return Err(self.err(
+                            after_name,
+                            field,
+                            format!(
+                                "expected `(` after `{name}`: is the `(` that opens it missing?"
+                            ),
+                        ));
+                    }
                 }
                 self.i = after_name;
                 let kind = match name {
@@ -390,6 +416,25 @@ impl<'a> Parser<'a> {
                     ));
                 }
                 let fname = self.ident();
+                if self.peek().is_some_and(|c| c >= 0x80) {
+                    let mut end = self.i;
+                    while end < self.s.len()
+                        && (self.s[end] >= 0x80
+                            || self.s[end].is_ascii_alphanumeric()
+                            || self.s[end] == b'_')
+                    {
+                        end += 1;
+                    }
+                    while !self.text.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    let word = &self.text[fstart..end];
+                    return Err(self.err(
+                        fstart,
+                        end,
+                        format!("`{word}` is not a field name: field names are plain letters a-z, digits and `_`"),
+                    ));
+                }
                 let name_span = self.span(fstart, self.i);
                 self.ws()?;
                 self.expect(b':', &format!("`:` after the field name `{fname}`"))?;
