@@ -171,6 +171,7 @@ fn every_broken_journal_line_is_located_and_the_session_goes_on() {
         bytes.extend(std::fs::read(&f).unwrap());
         std::fs::write(&journal, bytes).unwrap();
         let want = expect_of(&f);
+        let mut said = String::new();
         for args in [
             vec!["verify", id.as_str()],
             vec!["status", id.as_str()],
@@ -191,6 +192,17 @@ fn every_broken_journal_line_is_located_and_the_session_goes_on() {
                     want[0]
                 );
             }
+            if args[0] == "verify" || args.len() == 2 {
+                said.push_str(&r.stdout);
+                said.push_str(&r.stderr);
+            }
+        }
+        // what a good message says: verify for the format, status for what the events mean
+        for p in &want[1..] {
+            assert!(
+                said.contains(p.as_str()),
+                "{name}: verify or status says `{p}`:\n{said}"
+            );
         }
         let r = within(
             &env,

@@ -87,6 +87,14 @@ struct Fields {
     digest: Option<String>,
 }
 
+/// A value's error with the field it was in: "`text`: invalid type: integer `5`, expected a string".
+fn named<E: de::Error>(key: &str, e: E) -> E {
+    E::custom(format_args!(
+        "`{}`: {e}",
+        crate::domain::text::clean(key, false)
+    ))
+}
+
 fn need<T, E: de::Error>(v: Option<T>, name: &'static str) -> Result<T, E> {
     v.ok_or_else(|| E::missing_field(name))
 }
@@ -238,36 +246,59 @@ impl<'de> Visitor<'de> for EventVisitor {
                     if f.$field.is_some() {
                         return Err(A::Error::duplicate_field(stringify!($field)));
                     }
-                    f.$field = Some(map.next_value()?);
+                    f.$field = Some(map.next_value().map_err(|e| named::<A::Error>(&key, e))?);
                 }};
             }
             match key.as_ref() {
                 "v" => set!(v),
                 "id" => set!(id),
                 "seq" => set!(seq),
-                "at" => f.at = Some(map.next_value::<Ts>()?.0),
+                "at" => {
+                    f.at = Some(
+                        map.next_value::<Ts>()
+                            .map_err(|e| named::<A::Error>(&key, e))?
+                            .0,
+                    )
+                }
                 "actor" => set!(actor),
                 "writer" => set!(writer),
                 "kind" => set!(kind),
-                "ex_ms" => f.ex_ms = map.next_value()?,
-                "seen" => f.seen = map.next_value::<Option<Ts>>()?.map(|t| t.0),
+                "ex_ms" => f.ex_ms = map.next_value().map_err(|e| named::<A::Error>(&key, e))?,
+                "seen" => {
+                    f.seen = map
+                        .next_value::<Option<Ts>>()
+                        .map_err(|e| named::<A::Error>(&key, e))?
+                        .map(|t| t.0)
+                }
                 "saw" => set!(saw),
-                "prev" => f.prev = map.next_value()?,
+                "prev" => f.prev = map.next_value().map_err(|e| named::<A::Error>(&key, e))?,
                 "title" => set!(title),
                 "mode" => set!(mode),
-                "declared_at" => f.declared_at = Some(map.next_value::<Ts>()?.0),
+                "declared_at" => {
+                    f.declared_at = Some(
+                        map.next_value::<Ts>()
+                            .map_err(|e| named::<A::Error>(&key, e))?
+                            .0,
+                    )
+                }
                 "plans" => set!(plans),
-                "scenario" => f.scenario = map.next_value()?,
-                "note" => f.note = map.next_value()?,
-                "plan" => f.plan = map.next_value::<Option<PlanField>>()?,
-                "step" => f.step = map.next_value()?,
-                "reason" => f.reason = map.next_value()?,
+                "scenario" => {
+                    f.scenario = map.next_value().map_err(|e| named::<A::Error>(&key, e))?
+                }
+                "note" => f.note = map.next_value().map_err(|e| named::<A::Error>(&key, e))?,
+                "plan" => {
+                    f.plan = map
+                        .next_value::<Option<PlanField>>()
+                        .map_err(|e| named::<A::Error>(&key, e))?
+                }
+                "step" => f.step = map.next_value().map_err(|e| named::<A::Error>(&key, e))?,
+                "reason" => f.reason = map.next_value().map_err(|e| named::<A::Error>(&key, e))?,
                 "text" => set!(text),
                 "to" => set!(to),
                 "option" => set!(option),
-                "next" => f.next = map.next_value()?,
-                "why" => f.why = map.next_value()?,
-                "inject" => f.inject = map.next_value()?,
+                "next" => f.next = map.next_value().map_err(|e| named::<A::Error>(&key, e))?,
+                "why" => f.why = map.next_value().map_err(|e| named::<A::Error>(&key, e))?,
+                "inject" => f.inject = map.next_value().map_err(|e| named::<A::Error>(&key, e))?,
                 "early" => set!(early),
                 "speed" => set!(speed),
                 "by_ms" => set!(by_ms),
@@ -280,7 +311,8 @@ impl<'de> Visitor<'de> for EventVisitor {
                 "digest" => set!(digest),
                 // the checksum, and fields of a newer muster: read past
                 _ => {
-                    map.next_value::<IgnoredAny>()?;
+                    map.next_value::<IgnoredAny>()
+                        .map_err(|e| named::<A::Error>(&key, e))?;
                 }
             }
         }

@@ -324,14 +324,56 @@ impl Chain {
             Err(err) => {
                 // a line muster ended is marked as such (above): any other line that does not
                 // read was damaged or made by hand
-                let msg = format!(
-                    "this line is not a valid event ({}); it is left out. It was damaged or edited",
-                    crate::domain::text::clean(&err.to_string(), false)
-                );
+                let msg = if err.is_eof() || err.to_string().contains("EOF while parsing") {
+                    "this line is incomplete: it ends before its event does (it was cut, then ended by hand or by another program); it is left out".to_string()
+                } else {
+                    format!(
+                        "this line is not a valid event ({}); it is left out. It was damaged or edited",
+                        crate::domain::text::clean(&err.to_string(), false)
+                    )
+                };
                 self.problem(path, n, true, msg);
                 return None;
             }
         };
+        // what muster writes: ids of at most 64 letters, digits, `-` and `_`; plan hashes of 64
+        // hex digits
+        let plain = |s: &str| {
+            !s.is_empty()
+                && s.len() <= 64
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        };
+        if !plain(event.id.as_str()) {
+            self.problem(
+                path,
+                n,
+                true,
+                format!(
+                    "this line's event `id` ({} characters) is not one muster writes: it was edited or made by hand",
+                    event.id.as_str().chars().count()
+                ),
+            );
+        }
+        let hashes: Vec<&str> = match &event.body {
+            crate::domain::event::Body::SessionStarted {
+                plans, scenario, ..
+            } => plans
+                .iter()
+                .map(|p| p.hash.as_str())
+                .chain(scenario.iter().map(|s| s.hash.as_str()))
+                .collect(),
+            crate::domain::event::Body::PlanInvoked { plan } => vec![plan.hash.as_str()],
+            _ => Vec::new(),
+        };
+        if hashes.iter().any(|h| unhex32(h).is_none()) {
+            self.problem(
+                path,
+                n,
+                true,
+                "this line names a plan `hash` that is not a SHA-256 (64 hex digits): it was edited or made by hand".into(),
+            );
+        }
         let hash = {
             use sha2::{Digest, Sha256};
             Sha256::digest(bytes)
