@@ -8,7 +8,9 @@ pub mod open;
 pub mod snapshots;
 pub mod store;
 pub mod stream;
+pub mod unconfirmed;
 pub mod verify;
+pub mod witness;
 
 use std::io;
 use std::path::{Path, PathBuf};

@@ -204,7 +204,7 @@ pub fn open_with(
     journal.kept = super::verify::kept_problem(&journal.dir)
         .into_iter()
         .collect();
-    for (w, n) in super::store::unconfirmed::all(&journal.dir) {
+    for (w, n) in super::unconfirmed::all(&journal.dir) {
         journal.kept.push(file::Problem {
             path: file::journal_path(&journal.dir, &WriterId::new(w.as_str())),
             line: 0,

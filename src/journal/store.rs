@@ -224,127 +224,6 @@ pub(super) fn same_command(events: &[Event], checked: &Checked) -> bool {
     !before.is_empty() && before == now && events.iter().all(|e| e.actor == checked.actor())
 }
 
-/// Appends whose sync failed: which events, from where in the writer's file. Kept beside the
-/// journal until the writer's next command syncs the file again.
-pub mod unconfirmed {
-    use crate::domain::event::Event;
-    use crate::domain::ids::{EventId, WriterId};
-    use std::path::{Path, PathBuf};
-
-    #[derive(Debug, serde::Serialize, serde::Deserialize)]
-    pub struct Unconfirmed {
-        pub from: u64,
-        pub ids: Vec<EventId>,
-    }
-
-    fn path(dir: &Path, w: &WriterId) -> PathBuf {
-        dir.join(format!(".muster-unconfirmed-{w}"))
-    }
-
-    pub fn save(dir: &Path, w: &WriterId, from: u64, events: &[Event]) -> std::io::Result<()> {
-        let u = Unconfirmed {
-            from,
-            ids: events.iter().map(|e| e.id.clone()).collect(),
-        };
-        std::fs::write(path(dir, w), serde_json::to_vec(&u).unwrap_or_default())
-    }
-
-    pub fn load(dir: &Path, w: &WriterId) -> Option<Unconfirmed> {
-        let bytes = std::fs::read(path(dir, w)).ok()?;
-        serde_json::from_slice(&bytes).ok()
-    }
-
-    pub fn clear(dir: &Path, w: &WriterId) {
-        let _ = std::fs::remove_file(path(dir, w));
-    }
-
-    /// Every writer's unconfirmed events in a session folder: (writer, how many).
-    pub fn all(dir: &Path) -> Vec<(String, usize)> {
-        let Ok(entries) = crate::fsx::list(dir) else {
-            return Vec::new();
-        };
-        let mut out: Vec<(String, usize)> = entries
-            .into_iter()
-            .filter_map(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                let w = name.strip_prefix(".muster-unconfirmed-")?.to_string();
-                let u = load(dir, &WriterId::new(w.as_str()))?;
-                Some((w, u.ids.len()))
-            })
-            .collect();
-        out.sort();
-        out
-    }
-}
-
-/// Checks each writer's latest claim of what it saw of the others against the files as read.
-pub fn witness_problems(dir: &Path, chains: &BTreeMap<WriterId, Chain>) -> Vec<Problem> {
-    let mut out = Vec::new();
-    for (by, c) in chains {
-        for (w, claim) in &c.saw {
-            if let Some(p) = claim_problem(
-                dir,
-                by,
-                w,
-                claim,
-                chains.get(w).map(|x| (x.seq, x.head.as_deref())),
-            ) {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
-
-/// What is wrong with one claim, given the claimed file's last sequence number and head as read
-/// (`None`: there is no such file). A claim of a head further back is for `verify`.
-pub fn claim_problem(
-    dir: &Path,
-    by: &WriterId,
-    w: &WriterId,
-    claim: &file::Claim,
-    now: Option<(u64, Option<&str>)>,
-) -> Option<Problem> {
-    let name = |w: &WriterId| {
-        crate::domain::text::clean(
-            &file::journal_path(dir, w)
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            false,
-        )
-    };
-    let what = match now {
-        None => format!(
-            "{} is missing: it was deleted, or not copied with the rest",
-            name(w)
-        ),
-        Some((seq, _)) if seq < claim.seq => format!(
-            "{} now ends at event {seq}: it was rolled back or truncated after it was seen",
-            name(w)
-        ),
-        Some((seq, Some(head))) if seq == claim.seq && head != claim.hash => format!(
-            "{}'s event {seq} is not the one that was seen: the file was replaced or rewritten",
-            name(w)
-        ),
-        _ => return None,
-    };
-    Some(Problem {
-        path: file::journal_path(dir, by),
-        line: claim.by_line,
-        error: true,
-        message: format!(
-            "writer `{by}` saw writer `{w}` at event {} when it wrote this line, but {what}{}",
-            claim.seq,
-            if now.is_none() || matches!(now, Some((s, _)) if s < claim.seq) {
-                " (if the folder is still being copied or synced, let that finish and look again)"
-            } else {
-                ""
-            }
-        ),
-    })
-}
-
 /// What an append did.
 #[derive(Debug)]
 pub enum Appended {
@@ -539,7 +418,7 @@ impl Journal {
     /// missing, or now ending before what someone saw, was deleted, rolled back or truncated.
     /// (Only each writer's latest claim is checked here; `muster verify` checks every claim.)
     fn check_witnesses(&mut self) {
-        self.witness = witness_problems(&self.dir, &self.chains);
+        self.witness = super::witness::witness_problems(&self.dir, &self.chains);
     }
 
     /// Reads what is new in every writer's file (new files included) and returns it in merge
@@ -801,7 +680,7 @@ impl Journal {
     /// are returned (so a retry of the same command confirms them instead of repeating them);
     /// if not, the command is not recorded either.
     pub fn confirm(&mut self, locked: &mut Locked) -> Result<Option<Vec<Event>>, AppendError> {
-        let Some(u) = unconfirmed::load(&self.dir, &self.writer) else {
+        let Some(u) = super::unconfirmed::load(&self.dir, &self.writer) else {
             return Ok(None);
         };
         if let Err(e) = locked.file.sync_data() {
@@ -810,7 +689,7 @@ impl Journal {
                 events: Vec::new(),
             });
         }
-        unconfirmed::clear(&self.dir, &self.writer);
+        super::unconfirmed::clear(&self.dir, &self.writer);
         let mut chain = Chain::new(self.writer.clone());
         chain.offset = u.from;
         let mut events = Vec::new();
@@ -893,7 +772,7 @@ impl Journal {
                 let events = follow(chain);
                 self.delivered += events.len();
                 // best effort: if even this cannot be written, the next command syncs anyway
-                let _ = unconfirmed::save(&self.dir, &self.writer, from, &events);
+                let _ = super::unconfirmed::save(&self.dir, &self.writer, from, &events);
                 return Err(AppendError::Unconfirmed { error, events });
             }
         }

@@ -5,7 +5,7 @@
 
 use super::StoreError;
 use super::file::{self, Chain, Claim, Problem};
-use super::store::claim_problem;
+use super::witness::claim_problem;
 use crate::domain::event::{Body, Witness};
 use crate::domain::ids::{SessionId, WriterId};
 use crate::domain::parse::library::hex;
