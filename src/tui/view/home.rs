@@ -71,14 +71,19 @@ fn plans(app: &App, f: &mut Frame, area: Rect) {
     )];
     let errors = app.lib.errors();
     if errors > 0 {
-        let missing = app
+        // every plan file with an error, read or not (a broken link is never parsed at all)
+        let mut broken: Vec<&str> = app
             .lib
-            .unreadable
+            .diagnostics
             .iter()
-            .filter(|(r, _)| r.starts_with("plans/"))
-            .count();
+            .filter(|d| d.is_error() && d.path.contains("plans/"))
+            .map(|d| d.path.as_str())
+            .collect();
+        broken.sort_unstable();
+        broken.dedup();
+        let missing = broken.len();
         let what = if missing > 0 {
-            format!("{missing} plan file(s) unreadable")
+            format!("{missing} plan file(s) with errors")
         } else {
             "some entries may be incomplete".to_string()
         };
