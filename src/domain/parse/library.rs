@@ -127,21 +127,24 @@ fn parse_one(file_no: u32, f: InputFile) -> FileResult {
     }
     let node = match ron_tree::parse(file_no, text) {
         Ok(n) => n,
-        Err(e) => {
+        Err(errors) => {
             // Our reader is stricter than `ron` in a few corners; say so rather than blame the author.
-            let msg = if !e.message.contains("too large")
-                && !e.message.contains("needs quotes")
-                && !e.message.contains("is not a field name")
-                && ron::from_str::<ron::Value>(text).is_ok()
-            {
-                format!(
-                    "{} (this is valid RON that muster cannot read yet: please write it more plainly)",
-                    e.message
-                )
-            } else {
-                format!("RON syntax: {}", e.message)
-            };
-            diags.push(Diagnostic::at(Severity::Error, &src, e.span, msg, None));
+            let ours = errors.len() == 1
+                && !["too large", "needs quotes", "is not a field name"]
+                    .iter()
+                    .any(|m| errors[0].message.contains(m))
+                && ron::from_str::<ron::Value>(text).is_ok();
+            for e in errors {
+                let msg = if ours {
+                    format!(
+                        "{} (this is valid RON that muster cannot read yet: please write it more plainly)",
+                        e.message
+                    )
+                } else {
+                    format!("RON syntax: {}", e.message)
+                };
+                diags.push(Diagnostic::at(Severity::Error, &src, e.span, msg, None));
+            }
             return (Some(src), Parsed::Nothing, diags);
         }
     };

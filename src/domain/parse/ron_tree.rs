@@ -70,28 +70,36 @@ pub struct SyntaxError {
 }
 
 /// Parses one RON document (optionally preceded by `#![enable(...)]` attributes).
-pub fn parse(file: u32, text: &str) -> Result<Node<'_>, SyntaxError> {
+///
+/// Every syntax error the reader can step past is reported, in the order of the file: after a
+/// bad value it resumes at the next `,` or closing bracket of the list or struct holding it, and a
+/// missing comma is reported and read as if it were there. Errors after which the rest of the file
+/// cannot be read reliably (a string, comment or raw string never closed, nesting too deep) end
+/// the reading, so that one slip is not reported as dozens.
+pub fn parse(file: u32, text: &str) -> Result<Node<'_>, Vec<SyntaxError>> {
     let mut p = Parser {
         s: text.as_bytes(),
         text,
         i: 0,
         file,
         depth: 0,
+        errors: Vec::new(),
+        fatal: false,
     };
-    p.ws()?;
-    while p.peek() == Some(b'#') {
-        p.attribute()?;
-        p.ws()?;
+    let r = p.document();
+    match r {
+        Ok(node) if p.errors.is_empty() => Ok(node),
+        Ok(_) => Err(p.errors),
+        Err(e) => {
+            p.record(e);
+            Err(p.errors)
+        }
     }
-    let node = p.value()?;
-    p.ws()?;
-    if p.i < p.s.len() {
-        return Err(p.err_here(1, "unexpected text after the end of the document"));
-    }
-    Ok(node)
 }
 
 const MAX_DEPTH: usize = 128;
+/// After this many errors in one file the reader stops: the rest are most likely echoes.
+const MAX_ERRORS: usize = 200;
 
 struct Parser<'a> {
     s: &'a [u8],
@@ -99,6 +107,10 @@ struct Parser<'a> {
     i: usize,
     file: u32,
     depth: usize,
+    /// Errors stepped past so far.
+    errors: Vec<SyntaxError>,
+    /// Set by an error after which nothing more of the file can be trusted.
+    fatal: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -134,6 +146,115 @@ impl<'a> Parser<'a> {
         }
     }
 
+    fn document(&mut self) -> Result<Node<'a>, SyntaxError> {
+        self.ws()?;
+        while self.peek() == Some(b'#') {
+            self.attribute()?;
+            self.ws()?;
+        }
+        let node = self.value()?;
+        self.ws()?;
+        if self.i < self.s.len() {
+            return Err(self.err_here(1, "unexpected text after the end of the document"));
+        }
+        Ok(node)
+    }
+
+    /// Keeps an error, once: one that is passed up through several containers is the same error.
+    fn record(&mut self, e: SyntaxError) {
+        if !self.errors.contains(&e) {
+            self.errors.push(e);
+        }
+    }
+
+    /// After an error inside a container closed by `close`: keeps the error and moves on to the
+    /// next element (past its `,`) or to the closing bracket. Fails, returning the error for the
+    /// container around, when the rest cannot be read or the error count is reached.
+    fn recover(&mut self, e: SyntaxError, close: u8) -> Result<(), SyntaxError> {
+        self.record(e.clone());
+        if self.errors.len() >= MAX_ERRORS {
+            self.fatal = true;
+        }
+        if self.fatal || !self.sync(close) {
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Moves past the rest of a bad element: to just after the next `,` at this level (true), or
+    /// to the `close` that ends the container (true, not consumed). False at the end of the file
+    /// or at a bracket that closes something else, which the container around may own.
+    fn sync(&mut self, close: u8) -> bool {
+        let mut open: Vec<u8> = Vec::new();
+        loop {
+            if let Err(e) = self.ws() {
+                self.record(e);
+                return false;
+            }
+            let Some(c) = self.peek() else {
+                self.fatal = true;
+                return false;
+            };
+            match c {
+                b'"' => {
+                    self.i += 1;
+                    if !self.skip_string_body() {
+                        self.fatal = true;
+                        return false;
+                    }
+                }
+                b'r' if matches!(self.s.get(self.i + 1), Some(b'"' | b'#')) => {
+                    if self.raw_string().is_err() {
+                        self.fatal = true;
+                        return false;
+                    }
+                }
+                b'(' | b'[' | b'{' => {
+                    open.push(match c {
+                        b'(' => b')',
+                        b'[' => b']',
+                        _ => b'}',
+                    });
+                    self.i += 1;
+                }
+                b')' | b']' | b'}' => match open.last() {
+                    Some(&want) if want == c => {
+                        open.pop();
+                        self.i += 1;
+                    }
+                    Some(_) => return false,
+                    None => return c == close,
+                },
+                b',' if open.is_empty() => {
+                    self.i += 1;
+                    return true;
+                }
+                // any other character, whole (never stop inside a UTF-8 sequence)
+                _ => self.i += self.text[self.i..].chars().next().map_or(1, char::len_utf8),
+            }
+        }
+    }
+
+    /// From inside a string, moves past its closing quote; false if there is none.
+    fn skip_string_body(&mut self) -> bool {
+        while let Some(c) = self.peek() {
+            match c {
+                b'\\' => {
+                    self.i += 1 + self.text[self.i + 1..]
+                        .chars()
+                        .next()
+                        .map_or(0, char::len_utf8)
+                }
+                b'"' => {
+                    self.i += 1;
+                    return true;
+                }
+                _ => self.i += self.text[self.i..].chars().next().map_or(1, char::len_utf8),
+            }
+        }
+        false
+    }
+
     /// Skips white space and comments.
     fn ws(&mut self) -> Result<(), SyntaxError> {
         loop {
@@ -154,6 +275,7 @@ impl<'a> Parser<'a> {
                     while level > 0 {
                         match (self.peek(), self.s.get(self.i + 1)) {
                             (None, _) => {
+                                self.fatal = true;
                                 return Err(self.err(
                                     start,
                                     start + 2,
@@ -194,6 +316,7 @@ impl<'a> Parser<'a> {
                 _ => {}
             }
         }
+        self.fatal = true;
         Err(self.err(start, start + 1, "this attribute `#![...]` is never closed"))
     }
 
@@ -209,6 +332,7 @@ impl<'a> Parser<'a> {
     fn value(&mut self) -> Result<Node<'a>, SyntaxError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
+            self.fatal = true;
             return Err(self.err_here(1, "values are nested too deeply"));
         }
         let r = self.value_inner();
@@ -219,7 +343,10 @@ impl<'a> Parser<'a> {
     fn value_inner(&mut self) -> Result<Node<'a>, SyntaxError> {
         let start = self.i;
         match self.peek() {
-            None => Err(self.err_here(1, "expected a value, found the end of the file")),
+            None => {
+                self.fatal = true;
+                Err(self.err_here(1, "expected a value, found the end of the file"))
+            }
             Some(b'"') => {
                 let s = self.string()?;
                 Ok(Node {
@@ -251,14 +378,21 @@ impl<'a> Parser<'a> {
                             "a value or the `]` that closes it",
                         ));
                     }
-                    items.push(self.value()?);
+                    match self.value() {
+                        Ok(v) => items.push(v),
+                        Err(e) => {
+                            self.recover(e, b']')?;
+                            continue;
+                        }
+                    }
                     self.ws()?;
                     match self.peek() {
                         Some(b',') => self.i += 1,
                         Some(b']') => {}
                         _ => {
                             let e = self.unclosed(start, "list", "`,` or `]`");
-                            return Err(self.string_hint(&items.last().map(|v| v.span), e));
+                            let e = self.string_hint(&items.last().map(|v| v.span), e);
+                            self.recover(e, b']')?;
                         }
                     }
                 }
@@ -276,17 +410,21 @@ impl<'a> Parser<'a> {
                         self.i += 1;
                         break;
                     }
-                    let k = self.value()?;
-                    self.ws()?;
-                    self.expect(b':', "`:` after the map key")?;
-                    self.ws()?;
-                    let v = self.value()?;
-                    entries.push((k, v));
+                    match self.entry() {
+                        Ok(kv) => entries.push(kv),
+                        Err(e) => {
+                            self.recover(e, b'}')?;
+                            continue;
+                        }
+                    }
                     self.ws()?;
                     match self.peek() {
                         Some(b',') => self.i += 1,
                         Some(b'}') => {}
-                        _ => return Err(self.unclosed(start, "map", "`,` or `}`")),
+                        _ => {
+                            let e = self.unclosed(start, "map", "`,` or `}`");
+                            self.recover(e, b'}')?;
+                        }
                     }
                 }
                 Ok(Node {
@@ -303,8 +441,10 @@ impl<'a> Parser<'a> {
                 if self.peek() == Some(b'(') {
                     return self.parens(start, Some(name));
                 }
-                // `Step id: ...`: a struct whose `(` is missing
+                // `Step id: ...`: a struct whose `(` is missing (at a line break, a comma is
+                // the likelier slip: `kind: Continuity` then `services: ...`)
                 if name.starts_with(|c: char| c.is_ascii_uppercase())
+                    && !self.text[after_name..self.i].contains('\n')
                     && self
                         .peek()
                         .is_some_and(|c| c == b'_' || c.is_ascii_alphabetic())
@@ -340,7 +480,7 @@ impl<'a> Parser<'a> {
     /// An error just after a value that is a string running over several lines is most often a
     /// string whose closing quote is missing (it ran on to the next string's opening quote):
     /// said so, at its opening quote.
-    fn string_hint(&self, prev: &Option<Span>, e: SyntaxError) -> SyntaxError {
+    fn string_hint(&mut self, prev: &Option<Span>, e: SyntaxError) -> SyntaxError {
         let Some(sp) = prev else { return e };
         let (a, b) = (sp.start as usize, (sp.end as usize).min(self.s.len()));
         if a >= b || self.s[a] != b'"' || !self.s[a..b].contains(&b'\n') {
@@ -348,6 +488,7 @@ impl<'a> Parser<'a> {
         }
         let lines = self.s[a..b].iter().filter(|&&c| c == b'\n').count() + 1;
         let _ = e;
+        self.fatal = true;
         self.err(
             a,
             a + 1,
@@ -405,57 +546,33 @@ impl<'a> Parser<'a> {
                     self.i += 1;
                     break;
                 }
-                let fstart = self.i;
-                if !self
-                    .peek()
-                    .is_some_and(|c| c == b'_' || c.is_ascii_alphabetic())
-                {
-                    return Err(self.err_here(
-                        1,
-                        format!("expected a field name or `)`, found {}", self.found()),
-                    ));
-                }
-                let fname = self.ident();
-                if self.peek().is_some_and(|c| c >= 0x80) {
-                    let mut end = self.i;
-                    while end < self.s.len()
-                        && (self.s[end] >= 0x80
-                            || self.s[end].is_ascii_alphanumeric()
-                            || self.s[end] == b'_')
-                    {
-                        end += 1;
+                match self.field() {
+                    Ok(f) => fields.push(f),
+                    Err(e) => {
+                        self.recover(e, b')')?;
+                        continue;
                     }
-                    while !self.text.is_char_boundary(end) {
-                        end -= 1;
-                    }
-                    let word = &self.text[fstart..end];
-                    return Err(self.err(
-                        fstart,
-                        end,
-                        format!("`{word}` is not a field name: field names are plain letters a-z, digits and `_`"),
-                    ));
                 }
-                let name_span = self.span(fstart, self.i);
-                self.ws()?;
-                self.expect(b':', &format!("`:` after the field name `{fname}`"))?;
-                self.ws()?;
-                let value = self.value()?;
-                fields.push(Field {
-                    name: fname,
-                    name_span,
-                    value,
-                });
                 self.ws()?;
                 match self.peek() {
                     Some(b',') => self.i += 1,
                     Some(b')') => {}
                     Some(c) if c == b'_' || c.is_ascii_alphabetic() => {
-                        let e = self.err_here(1, format!("expected `,` or `)`, found {}: is a comma missing after the previous field?", self.found()));
-                        return Err(self.string_hint(&fields.last().map(|f| f.value.span), e));
+                        // read on as if the comma were there
+                        let save = self.i;
+                        let word = self.ident();
+                        self.i = save;
+                        let e = self.err_here(word.len(), format!("expected `,` or `)`, found `{word}`: is a comma missing after the previous field?"));
+                        let e = self.string_hint(&fields.last().map(|f| f.value.span), e);
+                        if self.fatal {
+                            return Err(e);
+                        }
+                        self.record(e);
                     }
                     _ => {
                         let e = self.unclosed(start, "struct", "`,` or `)`");
-                        return Err(self.string_hint(&fields.last().map(|f| f.value.span), e));
+                        let e = self.string_hint(&fields.last().map(|f| f.value.span), e);
+                        self.recover(e, b')')?;
                     }
                 }
             }
@@ -471,14 +588,21 @@ impl<'a> Parser<'a> {
                     self.i += 1;
                     break;
                 }
-                items.push(self.value()?);
+                match self.value() {
+                    Ok(v) => items.push(v),
+                    Err(e) => {
+                        self.recover(e, b')')?;
+                        continue;
+                    }
+                }
                 self.ws()?;
                 match self.peek() {
                     Some(b',') => self.i += 1,
                     Some(b')') => {}
                     _ => {
                         let e = self.unclosed(start, "tuple", "`,` or `)`");
-                        return Err(self.string_hint(&items.last().map(|v| v.span), e));
+                        let e = self.string_hint(&items.last().map(|v| v.span), e);
+                        self.recover(e, b')')?;
                     }
                 }
             }
@@ -487,6 +611,59 @@ impl<'a> Parser<'a> {
                 kind: Kind::Tuple { name, items },
             })
         }
+    }
+
+    /// `name: value` in a struct.
+    fn field(&mut self) -> Result<Field<'a>, SyntaxError> {
+        let fstart = self.i;
+        if !self
+            .peek()
+            .is_some_and(|c| c == b'_' || c.is_ascii_alphabetic())
+        {
+            return Err(self.err_here(
+                1,
+                format!("expected a field name or `)`, found {}", self.found()),
+            ));
+        }
+        let fname = self.ident();
+        if self.peek().is_some_and(|c| c >= 0x80) {
+            let mut end = self.i;
+            while end < self.s.len()
+                && (self.s[end] >= 0x80
+                    || self.s[end].is_ascii_alphanumeric()
+                    || self.s[end] == b'_')
+            {
+                end += 1;
+            }
+            while !self.text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let word = &self.text[fstart..end];
+            return Err(self.err(
+                fstart,
+                end,
+                format!("`{word}` is not a field name: field names are plain letters a-z, digits and `_`"),
+            ));
+        }
+        let name_span = self.span(fstart, self.i);
+        self.ws()?;
+        self.expect(b':', &format!("`:` after the field name `{fname}`"))?;
+        self.ws()?;
+        let value = self.value()?;
+        Ok(Field {
+            name: fname,
+            name_span,
+            value,
+        })
+    }
+
+    /// `key: value` in a map.
+    fn entry(&mut self) -> Result<(Node<'a>, Node<'a>), SyntaxError> {
+        let k = self.value()?;
+        self.ws()?;
+        self.expect(b':', "`:` after the map key")?;
+        self.ws()?;
+        Ok((k, self.value()?))
     }
 
     fn string(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
@@ -518,6 +695,7 @@ impl<'a> Parser<'a> {
             out.push_str(&self.text[run..self.i]);
             match self.peek() {
                 None => {
+                    self.fatal = true;
                     return Err(self.err(
                         start,
                         start + 1,
@@ -552,12 +730,19 @@ impl<'a> Parser<'a> {
                         }
                         Some(b'u') => {
                             self.i += 1;
-                            let c = self.unicode_escape(esc)?;
+                            let c = match self.unicode_escape(esc) {
+                                Ok(c) => c,
+                                Err(e) => return Err(self.past_string(esc, e)),
+                            };
                             out.push(c);
                             continue;
                         }
                         _ => {
-                            return Err(self.err(esc, (esc + 2).min(self.s.len()), "unknown escape in a string: write `\\\\` for a backslash, or use a raw string r#\"...\"#"));
+                            let end = (esc + 2..=self.s.len())
+                                .find(|&e| self.text.is_char_boundary(e))
+                                .unwrap_or(self.s.len());
+                            let e = self.err(esc, end, "unknown escape in a string: write `\\\\` for a backslash, or use a raw string r#\"...\"#");
+                            return Err(self.past_string(esc, e));
                         }
                     };
                     self.i += 1;
@@ -565,6 +750,15 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+    }
+
+    /// A bad escape spoils one string, not the file: reading resumes after its closing quote.
+    fn past_string(&mut self, esc: usize, e: SyntaxError) -> SyntaxError {
+        self.i = esc;
+        if !self.skip_string_body() {
+            self.fatal = true;
+        }
+        e
     }
 
     fn unicode_escape(&mut self, esc: usize) -> Result<char, SyntaxError> {
@@ -619,11 +813,14 @@ impl<'a> Parser<'a> {
                 self.i = body + n + closing.len();
                 Ok(Cow::Borrowed(&self.text[body..body + n]))
             }
-            None => Err(self.err(
-                start,
-                body,
-                format!("this raw string is never closed: `{closing}` is missing"),
-            )),
+            None => Err({
+                self.fatal = true;
+                self.err(
+                    start,
+                    body,
+                    format!("this raw string is never closed: `{closing}` is missing"),
+                )
+            }),
         }
     }
 
@@ -647,7 +844,10 @@ impl<'a> Parser<'a> {
                 self.i += c.len_utf8();
                 c
             }
-            None => return Err(self.err(start, start + 1, "this character is never closed")),
+            None => {
+                self.fatal = true;
+                return Err(self.err(start, start + 1, "this character is never closed"));
+            }
         };
         if self.peek() != Some(b'\'') {
             return Err(self.err(
@@ -796,7 +996,7 @@ mod tests {
     }
 
     fn err(s: &str) -> (usize, usize, String) {
-        let e = parse(0, s).unwrap_err();
+        let e = parse(0, s).unwrap_err().remove(0);
         let (l, c) = line_col(s, e.span.start as usize);
         (l, c, e.message)
     }
@@ -834,6 +1034,38 @@ mod tests {
         assert!(err("(a: 1) x").2.contains("after the end"));
         let deep = "[".repeat(500);
         assert!(err(&deep).2.contains("nested too deeply"));
+    }
+
+    fn all(s: &str) -> Vec<(usize, usize)> {
+        parse(0, s)
+            .unwrap_err()
+            .iter()
+            .map(|e| line_col(s, e.span.start as usize))
+            .collect()
+    }
+
+    #[test]
+    fn every_error_that_can_be_stepped_past_is_reported() {
+        let s = "Plan(\n  id: \"a\"\n  title: \"b\",\n  x: \"bad \\q escape\",\n  steps: [\n    Step(id: @, t: 1),\n    Step(id: \"ok\"),\n    Step(id: 5m),\n  ],\n  m: {\"k\" 1},\n  after: ?,\n)";
+        assert_eq!(
+            all(s),
+            [(3, 3), (4, 11), (6, 14), (8, 14), (10, 11), (11, 10)]
+        );
+    }
+
+    #[test]
+    fn an_error_that_spoils_the_rest_is_reported_alone() {
+        // an unclosed string swallows what follows: one error, not one per later line
+        assert_eq!(all("(\n  id: \"a,\n  title: \"b\",\n  c: 1 2,\n)").len(), 1);
+        assert_eq!(all("(\n  a: [1, 2\n  b: /* never closed\n)").len(), 2);
+        // a list never closed is reported once, where the struct around goes on
+        assert_eq!(all("(\n  l: [1, 2\n)"), [(3, 1)]);
+    }
+
+    #[test]
+    fn recovery_stops_at_a_bounded_number_of_errors() {
+        let s = format!("[{}]", "@,".repeat(10_000));
+        assert_eq!(parse(0, &s).unwrap_err().len(), MAX_ERRORS);
     }
 
     #[test]
