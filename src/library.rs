@@ -1,4 +1,4 @@
-//! Finding and reading the plan library: `--library`, `$MUSTER_LIBRARY`, `./runbooks`, or the
+//! Finding and reading the plan library: `--library`, `$MUSTER_LIBRARY`, `./runbooks`, `.`, or the
 //! built-in sample compiled into the binary.
 
 use crate::domain::parse::library::MAX_FILE_BYTES;
@@ -59,6 +59,10 @@ pub fn locate(flag: Option<&Path>) -> Location {
     }
     if Path::new("runbooks/index.ron").is_file() {
         return Location::Dir(PathBuf::from("runbooks"));
+    }
+    // standing in a library folder (`cd mylib && muster check`)
+    if Path::new("index.ron").is_file() || Path::new("plans").is_dir() {
+        return Location::Dir(std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")));
     }
     Location::Builtin
 }

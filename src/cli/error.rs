@@ -26,6 +26,9 @@ pub enum CliError {
     /// there, a time that does not parse): exit 1.
     #[error("{0}")]
     Invalid(String),
+    /// A file could not be written (init, import): exit 3.
+    #[error("cannot write {path}: {why}; check the folder's permissions and free space")]
+    Write { path: String, why: String },
     /// A sync could not be done: exit 3 (2 when no remote was given or remembered).
     #[error("{0}")]
     Sync(#[from] crate::sync::SyncError),
@@ -54,7 +57,7 @@ impl CliError {
             CliError::Refused(Refusal::Needs(Need::Text { required: true, .. })) => 2,
             CliError::Refused(_) | CliError::Invalid(_) => 1,
             CliError::Store(e) if e.is_input() => 1,
-            CliError::Store(_) | CliError::Append(_) => 3,
+            CliError::Store(_) | CliError::Append(_) | CliError::Write { .. } => 3,
             CliError::Library(LibraryError::NotAFolder { .. }) => 1,
             CliError::Library(_) => 3,
             CliError::Sync(crate::sync::SyncError::NoRemote) => 2,

@@ -15,6 +15,7 @@ mod check;
 pub mod error;
 mod export;
 mod index;
+mod init;
 mod list;
 mod show;
 mod status;
@@ -122,6 +123,14 @@ pub enum Sub {
     Check {
         /// Library folders, or plan, scenario or index files (default: the library)
         paths: Vec<PathBuf>,
+    },
+    /// Start a new library folder: an index and one plan to edit, or a copy of the sample
+    Init {
+        /// The folder to create (it may exist, but none of the files may)
+        dir: PathBuf,
+        /// Copy the built-in sample library instead of the minimal skeleton
+        #[arg(long)]
+        sample: bool,
     },
     /// List the plans
     List {
@@ -434,6 +443,7 @@ pub fn run(ctx: &Context, cmd: Option<Sub>) -> Result<Output> {
     };
     match cmd {
         Sub::Check { paths } => check::run(ctx, &paths),
+        Sub::Init { dir, sample } => init::run(&dir, sample),
         Sub::List { json } => list::run(ctx, json),
         Sub::Show { plan, json } => show::run(ctx, &plan, json),
         Sub::Index { query, json } => index::run(ctx, &query.join(" "), json),
