@@ -4,12 +4,14 @@ use super::write::{LazyLibrary, open_session};
 use super::{Output, Result};
 use crate::context::Context;
 use crate::domain::event::{Event, ts};
+use crate::domain::session::deadline::{Deadline, DueState, deadline, deadlines};
 use crate::domain::session::rto::{self, RtoRow};
 use crate::domain::session::{Closed, Confirmation, DecisionRecord, Responder, Session};
 use crate::domain::text::clean;
 use crate::domain::time::{ex_time, human_duration};
 use crate::journal::store;
 use crate::present::describe::describe;
+use crate::present::due_words;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -28,6 +30,8 @@ struct StepJson<'a> {
     confirmations: &'a [Confirmation],
     active_secs: i64,
     bypassed: bool,
+    /// The step's deadline (`due` or `every` in the plan), when it has one.
+    due: Option<Deadline>,
 }
 
 #[derive(Serialize)]
@@ -78,8 +82,8 @@ fn status_json(
     let steps = st
         .plans
         .iter()
-        .flat_map(|p| p.steps.iter())
-        .map(|s| StepJson {
+        .flat_map(|p| p.steps.iter().map(move |s| (p, s)))
+        .map(|(p, s)| StepJson {
             plan: s.plan.as_str(),
             step: s.step.as_str(),
             title: &s.title,
@@ -97,6 +101,9 @@ fn status_json(
             confirmations: &s.confirmations,
             active_secs: s.active_secs(now),
             bypassed: s.bypassed,
+            due: session
+                .step_def(&s.at_ref())
+                .and_then(|def| deadline(st, p, s, def, now)),
         })
         .collect();
     let plans = st
@@ -227,6 +234,21 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
             local_short(r.deadline)
         ));
     }
+    let overdue: Vec<String> = deadlines(&o.session, ctx.now)
+        .into_iter()
+        .filter(|(_, _, d)| d.state == DueState::Overdue)
+        .map(|(pi, si, d)| {
+            let s = &st.plans[pi].steps[si];
+            format!("{} (since {})", s.at_ref(), local_short(d.at))
+        })
+        .collect();
+    if !overdue.is_empty() {
+        out.push_str(&format!(
+            "OVERDUE: {} step(s): {}\n",
+            overdue.len(),
+            overdue.join(", ")
+        ));
+    }
     let (done, total) = st.progress();
     let skipped = st.skipped();
     let skipped = if skipped > 0 {
@@ -268,6 +290,11 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
             }
             if s.bypassed {
                 line.push_str(" - not on the chosen branch");
+            }
+            if let Some(def) = o.session.step_def(&s.at_ref())
+                && let Some(d) = deadline(st, p, s, def, ctx.now)
+            {
+                line.push_str(&format!(" - {}", due_words(&d, def.every, ctx.zone)));
             }
             for c in &s.confirmations {
                 line.push_str(&format!(

@@ -10,6 +10,7 @@ pub mod ids;
 pub mod index;
 pub mod parse;
 pub mod plan;
+pub mod plan_extra;
 pub mod scenario;
 pub mod schedule;
 pub mod seal;

@@ -3,6 +3,8 @@
 use super::parse::de::De;
 use super::parse::ron_tree::{Kind, Node};
 use super::parse::span::Sp;
+use super::plan_extra::{Due, Link, read_due, read_every, read_links, read_todo};
+use super::time::Minutes;
 use super::time::Period;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -43,6 +45,11 @@ pub struct Plan {
     pub test_interval: Option<Period>,
     pub invoke_when: Option<String>,
     pub scope: Option<String>,
+    /// What the plan is for and what a reader should know first (Markdown).
+    pub about: Option<String>,
+    pub links: Vec<Link>,
+    /// Questions still open, each shown by `check` as a warning until someone settles it.
+    pub todo: Vec<Sp<String>>,
     /// Phase titles in order; each step names its phase by index.
     pub phases: Vec<String>,
     pub steps: Vec<Step>,
@@ -67,6 +74,12 @@ pub struct Step {
     pub depends_on: Vec<Sp<String>>,
     pub decision: Option<Decision>,
     pub notes: Option<String>,
+    pub links: Vec<Link>,
+    /// When the step must be done by.
+    pub due: Option<Due>,
+    /// A recurring step: due again this long after each time it is done.
+    pub every: Option<Minutes>,
+    pub todo: Vec<Sp<String>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -136,6 +149,9 @@ impl Plan {
         let test_interval = o.opt(de, "test_interval", De::period);
         let invoke_when = o.opt(de, "invoke_when", De::string);
         let scope = o.opt(de, "scope", De::string);
+        let about = o.opt(de, "about", De::string);
+        let links = o.list(de, "links", read_links);
+        let todo = o.list(de, "todo", read_todo);
         let mut phases = Vec::new();
         let mut steps = Vec::new();
         if o.has("steps") && o.has("phases") {
@@ -179,6 +195,9 @@ impl Plan {
             test_interval,
             invoke_when,
             scope,
+            about,
+            links,
+            todo,
             phases,
             steps,
             hash,
@@ -273,6 +292,10 @@ impl Step {
                 Some(Decision { question, options, span: n.span })
             }),
             notes: o.opt(de, "notes", De::string),
+            links: o.list(de, "links", read_links),
+            due: o.opt(de, "due", read_due),
+            every: o.opt(de, "every", read_every),
+            todo: o.list(de, "todo", read_todo),
         };
         o.finish(de);
         Some(s)

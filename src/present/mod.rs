@@ -85,3 +85,25 @@ impl Zone {
         self.at(t).date_naive()
     }
 }
+
+/// A step's deadline in words, as the status and the TUI show it: "due 12:15", "OVERDUE since
+/// 12:15", "met (due 12:15)", "late (due 12:15)"; "every 1 h, next 13:00" for a recurring step.
+pub fn due_words(
+    d: &crate::domain::session::deadline::Deadline,
+    every: Option<crate::domain::Minutes>,
+    zone: Zone,
+) -> String {
+    use crate::domain::session::deadline::DueState;
+    let at = zone.hm(d.at);
+    let state = match d.state {
+        DueState::Due if d.recurring => format!("next due {at}"),
+        DueState::Due => format!("due {at}"),
+        DueState::Overdue => format!("OVERDUE since {at}"),
+        DueState::Met => format!("met (due {at})"),
+        DueState::Late => format!("late (due {at})"),
+    };
+    match every {
+        Some(e) if d.recurring => format!("every {e}, {state}"),
+        _ => state,
+    }
+}

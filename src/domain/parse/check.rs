@@ -2,6 +2,7 @@
 
 use super::library::Library;
 use super::span::{Diagnostic, Severity, Sp, Span};
+use crate::domain::plan_extra::{Link, LinkTo};
 use crate::domain::scenario::Release;
 use std::collections::{HashMap, HashSet};
 
@@ -79,6 +80,7 @@ pub fn check(lib: &mut Library, today: chrono::NaiveDate) {
     let vbfs = ids(&ix.vital_business_functions, |v| &v.id);
     let services = ids(&ix.services, |s| &s.id);
     let plans = ids(&lib.plans, |p| &p.id);
+    let documents = ids(&ix.documents, |d| &d.id);
 
     c.unique("person", ix.people.iter().map(|p| &p.id));
     c.unique("role", ix.roles.iter().map(|p| &p.id));
@@ -184,14 +186,19 @@ pub fn check(lib: &mut Library, today: chrono::NaiveDate) {
             .plans
             .chunks(chunk)
             .map(|part| {
-                let (roles, services) = (&roles, &services);
+                let known = Known {
+                    roles: &roles,
+                    services: &services,
+                    documents: &documents,
+                    plans: &plans,
+                };
                 s.spawn(move || {
                     let mut c = Checker {
                         lib: shared,
                         out: Vec::new(),
                     };
                     for p in part {
-                        check_plan(&mut c, p, roles, services, today);
+                        check_plan(&mut c, p, &known, today);
                     }
                     c.out
                 })
@@ -248,14 +255,51 @@ pub fn check(lib: &mut Library, today: chrono::NaiveDate) {
     lib.diagnostics.extend(out);
 }
 
+/// The ids a plan may refer to.
+struct Known<'k, 'a> {
+    roles: &'k HashSet<&'a str>,
+    services: &'k HashSet<&'a str>,
+    documents: &'k HashSet<&'a str>,
+    plans: &'k HashSet<&'a str>,
+}
+
+impl Checker<'_> {
+    fn links(&mut self, links: &[Link], known: &Known, ctx: &dyn std::fmt::Display) {
+        for l in links {
+            match &l.to {
+                LinkTo::Document(d) => self.exists("document", d, known.documents, ctx),
+                LinkTo::Plan(p) => self.exists("plan", p, known.plans, ctx),
+                LinkTo::Url(_) => {}
+            }
+        }
+    }
+
+    /// An open question is a warning until someone settles it and removes it.
+    fn todo(&mut self, todo: &[Sp<String>], ctx: &dyn std::fmt::Display) {
+        for t in todo {
+            self.warn(
+                t.span,
+                format!(
+                    "TODO ({ctx}): {} (settle it, then remove it from `todo`)",
+                    t.v.trim_start_matches("TODO")
+                        .trim_start_matches(':')
+                        .trim()
+                ),
+            );
+        }
+    }
+}
+
 fn check_plan(
     c: &mut Checker,
     p: &crate::domain::plan::Plan,
-    roles: &HashSet<&str>,
-    services: &HashSet<&str>,
+    known: &Known,
     today: chrono::NaiveDate,
 ) {
+    let (roles, services) = (known.roles, known.services);
     let ctx = format!("plan `{}`", p.id);
+    c.links(&p.links, known, &ctx);
+    c.todo(&p.todo, &ctx);
     for s in &p.services {
         c.exists("service", s, services, &ctx);
     }
@@ -265,9 +309,12 @@ fn check_plan(
     c.unique("step", p.steps.iter().map(|s| &s.id));
     let steps: HashSet<&str> = p.steps.iter().map(|s| s.id.v.as_str()).collect();
     for s in &p.steps {
+        let sctx = format!("step `{}`", s.id);
         if let Some(r) = &s.role {
-            c.exists("role", r, roles, &format_args!("step `{}`", s.id));
+            c.exists("role", r, roles, &sctx);
         }
+        c.links(&s.links, known, &sctx);
+        c.todo(&s.todo, &sctx);
         for d in &s.depends_on {
             if d.v == s.id.v {
                 c.error(d.span, format!("step `{}` depends on itself", s.id), None);

@@ -9,10 +9,12 @@ use chrono::NaiveDate;
 fn struct_name(what: &str) -> Option<&'static str> {
     Some(match what {
         "command" => "Command",
+        "deadline" => "Due",
         "decision" => "Decision",
         "document" => "Document",
         "index" => "Index",
         "inject" => "Inject",
+        "link" => "Link",
         "invocation guideline" => "Invocation",
         "objective" => "Objective",
         "organisation" => "Organisation",

@@ -1,6 +1,7 @@
 //! A session: the plans (and scenario) it follows, and the state folded from its events.
 
 pub mod clock;
+pub mod deadline;
 mod fold;
 pub mod rto;
 pub mod state;

@@ -4,9 +4,11 @@
 use super::home::window;
 use super::text::{ellipsis, hslice, markdown, wrapped};
 use crate::domain::plan::Step;
+use crate::domain::session::deadline::DueState;
 use crate::domain::session::{NoteKind, StepState, StepStatus};
 use crate::domain::text::clean;
 use crate::domain::time::human_duration;
+use crate::present::due_words;
 use crate::tui::app::{App, Screen};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -76,10 +78,18 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             Some(st) => (st.state.mark(), t.state(st.state)),
             None => ("[ ]", t.text()),
         };
-        let when = st
-            .and_then(|st| st.at.filter(|_| st.state != StepStatus::Pending))
-            .map(|a| format!(" {}", app.zone.hm(a)))
-            .unwrap_or_default();
+        let due = st.and_then(|st| step_deadline(app, plan, s, st));
+        let overdue = due.is_some_and(|d| d.state == DueState::Overdue);
+        let when = match (due, st) {
+            // an overdue step shows when it was due, marked, instead of when it last changed
+            (Some(d), _) if overdue => format!(" !{}", app.zone.hm(d.at)),
+            (_, Some(st)) if st.state != StepStatus::Pending => st
+                .at
+                .map(|a| format!(" {}", app.zone.hm(a)))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        let style = if overdue { t.warn() } else { style };
         let title_w = w.saturating_sub(4 + 4 + when.len() + 1);
         let line = format!(
             "{mark} {:>2} {:<title_w$}{when}",
@@ -180,6 +190,18 @@ pub fn step_lines(
         meta.push(format!("est. {e}"));
     }
     l.push(Line::styled(ellipsis(&meta.join(" · "), width), t.dim()));
+    if st.is_none() {
+        let mut when = Vec::new();
+        if let Some(d) = step.due {
+            when.push(format!("due {d}"));
+        }
+        if let Some(e) = step.every {
+            when.push(format!("every {e}"));
+        }
+        if !when.is_empty() {
+            l.extend(wrapped(&when.join(" · "), width, t.text(), ""));
+        }
+    }
     if let Some(st) = st {
         let mut s = vec![Span::styled(
             format!("{} {}", st.state.mark(), st.state.label().to_uppercase()),
@@ -209,6 +231,18 @@ pub fn step_lines(
             ));
         }
         l.push(Line::from(s));
+        if let Some(d) = step_deadline(app, plan, step, st) {
+            let style = if d.state == DueState::Overdue {
+                t.warn()
+            } else {
+                t.text()
+            };
+            let text = match step.due {
+                Some(due) => format!("Due {due}: {}", due_words(&d, step.every, app.zone)),
+                None => format!("Recurring: {}", due_words(&d, step.every, app.zone)),
+            };
+            l.extend(wrapped(&text, width, style, ""));
+        }
         for c in &st.confirmations {
             l.push(Line::styled(
                 format!(
@@ -331,6 +365,13 @@ pub fn step_lines(
             }
         }
     }
+    if !step.links.is_empty() {
+        l.push(Line::raw(""));
+        l.push(Line::styled("Links", t.heading()));
+        for k in &step.links {
+            l.extend(wrapped(&k.line(), width, t.text(), "  "));
+        }
+    }
     if let Some(e) = &step.expected {
         l.push(Line::raw(""));
         l.push(Line::styled("Expected result", t.heading()));
@@ -427,4 +468,16 @@ pub fn step_lines(
         l.extend(wrapped(&format!("Author's note: {n}"), width, t.dim(), ""));
     }
     l
+}
+
+/// A step's deadline in the open session, if it has one.
+fn step_deadline(
+    app: &App,
+    plan: &crate::domain::Plan,
+    step: &Step,
+    st: &StepState,
+) -> Option<crate::domain::session::deadline::Deadline> {
+    let session = app.session.as_ref()?;
+    let ps = session.state.plan(plan.id.v.as_str())?;
+    crate::domain::session::deadline::deadline(&session.state, ps, st, step, app.now)
 }
