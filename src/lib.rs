@@ -11,6 +11,7 @@ pub mod context;
 pub mod domain;
 pub mod export;
 pub mod fsx;
+pub mod import;
 pub mod journal;
 pub mod library;
 pub mod present;

@@ -14,6 +14,7 @@ macro_rules! say {
 mod check;
 pub mod error;
 mod export;
+mod import;
 mod index;
 mod init;
 mod list;
@@ -131,6 +132,18 @@ pub enum Sub {
         /// Copy the built-in sample library instead of the minimal skeleton
         #[arg(long)]
         sample: bool,
+    },
+    /// Draft a library from Markdown runbooks: plans, and index entries for the contacts found
+    Import {
+        /// Markdown files (runbooks, DR plans, playbooks)
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The folder to write the draft library into (new, or without these files)
+        #[arg(short = 'o', long = "out", value_name = "DIR")]
+        out: PathBuf,
+        /// Print where each heading of the sources went
+        #[arg(long)]
+        report: bool,
     },
     /// List the plans
     List {
@@ -444,6 +457,7 @@ pub fn run(ctx: &Context, cmd: Option<Sub>) -> Result<Output> {
     match cmd {
         Sub::Check { paths } => check::run(ctx, &paths),
         Sub::Init { dir, sample } => init::run(&dir, sample),
+        Sub::Import { files, out, report } => import::run(&files, &out, report),
         Sub::List { json } => list::run(ctx, json),
         Sub::Show { plan, json } => show::run(ctx, &plan, json),
         Sub::Index { query, json } => index::run(ctx, &query.join(" "), json),
