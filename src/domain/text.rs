@@ -161,9 +161,28 @@ pub fn ellipsis(s: &str, width: usize) -> String {
     out
 }
 
+/// `s` cut to `width` columns (with `…`) and padded with spaces to exactly `width` columns:
+/// `format!("{:<w$}")` pads by characters, which misaligns columns of wide (CJK) text.
+pub fn fit(s: &str, width: usize) -> String {
+    let mut out = ellipsis(s, width);
+    let w = UnicodeWidthStr::width(out.as_str());
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(w)));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fit_pads_by_display_width() {
+        assert_eq!(fit("ab", 4), "ab  ");
+        assert_eq!(
+            UnicodeWidthStr::width(fit("データセンター停電", 9).as_str()),
+            9
+        );
+        assert_eq!(UnicodeWidthStr::width(fit("停電", 6).as_str()), 6);
+    }
 
     #[test]
     fn suggestions() {

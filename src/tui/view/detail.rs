@@ -92,9 +92,9 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         let style = if overdue { t.warn() } else { style };
         let title_w = w.saturating_sub(4 + 4 + when.len() + 1);
         let line = format!(
-            "{mark} {:>2} {:<title_w$}{when}",
+            "{mark} {:>2} {}{when}",
             i + 1,
-            ellipsis(&clean(&s.title, false), title_w)
+            crate::domain::text::fit(&clean(&s.title, false), title_w)
         );
         let style = if i == sel {
             t.selected().patch(style)
@@ -370,6 +370,13 @@ pub fn step_lines(
         l.push(Line::styled("Links", t.heading()));
         for k in &step.links {
             l.extend(wrapped(&k.line(), width, t.text(), "  "));
+        }
+    }
+    if !step.todo.is_empty() {
+        l.push(Line::raw(""));
+        l.push(Line::styled("To settle (todo in the plan)", t.warn()));
+        for k in &step.todo {
+            l.extend(wrapped(&k.v, width, t.warn(), "  "));
         }
     }
     if let Some(e) = &step.expected {

@@ -117,15 +117,14 @@ fn plans(app: &App, f: &mut Frame, area: Rect) {
         } else {
             "  "
         };
-        let title = ellipsis(&clean(&p.title, false), w.saturating_sub(44).max(10));
+        let title = crate::domain::text::fit(&clean(&p.title, false), w.saturating_sub(44).max(10));
         let review = p.review_status(today);
         let line = format!(
-            "{mark}{title:<w1$} {:<13} {:>5}  {:<6} {}",
+            "{mark}{title} {:<13} {:>5}  {:<6} {}",
             p.kind.label(),
             p.steps.len(),
             rto.map(|r| r.to_string()).unwrap_or("-".into()),
             review,
-            w1 = w.saturating_sub(44).max(10)
         );
         let style = if i == app.plan_sel {
             t.selected()

@@ -3,7 +3,7 @@
 
 use crate::domain::text::clean;
 use crate::tui::theme::Theme;
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
@@ -144,8 +144,53 @@ pub fn markdown(src: &str, width: usize, theme: &Theme, hscroll: usize) -> Vec<L
         }
         out.append(&mut lines);
     };
-    for ev in Parser::new(&src) {
+    // a table's rows of cells, while inside one; the link being read, for its address
+    let mut table: Option<Vec<Vec<String>>> = None;
+    let mut link: Option<String> = None;
+    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    for ev in Parser::new_ext(&src, opts) {
+        if let Some(rows) = &mut table {
+            match ev {
+                Event::End(TagEnd::Table) => {
+                    let rows = table.take().unwrap_or_default();
+                    out.extend(table_lines(&rows, width, theme, hscroll));
+                    out.push(Line::raw(""));
+                }
+                Event::Start(Tag::TableHead | Tag::TableRow) => rows.push(Vec::new()),
+                Event::Start(Tag::TableCell) => {
+                    rows.last_mut().map_or((), |r| r.push(String::new()))
+                }
+                Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                    if let Some(c) = rows.last_mut().and_then(|r| r.last_mut()) {
+                        c.push_str(&t);
+                    }
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    if let Some(c) = rows.last_mut().and_then(|r| r.last_mut()) {
+                        c.push(' ');
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
         match ev {
+            Event::Start(Tag::Table(_)) => {
+                flush(&mut spans, &mut out, &mut item_prefix, list_depth);
+                table = Some(Vec::new());
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => link = Some(dest_url.to_string()),
+            Event::End(TagEnd::Link) => {
+                // the address is shown: a responder may have to type it on another device
+                if let Some(url) = link.take().filter(|u| !u.is_empty() && !u.starts_with('#'))
+                    && !spans.last().is_some_and(|(t, _)| *t == url)
+                {
+                    spans.push((format!(" <{url}>"), theme.dim()));
+                }
+            }
+            Event::TaskListMarker(done) => {
+                spans.push((if done { "[x] " } else { "[ ] " }.into(), style));
+            }
             Event::Start(Tag::Paragraph) => {}
             Event::End(TagEnd::Paragraph) => {
                 flush(&mut spans, &mut out, &mut item_prefix, list_depth);
@@ -226,6 +271,54 @@ pub fn markdown(src: &str, width: usize, theme: &Theme, hscroll: usize) -> Vec<L
 }
 pub use crate::domain::text::{ellipsis, hslice, middle_ellipsis};
 
+/// A Markdown table as a table: columns aligned by display width, the header bold and ruled.
+/// A table wider than the pane scrolls sideways by `hscroll`, a `→` marking what is cut.
+fn table_lines(
+    rows: &[Vec<String>],
+    width: usize,
+    theme: &Theme,
+    hscroll: usize,
+) -> Vec<Line<'static>> {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut w = vec![0usize; cols];
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            w[i] = w[i].max(c.trim().width());
+        }
+    }
+    let mut out = Vec::new();
+    for (n, r) in rows.iter().enumerate() {
+        let cells: Vec<String> = (0..cols)
+            .map(|i| crate::domain::text::fit(r.get(i).map_or("", |c| c.trim()), w[i]))
+            .collect();
+        let line = cells.join(" │ ");
+        let more = line.trim_end().width() > hscroll + width;
+        let mut shown = hslice(
+            line.trim_end(),
+            hscroll,
+            if more { width.saturating_sub(1) } else { width },
+        );
+        if more {
+            shown.push('→');
+        }
+        let style = if n == 0 {
+            theme.text().add_modifier(Modifier::BOLD)
+        } else {
+            theme.text()
+        };
+        out.push(Line::styled(shown, style));
+        if n == 0 {
+            let rule: String = w
+                .iter()
+                .map(|x| "─".repeat(*x))
+                .collect::<Vec<_>>()
+                .join("─┼─");
+            out.push(Line::styled(hslice(&rule, hscroll, width), theme.dim()));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,6 +352,33 @@ mod tests {
         let scrolled = text(&markdown(md, 20, &Theme { color: false }, 16));
         let code = scrolled.iter().find(|l| l.starts_with("  │ ")).unwrap();
         assert!(code.contains("wrapped"), "scrolled sideways: {scrolled:?}");
+    }
+
+    #[test]
+    fn tables_are_drawn_as_tables_and_links_show_their_address() {
+        let md = "| Symptom | Action |\n|---|---|\n| Disk full | Run `df -h` |\n| 停電 | Call |\n\nSee [the status page](https://status.example.org) and [below](#x).";
+        let t = text(&markdown(md, 40, &Theme { color: false }, 0));
+        assert_eq!(t[0], "Symptom   │ Action");
+        assert!(t[1].starts_with("──────────┼─"), "{t:?}");
+        assert_eq!(t[2], "Disk full │ Run df -h");
+        assert_eq!(t[3].width(), "停電      │ Call".width(), "{t:?}");
+        let prose = t.join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            prose.contains("the status page <https://status.example.org>"),
+            "{t:?}"
+        );
+        assert!(
+            !prose.contains("#x"),
+            "an anchor in the document is not an address: {t:?}"
+        );
+        // wider than the pane: cut and marked, then scrolled sideways
+        let narrow = text(&markdown(md, 12, &Theme { color: false }, 0));
+        assert!(
+            narrow[2].ends_with('→') && narrow[2].width() <= 12,
+            "{narrow:?}"
+        );
+        let scrolled = text(&markdown(md, 12, &Theme { color: false }, 10));
+        assert!(scrolled[2].contains("Run df"), "{scrolled:?}");
     }
 
     /// Every word of every step body of the sample library survives wrapping, at any width, and no

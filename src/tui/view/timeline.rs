@@ -176,8 +176,8 @@ pub fn facilitator(app: &App, f: &mut Frame, area: Rect) {
         let when_w = 14;
         let title_w = w.saturating_sub(4 + when_w + 2);
         let line = format!(
-            "{mark} {:<title_w$} {when:>when_w$} ",
-            ellipsis(&clean(&inj.title, false), title_w)
+            "{mark} {} {when:>when_w$} ",
+            crate::domain::text::fit(&clean(&inj.title, false), title_w)
         );
         let style = if i == sel {
             t.selected()
