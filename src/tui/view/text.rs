@@ -183,7 +183,7 @@ pub fn markdown(src: &str, width: usize, theme: &Theme, hscroll: usize) -> Vec<L
             Event::End(TagEnd::Link) => {
                 // the address is shown: a responder may have to type it on another device
                 if let Some(url) = link.take().filter(|u| !u.is_empty() && !u.starts_with('#'))
-                    && !spans.last().is_some_and(|(t, _)| *t == url)
+                    && spans.last().is_none_or(|(t, _)| *t != url)
                 {
                     spans.push((format!(" <{url}>"), theme.dim()));
                 }
