@@ -50,7 +50,7 @@ fn ron_syntax_error_at_the_true_position() {
         "syntax.ron",
         "4:5",
         "error",
-        "RON syntax: expected `,` or `)`, found `k`: is a comma missing after the previous field?",
+        "RON syntax: expected `,` or `)`, found `kind`: is a comma missing after the previous field?",
     );
     // followed by the source line and a marker under the spot
     assert!(err.contains("4 |     kind: Recovery,\n  |     ^"), "{err}");
@@ -72,7 +72,7 @@ fn unknown_fields_each_at_their_own_position() {
         "unknown-field.ron",
         "6:40",
         "error",
-        "unknown field `colour` in this step; known fields: id, title, body, role, commands, expected, verification, estimate, depends_on, decision, notes",
+        "unknown field `colour` in this step; known fields: id, title, body, role, commands, expected, verification, estimate, depends_on, depends_on_any, decision, notes, links, due, every, todo",
     );
 }
 

@@ -15,7 +15,11 @@ fn examples() -> Vec<String> {
 #[test]
 fn every_example_in_format_md_reads_cleanly() {
     let ex = examples();
-    assert_eq!(ex.len(), 3, "an index, a plan and a scenario");
+    assert_eq!(
+        ex.len(),
+        4,
+        "an index, a plan, a scenario, a plan with deadlines and links"
+    );
     let files = vec![
         InputFile {
             rel: "index.ron".into(),
@@ -30,6 +34,11 @@ fn every_example_in_format_md_reads_cleanly() {
         InputFile {
             rel: "scenarios/ransomware-weekend.ron".into(),
             shown: "FORMAT.md scenario".into(),
+            bytes: ex[3].clone().into_bytes(),
+        },
+        InputFile {
+            rel: "plans/data-breach-comms.ron".into(),
+            shown: "FORMAT.md plan with deadlines".into(),
             bytes: ex[2].clone().into_bytes(),
         },
     ];
@@ -39,9 +48,19 @@ fn every_example_in_format_md_reads_cleanly() {
         files,
         chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap(),
     );
-    assert_eq!(lib.plans.len(), 1);
+    assert_eq!(lib.plans.len(), 2);
     assert_eq!(lib.scenarios.len(), 1);
-    assert_eq!(lib.plans[0].steps.len(), 3);
+    let plan = |id: &str| lib.plans.iter().find(|p| p.id.v == id).unwrap();
+    assert_eq!(plan("db-failover").steps.len(), 3);
+    let comms = plan("data-breach-comms");
+    assert_eq!(comms.steps.len(), 8);
+    assert!(comms.steps[0].due.is_some() && comms.steps[2].every.is_some());
+    assert_eq!(
+        comms.steps[4].decision.as_ref().unwrap().options[0]
+            .targets()
+            .count(),
+        2
+    );
     // the examples are fragments of one organisation: only references to things they leave out
     // (roles, services, plans of a bigger library) may be missing
     let bad: Vec<String> = lib

@@ -221,10 +221,14 @@ pub fn render(lib: &Library, plan: &Plan, today: chrono::NaiveDate) -> String {
         if let Some(d) = &s.decision {
             o.push_str(&format!("    Decision: {}\n", clean(&d.question, false)));
             for opt in &d.options {
-                let target = opt.next.as_ref().map(|n| match plan.step_index(n) {
-                    Some(i) => format!("go to step {} ({})", i + 1, n.v),
-                    None => format!("go to {}", n.v),
-                });
+                let to: Vec<String> = opt
+                    .targets()
+                    .map(|n| match plan.step_index(n) {
+                        Some(i) => format!("step {} ({})", i + 1, n.v),
+                        None => n.v.clone(),
+                    })
+                    .collect();
+                let target = (!to.is_empty()).then(|| format!("go to {}", to.join(" and ")));
                 o.push_str(&format!(
                     "      - {}: {}\n",
                     clean(&opt.label, false),

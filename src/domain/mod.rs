@@ -3,6 +3,7 @@
 //! no terminal, no clock reads, no local time zone, and nothing else of the crate (a test in
 //! `tests/layers.rs` reads these sources to keep it so).
 
+pub mod branches;
 pub mod command;
 pub mod event;
 mod event_de;

@@ -72,6 +72,8 @@ pub struct Step {
     pub verification: Option<String>,
     pub estimate: Option<Estimate>,
     pub depends_on: Vec<Sp<String>>,
+    /// Steps of which any one finished is enough ("after the restore or the rebuild").
+    pub depends_on_any: Vec<Sp<String>>,
     pub decision: Option<Decision>,
     pub notes: Option<String>,
     pub links: Vec<Link>,
@@ -116,9 +118,27 @@ pub struct Decision {
 #[derive(Debug, Clone, Serialize)]
 pub struct DecisionOption {
     pub label: String,
+    /// The (first) step this option leads to.
     pub next: Option<Sp<String>>,
+    /// Further steps it leads to, when `next` is a list.
+    pub also: Vec<Sp<String>>,
     #[serde(skip)]
     pub span: super::parse::span::Span,
+}
+
+impl DecisionOption {
+    /// Every step this option leads to.
+    pub fn targets(&self) -> impl Iterator<Item = &Sp<String>> {
+        self.next.iter().chain(&self.also)
+    }
+
+    /// "3. restore, 5. notify": the steps it leads to, numbered as shown.
+    pub fn targets_shown(&self, plan: &Plan) -> String {
+        self.targets()
+            .map(|n| format!("{}. {}", plan.step_index(n).map_or(0, |i| i + 1), n.v))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 impl Plan {
@@ -275,15 +295,22 @@ impl Step {
             verification: o.opt(de, "verification", De::string),
             estimate: o.opt(de, "estimate", read_estimate),
             depends_on: o.list(de, "depends_on", De::id),
+            depends_on_any: o.list(de, "depends_on_any", De::id),
             decision: o.opt(de, "decision", |de, n| {
                 let mut d = de.object(n, "decision")?;
                 let question = d.req(de, "question", De::string).unwrap_or_default();
                 let options = d.list(de, "options", |de, n| {
                     let mut op = de.object(n, "decision option")?;
                     let label = op.req(de, "label", De::string).unwrap_or_default();
-                    let next = op.opt(de, "next", De::id);
+                    // `next: "step"` or `next: ["step", "other"]`
+                    let mut targets = match op.node(de, "next") {
+                        Some(t) if matches!(t.kind, Kind::List(_)) => de.list(t, De::id),
+                        Some(t) => de.id(t).into_iter().collect(),
+                        None => Vec::new(),
+                    };
                     op.finish(de);
-                    Some(DecisionOption { label, next, span: n.span })
+                    let next = (!targets.is_empty()).then(|| targets.remove(0));
+                    Some(DecisionOption { label, next, also: targets, span: n.span })
                 });
                 if options.is_empty() {
                     de.error(d.head(), "this decision has no `options`: add at least two, each with `label` and `next`", None);

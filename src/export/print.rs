@@ -211,20 +211,7 @@ pub fn plan_doc(lib: &Library, p: &Plan, today: chrono::NaiveDate) -> Doc {
             d.list(
                 dec.options
                     .iter()
-                    .map(|o| {
-                        format!(
-                            "☐ {} → step {}",
-                            o.label,
-                            o.next
-                                .as_ref()
-                                .map(|n| format!(
-                                    "{}. {}",
-                                    p.step_index(n).map(|x| x + 1).unwrap_or(0),
-                                    n.v
-                                ))
-                                .unwrap_or_default()
-                        )
-                    })
+                    .map(|o| format!("☐ {} → step {}", o.label, o.targets_shown(p)))
                     .collect(),
             );
         }

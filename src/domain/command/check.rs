@@ -518,16 +518,30 @@ pub fn unfinished_dependencies(s: &Session, step: &StepRef) -> Vec<String> {
     let Some(def) = plan.step(step.step.as_str()) else {
         return Vec::new();
     };
-    def.depends_on
-        .iter()
-        .filter_map(|d| plan.step_index(&d.v).map(|j| (j, d)))
-        .filter(|(j, _)| {
+    let open = |d: &crate::domain::Sp<String>| {
+        plan.step_index(&d.v).and_then(|j| {
             ps.steps
-                .get(*j)
-                .is_some_and(|x| !x.state.finished() && !x.bypassed)
+                .get(j)
+                .filter(|x| !x.state.finished() && !x.bypassed)
+                .map(|_| format!("{}. {}", j + 1, d.v))
         })
-        .map(|(j, d)| format!("{}. {}", j + 1, d.v))
-        .collect()
+    };
+    let mut out: Vec<String> = def.depends_on.iter().filter_map(open).collect();
+    // any one of `depends_on_any` finished (or every one of them off the path) is enough
+    let any: Vec<String> = def.depends_on_any.iter().filter_map(open).collect();
+    let some_done = def.depends_on_any.iter().any(|d| {
+        plan.step_index(&d.v)
+            .and_then(|j| ps.steps.get(j))
+            .is_some_and(|x| x.state.finished())
+    });
+    if !some_done && !any.is_empty() {
+        out.push(if any.len() == 1 {
+            any[0].clone()
+        } else {
+            format!("one of {}", any.join(" or "))
+        });
+    }
+    out
 }
 
 /// Matches a decision option by number (from 1), by the step it leads to, or by its label (or

@@ -214,9 +214,13 @@ impl Command {
                             options: d
                                 .options
                                 .iter()
-                                .map(|o| match &o.next {
-                                    Some(n) => format!("{}  → {}", o.label, n.v),
-                                    None => o.label.clone(),
+                                .map(|o| {
+                                    let to: Vec<&str> = o.targets().map(|n| n.v.as_str()).collect();
+                                    if to.is_empty() {
+                                        o.label.clone()
+                                    } else {
+                                        format!("{}  → {}", o.label, to.join(", "))
+                                    }
                                 })
                                 .collect(),
                         });

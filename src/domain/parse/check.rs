@@ -315,7 +315,7 @@ fn check_plan(
         }
         c.links(&s.links, known, &sctx);
         c.todo(&s.todo, &sctx);
-        for d in &s.depends_on {
+        for d in s.depends_on.iter().chain(&s.depends_on_any) {
             if d.v == s.id.v {
                 c.error(d.span, format!("step `{}` depends on itself", s.id), None);
             } else if !steps.contains(d.v.as_str()) {
@@ -335,6 +335,16 @@ fn check_plan(
                 );
             }
             for o in &dec.options {
+                for n in &o.also {
+                    if !steps.contains(n.v.as_str()) {
+                        let hint = crate::domain::text::did_you_mean(&n.v, steps.iter().copied());
+                        let msg = format!(
+                            "option \"{}\" of the decision in step `{}` leads to `{}`, which is not a step of plan `{}`",
+                            o.label, s.id, n.v, p.id
+                        );
+                        c.error(n.span, msg, hint.map(|h| format!("did you mean `{h}`?")));
+                    }
+                }
                 match &o.next {
                     None => c.error(o.span, format!("option \"{}\" of the decision in step `{}` leads nowhere: add `next: \"step-id\"`", o.label, s.id), None),
                     Some(n) if !steps.contains(n.v.as_str()) => {
@@ -347,6 +357,26 @@ fn check_plan(
                 }
             }
         }
+    }
+    for (d, i, gone, needs) in crate::domain::branches::needed_but_left_out(p) {
+        let (Some(dstep), Some(later)) = (p.step(d), p.step(needs)) else {
+            continue;
+        };
+        let Some(opt) = dstep.decision.as_ref().and_then(|x| x.options.get(i)) else {
+            continue;
+        };
+        let at = later
+            .depends_on
+            .iter()
+            .find(|x| x.v == gone)
+            .map_or(opt.span, |x| x.span);
+        c.warn(
+            at,
+            format!(
+                "choosing \"{}\" in step `{d}` leaves out step `{gone}`, which step `{needs}` (still on that path) depends on: it could never start; use `depends_on_any`, or lead that option to `{gone}` too",
+                opt.label
+            ),
+        );
     }
     let deps: HashMap<&str, Vec<&Sp<String>>> = p
         .steps

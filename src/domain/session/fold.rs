@@ -9,7 +9,7 @@ use crate::domain::event::{Body, Event, Mode, PlanRef};
 use crate::domain::ids::StepRef;
 use crate::domain::plan::Plan;
 use chrono::{DateTime, Utc};
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 fn new_step(plan: &Plan, s: &crate::domain::plan::Step) -> StepState {
@@ -513,8 +513,8 @@ impl Session {
         let Some(plan) = self.plans.iter().find(|x| x.id.v == p.id.as_str()) else {
             return;
         };
-        let mut bypassed: HashSet<&str> = HashSet::new();
-        let mut chosen: HashSet<&str> = HashSet::new();
+        // the option each decision took: by its label, else by where it led
+        let mut taken: HashMap<&str, usize> = HashMap::new();
         for s in &p.steps {
             let (Some(rec), Some(def)) = (
                 &s.decision,
@@ -522,31 +522,24 @@ impl Session {
             ) else {
                 continue;
             };
-            for o in &def.options {
-                if let Some(n) = &o.next {
-                    if rec.next.as_ref().is_some_and(|x| *x == n.v) {
-                        chosen.insert(n.v.as_str());
-                    } else {
-                        bypassed.insert(n.v.as_str());
-                    }
-                }
+            let i = def
+                .options
+                .iter()
+                .position(|o| o.label == rec.option)
+                .or_else(|| {
+                    def.options.iter().position(|o| {
+                        o.next.as_ref().map(|n| n.v.as_str())
+                            == rec.next.as_ref().map(|n| n.as_str())
+                    })
+                });
+            if let Some(i) = i {
+                taken.insert(
+                    plan.step(s.step.as_str()).map_or("", |d| d.id.v.as_str()),
+                    i,
+                );
             }
         }
-        bypassed.retain(|b| !chosen.contains(b));
-        loop {
-            let before = bypassed.len();
-            for s in &plan.steps {
-                if !s.depends_on.is_empty()
-                    && !chosen.contains(s.id.v.as_str())
-                    && s.depends_on.iter().all(|d| bypassed.contains(d.v.as_str()))
-                {
-                    bypassed.insert(s.id.v.as_str());
-                }
-            }
-            if bypassed.len() == before {
-                break;
-            }
-        }
+        let bypassed = crate::domain::branches::left_out(plan, &taken);
         let off: Vec<bool> = p
             .steps
             .iter()

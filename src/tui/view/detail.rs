@@ -399,17 +399,10 @@ pub fn step_lines(
         ));
         let taken = st.and_then(|s| s.decision.as_ref());
         for (i, o) in d.options.iter().enumerate() {
-            let target = o
-                .next
-                .as_ref()
-                .map(|n| {
-                    format!(
-                        " → {}. {}",
-                        plan.step_index(n).map(|x| x + 1).unwrap_or(0),
-                        n.v
-                    )
-                })
-                .unwrap_or_default();
+            let target = match o.targets_shown(plan) {
+                t if t.is_empty() => t,
+                t => format!(" → {t}"),
+            };
             let chosen = taken.is_some_and(|tk| tk.option == o.label);
             let style = if chosen {
                 t.state(StepStatus::Done)
