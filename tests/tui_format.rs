@@ -1,0 +1,65 @@
+//! What the plan format's newer parts look like in the TUI at 80x24: a Markdown table drawn as a
+//! table, a link with its address, and an overdue deadline in the step list and the details.
+
+mod common;
+#[path = "common/harness.rs"]
+mod harness;
+use harness::*;
+
+use muster::library::{self, Location};
+use std::sync::Arc;
+
+const GAMMA: &str = r#"Plan(
+    id: "gamma",
+    title: "Tell the regulator",
+    kind: Communication,
+    steps: [
+        Step(id: "notify", title: "Notify the regulator", due: (after: "15m", from: Declared),
+             links: [(text: "Breach form", url: "https://regulator.example.org/report")],
+             body: "Use the form; see [the guide](https://regulator.example.org/guide)."),
+        Step(id: "triage", title: "Triage by symptom",
+             body: "| Symptom | Action |\n|---|---|\n| Orders stop | Page the DBA |\n| Site slow | Check the CDN |"),
+        Step(id: "status", title: "Update the status page", every: "1h"),
+    ],
+)"#;
+
+fn harness() -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::mini(), dir.path());
+    std::fs::write(dir.path().join("plans/gamma.ron"), GAMMA).unwrap();
+    let mut lib =
+        library::load(&Location::Dir(dir.path().to_path_buf()), t0().date_naive()).unwrap();
+    lib.origin = "tests/fixtures/mini+gamma".into();
+    assert!(
+        !lib.diagnostics.iter().any(|d| d.is_error()),
+        "{:?}",
+        lib.diagnostics
+    );
+    Harness::with(80, 24, Arc::new(lib))
+}
+
+#[test]
+fn an_overdue_step_is_marked_in_the_list_and_its_details_say_since_when() {
+    let mut h = harness();
+    // gamma is the third plan; start an incident on it
+    h.press("<Down><Down>s1<Enter><Enter>");
+    h.now += chrono::Duration::minutes(20);
+    h.press("");
+    let screen = h.screen();
+    assert!(screen.contains("!02:45"), "{screen}");
+    assert!(
+        screen.contains("OVERDUE") && screen.contains("since 02:45"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("overdue_deadline_and_link", screen);
+}
+
+#[test]
+fn a_table_is_drawn_as_a_table() {
+    let mut h = harness();
+    h.press("<Down><Down><Enter><Down>");
+    let screen = h.screen();
+    assert!(screen.contains("Symptom     │ Action"), "{screen}");
+    assert!(screen.contains("Orders stop │ Page the DBA"), "{screen}");
+    insta::assert_snapshot!("table", screen);
+}
