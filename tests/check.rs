@@ -72,7 +72,7 @@ fn unknown_fields_each_at_their_own_position() {
         "unknown-field.ron",
         "6:40",
         "error",
-        "unknown field `colour` in this step; known fields: id, title, body, role, commands, expected, verification, estimate, depends_on, depends_on_any, decision, notes, links, due, every, todo",
+        "unknown field `colour` in this step; known fields: id, title, body, role, notify, commands, expected, verification, estimate, depends_on, depends_on_any, decision, notes, links, due, every, todo",
     );
 }
 
@@ -416,4 +416,50 @@ fn a_plan_file_that_cannot_be_read_is_named_not_lost() {
         lib.join("plans/alpha.ron").display()
     );
     assert!(r.stderr.contains(&want), "{}", r.stderr);
+}
+
+#[test]
+fn notify_names_roles_or_people_and_a_person_may_be_a_team_with_several_addresses() {
+    let env = Env::new();
+    let lib = env.copy_mini();
+    let plan = lib.join("plans/alpha.ron");
+    let s = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(
+        &plan,
+        s.replacen(
+            r#"Step(id: "tell", title: "Tell the business", role: "lead""#,
+            r#"Step(id: "tell", title: "Tell the business", role: "lead", notify: ["dba", "cat", "nobody"]"#,
+            1,
+        ),
+    )
+    .unwrap();
+    let ix = lib.join("index.ron");
+    let s = std::fs::read_to_string(&ix).unwrap();
+    std::fs::write(
+        &ix,
+        s.replacen(
+            r#"Person(id: "cat", name: "Cat Chen","#,
+            r#"Person(id: "cat", name: "Cat Chen", kind: Team, email: ["a@test.example", "b@test.example"],"#,
+            1,
+        ),
+    )
+    .unwrap();
+    let r = env.run(&["--library", lib.to_str().unwrap(), "check"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("step `tell` refers to role or person `nobody`, which does not exist"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.matches("error:").count(), 1, "{}", r.stderr);
+    let r = env
+        .run(&["--library", lib.to_str().unwrap(), "index", "cat"])
+        .ok();
+    assert!(
+        r.stdout.contains("a@test.example, b@test.example"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("team"), "{}", r.stdout);
 }

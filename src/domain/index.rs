@@ -1,7 +1,7 @@
 //! The Index of Disaster-Relevant Information (`index.ron`).
 
 use super::parse::de::De;
-use super::parse::ron_tree::Node;
+use super::parse::ron_tree::{Kind, Node};
 use super::parse::span::Sp;
 use super::time::Minutes;
 use serde::Serialize;
@@ -26,13 +26,26 @@ pub struct Organisation {
     pub emergency_line: Option<String>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContactKind {
+    Person,
+    Team,
+    External,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Person {
     pub id: Sp<String>,
     pub name: String,
+    /// A person, a team (a group mailbox, a rota line) or a body outside the organisation.
+    pub kind: ContactKind,
     pub title: Option<String>,
     pub phones: Vec<String>,
+    /// The first of `emails`.
     pub email: Option<String>,
+    /// Every address: `email: "a@x"` or `email: ["a@x", "b@x"]`.
+    pub emails: Vec<String>,
     pub deputy: Option<Sp<String>>,
     pub location: Option<String>,
     pub notes: Option<String>,
@@ -140,12 +153,30 @@ impl Index {
             .unwrap_or_default();
         let people = o.list(de, "people", |de, n| {
             let mut o = de.object(n, "person")?;
+            let emails = match o.node(de, "email") {
+                Some(n) if matches!(n.kind, Kind::List(_)) => de.list(n, De::string),
+                Some(n) => de.string(n).into_iter().collect(),
+                None => Vec::new(),
+            };
             let p = Person {
                 id: o.req(de, "id", De::id)?,
                 name: o.req(de, "name", De::string).unwrap_or_default(),
+                kind: o
+                    .opt(de, "kind", |de, n| {
+                        de.variant(
+                            n,
+                            &[
+                                ("Person", ContactKind::Person),
+                                ("Team", ContactKind::Team),
+                                ("External", ContactKind::External),
+                            ],
+                        )
+                    })
+                    .unwrap_or(ContactKind::Person),
                 title: o.opt(de, "title", De::string),
                 phones: o.list(de, "phones", De::string),
-                email: o.opt(de, "email", De::string),
+                email: emails.first().cloned(),
+                emails,
                 deputy: o.opt(de, "deputy", De::id),
                 location: o.opt(de, "location", De::string),
                 notes: o.opt(de, "notes", De::string),

@@ -67,6 +67,8 @@ pub struct Step {
     pub phase: Option<usize>,
     pub body: Option<String>,
     pub role: Option<Sp<String>>,
+    /// Who to tell (roles or people of the index), apart from who does it (`role`).
+    pub notify: Vec<Sp<String>>,
     pub commands: Vec<Command>,
     pub expected: Option<String>,
     pub verification: Option<String>,
@@ -281,6 +283,7 @@ impl Step {
             phase,
             body: o.opt(de, "body", De::string),
             role: o.opt(de, "role", De::id),
+            notify: o.list(de, "notify", De::id),
             commands: o.list(de, "commands", |de, n| {
                 if let Kind::Str(s) = &n.kind {
                     return Some(Command { run: s.to_string(), lang: None });

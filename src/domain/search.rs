@@ -123,9 +123,14 @@ pub fn index_entries(lib: &Library) -> Vec<Entry> {
     let mut out = Vec::new();
     for p in &ix.people {
         let mut e = Entry::new(EntryKind::Person, &p.id, &p.name);
+        match p.kind {
+            super::index::ContactKind::Person => {}
+            super::index::ContactKind::Team => e.line("Kind", Some("team")),
+            super::index::ContactKind::External => e.line("Kind", Some("outside body")),
+        }
         e.line("Title", p.title.as_deref());
         e.list("Phone", &p.phones);
-        e.line("E-mail", p.email.as_deref());
+        e.list("E-mail", &p.emails);
         if let Some(d) = &p.deputy {
             let name = ix
                 .person(d)

@@ -100,15 +100,11 @@ impl Contacts {
                 o = o.str("title", &title.replace("<br>", "; "));
             }
             o = o.strs("phones", &phones, 8);
-            if let Some(e) = emails.first() {
-                o = o.str("email", e);
-            }
-            if emails.len() > 1 {
-                o = o.str(
-                    "notes",
-                    &format!("Other e-mail addresses: {}", emails[1..].join(", ")),
-                );
-            }
+            o = match emails.len() {
+                0 => o,
+                1 => o.str("email", &emails[0]),
+                _ => o.strs("email", &emails, 8),
+            };
             self.people.push(o.write(8));
         }
     }

@@ -191,6 +191,7 @@ pub fn check(lib: &mut Library, today: chrono::NaiveDate) {
                     services: &services,
                     documents: &documents,
                     plans: &plans,
+                    people: &people,
                 };
                 s.spawn(move || {
                     let mut c = Checker {
@@ -261,6 +262,7 @@ struct Known<'k, 'a> {
     services: &'k HashSet<&'a str>,
     documents: &'k HashSet<&'a str>,
     plans: &'k HashSet<&'a str>,
+    people: &'k HashSet<&'a str>,
 }
 
 impl Checker<'_> {
@@ -312,6 +314,11 @@ fn check_plan(
         let sctx = format!("step `{}`", s.id);
         if let Some(r) = &s.role {
             c.exists("role", r, roles, &sctx);
+        }
+        for n in &s.notify {
+            if !roles.contains(n.v.as_str()) {
+                c.exists("role or person", n, known.people, &sctx);
+            }
         }
         c.links(&s.links, known, &sctx);
         c.todo(&s.todo, &sctx);

@@ -331,6 +331,39 @@ pub fn step_lines(
             ));
         }
     }
+    // who to tell: roles (their people) or people of the index
+    if !step.notify.is_empty() {
+        let ix = &app.lib.index;
+        l.push(Line::raw(""));
+        l.push(Line::styled("Tell", t.heading()));
+        for n in &step.notify {
+            let people = match ix.person(n) {
+                Some(p) => vec![p],
+                None => ix.contacts_for_role(n),
+            };
+            let name = ix.role(n).map_or(n.v.as_str(), |r| r.title.as_str());
+            let reach: Vec<String> = people
+                .iter()
+                .map(|p| {
+                    let how = p
+                        .phones
+                        .first()
+                        .or(p.email.as_ref())
+                        .cloned()
+                        .unwrap_or_else(|| "no phone listed".into());
+                    format!("{} {how}", p.name)
+                })
+                .collect();
+            let text = if ix.person(n).is_some() {
+                reach.join("")
+            } else if reach.is_empty() {
+                format!("{name}: nobody listed in the index")
+            } else {
+                format!("{name}: {}", reach.join("; "))
+            };
+            l.extend(wrapped(&text, width, t.text(), "  "));
+        }
+    }
     if let Some(b) = &step.body {
         l.push(Line::raw(""));
         l.extend(markdown(b, width, t, app.hscroll as usize));
