@@ -8,6 +8,8 @@ pub enum Block {
     H2(String),
     H3(String),
     Para(String),
+    /// A plan author's Markdown: kept as Markdown in md, rendered (safely) in HTML.
+    Markdown(String),
     /// Label: value pairs, one a line.
     Facts(Vec<(String, String)>),
     /// A place where people must write: shown as a clear blank.
@@ -80,6 +82,10 @@ impl Doc {
         self.blocks.push(Block::Para(s.into()));
         self
     }
+    pub fn markdown(&mut self, s: impl Into<String>) -> &mut Self {
+        self.blocks.push(Block::Markdown(s.into()));
+        self
+    }
     pub fn blank(&mut self, s: impl Into<String>) -> &mut Self {
         self.blocks.push(Block::Blank(s.into()));
         self
@@ -138,7 +144,7 @@ fn md_block(b: &Block, rows: &mut dyn Rows, o: &mut dyn Write) -> std::io::Resul
     match b {
         Block::H2(s) => write!(o, "## {}\n\n", md_inline(s)),
         Block::H3(s) => write!(o, "### {}\n\n", md_inline(s)),
-        Block::Para(s) => write!(o, "{}\n\n", md_text(s)),
+        Block::Para(s) | Block::Markdown(s) => write!(o, "{}\n\n", md_text(s)),
         Block::Facts(f) => {
             for (k, v) in f {
                 writeln!(o, "- **{}:** {}", md_inline(k), md_inline(v))?;
@@ -298,6 +304,7 @@ fn html_block(b: &Block, rows: &mut dyn Rows, o: &mut dyn Write) -> std::io::Res
         Block::H2(s) => writeln!(o, "<h2>{}</h2>", html_escape(s)),
         Block::H3(s) => writeln!(o, "<h3>{}</h3>", html_escape(s)),
         Block::Para(s) => writeln!(o, "<p>{}</p>", html_escape(s).replace('\n', "<br>\n")),
+        Block::Markdown(s) => writeln!(o, "<div class=\"md\">{}</div>", super::md_html::render(s)),
         Block::Facts(f) => {
             o.write_all(b"<dl class=\"facts\">\n")?;
             for (k, v) in f {

@@ -3,6 +3,7 @@
 
 pub mod doc;
 pub mod facts;
+mod md_html;
 pub mod print;
 pub mod report;
 pub mod review;

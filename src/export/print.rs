@@ -191,7 +191,7 @@ pub fn plan_doc(lib: &Library, p: &Plan, today: chrono::NaiveDate) -> Doc {
             d.facts(f);
         }
         if let Some(b) = &s.body {
-            d.para(b.clone());
+            d.markdown(b.clone());
         }
         for c in &s.commands {
             d.pre(c.run.clone());
