@@ -306,3 +306,40 @@ fn the_tui_never_panics_over_random_keys_pastes_and_sizes() {
         }
     });
 }
+
+/// Whatever Markdown it is given, `muster import` neither panics nor writes a draft that
+/// `muster check` rejects: the realistic runbooks of tests/fixtures/import, cut and spliced.
+#[test]
+fn the_importer_never_panics_and_its_drafts_always_check() {
+    let dir = common::fixtures().join("import");
+    let mut docs: Vec<Vec<u8>> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    docs.sort();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+    proptest!(config(std::env::var("MUSTER_IMPORT_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(500)), |(which in 0usize..64, edits in edits())| {
+        let bytes = mutate(docs[which % docs.len()].clone(), &edits);
+        let src = muster::import::Source {
+            shown: "fuzzed.md".into(),
+            stem: "fuzzed".into(),
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        };
+        let got = muster::import::import(&[src]);
+        let files = got
+            .files
+            .into_iter()
+            .map(|(rel, text)| InputFile { shown: rel.clone(), rel, bytes: text.into_bytes() })
+            .collect();
+        let lib = Library::load("draft", false, files, today);
+        let errors: Vec<String> = lib
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.to_string())
+            .collect();
+        prop_assert!(errors.is_empty(), "{}", errors.join("\n"));
+    });
+}

@@ -172,7 +172,18 @@ pub fn read(src: &str) -> Doc {
     doc
 }
 
-/// The line (from 1) of a byte offset.
-pub fn line_of(src: &str, at: usize) -> usize {
-    src[..at.min(src.len())].matches('\n').count() + 1
+/// Where each line starts, to find the line (from 1) of a byte offset by bisection.
+pub struct Lines(Vec<usize>);
+
+impl Lines {
+    pub fn new(src: &str) -> Lines {
+        Lines(
+            std::iter::once(0)
+                .chain(src.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
+        )
+    }
+    pub fn of(&self, at: usize) -> usize {
+        self.0.partition_point(|&s| s <= at).max(1)
+    }
 }

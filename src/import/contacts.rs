@@ -1,7 +1,7 @@
 //! People, vendors and documents recognised in a runbook's tables, for the draft index.
 
 use super::ron_out::{Obj, string};
-use super::{slug, unique};
+use super::{Ids, slug, unique};
 use regex::Regex;
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -16,7 +16,7 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
 
 #[derive(Default)]
 pub struct Contacts {
-    ids: HashSet<String>,
+    ids: Ids,
     names: HashSet<String>,
     people: Vec<String>,
     vendors: Vec<String>,

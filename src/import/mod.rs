@@ -33,7 +33,7 @@ pub struct Imported {
 }
 
 pub fn import(sources: &[Source]) -> Imported {
-    let mut ids = HashSet::new();
+    let mut ids = Ids::default();
     let plan_ids: Vec<String> = sources
         .iter()
         .map(|s| unique(&mut ids, &slug(&s.stem, "plan")))
@@ -60,10 +60,11 @@ pub fn import(sources: &[Source]) -> Imported {
             doc: &doc,
             id,
             others: &others,
+            lines: blocks::Lines::new(&text),
             title: None,
             about: Vec::new(),
             steps: Vec::new(),
-            step_ids: HashSet::new(),
+            step_ids: Ids::default(),
             plan_todo: Vec::new(),
             report: Vec::new(),
         };
@@ -112,14 +113,27 @@ pub fn slug(s: &str, fallback: &str) -> String {
     }
 }
 
-fn unique(seen: &mut HashSet<String>, base: &str) -> String {
-    let mut id = base.to_string();
-    let mut n = 2;
-    while !seen.insert(id.clone()) {
-        id = format!("{base}-{n}");
-        n += 1;
+/// Ids given out, and for each base the next number to try, so that a thousand steps of one name
+/// cost no more than one.
+#[derive(Default)]
+pub struct Ids {
+    taken: HashSet<String>,
+    next: std::collections::HashMap<String, usize>,
+}
+
+/// `base`, or `base-2`, `base-3`, ... when it is taken.
+fn unique(ids: &mut Ids, base: &str) -> String {
+    if ids.taken.insert(base.to_string()) {
+        return base.to_string();
     }
-    id
+    let n = ids.next.entry(base.to_string()).or_insert(2);
+    loop {
+        let id = format!("{base}-{n}");
+        *n += 1;
+        if ids.taken.insert(id.clone()) {
+            return id;
+        }
+    }
 }
 
 static PROCEDURAL: LazyLock<Regex> = LazyLock::new(|| {
@@ -154,11 +168,12 @@ struct Builder<'a> {
     doc: &'a Doc,
     id: &'a str,
     others: &'a [(&'a str, &'a str)],
+    lines: blocks::Lines,
     title: Option<String>,
     /// Topic sections and text no step took, as Markdown.
     about: Vec<String>,
     steps: Vec<StepOut>,
-    step_ids: HashSet<String>,
+    step_ids: Ids,
     plan_todo: Vec<String>,
     report: Vec<String>,
 }
@@ -171,7 +186,7 @@ struct Section<'d> {
 
 impl<'a> Builder<'a> {
     fn line(&self, at: usize) -> usize {
-        blocks::line_of(self.text, at)
+        self.lines.of(at)
     }
 
     fn build(&mut self) {
@@ -346,12 +361,18 @@ impl<'a> Builder<'a> {
                 self.steps.len()
             );
         }
-        let has_code = blocks.iter().any(|b| b.kind == Kind::Code)
-            || self
+        let has_code = blocks.iter().any(|b| {
+            let i = self
                 .doc
                 .codes
-                .iter()
-                .any(|c| blocks.iter().any(|b| b.range.contains(&c.range.start)));
+                .partition_point(|c| c.range.start < b.range.start);
+            b.kind == Kind::Code
+                || self
+                    .doc
+                    .codes
+                    .get(i)
+                    .is_some_and(|c| b.range.contains(&c.range.start))
+        });
         if has_code || decision_table || STEP_HEADING.is_match(heading.trim()) {
             let range = blocks[0].range.start..blocks[blocks.len() - 1].range.end;
             let mut s = self.step(heading.to_string(), phase, range, blocks);
@@ -390,12 +411,10 @@ impl<'a> Builder<'a> {
 
     /// A step titled `title` from the source range `r` (its body, code and links).
     fn step(&mut self, title: String, phase: &str, r: Range<usize>, blocks: &[&Block]) -> StepOut {
-        let codes: Vec<&blocks::Code> = self
-            .doc
-            .codes
-            .iter()
-            .filter(|c| r.contains(&c.range.start))
-            .collect();
+        // codes and links are in source order: the ones in `r` are found by bisection
+        let from = self.doc.codes.partition_point(|c| c.range.start < r.start);
+        let to = self.doc.codes.partition_point(|c| c.range.start < r.end);
+        let codes: Vec<&blocks::Code> = self.doc.codes[from..to].iter().collect();
         let cut: Vec<Range<usize>> = codes.iter().map(|c| c.range.clone()).collect();
         let body = if blocks.is_empty() {
             unindent(&cut_out(self.text, r.clone(), &cut))
@@ -429,7 +448,9 @@ impl<'a> Builder<'a> {
                 s.commands.push((run, c.lang.clone()));
             }
         }
-        for l in self.doc.links.iter().filter(|l| r.contains(&l.at)) {
+        let from = self.doc.links.partition_point(|l| l.at < r.start);
+        let to = self.doc.links.partition_point(|l| l.at < r.end);
+        for l in &self.doc.links[from..to] {
             if l.url.starts_with('#') {
                 s.todo.push(format!("this step points at another part of the document ([{}]({})): is this a decision or a dependency?", clean1(&l.text), l.url));
                 continue;
