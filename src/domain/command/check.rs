@@ -70,7 +70,8 @@ pub fn check(
             ..
         } => {
             let cur = known_step(s, step)?;
-            allowed(cur, *act, actor, now)?;
+            let recurring = s.step_def(step).is_some_and(|d| d.every.is_some());
+            allowed(cur, *act, actor, now, recurring)?;
             blocking(cmd, s, actor)?;
             let text = given(text, "the note")?;
             let mut bodies = vec![match act {
@@ -471,7 +472,13 @@ fn known_step<'a>(s: &'a Session, r: &StepRef) -> Result<&'a StepState, Refusal>
 }
 
 /// Whether an action makes sense on a step in its current state, for this actor.
-fn allowed(s: &StepState, act: StepAct, actor: &str, now: DateTime<Utc>) -> Result<(), Refusal> {
+fn allowed(
+    s: &StepState,
+    act: StepAct,
+    actor: &str,
+    now: DateTime<Utc>,
+    recurring: bool,
+) -> Result<(), Refusal> {
     let step = s.at_ref();
     let by = || {
         let b = s.by.clone().unwrap_or_default();
@@ -493,6 +500,8 @@ fn allowed(s: &StepState, act: StepAct, actor: &str, now: DateTime<Utc>) -> Resu
             by: by(),
             ago: when(),
         }),
+        // a recurring step is done again each time it comes round
+        (StepAct::Done, StepStatus::Done) if recurring => Ok(()),
         (StepAct::Done, StepStatus::Done) if s.by.as_deref() == Some(actor) => {
             Err(Refusal::AlreadyDoneByYou { step })
         }

@@ -443,6 +443,7 @@ pub(super) fn confirmations(
     };
     if act == StepAct::Done
         && cur.state == StepStatus::Done
+        && def.every.is_none()
         && cur.by.as_deref().is_some_and(|b| b != actor)
     {
         out.push(Need::Confirm {

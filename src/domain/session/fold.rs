@@ -281,14 +281,24 @@ impl Session {
                 step.map(|(p, s)| Touched::Step(p, s))
             }
             Body::StepDone { note: n, .. } => {
+                // a recurring step is done again each time: every time is kept
+                let recurring = step.is_some_and(|(pi, si)| {
+                    let p = &st.plans[pi];
+                    plans
+                        .iter()
+                        .find(|d| d.id.v == p.id.as_str())
+                        .and_then(|d| d.step(p.steps[si].step.as_str()))
+                        .is_some_and(|d| d.every.is_some())
+                });
                 let s = at_mut(st, step?)?;
                 if let Some(n) = n {
                     s.notes.push(note(NoteKind::Done, n));
                 }
                 match s.state {
                     StepStatus::Done => {
-                        if s.by.as_deref() != Some(&e_actor)
-                            && !s.confirmations.iter().any(|c| c.by == e_actor)
+                        if recurring
+                            || s.by.as_deref() != Some(&e_actor)
+                                && !s.confirmations.iter().any(|c| c.by == e_actor)
                         {
                             s.confirmations.push(Confirmation {
                                 by: e_actor.clone(),
