@@ -664,11 +664,15 @@ fn unindent(s: &str) -> String {
         .unwrap_or(0);
     s.lines()
         .map(|l| {
-            if l.len() >= indent {
-                &l[indent..]
-            } else {
-                l.trim_start()
+            // up to `indent` bytes of leading white space, whole characters only
+            let mut cut = 0;
+            for (i, c) in l.char_indices() {
+                if i >= indent || !c.is_whitespace() {
+                    break;
+                }
+                cut = i + c.len_utf8();
             }
+            &l[cut..]
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -702,4 +706,16 @@ fn short_title(s: &str) -> String {
 /// One line of text, whitespace runs as one space.
 fn clean1(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unindenting_never_cuts_a_character() {
+        assert_eq!(
+            super::unindent("\u{3000}x\n  é\n\u{3000}\u{3000}y"),
+            "x\né\n\u{3000}y"
+        );
+        assert_eq!(super::unindent("    a\n      b"), "a\n  b");
+    }
 }
