@@ -92,20 +92,9 @@ fn normalise(s: &str) -> String {
         .replace('\r', "\n")
 }
 
-/// An id from any text: lower-case ASCII letters and digits joined by `-`.
+/// An id from any text: lower-case ASCII letters and digits joined by `-`, at most 48 long.
 pub fn slug(s: &str, fallback: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let mut out: String = out.trim_matches('-').chars().take(48).collect();
-    while out.ends_with('-') {
-        out.pop();
-    }
+    let out = crate::domain::text::slug(s, 48);
     if out.is_empty() {
         fallback.to_string()
     } else {
