@@ -109,6 +109,7 @@ fn generate(home: &Path, events: usize, writers: usize) {
                 mode: Mode::Incident,
                 declared_at: t0,
                 plans: vec![PlanRef {
+                    params: Default::default(),
                     id: plan.id.v.as_str().into(),
                     hash: plan.hash.clone(),
                     title: plan.title.clone(),

@@ -235,7 +235,7 @@ fn decision_options_leading_nowhere() {
         "decision.ron",
         "7:13",
         "error",
-        "option \"Maybe\" of the decision in step `ask` leads nowhere: add `next: \"step-id\"`",
+        "option \"Maybe\" of the decision in step `ask` leads nowhere: add `next: \"step-id\"` (or `invoke: \"plan-id\"` to bring in another plan)",
     );
     expect(
         &err,

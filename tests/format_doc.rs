@@ -17,8 +17,8 @@ fn every_example_in_format_md_reads_cleanly() {
     let ex = examples();
     assert_eq!(
         ex.len(),
-        4,
-        "an index, a plan, a scenario, a plan with deadlines and links"
+        5,
+        "an index, a plan, a plan with deadlines and links, a plan with parameters, a scenario"
     );
     let files = vec![
         InputFile {
@@ -34,6 +34,11 @@ fn every_example_in_format_md_reads_cleanly() {
         InputFile {
             rel: "scenarios/ransomware-weekend.ron".into(),
             shown: "FORMAT.md scenario".into(),
+            bytes: ex[4].clone().into_bytes(),
+        },
+        InputFile {
+            rel: "plans/zone-loss.ron".into(),
+            shown: "FORMAT.md plan with parameters".into(),
             bytes: ex[3].clone().into_bytes(),
         },
         InputFile {
@@ -48,7 +53,7 @@ fn every_example_in_format_md_reads_cleanly() {
         files,
         chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap(),
     );
-    assert_eq!(lib.plans.len(), 2);
+    assert_eq!(lib.plans.len(), 3);
     assert_eq!(lib.scenarios.len(), 1);
     let plan = |id: &str| lib.plans.iter().find(|p| p.id.v == id).unwrap();
     assert_eq!(plan("db-failover").steps.len(), 3);
@@ -60,6 +65,20 @@ fn every_example_in_format_md_reads_cleanly() {
             .targets()
             .count(),
         2
+    );
+    let zone = plan("zone-loss");
+    assert_eq!(zone.parameters.len(), 3);
+    assert_eq!(zone.parameters[1].default.as_deref(), Some("eu-west-1"));
+    assert_eq!(zone.parameters[2].ask, "ticket");
+    let opts = &zone.steps[1].decision.as_ref().unwrap().options;
+    assert!(opts[1].next.is_none() && opts[1].invoke[0].v == "db-restore");
+    // every blank in it is a declared parameter, and each parameter is used
+    assert!(
+        !lib.diagnostics
+            .iter()
+            .any(|d| d.message.contains("parameter")),
+        "{:?}",
+        lib.diagnostics
     );
     // the examples are fragments of one organisation: only references to things they leave out
     // (roles, services, plans of a bigger library) may be missing

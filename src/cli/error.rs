@@ -78,6 +78,15 @@ impl CliError {
 /// How to give on the command line what the gate asked for.
 fn needs_message(need: &Need) -> String {
     match need {
+        Need::Text {
+            field: TextField::Param,
+            param: Some(name),
+            hint,
+            ..
+        } => format!(
+            "this needs a value for parameter `{name}`: {} Add --param {name}=VALUE",
+            hint.trim_end_matches("Enter to go on.").trim()
+        ),
         Need::Text { field, hint, .. } => {
             let what = hint
                 .trim_end_matches(['.', '?'])

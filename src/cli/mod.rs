@@ -182,6 +182,9 @@ pub enum Sub {
         /// When the disaster was declared: RFC 3339, or local time as 2026-11-21 03:10 (default: now)
         #[arg(long, value_name = "TIME")]
         declared_at: Option<String>,
+        /// A value for a plan's parameter, as NAME=VALUE (repeatable; `muster show PLAN` lists them)
+        #[arg(long = "param", value_name = "NAME=VALUE", allow_hyphen_values = true)]
+        params: Vec<String>,
     },
     /// Add a plan to a running session
     Invoke {
@@ -189,6 +192,9 @@ pub enum Sub {
         session: String,
         /// The plan's id (`muster list` lists them)
         plan: String,
+        /// A value for a plan's parameter, as NAME=VALUE (repeatable; `muster show PLAN` lists them)
+        #[arg(long = "param", value_name = "NAME=VALUE", allow_hyphen_values = true)]
+        params: Vec<String>,
     },
     /// The sessions under home
     Sessions {
@@ -228,6 +234,9 @@ pub enum Sub {
         /// Decide although the steps it comes after are not finished
         #[arg(long)]
         anyway: bool,
+        /// A value for a parameter of a plan the option brings in, as NAME=VALUE (repeatable; `muster show PLAN` lists them)
+        #[arg(long = "param", value_name = "NAME=VALUE", allow_hyphen_values = true)]
+        params: Vec<String>,
     },
     /// Undo your last action on a step (recorded as a reopen, never an edit)
     Undo {

@@ -66,6 +66,8 @@ struct PlanJson<'a> {
     id: &'a str,
     title: &'a str,
     hash: &'a str,
+    /// The values its parameters were given.
+    params: &'a crate::domain::params::Values,
     finished: usize,
     total: usize,
 }
@@ -115,6 +117,7 @@ fn status_json(
                 id: p.id.as_str(),
                 title: &p.title,
                 hash: &p.hash,
+                params: &p.params,
                 finished,
                 total,
             }
@@ -266,6 +269,12 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
             clean(&p.title, false),
             p.id
         ));
+        if !p.params.is_empty() {
+            out.push_str(&format!(
+                "  Parameters: {}\n",
+                clean(&crate::domain::params::shown(&p.params), false)
+            ));
+        }
         if p.missing {
             out.push_str("  (this plan's file is missing: its steps are unknown)\n");
         }

@@ -120,6 +120,7 @@ pub fn run(ctx: &Context, sub: Sub) -> Result<Output> {
         exercise,
         title,
         declared_at,
+        params,
     } = sub
     {
         return start(
@@ -128,6 +129,7 @@ pub fn run(ctx: &Context, sub: Sub) -> Result<Output> {
             exercise.as_deref(),
             title,
             declared_at.as_deref(),
+            &params,
         );
     }
     let Some(spec) = session_of(&sub) else {
@@ -163,12 +165,17 @@ pub fn seal(ctx: &Context, spec: &str) -> Result<Output> {
     Ok(Output::ok(format!("{digest}\n")))
 }
 
+fn param_values(given: &[String]) -> Result<crate::domain::params::Values> {
+    resolve::param_values(given).map_err(CliError::Usage)
+}
+
 /// The domain command a subcommand stands for, resolved against the session.
 pub fn to_command(sub: &Sub, s: &Session, lib: &LazyLibrary) -> Result<Command> {
     let text = |t: &Option<String>| t.clone();
     Ok(match sub {
-        Sub::Invoke { plan, .. } => Command::Invoke {
+        Sub::Invoke { plan, params, .. } => Command::Invoke {
             plan: resolve::plan(lib.get()?, plan)?.clone(),
+            params: param_values(params)?,
         },
         Sub::Step {
             step,
@@ -205,13 +212,19 @@ pub fn to_command(sub: &Sub, s: &Session, lib: &LazyLibrary) -> Result<Command> 
             option,
             note,
             anyway,
+            params,
             ..
-        } => Command::Decide {
-            step: resolve::step(s, step)?,
-            option: Some(option.clone()),
-            why: text(note),
-            anyway: *anyway,
-        },
+        } => {
+            let step = resolve::step(s, step)?;
+            Command::Decide {
+                invoke: resolve::decision_plans(lib.get()?, s, &step),
+                step,
+                option: Some(option.clone()),
+                why: text(note),
+                anyway: *anyway,
+                params: param_values(params)?,
+            }
+        }
         Sub::Undo { .. } => Command::Undo,
         Sub::Handover { to, note, .. } => Command::HandOver {
             to: Some(to.clone()),
@@ -348,7 +361,7 @@ fn said(ctx: &Context, cmd: &Command, rec: &Recorded, before: &Session, o: &Open
             }
             out
         }
-        Command::Invoke { plan } => format!("Plan {} joined session {}.\n", plan.id, o.id()),
+        Command::Invoke { plan, .. } => format!("Plan {} joined session {}.\n", plan.id, o.id()),
         Command::InjectRelease { .. } | Command::InjectSkip { .. } => {
             let released = rec.events.iter().find_map(|e| match &e.body {
                 crate::domain::event::Body::InjectReleased { inject, .. } => Some((inject, true)),
@@ -417,6 +430,7 @@ fn start(
     exercise: Option<&str>,
     title: Option<String>,
     declared_at: Option<&str>,
+    params: &[String],
 ) -> Result<Output> {
     let lib = super::library_for_reading(ctx)?;
     if plan_ids.is_empty() && exercise.is_none() {
@@ -431,7 +445,8 @@ fn start(
         })?),
         None => None,
     };
-    let new = resolve::start(&lib, plan_ids, exercise, title, declared)?;
+    let mut new = resolve::start(&lib, plan_ids, exercise, title, declared)?;
+    new.params = param_values(params)?;
     for p in &new.plans {
         let errors = lib
             .diagnostics

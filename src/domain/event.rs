@@ -101,6 +101,9 @@ pub struct PlanRef {
     pub hash: String,
     #[serde(default)]
     pub title: String,
+    /// The values its parameters were given (`{{zone}}` -> `eu-west-1a`).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub params: crate::domain::params::Values,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -465,6 +468,7 @@ mod tests {
     fn every_body() -> Vec<Body> {
         let t = Utc.with_ymd_and_hms(2026, 11, 21, 2, 0, 0).unwrap();
         let pr = PlanRef {
+            params: Default::default(),
             id: "p".into(),
             hash: "h".into(),
             title: "P".into(),

@@ -9,6 +9,7 @@ pub mod event;
 mod event_de;
 pub mod ids;
 pub mod index;
+pub mod params;
 pub mod parse;
 pub mod plan;
 pub mod plan_extra;

@@ -1,5 +1,6 @@
 //! Continuity, recovery and communication plans (`plans/*.ron`).
 
+use super::params::{Parameter, read_parameter};
 use super::parse::de::De;
 use super::parse::ron_tree::{Kind, Node};
 use super::parse::span::Sp;
@@ -50,6 +51,8 @@ pub struct Plan {
     pub links: Vec<Link>,
     /// Questions still open, each shown by `check` as a warning until someone settles it.
     pub todo: Vec<Sp<String>>,
+    /// Named blanks (`{{zone}}`) asked when the plan joins a session.
+    pub parameters: Vec<Parameter>,
     /// Phase titles in order; each step names its phase by index.
     pub phases: Vec<String>,
     pub steps: Vec<Step>,
@@ -124,6 +127,8 @@ pub struct DecisionOption {
     pub next: Option<Sp<String>>,
     /// Further steps it leads to, when `next` is a list.
     pub also: Vec<Sp<String>>,
+    /// Plans this option brings into the session (invoked when it is taken).
+    pub invoke: Vec<Sp<String>>,
     #[serde(skip)]
     pub span: super::parse::span::Span,
 }
@@ -174,6 +179,7 @@ impl Plan {
         let about = o.opt(de, "about", De::string);
         let links = o.list(de, "links", read_links);
         let todo = o.list(de, "todo", read_todo);
+        let parameters = o.list(de, "parameters", read_parameter);
         let mut phases = Vec::new();
         let mut steps = Vec::new();
         if o.has("steps") && o.has("phases") {
@@ -220,6 +226,7 @@ impl Plan {
             about,
             links,
             todo,
+            parameters,
             phases,
             steps,
             hash,
@@ -311,9 +318,15 @@ impl Step {
                         Some(t) => de.id(t).into_iter().collect(),
                         None => Vec::new(),
                     };
+                    // `invoke: "plan"` or `invoke: ["plan", "other"]`
+                    let invoke = match op.node(de, "invoke") {
+                        Some(t) if matches!(t.kind, Kind::List(_)) => de.list(t, De::id),
+                        Some(t) => de.id(t).into_iter().collect(),
+                        None => Vec::new(),
+                    };
                     op.finish(de);
                     let next = (!targets.is_empty()).then(|| targets.remove(0));
-                    Some(DecisionOption { label, next, also: targets, span: n.span })
+                    Some(DecisionOption { label, next, also: targets, invoke, span: n.span })
                 });
                 if options.is_empty() {
                     de.error(d.head(), "this decision has no `options`: add at least two, each with `label` and `next`", None);

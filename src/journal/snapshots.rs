@@ -159,8 +159,18 @@ fn load_snapshot(
 }
 
 /// The plan as followed: its snapshot, or the library's current version when the snapshot is
-/// missing (with a warning when that version differs).
+/// missing (with a warning when that version differs), filled in with the values its
+/// parameters were given.
 pub(super) fn resolve_plan(
+    dir: &Path,
+    r: &PlanRef,
+    lib: &dyn Fallback,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Arc<Plan>>, StoreError> {
+    Ok(plan_as_written(dir, r, lib, warnings)?.map(|p| r.filled(p)))
+}
+
+fn plan_as_written(
     dir: &Path,
     r: &PlanRef,
     lib: &dyn Fallback,

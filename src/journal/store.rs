@@ -312,6 +312,7 @@ impl Journal {
                 id: p.id.clone(),
                 hash: p.hash.clone(),
                 title: p.title.clone(),
+                params: p.params.clone(),
             };
             plans.extend(resolve_plan(&self.dir, &r, lib, &mut warnings)?);
         }

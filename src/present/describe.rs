@@ -57,7 +57,10 @@ pub fn describe(e: &Event, session: &Session) -> Described {
         } => {
             let plans = refs
                 .iter()
-                .map(|p| p.id.as_str())
+                .map(|p| match p.params.is_empty() {
+                    true => p.id.to_string(),
+                    false => format!("{} ({})", p.id, crate::domain::params::shown(&p.params)),
+                })
                 .collect::<Vec<_>>()
                 .join(", ");
             let mut subject = format!("\"{title}\" ({}; plans: {plans})", mode.label());
@@ -69,7 +72,16 @@ pub fn describe(e: &Event, session: &Session) -> Described {
         Body::SessionClosed { note } => d("closed the session", String::new(), note.as_ref()),
         Body::PlanInvoked { plan } => d(
             "invoked plan",
-            format!("{} ({})", plan.id, plan.title),
+            if plan.params.is_empty() {
+                format!("{} ({})", plan.id, plan.title)
+            } else {
+                format!(
+                    "{} ({}; {})",
+                    plan.id,
+                    plan.title,
+                    crate::domain::params::shown(&plan.params)
+                )
+            },
             None,
         ),
         Body::StepStarted { plan, step } => s("started", plan, step, None),

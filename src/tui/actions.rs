@@ -25,10 +25,16 @@ impl App {
             Action::StepNote => step(self, StepAct::Note),
             Action::StepAssign => step(self, StepAct::Assign),
             Action::Decide => self.session_step().map(|r| Command::Decide {
+                invoke: self
+                    .session
+                    .as_ref()
+                    .map(|s| crate::domain::command::resolve::decision_plans(&self.lib, s, &r))
+                    .unwrap_or_default(),
                 step: r,
                 option: None,
                 why: None,
                 anyway: false,
+                params: Default::default(),
             }),
             Action::Undo if self.screen == Screen::Session => Some(Command::Undo),
             Action::SessionNote => Some(Command::SessionNote { text: None }),

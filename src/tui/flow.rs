@@ -359,7 +359,10 @@ impl App {
                     return Vec::new();
                 };
                 match command::resolve::plan(&self.lib, id) {
-                    Ok(p) => self.begin(Command::Invoke { plan: p.clone() }),
+                    Ok(p) => self.begin(Command::Invoke {
+                        plan: p.clone(),
+                        params: Default::default(),
+                    }),
                     Err(r) => {
                         self.refused(r);
                         Vec::new()

@@ -83,16 +83,20 @@ impl MemStore {
                     scenario: sc,
                     ..
                 } => {
-                    plans.extend(
-                        refs.iter()
-                            .filter_map(|r| self.lib.plan(r.id.as_str()).cloned()),
-                    );
+                    plans.extend(refs.iter().filter_map(|r| {
+                        self.lib.plan(r.id.as_str()).cloned().map(|p| r.filled(p))
+                    }));
                     scenario = sc
                         .as_ref()
                         .and_then(|s| self.lib.scenario(s.id.as_str()).cloned());
                 }
                 Body::PlanInvoked { plan } => {
-                    plans.extend(self.lib.plan(plan.id.as_str()).cloned());
+                    plans.extend(
+                        self.lib
+                            .plan(plan.id.as_str())
+                            .cloned()
+                            .map(|p| plan.filled(p)),
+                    );
                 }
                 _ => {}
             }

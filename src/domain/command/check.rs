@@ -5,6 +5,7 @@ use super::needs::Need;
 use super::{Checked, ClockAct, Command, Refusal, StartSession, StepAct};
 use crate::domain::event::{Body, Mode, PlanRef, ScenarioRef};
 use crate::domain::ids::{InjectId, SessionId, StepRef};
+use crate::domain::params::Values;
 use crate::domain::schedule;
 use crate::domain::session::{Session, StepState, StepStatus, clock::MAX_SPEED};
 use crate::domain::text::did_you_mean;
@@ -42,12 +43,12 @@ pub fn check(
     }
     let st = &s.state;
     if let Command::Start(n) = cmd {
-        return start(n, s, actor, now);
+        return start(cmd, n, s, actor, now);
     }
     open_for_changes(s, now)?;
     let (bodies, what) = match cmd {
         Command::Start(_) => unreachable!("handled above"),
-        Command::Invoke { plan } => {
+        Command::Invoke { plan, .. } => {
             let id = crate::domain::ids::PlanId::new(plan.id.v.as_str());
             if s.has_plan(&id) {
                 return Err(Refusal::PlanAlreadyInSession {
@@ -55,12 +56,12 @@ pub fn check(
                     session: st.id.clone(),
                 });
             }
-            (
-                vec![Body::PlanInvoked {
-                    plan: plan_ref(plan),
-                }],
-                format!("plan {id} joined the session"),
-            )
+            blocking(cmd, s, actor)?;
+            let bodies: Vec<Body> = super::joining::refs(cmd, s)?
+                .into_iter()
+                .map(|plan| Body::PlanInvoked { plan })
+                .collect();
+            (bodies, format!("plan {id} joined the session"))
         }
         Command::Step {
             step,
@@ -150,23 +151,38 @@ pub fn check(
             if let Some(given) = option {
                 pick_option(def, given)?;
             }
+            let opt = pick_option(def, option.as_deref().unwrap_or_default());
+            if let (Ok(o), Command::Decide { invoke, .. }) = (&opt, cmd)
+                && let Some(gone) = o.invoke.iter().find(|id| {
+                    !s.has_plan(&id.v.as_str().into()) && !invoke.iter().any(|p| p.id.v == id.v)
+                })
+            {
+                return Err(Refusal::InvokedPlanMissing {
+                    option: o.label.clone(),
+                    plan: gone.v.as_str().into(),
+                });
+            }
             blocking(cmd, s, actor)?;
-            let opt = pick_option(def, option.as_deref().unwrap_or_default())?;
+            let opt = opt?;
             let next = opt.next.as_ref().map(|n| n.v.as_str().into());
-            let what = match &next {
+            let joins = super::joining::refs(cmd, s)?;
+            let mut what = match &next {
                 Some(n) => format!("decision on {step}: {} (next: {n})", opt.label),
                 None => format!("decision on {step}: {}", opt.label),
             };
-            (
-                vec![Body::DecisionTaken {
-                    plan: step.plan.clone(),
-                    step: step.step.clone(),
-                    option: opt.label.clone(),
-                    next,
-                    why: given(why, "the reason")?,
-                }],
-                what,
-            )
+            if !joins.is_empty() {
+                let ids: Vec<&str> = joins.iter().map(|r| r.id.as_str()).collect();
+                what.push_str(&format!("; plan {} joined the session", ids.join(", ")));
+            }
+            let mut bodies = vec![Body::DecisionTaken {
+                plan: step.plan.clone(),
+                step: step.step.clone(),
+                option: opt.label.clone(),
+                next,
+                why: given(why, "the reason")?,
+            }];
+            bodies.extend(joins.into_iter().map(|plan| Body::PlanInvoked { plan }));
+            (bodies, what)
         }
         Command::Undo => undo(s, actor)?,
         Command::SessionNote { text } => {
@@ -348,6 +364,7 @@ pub fn open_for_changes(s: &Session, now: DateTime<Utc>) -> Result<(), Refusal> 
 }
 
 fn start(
+    cmd: &Command,
     n: &StartSession,
     s: &Session,
     actor: &str,
@@ -371,6 +388,8 @@ fn start(
             at: declared.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         });
     }
+    blocking(cmd, s, actor)?;
+    let refs = super::joining::refs(cmd, s)?;
     let title = match &n.title {
         Some(t) if !t.trim().is_empty() => t.trim().to_string(),
         _ => default_title(n),
@@ -387,7 +406,7 @@ fn start(
             title,
             mode,
             declared_at: declared,
-            plans: plans.iter().map(|p| plan_ref(p)).collect(),
+            plans: refs,
             scenario: n.scenario.as_ref().map(|sc| ScenarioRef {
                 id: sc.id.v.as_str().into(),
                 hash: sc.hash.clone(),
@@ -402,15 +421,19 @@ fn start(
     })
 }
 
-/// A new session's title when none is given: the scenario's, or the plans'.
+/// A new session's title when none is given: the scenario's, or the plans' (filled in with
+/// the values of their parameters, when they are known).
 pub fn default_title(n: &StartSession) -> String {
     match &n.scenario {
         Some(sc) => format!("Exercise: {}", sc.title),
         None => {
-            let mut seen: Vec<&str> = Vec::new();
+            let mut seen: Vec<String> = Vec::new();
             for p in &n.plans {
-                if !seen.contains(&p.title.as_str()) {
-                    seen.push(&p.title);
+                let values = crate::domain::params::effective(p, &n.params)
+                    .unwrap_or_else(|_| n.params.clone());
+                let title = crate::domain::params::fill(&p.title, &values);
+                if !seen.contains(&title) {
+                    seen.push(title);
                 }
             }
             seen.join(" + ")
@@ -418,12 +441,14 @@ pub fn default_title(n: &StartSession) -> String {
     }
 }
 
-/// How a session's events name a plan: its id, the hash of its file, its title.
-pub fn plan_ref(p: &crate::domain::plan::Plan) -> PlanRef {
+/// How a session's events name a plan: its id, the hash of its file, its title, and the values
+/// its parameters are given.
+pub fn plan_ref(p: &crate::domain::plan::Plan, params: Values) -> PlanRef {
     PlanRef {
         id: p.id.v.as_str().into(),
         hash: p.hash.clone(),
         title: p.title.clone(),
+        params,
     }
 }
 
@@ -555,7 +580,7 @@ pub fn unfinished_dependencies(s: &Session, step: &StepRef) -> Vec<String> {
 
 /// Matches a decision option by number (from 1), by the step it leads to, or by its label (or
 /// a unique start of it).
-fn pick_option<'a>(
+pub(super) fn pick_option<'a>(
     def: &'a crate::domain::plan::Decision,
     choice: &str,
 ) -> Result<&'a crate::domain::plan::DecisionOption, Refusal> {

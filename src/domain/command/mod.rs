@@ -4,6 +4,7 @@
 //! and timers all go through here, so they cannot disagree.
 
 mod check;
+mod joining;
 mod needs;
 mod refusal;
 pub mod resolve;
@@ -97,6 +98,8 @@ pub struct StartSession {
     pub scenario: Option<Arc<Scenario>>,
     pub title: Option<String>,
     pub declared_at: Option<DateTime<Utc>>,
+    /// Values for the plans' parameters, by name (a name several plans declare fills each).
+    pub params: crate::domain::params::Values,
 }
 
 /// Every change a user can make. A field that is `None` has not been given yet: [`Command::needs`]
@@ -107,6 +110,7 @@ pub enum Command {
     /// Add a plan to a running session.
     Invoke {
         plan: Arc<Plan>,
+        params: crate::domain::params::Values,
     },
     /// An action on a step. `text` is the note or reason; `to` whom to assign it to; `anyway`
     /// confirms doing it although the steps it comes after are not finished.
@@ -119,11 +123,15 @@ pub enum Command {
     },
     /// Take a decision: `option` is its number (from 1), its label (or the start of it), or the
     /// step it leads to.
+    /// `invoke` holds the library's plans that the decision's options bring in (see
+    /// [`resolve::decision_plans`]); `params` the values for their parameters.
     Decide {
         step: StepRef,
         option: Option<String>,
         why: Option<String>,
         anyway: bool,
+        invoke: Vec<Arc<Plan>>,
+        params: crate::domain::params::Values,
     },
     /// Undo the actor's last change to a step (recorded as a reopen, never an edit).
     Undo,

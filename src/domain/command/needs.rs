@@ -21,6 +21,8 @@ pub enum TextField {
     Why,
     /// A new session's title.
     Title,
+    /// The value of a plan's parameter (the need's `param` names it).
+    Param,
 }
 
 /// Which choice of a command a prompt fills in.
@@ -41,6 +43,8 @@ pub enum Need {
         required: bool,
         title: String,
         hint: String,
+        /// The parameter it fills in, for [`TextField::Param`].
+        param: Option<String>,
     },
     /// One of several options.
     Choice {
@@ -107,7 +111,30 @@ fn text_need(field: TextField, required: bool, title: String, hint: &str) -> Nee
         required,
         title,
         hint: hint.to_string(),
+        param: None,
     }
+}
+
+/// What to ask for each parameter of a joining plan that has no value yet.
+fn param_needs(cmd: &Command, s: &Session) -> Vec<Need> {
+    super::joining::unanswered(cmd, s)
+        .into_iter()
+        .map(|(p, x)| Need::Text {
+            field: TextField::Param,
+            required: x.default.is_none(),
+            title: format!(
+                "{}: {}",
+                crate::domain::text::ellipsis(&p.title, 40),
+                x.id.v
+            ),
+            hint: match (&x.default, &x.example) {
+                (Some(d), _) => format!("{} Enter for \"{d}\".", x.ask),
+                (None, Some(e)) => format!("{} For example: {e}. Enter to go on.", x.ask),
+                (None, None) => format!("{} Enter to go on.", x.ask),
+            },
+            param: Some(x.id.v.clone()),
+        })
+        .collect()
 }
 
 /// The text of an optional field that was not asked for yet.
@@ -128,6 +155,7 @@ impl Command {
         let mut out = Vec::new();
         match self {
             Command::Start(n) => {
+                out.extend(param_needs(self, s));
                 if unasked(&n.title) {
                     out.push(text_need(
                         TextField::Title,
@@ -140,7 +168,8 @@ impl Command {
                     ));
                 }
             }
-            Command::Invoke { .. } | Command::Undo | Command::Clock(_) => {}
+            Command::Invoke { .. } => out.extend(param_needs(self, s)),
+            Command::Undo | Command::Clock(_) => {}
             Command::InjectRelease { .. } => {}
             Command::Step {
                 step,
@@ -202,6 +231,7 @@ impl Command {
                 option,
                 why,
                 anyway,
+                ..
             } => {
                 if !anyway {
                     out.extend(confirmations(s, step, StepAct::Done, actor));
@@ -225,6 +255,7 @@ impl Command {
                                 .collect(),
                         });
                     }
+                    out.extend(param_needs(self, s));
                     if unasked(why) {
                         out.push(text_need(
                             TextField::Why,
@@ -364,6 +395,18 @@ impl Command {
     /// Fills in what a need asked for. An answer that does not fit the need changes nothing.
     pub fn answer(&mut self, need: &Need, answer: Answer) {
         match (need, answer) {
+            (
+                Need::Text {
+                    field: TextField::Param,
+                    param: Some(name),
+                    ..
+                },
+                Answer::Text(t),
+            ) => {
+                if let Some(v) = super::joining::given_mut(self) {
+                    v.insert(name.clone(), t.trim().to_string());
+                }
+            }
             (Need::Text { field, .. }, Answer::Text(t)) => {
                 if let Some(slot) = self.text_slot(*field) {
                     *slot = Some(t);

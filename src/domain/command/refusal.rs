@@ -46,6 +46,18 @@ pub enum Refusal {
         suggestion: Option<String>,
         known: String,
     },
+    #[error("{}", match known.as_str() { "" => format!("no plan here has a parameter `{name}`: none of them declares any, so leave out --param"), k => format!("no plan here has a parameter `{name}`; the parameters are: {k}") })]
+    UnknownParam { name: String, known: String },
+    #[error("the value of parameter `{param}` of plan `{plan}` {why}")]
+    BadParam {
+        plan: PlanId,
+        param: String,
+        why: String,
+    },
+    #[error(
+        "option \"{option}\" brings in plan `{plan}`, which is not in the library: nothing was recorded; run `muster check`"
+    )]
+    InvokedPlanMissing { option: String, plan: PlanId },
     #[error("plan `{plan}` is already part of session {session}")]
     PlanAlreadyInSession { plan: PlanId, session: SessionId },
     #[error("plan `{plan}` is not in session {session}; its plans are: {plans}")]

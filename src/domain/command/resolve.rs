@@ -150,5 +150,46 @@ pub fn start(
         scenario,
         title,
         declared_at,
+        params: Default::default(),
     })
+}
+
+/// The library's plans that the options of a decision step bring in (`invoke`), for
+/// [`super::Command::Decide`]. A plan the library lacks is left out: the gate refuses the
+/// option that needs it.
+pub fn decision_plans(lib: &Library, s: &Session, step: &StepRef) -> Vec<std::sync::Arc<Plan>> {
+    let Some(d) = s.step_def(step).and_then(|d| d.decision.as_ref()) else {
+        return Vec::new();
+    };
+    let mut out: Vec<std::sync::Arc<Plan>> = Vec::new();
+    for id in d.options.iter().flat_map(|o| &o.invoke) {
+        if let Some(p) = lib.plans.iter().find(|p| p.id.v == id.v)
+            && !out.iter().any(|x| x.id.v == p.id.v)
+        {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+/// `NAME=VALUE` as given on a command line, into parameter values.
+pub fn param_values(given: &[String]) -> Result<crate::domain::params::Values, String> {
+    let mut out = crate::domain::params::Values::new();
+    for g in given {
+        let Some((k, v)) = g.split_once('=') else {
+            return Err(format!(
+                "`{g}` is not NAME=VALUE: write the parameter's name, `=`, and its value, like --param zone=eu-west-1a"
+            ));
+        };
+        let k = k.trim();
+        if k.is_empty() {
+            return Err(format!(
+                "`{g}` names no parameter: write it like --param zone=eu-west-1a"
+            ));
+        }
+        if out.insert(k.to_string(), v.trim().to_string()).is_some() {
+            return Err(format!("parameter `{k}` is given twice: give it once"));
+        }
+    }
+    Ok(out)
 }

@@ -309,6 +309,7 @@ fn check_plan(
         c.exists("role", o, roles, &ctx);
     }
     c.unique("step", p.steps.iter().map(|s| &s.id));
+    check_params(c, p);
     let steps: HashSet<&str> = p.steps.iter().map(|s| s.id.v.as_str()).collect();
     for s in &p.steps {
         let sctx = format!("step `{}`", s.id);
@@ -352,8 +353,20 @@ fn check_plan(
                         c.error(n.span, msg, hint.map(|h| format!("did you mean `{h}`?")));
                     }
                 }
+                for n in &o.invoke {
+                    c.exists(
+                        "plan",
+                        n,
+                        known.plans,
+                        &format!("option \"{}\" of the decision in step `{}`", o.label, s.id),
+                    );
+                    if n.v == p.id.v {
+                        c.error(n.span, format!("option \"{}\" invokes its own plan `{}`, which is already in the session", o.label, p.id), None);
+                    }
+                }
                 match &o.next {
-                    None => c.error(o.span, format!("option \"{}\" of the decision in step `{}` leads nowhere: add `next: \"step-id\"`", o.label, s.id), None),
+                    None if !o.invoke.is_empty() => {}
+                    None => c.error(o.span, format!("option \"{}\" of the decision in step `{}` leads nowhere: add `next: \"step-id\"` (or `invoke: \"plan-id\"` to bring in another plan)", o.label, s.id), None),
                     Some(n) if !steps.contains(n.v.as_str()) => {
                         let hint = crate::domain::text::did_you_mean(&n.v, steps.iter().copied());
                         let msg = format!("option \"{}\" of the decision in step `{}` leads to `{}`, which is not a step of plan `{}`", o.label, s.id, n.v, p.id);
@@ -430,6 +443,51 @@ fn check_plan(
     }
     if p.steps.is_empty() {
         c.warn(p.id.span, format!("plan `{}` has no steps", p.id));
+    }
+}
+
+/// Parameters: declared once each, used somewhere, and no `{{name}}` left that none declares.
+fn check_params(c: &mut Checker, p: &crate::domain::plan::Plan) {
+    c.unique("parameter", p.parameters.iter().map(|x| &x.id));
+    let declared: HashSet<&str> = p.parameters.iter().map(|x| x.id.v.as_str()).collect();
+    let mut used: HashSet<String> = HashSet::new();
+    let mut unknown: Vec<(String, String, Span)> = Vec::new();
+    for (at, span, text) in p.texts() {
+        for (name, _) in crate::domain::params::placeholders(text) {
+            if declared.contains(name) {
+                used.insert(name.to_string());
+            } else if !unknown.iter().any(|(n, a, _)| n == name && *a == at) {
+                unknown.push((name.to_string(), at.clone(), span));
+            }
+        }
+    }
+    for (name, at, span) in unknown {
+        let id = crate::domain::text::slug(&name, 40);
+        let hint = crate::domain::text::did_you_mean(&name, declared.iter().copied());
+        let fix = match hint {
+            Some(h) => format!("did you mean `{{{{{h}}}}}`?"),
+            None => format!(
+                "declare it in the plan's `parameters: [(id: \"{id}\", ask: \"...\")]` to have it asked when the plan joins a session, or it is shown as written"
+            ),
+        };
+        c.warn(
+            span,
+            format!(
+                "`{{{{{name}}}}}` in {at} of plan `{}` is not one of its parameters: {fix}",
+                p.id
+            ),
+        );
+    }
+    for x in &p.parameters {
+        if !used.contains(&x.id.v) {
+            c.warn(
+                x.id.span,
+                format!(
+                    "parameter `{}` of plan `{}` is never used: write `{{{{{}}}}}` where its value belongs, or remove it",
+                    x.id, p.id, x.id
+                ),
+            );
+        }
     }
 }
 

@@ -176,6 +176,7 @@ mod tests {
                 mode: Mode::Incident,
                 declared_at: t(-10),
                 plans: vec![PlanRef {
+                    params: Default::default(),
                     id: "p".into(),
                     hash: "h".into(),
                     title: "P".into(),

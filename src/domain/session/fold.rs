@@ -45,6 +45,7 @@ fn plan_state(r: &PlanRef, plans: &[Arc<Plan>], at: DateTime<Utc>, by: &str) -> 
         hash: r.hash.clone(),
         invoked_at: at,
         invoked_by: by.to_string(),
+        params: r.params.clone(),
         missing: plan.is_none(),
         steps: plan
             .map(|p| p.steps.iter().map(|s| new_step(p, s)).collect())

@@ -159,6 +159,9 @@ pub struct PlanState {
     #[serde(with = "ts")]
     pub invoked_at: DateTime<Utc>,
     pub invoked_by: String,
+    /// The values its parameters were given.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub params: crate::domain::params::Values,
     /// The plan's file could not be found: its steps are unknown.
     pub missing: bool,
     pub steps: Vec<StepState>,

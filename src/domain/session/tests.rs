@@ -54,6 +54,7 @@ impl Log {
                 mode,
                 declared_at: t(-10),
                 plans: vec![PlanRef {
+                    params: Default::default(),
                     id: "p".into(),
                     hash: "h".into(),
                     title: "P".into(),
@@ -417,6 +418,7 @@ fn responders_handovers_and_close() {
 fn plan_invoked_adds_a_plan_once() {
     let mut l = Log::new(Mode::Incident);
     let r = PlanRef {
+        params: Default::default(),
         id: "q".into(),
         hash: "x".into(),
         title: "Q".into(),
