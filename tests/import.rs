@@ -58,7 +58,7 @@ fn every_draft_passes_check_and_every_guess_is_a_warning_check_shows() {
     for want in [
         "is this a decision?",
         "deadline guessed from \"within 15 minutes",
-        "fill in the placeholders before use",
+        "placeholders became parameters, asked when the plan joins a session: `<instance name>` as `{{instance-name}}`",
         "mixes commands (`$ ...`) and their output",
         "is the table in this step a decision?",
         "recurrence guessed from",

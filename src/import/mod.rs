@@ -5,6 +5,7 @@
 mod blocks;
 mod contacts;
 mod guess;
+mod params;
 mod ron_out;
 
 use blocks::{Block, Doc, Kind};
@@ -67,8 +68,10 @@ pub fn import(sources: &[Source]) -> Imported {
             step_ids: Ids::default(),
             plan_todo: Vec::new(),
             report: Vec::new(),
+            params: Vec::new(),
         };
         b.build();
+        b.parametrise();
         for blk in &doc.blocks {
             if blk.kind == Kind::Table {
                 people.read_table(&text[blk.range.clone()]);
@@ -165,6 +168,8 @@ struct Builder<'a> {
     step_ids: Ids,
     plan_todo: Vec<String>,
     report: Vec<String>,
+    /// The placeholders made parameters.
+    params: Vec<params::Drafted>,
 }
 
 /// A heading and the blocks under it, up to the next heading.
@@ -484,13 +489,49 @@ impl<'a> Builder<'a> {
             s.todo
                 .push(format!("is this a decision? \"{}\"", clean1(&d)));
         }
-        if !g.placeholders.is_empty() {
-            s.todo.push(format!(
-                "fill in the placeholders before use: {}",
-                g.placeholders.join(", ")
+        s
+    }
+
+    /// Makes the placeholders of the plan's text its parameters, written `{{id}}`.
+    fn parametrise(&mut self) {
+        let mut texts: Vec<&str> = self.title.iter().map(String::as_str).collect();
+        texts.extend(self.about.iter().map(String::as_str));
+        for s in &self.steps {
+            texts.push(&s.title);
+            texts.push(&s.body);
+            texts.extend(s.commands.iter().map(|(c, _)| c.as_str()));
+        }
+        let (drafted, kept) = params::draft(&params::found(texts));
+        if !drafted.is_empty() {
+            let each: Vec<String> = drafted
+                .iter()
+                .map(|d| {
+                    let w: Vec<String> = d.written.iter().map(|w| format!("`{w}`")).collect();
+                    format!("{} as `{{{{{}}}}}`", w.join(" and "), d.id)
+                })
+                .collect();
+            self.plan_todo.push(format!(
+                "placeholders became parameters, asked when the plan joins a session: {}; check each one's `ask` and add an `example` or a `default`",
+                each.join(", ")
             ));
         }
-        s
+        if !kept.is_empty() {
+            self.plan_todo.push(format!(
+                "fill in before use (not made parameters): {}",
+                kept.join(", ")
+            ));
+        }
+        let fix = |t: &mut String| *t = params::rewrite(t, &drafted);
+        if let Some(t) = &mut self.title {
+            fix(t);
+        }
+        self.about.iter_mut().for_each(fix);
+        for s in &mut self.steps {
+            fix(&mut s.title);
+            fix(&mut s.body);
+            s.commands.iter_mut().for_each(|(c, _)| fix(c));
+        }
+        self.params = drafted;
     }
 
     /// The source of some blocks, as written, without the ranges in `cut`.
@@ -561,12 +602,18 @@ impl<'a> Builder<'a> {
             })
             .collect();
         let about = (!self.about.is_empty()).then(|| self.about.join("\n\n"));
+        let parameters = self
+            .params
+            .iter()
+            .map(|d| format!("(id: {}, ask: {})", string(&d.id), string(&d.ask)))
+            .collect();
         let plan = Obj::new("Plan")
             .str("id", self.id)
             .str("title", &title)
             .raw("kind", kind)
             .opt("about", about.as_deref())
             .strs("todo", &todo, 0)
+            .list("parameters", parameters, 0)
             .list("phases", phases, 0);
         format!(
             "// Drafted by `muster import` from {}. Every `todo` is a guess for a person to settle:\n// `muster check` lists them.\n{}\n",
