@@ -315,3 +315,78 @@ fn the_tui_asks_each_value_when_a_session_starts_and_shows_the_plan_filled_in() 
         "{screen}"
     );
 }
+
+fn zone_lib(dir: &std::path::Path) -> muster::domain::Library {
+    common::copy_dir(&common::mini(), dir);
+    std::fs::write(dir.join("plans/zone.ron"), ZONE).unwrap();
+    std::fs::write(dir.join("plans/restore.ron"), RESTORE).unwrap();
+    muster::library::load(
+        &muster::library::Location::Dir(dir.to_path_buf()),
+        harness::t0().date_naive(),
+    )
+    .unwrap()
+}
+
+/// The session a process holds after recording an invocation has the plan's steps at once
+/// (its checkpoint is written from it), the same as a fresh read of the journal.
+#[test]
+fn the_session_in_hand_after_an_invocation_has_the_plans_steps() {
+    use muster::domain::command::{self, Command, resolve};
+    use muster::domain::ids::{StepRef, WriterId};
+    use muster::domain::session::Session;
+    use muster::journal::store;
+    let dir = tempfile::tempdir().unwrap();
+    let lib = zone_lib(&dir.path().join("lib"));
+    let home = dir.path().join("home");
+    let mut start = resolve::start(&lib, &["zone".to_string()], None, None, None).unwrap();
+    start.params.insert("zone".into(), "z1".into());
+    let t = harness::t0();
+    let checked = command::check(&Command::Start(start), &Session::blank(), "ann", t).unwrap();
+    let mut o = store::create(&home, &lib, &WriterId::new("w1"), &checked).unwrap();
+    let step = StepRef::new("zone", "choose");
+    let cmd = Command::Decide {
+        invoke: resolve::decision_plans(&lib, &o.session, &step),
+        step,
+        option: Some("2".into()),
+        why: None,
+        anyway: true,
+        params: [("db".to_string(), "orders".to_string())].into(),
+    };
+    o.submit(&cmd, "ann", t, &lib).unwrap();
+    let held = &o.session.state.plans[1];
+    assert_eq!(held.id.as_str(), "restore");
+    assert!(!held.missing, "{held:?}");
+    assert_eq!(held.steps.len(), 1);
+    assert_eq!(
+        o.session.plan_def("restore").unwrap().steps[0].title,
+        "Restore orders"
+    );
+    let fresh = store::open(&home, &lib, o.id().as_str(), &WriterId::new("r")).unwrap();
+    assert_eq!(
+        serde_json::to_value(&fresh.session.state.plans).unwrap(),
+        serde_json::to_value(&o.session.state.plans).unwrap()
+    );
+}
+
+#[test]
+fn the_tui_asks_the_values_of_a_plan_a_decision_brings_in_and_shows_its_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = zone_lib(dir.path());
+    let at = lib.plans.iter().position(|p| p.id.v == "zone").unwrap();
+    let mut h = harness::Harness::with(80, 24, std::sync::Arc::new(lib));
+    h.press(&format!(
+        "{}s1<Enter>z9<Enter><Enter><Enter>",
+        "<Down>".repeat(at)
+    ));
+    // the decision is the second step; it comes after `drain`, so confirm
+    h.press("<Down>cy");
+    let screen = h.screen();
+    assert!(screen.contains("+ plan restore"), "{screen}");
+    h.press("2");
+    assert!(h.screen().contains("Which database?"), "{}", h.screen());
+    h.press("orders<Enter><Enter>");
+    let screen = h.screen();
+    assert!(screen.contains("2 restore 0/1"), "{screen}");
+    h.press("<Tab>");
+    assert!(h.screen().contains("Restore orders"), "{}", h.screen());
+}

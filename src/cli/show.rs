@@ -228,7 +228,15 @@ pub fn render(lib: &Library, plan: &Plan, today: chrono::NaiveDate) -> String {
                         None => n.v.clone(),
                     })
                     .collect();
-                let target = (!to.is_empty()).then(|| format!("go to {}", to.join(" and ")));
+                let mut target = (!to.is_empty()).then(|| format!("go to {}", to.join(" and ")));
+                if !opt.invoke.is_empty() {
+                    let plans: Vec<&str> = opt.invoke.iter().map(|p| p.v.as_str()).collect();
+                    let bring = format!("bring in plan {}", plans.join(" and "));
+                    target = Some(match target {
+                        Some(t) => format!("{t}, and {bring}"),
+                        None => bring,
+                    });
+                }
                 o.push_str(&format!(
                     "      - {}: {}\n",
                     clean(&opt.label, false),

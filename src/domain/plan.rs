@@ -139,10 +139,12 @@ impl DecisionOption {
         self.next.iter().chain(&self.also)
     }
 
-    /// "3. restore, 5. notify": the steps it leads to, numbered as shown.
+    /// "3. restore, 5. notify, + plan db-restore": the steps it leads to, numbered as shown,
+    /// and the plans it brings in.
     pub fn targets_shown(&self, plan: &Plan) -> String {
         self.targets()
             .map(|n| format!("{}. {}", plan.step_index(n).map_or(0, |i| i + 1), n.v))
+            .chain(self.invoke.iter().map(|p| format!("+ plan {}", p.v)))
             .collect::<Vec<_>>()
             .join(", ")
     }

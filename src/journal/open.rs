@@ -144,17 +144,13 @@ impl Opened {
     fn record(&mut self, mut locked: Locked, checked: Checked) -> Result<Recorded, SubmitError> {
         match self.journal.write(&mut locked, &checked) {
             Ok(events) => {
-                for e in &events {
-                    self.session.apply(e);
-                }
+                checked.apply_to(&mut self.session, &events);
                 drop(locked);
                 self.journal.maybe_checkpoint(&mut self.session);
                 Ok(Recorded { checked, events })
             }
             Err(AppendError::Unconfirmed { error, events }) => {
-                for e in &events {
-                    self.session.apply(e);
-                }
+                checked.apply_to(&mut self.session, &events);
                 Err(AppendError::Unconfirmed { error, events }.into())
             }
             Err(e) => Err(e.into()),
@@ -304,7 +300,11 @@ pub fn create(
         Err(_) => {
             let plans = plans
                 .iter()
-                .filter_map(|r| lib.plan(r.id.as_str()).filter(|p| p.hash == r.hash))
+                .filter_map(|r| {
+                    lib.plan(r.id.as_str())
+                        .filter(|p| p.hash == r.hash)
+                        .map(|p| r.filled(p))
+                })
                 .collect();
             let scenario = scenario
                 .as_ref()

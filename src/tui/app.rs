@@ -259,11 +259,10 @@ impl App {
                 self.announce();
                 Vec::new()
             }
-            Msg::Recorded { what, events } => {
+            Msg::Recorded { checked, events } => {
+                let what = checked.what().to_string();
                 if let Some(s) = self.session.as_mut() {
-                    for e in &events {
-                        s.apply(e);
-                    }
+                    checked.apply_to(s, &events);
                 }
                 self.remember(events);
                 self.info(format!("Recorded: {what}"));
@@ -286,14 +285,13 @@ impl App {
                 self.advance(cmd)
             }
             Msg::Unconfirmed {
-                what,
+                checked,
                 error,
                 events,
             } => {
+                let what = checked.what().to_string();
                 if let Some(s) = self.session.as_mut() {
-                    for e in &events {
-                        s.apply(e);
-                    }
+                    checked.apply_to(s, &events);
                 }
                 self.remember(events);
                 self.modal = Some(Modal::Alert {

@@ -93,12 +93,12 @@ pub fn run(store: &mut dyn Store, e: Effect) -> Vec<Msg> {
         }],
         Effect::Submit { cmd, checked } => vec![match store.append(&checked) {
             Ok(Appended::Written(events)) => Msg::Recorded {
-                what: checked.what().to_string(),
+                checked: Box::new(checked),
                 events,
             },
             Ok(Appended::Stale(delta)) => Msg::Stale { delta, cmd },
             Err(AppendError::Unconfirmed { error, events }) => Msg::Unconfirmed {
-                what: checked.what().to_string(),
+                checked: Box::new(checked.clone()),
                 error: error.to_string(),
                 events,
             },

@@ -1,6 +1,6 @@
 //! What reaches `update`: keys, pastes, ticks of the clock, and the results of effects.
 
-use crate::domain::command::Command;
+use crate::domain::command::{Checked, Command};
 use crate::domain::event::Event;
 use crate::domain::ids::SessionId;
 use crate::domain::session::Session;
@@ -66,8 +66,9 @@ pub enum Msg {
     /// Other writers' events; the number of damaged lines found so far.
     Delta(Delta, usize),
     /// The events were written and synced.
+    /// Written and synced: the command, and the events as written.
     Recorded {
-        what: String,
+        checked: Box<Checked>,
         events: Vec<Event>,
     },
     /// Not written: the session changed since the command was checked.
@@ -77,7 +78,7 @@ pub enum Msg {
     },
     /// Written, but the sync failed: it may not survive a crash.
     Unconfirmed {
-        what: String,
+        checked: Box<Checked>,
         error: String,
         events: Vec<Event>,
     },

@@ -307,6 +307,7 @@ pub fn check(
     all.extend(bodies);
     Ok(Checked {
         session: st.id.clone(),
+        plans: super::joining::definitions(cmd, s, &all),
         bodies: all,
         at: now,
         actor: actor.to_string(),
@@ -342,6 +343,7 @@ pub fn seal(
         actor: actor.to_string(),
         ex_ms: st.ex_ms(now),
         basis: st.events,
+        plans: Default::default(),
     })
 }
 
@@ -400,8 +402,18 @@ fn start(
         Mode::Incident
     };
     let what = format!("started the session \"{title}\"");
+    let plans = super::Joined(
+        n.plans
+            .iter()
+            .filter_map(|p| {
+                let r = refs.iter().find(|r| r.id.as_str() == p.id.v)?;
+                Some(r.filled(p.clone()))
+            })
+            .collect(),
+    );
     Ok(Checked {
         session: SessionId::new(""),
+        plans,
         bodies: vec![Body::SessionStarted {
             title,
             mode,

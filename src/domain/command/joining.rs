@@ -126,3 +126,25 @@ pub(super) fn refs(cmd: &Command, s: &Session) -> Result<Vec<PlanRef>, Refusal> 
         })
         .collect()
 }
+
+/// The definitions of the plans the events bring in, each filled in with the values its
+/// reference records.
+pub(super) fn definitions(
+    cmd: &Command,
+    s: &Session,
+    bodies: &[crate::domain::event::Body],
+) -> super::Joined {
+    let plans = joining(cmd, s);
+    super::Joined(
+        bodies
+            .iter()
+            .filter_map(|b| match b {
+                crate::domain::event::Body::PlanInvoked { plan: r } => plans
+                    .iter()
+                    .find(|p| p.id.v == r.id.as_str())
+                    .map(|p| r.filled((*p).clone())),
+                _ => None,
+            })
+            .collect(),
+    )
+}

@@ -276,9 +276,47 @@ pub struct Checked {
     ex_ms: Option<i64>,
     what: String,
     basis: usize,
+    /// The definitions of the plans its events bring in, filled in with their values.
+    plans: Joined,
+}
+
+/// Plans a checked command brings in; equal when they are the same versions.
+#[derive(Debug, Clone, Default)]
+pub struct Joined(pub Vec<Arc<Plan>>);
+
+impl PartialEq for Joined {
+    fn eq(&self, o: &Joined) -> bool {
+        self.0.len() == o.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&o.0)
+                .all(|(a, b)| a.id.v == b.id.v && a.hash == b.hash)
+    }
 }
 
 impl Checked {
+    /// The definitions of the plans its events bring in (filled in with their parameters'
+    /// values): whoever folds its events into a session adds these first, so an invoked plan
+    /// has its steps at once.
+    pub fn plans(&self) -> &[Arc<Plan>] {
+        &self.plans.0
+    }
+
+    /// Folds events written for this command into a session, its plans made known first.
+    pub fn apply_to(
+        &self,
+        s: &mut crate::domain::session::Session,
+        events: &[crate::domain::event::Event],
+    ) {
+        for p in self.plans() {
+            s.add_plan(p.clone());
+        }
+        for e in events {
+            s.apply(e);
+        }
+    }
+
     /// The session it is for (empty for a new session).
     pub fn session(&self) -> &SessionId {
         &self.session

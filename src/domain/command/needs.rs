@@ -245,7 +245,9 @@ impl Command {
                                 .options
                                 .iter()
                                 .map(|o| {
-                                    let to: Vec<&str> = o.targets().map(|n| n.v.as_str()).collect();
+                                    let mut to: Vec<String> =
+                                        o.targets().map(|n| n.v.clone()).collect();
+                                    to.extend(o.invoke.iter().map(|p| format!("+ plan {}", p.v)));
                                     if to.is_empty() {
                                         o.label.clone()
                                     } else {
