@@ -62,11 +62,31 @@ pub fn plan_doc(lib: &Library, p: &Plan, today: chrono::NaiveDate) -> Doc {
     d.facts(facts);
     if let Some(w) = &p.invoke_when {
         d.h2("When to invoke");
-        d.para(w.clone());
+        d.markdown(w.clone());
     }
     if let Some(s) = &p.scope {
         d.h2("Scope");
-        d.para(s.clone());
+        d.markdown(s.clone());
+    }
+    if !p.parameters.is_empty() {
+        d.h2("Parameters");
+        d.para(
+            "Fill these in when the plan is invoked; the steps below show each as {{name}}."
+                .to_string(),
+        );
+        let mut f = Vec::new();
+        for x in &p.parameters {
+            let mut about = x.ask.clone();
+            if let Some(e) = &x.example {
+                about.push_str(&format!(" For example: {e}."));
+            }
+            if let Some(dv) = &x.default {
+                about.push_str(&format!(" Default: {dv}."));
+            }
+            f.push((format!("{{{{{}}}}}", x.id.v), about));
+            f.push((String::new(), "______________________________".into()));
+        }
+        d.facts(f);
     }
     // who to call, once for every role the plan names
     let mut roles: Vec<&str> = p
@@ -196,15 +216,12 @@ pub fn plan_doc(lib: &Library, p: &Plan, today: chrono::NaiveDate) -> Doc {
         for c in &s.commands {
             d.pre(c.run.clone());
         }
-        let mut f = Vec::new();
+        // the author's Markdown, as in the body
         if let Some(e) = &s.expected {
-            f.push(("Expected".to_string(), e.clone()));
+            d.markdown(format!("**Expected:** {e}"));
         }
         if let Some(v) = &s.verification {
-            f.push(("Verify".to_string(), v.clone()));
-        }
-        if !f.is_empty() {
-            d.facts(f);
+            d.markdown(format!("**Verify:** {v}"));
         }
         if let Some(dec) = &s.decision {
             d.para(format!("Decision: {}", dec.question));
