@@ -18,6 +18,9 @@ pub enum Block {
     Table {
         head: Vec<String>,
         rows: Vec<Vec<String>>,
+        /// How many of the last columns are left empty for people to write in on paper:
+        /// printed wide enough to write a name, a time, a note.
+        write_in: usize,
     },
     /// Preformatted text (commands), never wrapped or reflowed.
     Pre(String),
@@ -102,7 +105,21 @@ impl Doc {
         self.blocks.push(Block::Table {
             head: head.iter().map(|s| s.to_string()).collect(),
             rows,
+            write_in: 0,
         });
+        self
+    }
+    /// A table whose last `write_in` columns are blank, to be filled in by hand.
+    pub fn sign_off(
+        &mut self,
+        head: &[&str],
+        rows: Vec<Vec<String>>,
+        write_in: usize,
+    ) -> &mut Self {
+        self.table(head, rows);
+        if let Some(Block::Table { write_in: w, .. }) = self.blocks.last_mut() {
+            *w = write_in;
+        }
         self
     }
     pub fn pre(&mut self, s: impl Into<String>) -> &mut Self {
@@ -158,7 +175,7 @@ fn md_block(b: &Block, rows: &mut dyn Rows, o: &mut dyn Write) -> std::io::Resul
             }
             writeln!(o)
         }
-        Block::Table { head, rows: r } => {
+        Block::Table { head, rows: r, .. } => {
             o.write_all(md_row(head, head.len()).as_bytes())?;
             writeln!(o, "|{}", " --- |".repeat(head.len()))?;
             for row in r {
@@ -290,10 +307,16 @@ fn html_row(cells: &[String], n: usize) -> String {
     o
 }
 
-fn html_head(head: &[String]) -> String {
+fn html_head(head: &[String], write_in: usize) -> String {
     let mut o = String::from("<table>\n<thead><tr>");
-    for h in head {
-        o.push_str(&format!("<th>{}</th>", html_escape(h)));
+    let first_blank = head.len().saturating_sub(write_in);
+    for (i, h) in head.iter().enumerate() {
+        let class = if i >= first_blank {
+            " class=\"write\""
+        } else {
+            ""
+        };
+        o.push_str(&format!("<th{class}>{}</th>", html_escape(h)));
     }
     o.push_str("</tr></thead>\n<tbody>\n");
     o
@@ -324,15 +347,19 @@ fn html_block(b: &Block, rows: &mut dyn Rows, o: &mut dyn Write) -> std::io::Res
             }
             o.write_all(b"</ul>\n")
         }
-        Block::Table { head, rows: r } => {
-            o.write_all(html_head(head).as_bytes())?;
+        Block::Table {
+            head,
+            rows: r,
+            write_in,
+        } => {
+            o.write_all(html_head(head, *write_in).as_bytes())?;
             for row in r {
                 o.write_all(html_row(row, head.len()).as_bytes())?;
             }
             o.write_all(b"</tbody>\n</table>\n")
         }
         Block::Stream { head } => {
-            o.write_all(html_head(head).as_bytes())?;
+            o.write_all(html_head(head, 0).as_bytes())?;
             let mut err = Ok(());
             rows.rows(&mut |row| {
                 if err.is_ok() {
@@ -362,8 +389,13 @@ pub fn write_html(d: &Doc, rows: &mut dyn Rows, o: &mut dyn Write) -> std::io::R
         html_escape(&d.title)
     )?;
     if let Some(h) = &d.running_header {
-        // repeated on every printed page by the print style sheet
-        writeln!(o, "<div class=\"running-header\">{}</div>", html_escape(h))?;
+        // the head of a frame around the document: a table's head is repeated on every
+        // printed page, and the space it takes is kept free on each
+        writeln!(
+            o,
+            "<table class=\"page\"><thead><tr><td><div class=\"running-header\">{}</div></td></tr></thead><tbody><tr><td>",
+            html_escape(h)
+        )?;
     }
     o.write_all(b"<main>\n")?;
     writeln!(o, "<h1>{}</h1>", html_escape(&d.title))?;
@@ -373,7 +405,11 @@ pub fn write_html(d: &Doc, rows: &mut dyn Rows, o: &mut dyn Write) -> std::io::R
     for b in &d.blocks {
         html_block(b, rows, o)?;
     }
-    o.write_all(b"</main>\n</body>\n</html>\n")
+    o.write_all(b"</main>\n")?;
+    if d.running_header.is_some() {
+        o.write_all(b"</td></tr></tbody></table>\n")?;
+    }
+    o.write_all(b"</body>\n</html>\n")
 }
 
 #[cfg(test)]

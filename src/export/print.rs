@@ -146,11 +146,12 @@ pub fn plan_doc(lib: &Library, p: &Plan, today: chrono::NaiveDate) -> Doc {
             ]
         })
         .collect();
-    d.table(
+    d.sign_off(
         &[
             "Done", "#", "Step", "Role", "Estimate", "Who", "Time", "Note",
         ],
         rows,
+        3,
     );
     d.page_break();
     d.h2("The steps in full");
