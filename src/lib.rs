@@ -14,6 +14,7 @@ pub mod fsx;
 pub mod import;
 pub mod journal;
 pub mod library;
+pub mod plain;
 pub mod present;
 pub mod sync;
 pub mod tui;

@@ -25,6 +25,7 @@ pub mod table;
 pub mod write;
 
 pub use error::CliError;
+pub use show::who_to_call;
 
 use crate::context::Context;
 use crate::domain::Library;
@@ -74,6 +75,14 @@ pub struct Cli {
         allow_hyphen_values = true
     )]
     pub as_: Option<String>,
+    /// The plain line mode: commands from stdin, short lines out, no escape sequences (for
+    /// serial consoles, screen readers, slow links). Also when TERM=dumb or stdout is not a
+    /// terminal.
+    #[arg(long)]
+    pub plain: bool,
+    /// In plain mode, the session to follow (default: the open one you worked in last)
+    #[arg(long, value_name = "SESSION")]
+    pub session: Option<String>,
     #[command(subcommand)]
     pub command: Option<Sub>,
 }
@@ -418,7 +427,16 @@ pub fn main() -> i32 {
         }
     };
     let ctx = Context::resolve(cli.library.clone(), cli.home.clone(), cli.as_.clone());
-    match run(&ctx, cli.command) {
+    let plain = cli.command.is_none() && (cli.plain || plain_terminal());
+    let result = if plain {
+        crate::plain::run(&ctx, cli.session.as_deref()).map(|code| Output {
+            stdout: String::new(),
+            code,
+        })
+    } else {
+        run(&ctx, cli.command)
+    };
+    match result {
         Ok(out) => {
             emit(&out.stdout);
             out.code
@@ -432,6 +450,12 @@ pub fn main() -> i32 {
             e.exit_code()
         }
     }
+}
+
+/// Whether the terminal cannot take the TUI: `TERM=dumb`, or stdout is not a terminal.
+fn plain_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::env::var("TERM").is_ok_and(|t| t == "dumb") || !std::io::stdout().is_terminal()
 }
 
 /// What a command printed and how it ended.
@@ -496,7 +520,7 @@ pub fn run(ctx: &Context, cmd: Option<Sub>) -> Result<Output> {
 
 /// Loads the library for a command that reads it; its problems are summarised on stderr so a
 /// responder still gets what could be read.
-pub(crate) fn library_for_reading(ctx: &Context) -> Result<Library> {
+pub fn library_for_reading(ctx: &Context) -> Result<Library> {
     let lib = ctx.load_library()?;
     let errors = lib.errors();
     if errors > 0 {

@@ -12,7 +12,7 @@ pub mod resolve;
 pub use check::{
     MAX_ADVANCE, MAX_TEXT_BYTES, ago, check, open_for_changes, seal, unfinished_dependencies,
 };
-pub use needs::{Answer, ChoiceField, Need, TextField};
+pub use needs::{Answer, ChoiceField, Need, TextField, open_summary};
 pub use refusal::Refusal;
 
 use crate::domain::event::{Body, ObservationKind, Rating};
