@@ -30,6 +30,11 @@ struct StepJson<'a> {
     confirmations: &'a [Confirmation],
     active_secs: i64,
     bypassed: bool,
+    /// Disagreements between responders about it ("bob marked it done after ann had skipped
+    /// it"): the step's state is the first of them, never silently changed.
+    conflicts: Vec<&'a str>,
+    /// The reason of a skipped or blocked step.
+    reason: Option<&'a str>,
     /// The step's deadline (`due` or `every` in the plan), when it has one.
     due: Option<Deadline>,
 }
@@ -52,6 +57,8 @@ struct StatusJson<'a> {
     responders: Vec<&'a Responder>,
     warnings: Vec<String>,
     events: usize,
+    /// How many steps responders disagree about (each step's `conflicts` says how).
+    conflicts: usize,
     integrity: crate::export::Integrity,
 }
 
@@ -103,6 +110,8 @@ fn status_json(
             confirmations: &s.confirmations,
             active_secs: s.active_secs(now),
             bypassed: s.bypassed,
+            conflicts: s.conflicts().map(|c| c.text.as_str()).collect(),
+            reason: s.reason().map(|r| r.text.as_str()),
             due: session
                 .step_def(&s.at_ref())
                 .and_then(|def| deadline(st, p, s, def, now)),
@@ -138,6 +147,7 @@ fn status_json(
         responders: st.responders.values().collect(),
         warnings,
         events: st.events,
+        conflicts: st.conflicted().count(),
         integrity,
     })
 }
@@ -262,6 +272,14 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
     out.push_str(&format!(
         "Progress: {done} of {total} steps done{skipped}\n"
     ));
+    let conflicted: Vec<String> = st.conflicted().map(|s| s.at_ref().to_string()).collect();
+    if !conflicted.is_empty() {
+        out.push_str(&format!(
+            "CONFLICTS: responders disagree about {} step(s): {} (marked [?] below)\n",
+            conflicted.len(),
+            conflicted.join(", ")
+        ));
+    }
     for p in &st.plans {
         let (d, t) = p.progress();
         out.push_str(&format!(
@@ -281,7 +299,7 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
         for (i, s) in p.steps.iter().enumerate() {
             let mut line = format!(
                 "  {} {:>2}. {} ({})",
-                s.state.mark(),
+                s.mark(),
                 i + 1,
                 clean(&s.title, false),
                 s.step
@@ -299,6 +317,9 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
             }
             if s.bypassed {
                 line.push_str(" - not on the chosen branch");
+            }
+            for c in s.conflicts() {
+                line.push_str(&format!(" - CONFLICT: {}", clean(&c.text, false)));
             }
             if let Some(def) = o.session.step_def(&s.at_ref())
                 && let Some(d) = deadline(st, p, s, def, ctx.now)

@@ -42,6 +42,8 @@ pub struct StepRow {
     /// Minutes actually spent: active time, or from start to finish.
     pub actual_min: Option<i64>,
     pub reasons: Vec<String>,
+    /// Disagreements between responders about the step, with when they were found.
+    pub conflicts: Vec<String>,
 }
 
 pub use crate::domain::session::rto::RtoRow;
@@ -175,6 +177,10 @@ pub fn facts(input: &Input) -> Facts {
                 estimate_min: def.and_then(|d| d.estimate).map(|e| (e.min, e.max)),
                 actual_min: actual,
                 reasons,
+                conflicts: s
+                    .conflicts()
+                    .map(|c| format!("{} ({})", c.text, utc(c.at)))
+                    .collect(),
             });
             if let Some(dr) = &s.decision {
                 let q = def

@@ -55,6 +55,26 @@ fn common_sections(d: &mut Doc, f: &Facts, o: &Input) {
         &["Step", "Title", "State", "By", "Estimate", "Actual"],
         rows,
     );
+    d.h2("Conflicts");
+    let rows: Vec<Vec<String>> = f
+        .steps
+        .iter()
+        .filter(|s| !s.conflicts.is_empty())
+        .map(|s| {
+            vec![
+                format!("{}/{}", s.plan, s.step),
+                s.title.clone(),
+                s.state.clone(),
+                s.conflicts.join("; "),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        d.para("None: no two responders recorded contradicting actions on a step.");
+    } else {
+        d.para("Responders recorded contradicting actions on these steps. The state shown is the first one recorded; the others are kept here, never applied silently. Settle each one and note how.");
+        d.table(&["Step", "Title", "State kept", "Conflict"], rows);
+    }
     d.h2("Skipped and blocked steps");
     let rows: Vec<Vec<String>> = f
         .steps

@@ -36,6 +36,12 @@ pub fn state_words(st: &StepState, zone: Zone) -> String {
     if st.bypassed {
         w.push_str(", not on the chosen branch");
     }
+    for c in st.conflicts() {
+        w.push_str(&format!(", CONFLICT: {}", clean(&c.text, false)));
+    }
+    if let Some(r) = st.reason() {
+        w.push_str(&format!(", because: {}", clean(&r.text, false)));
+    }
     if let Some(a) = &st.assignee {
         w.push_str(&format!(", assigned to {}", clean(a, false)));
     }
@@ -143,6 +149,16 @@ pub fn status(
     }
     let (done, total) = st.progress();
     out.push(format!("Progress: {done} of {total} steps done."));
+    let conflicted: Vec<String> = st
+        .conflicted()
+        .map(|x| format!("step {}", number(s, x)))
+        .collect();
+    if !conflicted.is_empty() {
+        out.push(format!(
+            "CONFLICT: responders disagree about {}: type show and the number to see how.",
+            conflicted.join(", ")
+        ));
+    }
     match next_step(s) {
         Some(n) => out.push(format!(
             "Next: step {}, {}: {}.",

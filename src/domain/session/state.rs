@@ -149,6 +149,32 @@ impl StepState {
     pub fn conflicts(&self) -> impl Iterator<Item = &NoteEntry> {
         self.notes.iter().filter(|n| n.kind == NoteKind::Conflict)
     }
+
+    pub fn has_conflict(&self) -> bool {
+        self.conflicts().next().is_some()
+    }
+
+    /// The step's mark in a list, readable without colour: `[?]` when responders disagree
+    /// about it (whatever its state), `[~]` off the chosen branch, else its state's mark.
+    pub fn mark(&self) -> &'static str {
+        if self.has_conflict() {
+            "[?]"
+        } else if self.bypassed {
+            "[~]"
+        } else {
+            self.state.mark()
+        }
+    }
+
+    /// Why it is skipped or blocked: the latest reason given, while it is in that state.
+    pub fn reason(&self) -> Option<&NoteEntry> {
+        let kind = match self.state {
+            StepStatus::Skipped => NoteKind::Skip,
+            StepStatus::Blocked => NoteKind::Block,
+            _ => return None,
+        };
+        self.notes.iter().rev().find(|n| n.kind == kind)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -475,6 +501,11 @@ impl SessionState {
 
     pub fn is_exercise(&self) -> bool {
         self.mode == Mode::Exercise
+    }
+
+    /// The steps responders disagree about.
+    pub fn conflicted(&self) -> impl Iterator<Item = &StepState> {
+        self.steps().filter(|s| s.has_conflict())
     }
 
     pub fn is_closed(&self) -> bool {

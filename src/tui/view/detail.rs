@@ -74,8 +74,9 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         let s = &plan.steps[i];
         let st = states.and_then(|x| x.get(i));
         let (mark, style) = match st {
-            Some(st) if st.bypassed => ("[~]", t.dim()),
-            Some(st) => (st.state.mark(), t.state(st.state)),
+            Some(st) if st.has_conflict() => (st.mark(), t.warn()),
+            Some(st) if st.bypassed => (st.mark(), t.dim()),
+            Some(st) => (st.mark(), t.state(st.state)),
             None => ("[ ]", t.text()),
         };
         let due = st.and_then(|st| step_deadline(app, plan, s, st));
@@ -231,6 +232,51 @@ pub fn step_lines(
             ));
         }
         l.push(Line::from(s));
+        // what a responder must see first: a disagreement, why it is skipped or blocked, the
+        // decision taken
+        for c in st.conflicts() {
+            l.extend(wrapped(
+                &format!(
+                    "CONFLICT: {} ({})",
+                    clean(&c.text, false),
+                    app.zone.hm(c.at)
+                ),
+                width,
+                t.warn(),
+                "  ",
+            ));
+        }
+        if let Some(r) = st.reason() {
+            l.extend(wrapped(
+                &format!(
+                    "{}: {} ({}, {})",
+                    if st.state == StepStatus::Skipped {
+                        "Skipped because"
+                    } else {
+                        "Blocked: waiting for"
+                    },
+                    clean(&r.text, false),
+                    clean(&r.by, false),
+                    app.zone.hm(r.at)
+                ),
+                width,
+                t.warn(),
+                "  ",
+            ));
+        }
+        if let Some(d) = &st.decision {
+            l.extend(wrapped(
+                &format!(
+                    "Decided: {} ({}, {})",
+                    clean(&d.option, false),
+                    clean(&d.by, false),
+                    app.zone.hm(d.at)
+                ),
+                width,
+                t.state(StepStatus::Done),
+                "  ",
+            ));
+        }
         if let Some(d) = step_deadline(app, plan, step, st) {
             let style = if d.state == DueState::Overdue {
                 t.warn()
@@ -275,7 +321,8 @@ pub fn step_lines(
                 )
             })
             .collect();
-        if st.is_some() && !open.is_empty() {
+        // a step already finished waits for nothing
+        if st.is_some_and(|s| !s.state.finished()) && !open.is_empty() {
             l.extend(wrapped(
                 &format!("Waiting for: {}", open.join(", ")),
                 width,

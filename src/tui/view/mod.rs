@@ -162,6 +162,16 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
                 format!(" {done}/{total} done "),
                 t.status_bar(),
             ));
+            let conflicts = st.conflicted().count();
+            if conflicts > 0 {
+                spans.push(Span::styled(
+                    format!(
+                        " {conflicts} CONFLICT{} ",
+                        if conflicts == 1 { "" } else { "S" }
+                    ),
+                    t.error_banner(),
+                ));
+            }
             let used: usize = spans.iter().map(|s| s.width()).sum();
             let room = (area.width as usize).saturating_sub(used + who.chars().count() + 3);
             spans.push(Span::styled(
