@@ -63,3 +63,58 @@ fn a_table_is_drawn_as_a_table() {
     assert!(screen.contains("Orders stop │ Page the DBA"), "{screen}");
     insta::assert_snapshot!("table", screen);
 }
+
+/// No phone number of the sample index is broken across lines in a step's details, at any
+/// width from 60 to 200 columns.
+#[test]
+fn phone_numbers_are_never_split_across_lines() {
+    let lib = Arc::new(library::load(&Location::Builtin, t0().date_naive()).unwrap());
+    let phones: Vec<String> = lib
+        .index
+        .people
+        .iter()
+        .flat_map(|p| p.phones.iter())
+        // the number, without a label such as "(desk)" after it
+        .map(|p| p.split(" (").next().unwrap_or(p).trim().to_string())
+        .filter(|p| p.contains(' '))
+        .collect();
+    assert!(phones.len() > 10);
+    // one step for each role the sample plans name
+    let mut seen = std::collections::HashSet::new();
+    let mut targets = Vec::new();
+    for (pi, p) in lib.plans.iter().enumerate() {
+        for (si, s) in p.steps.iter().enumerate() {
+            if let Some(r) = &s.role
+                && seen.insert(r.v.clone())
+            {
+                targets.push((pi, si));
+            }
+        }
+    }
+    for (pi, si) in targets {
+        let mut h = Harness::with(120, 60, Arc::clone(&lib));
+        h.press(&format!(
+            "{}s1<Enter><Enter>{}",
+            "<Down>".repeat(pi),
+            "<Down>".repeat(si)
+        ));
+        for w in 60..=200u16 {
+            h.resize(w, 60);
+            h.draw();
+            let screen = h.screen();
+            let lines: Vec<&str> = screen.lines().collect();
+            for ph in &phones {
+                for (k, _) in ph.match_indices(' ') {
+                    let (a, b) = (&ph[..k], &ph[k + 1..]);
+                    for i in 0..lines.len().saturating_sub(1) {
+                        let next = lines[i + 1].rsplit('│').next().unwrap_or("").trim_start();
+                        assert!(
+                            !(lines[i].trim_end().ends_with(a) && next.starts_with(b)),
+                            "{ph} is split at {w} columns:\n{screen}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -87,6 +87,42 @@ fn split_keep_spaces(s: &str) -> Vec<&str> {
     if start < s.len() {
         out.push(&s[start..]);
     }
+    keep_numbers_whole(s, out)
+}
+
+/// A piece of a phone number: digits and `+ ( ) - . /`, with at least one digit.
+fn phoneish(w: &str) -> bool {
+    w.chars().any(|c| c.is_ascii_digit())
+        && w.chars()
+            .all(|c| c.is_ascii_digit() || "+()-./".contains(c))
+}
+
+/// Joins the pieces of a number written with spaces (`+44 161 496 0126`) into one word, so a
+/// line is never broken inside it: the most important text on a contact's line stays whole.
+fn keep_numbers_whole<'s>(s: &'s str, words: Vec<&'s str>) -> Vec<&'s str> {
+    let offset = |w: &str| w.as_ptr() as usize - s.as_ptr() as usize;
+    let mut out: Vec<&str> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i];
+        let mut end = i;
+        // number, one space, number, one space, number ...
+        while phoneish(words[end])
+            && end + 2 < words.len()
+            && words[end + 1] == " "
+            && phoneish(words[end + 2])
+        {
+            end += 2;
+        }
+        if end > i {
+            let (a, b) = (offset(w), offset(words[end]) + words[end].len());
+            out.push(&s[a..b]);
+            i = end + 1;
+        } else {
+            out.push(w);
+            i += 1;
+        }
+    }
     out
 }
 
