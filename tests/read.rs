@@ -168,3 +168,62 @@ fn help_and_version() {
     let r = env.run(&["frobnicate"]);
     assert_eq!(r.code, 2, "usage errors exit 2");
 }
+
+#[test]
+fn the_index_search_finds_people_by_role_short_names_and_how_to_reach_them() {
+    let env = Env::new();
+    for q in [
+        &["on", "call", "dba"][..],
+        &["dba", "phone"],
+        &["who", "is", "the", "ic"],
+    ] {
+        let mut a = vec!["index"];
+        a.extend_from_slice(q);
+        let r = env.run(&a);
+        assert_eq!(r.code, 0, "{q:?}: {}", r.stdout);
+        let first = r
+            .stdout
+            .lines()
+            .find(|l| l.contains('['))
+            .unwrap_or_default();
+        let want = if q.contains(&"ic") {
+            "Incident Commander [role"
+        } else {
+            "Database Administrator [role dba]"
+        };
+        assert!(first.contains(want), "{q:?}: {}", r.stdout);
+    }
+    // the shifts are listed with the role
+    let r = env.run(&["index", "on", "call", "dba"]).ok();
+    assert!(r.stdout.contains("On call: Rajesh Iyer"), "{}", r.stdout);
+}
+
+#[test]
+fn the_person_on_call_is_listed_first_and_marked() {
+    let env = Env::new();
+    let r = env
+        .run_with(
+            &["show", "db-restore"],
+            &[("MUSTER_NOW", "2026-12-03T09:00:00Z")],
+        )
+        .ok();
+    assert!(
+        r.stdout.contains("Who: Database Administrator: Rajesh Iyer +44 7700 900105 / +44 113 496 0105 (Leeds desk) (on call until 2027-03-01 08:00 UTC), then Hannah Kowalski"),
+        "{}",
+        r.stdout
+    );
+    // before the rota starts, the escalation order as written
+    let r = env
+        .run_with(
+            &["show", "db-restore"],
+            &[("MUSTER_NOW", "2026-11-01T09:00:00Z")],
+        )
+        .ok();
+    assert!(
+        r.stdout.contains(
+            "Who: Database Administrator: Hannah Kowalski +44 7700 900104, then Rajesh Iyer"
+        ),
+        "{}",
+        r.stdout
+    );
+}

@@ -23,15 +23,23 @@ pub fn contact_line(p: &crate::domain::index::Person) -> String {
 }
 
 /// "Role title: A +44..., then B +44..." for a role id.
-pub fn who_to_call(ix: &Index, role: &str) -> String {
+pub fn who_to_call(ix: &Index, role: &str, now: chrono::DateTime<chrono::Utc>) -> String {
     let title = ix
         .role(role)
         .map(|r| clean(&r.title, false))
         .unwrap_or_else(|| role.to_string());
+    let on_call = ix.on_call(role, now);
     let people: Vec<String> = ix
-        .contacts_for_role(role)
+        .contacts_at(role, now)
         .into_iter()
-        .map(contact_line)
+        .map(|p| match on_call {
+            Some(s) if s.person.v == p.id.v => format!(
+                "{} (on call until {})",
+                contact_line(p),
+                s.to.format("%Y-%m-%d %H:%M UTC")
+            ),
+            _ => contact_line(p),
+        })
         .collect();
     if people.is_empty() {
         format!("{title} (nobody listed in the index)")
@@ -74,7 +82,7 @@ pub fn run(ctx: &Context, id: &str, json: bool) -> Result<Output> {
             .collect();
         return Ok(Output::ok(super::to_json(&Json { plan, contacts })));
     }
-    Ok(Output::ok(render(&lib, plan, ctx.today())))
+    Ok(Output::ok(render(&lib, plan, ctx.today(), ctx.now)))
 }
 
 fn wrap_indented(out: &mut String, text: &str, indent: &str) {
@@ -89,7 +97,12 @@ fn wrap_indented(out: &mut String, text: &str, indent: &str) {
     }
 }
 
-pub fn render(lib: &Library, plan: &Plan, today: chrono::NaiveDate) -> String {
+pub fn render(
+    lib: &Library,
+    plan: &Plan,
+    today: chrono::NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
     let ix = &lib.index;
     let mut o = String::new();
     let title = format!("{} [{}]", clean(&plan.title, false), plan.id);
@@ -105,7 +118,7 @@ pub fn render(lib: &Library, plan: &Plan, today: chrono::NaiveDate) -> String {
         meta.push(format!("Version: {}", clean(v, false)));
     }
     if let Some(owner) = &plan.owner {
-        meta.push(format!("Owner: {}", who_to_call(ix, owner)));
+        meta.push(format!("Owner: {}", who_to_call(ix, owner, now)));
     }
     for m in meta {
         o.push_str(&format!("{m}\n"));
@@ -189,7 +202,7 @@ pub fn render(lib: &Library, plan: &Plan, today: chrono::NaiveDate) -> String {
         }
         o.push('\n');
         if let Some(r) = &s.role {
-            o.push_str(&format!("    Who: {}\n", who_to_call(ix, r)));
+            o.push_str(&format!("    Who: {}\n", who_to_call(ix, r, now)));
         }
         if !s.depends_on.is_empty() {
             let deps: Vec<String> = s

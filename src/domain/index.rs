@@ -17,6 +17,8 @@ pub struct Index {
     pub services: Vec<Service>,
     pub documents: Vec<Document>,
     pub invocation: Option<Invocation>,
+    /// Who is on call for a role, shift by shift.
+    pub rota: Vec<super::rota::OnCall>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -286,8 +288,10 @@ impl Index {
             o.finish(de);
             Some(i)
         });
+        let rota = o.list(de, "rota", super::rota::read_on_call);
         o.finish(de);
         Some(Index {
+            rota,
             organisation,
             people,
             roles,

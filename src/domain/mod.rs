@@ -13,6 +13,7 @@ pub mod params;
 pub mod parse;
 pub mod plan;
 pub mod plan_extra;
+pub mod rota;
 pub mod scenario;
 pub mod schedule;
 pub mod seal;

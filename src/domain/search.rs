@@ -148,7 +148,7 @@ pub fn index_entries(lib: &Library) -> Vec<Entry> {
             .roles
             .iter()
             .filter(|r| r.people.iter().any(|x| x.v == p.id.v))
-            .map(|r| r.title.clone())
+            .map(|r| format!("{} ({})", r.title, r.id.v))
             .collect();
         e.list("Roles", &roles);
         e.line("Location", p.location.as_deref());
@@ -161,6 +161,16 @@ pub fn index_entries(lib: &Library) -> Vec<Entry> {
         for (i, p) in ix.contacts_for_role(&r.id).iter().enumerate() {
             e.lines
                 .push(format!("{}. {} {}", i + 1, p.name, p.phones.join(" / ")));
+        }
+        for s in ix.rota.iter().filter(|s| s.role.v == r.id.v) {
+            let who = ix.person(&s.person);
+            e.lines.push(format!(
+                "On call: {} {}, from {} to {}",
+                who.map_or(s.person.v.as_str(), |p| p.name.as_str()),
+                who.map(|p| p.phones.join(" / ")).unwrap_or_default(),
+                s.from.format("%Y-%m-%d %H:%M UTC"),
+                s.to.format("%Y-%m-%d %H:%M UTC")
+            ));
         }
         out.push(e);
     }
@@ -273,10 +283,79 @@ pub fn plan_entries(lib: &Library) -> Vec<Entry> {
 
 /// The entries matching `query`, best first (stable among equals). Borrows: nothing is copied
 /// but the answer, so searching as you type stays cheap on a large library.
+/// Words that say how to reach someone rather than whom: "dba phone", "who is on call for
+/// network". When every word of a query does not match, they are left out and it is tried again.
+const FILLER: &[&str] = &[
+    "who", "whos", "is", "are", "the", "a", "an", "for", "of", "on", "call", "oncall", "phone",
+    "phones", "number", "numbers", "tel", "mobile", "contact", "contacts", "reach", "ring",
+    "email", "mail", "e-mail", "duty", "now", "today", "details", "to",
+];
+
+/// Short names people type for roles and teams, and what they stand for.
+const SYNONYMS: &[(&str, &str)] = &[
+    ("dba", "database administrator"),
+    ("db", "database"),
+    ("ic", "incident commander"),
+    ("comms", "communications"),
+    ("dpo", "data protection officer"),
+    ("ciso", "security"),
+    ("infosec", "security"),
+    ("sec", "security"),
+    ("netops", "network"),
+    ("noc", "network operations"),
+    ("ops", "operations"),
+    ("hr", "human resources"),
+    ("it", "it service desk"),
+    ("sysadmin", "system administrator"),
+    ("exec", "executive"),
+];
+
+/// Entries matching every word of the query, best first: without the words that only say "how
+/// to reach" (phone, on call, who...) when it has others, then as typed; each also with its
+/// short names spelled out (dba: database administrator).
 pub fn search<'a>(entries: &'a [Entry], query: &str) -> Vec<&'a Entry> {
     if query.trim().is_empty() {
         return entries.iter().collect();
     }
+    let words: Vec<String> = query
+        .to_lowercase()
+        .split_whitespace()
+        .map(String::from)
+        .collect();
+    let spelled = |ws: &[String]| -> String {
+        ws.iter()
+            .map(|w| {
+                SYNONYMS
+                    .iter()
+                    .find(|(s, _)| s == w)
+                    .map_or(w.as_str(), |(_, long)| long)
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let kept: Vec<String> = words
+        .iter()
+        .filter(|w| !FILLER.contains(&w.as_str()))
+        .cloned()
+        .collect();
+    // the words that say whom first: "who is the ic" is about the incident commander
+    let mut tries = Vec::new();
+    if !kept.is_empty() && kept.len() < words.len() {
+        tries.push(spelled(&kept));
+        tries.push(kept.join(" "));
+    }
+    tries.push(spelled(&words));
+    tries.push(words.join(" "));
+    for q in tries {
+        let hits = search_all(entries, &q);
+        if !hits.is_empty() {
+            return hits;
+        }
+    }
+    Vec::new()
+}
+
+fn search_all<'a>(entries: &'a [Entry], query: &str) -> Vec<&'a Entry> {
     let mut scored: Vec<(u32, usize, &Entry)> = entries
         .iter()
         .enumerate()

@@ -33,7 +33,15 @@ pub fn match_score(query: &str, text: &str) -> Option<u32> {
         .collect();
     let mut score = 0;
     for q in query.to_lowercase().split_whitespace() {
-        let s = if text.contains(q) {
+        // a word of one or two letters ("ic", "it") is a whole word, never part of another
+        let short = q.chars().count() <= 2;
+        let s = if short {
+            if words.contains(&q) {
+                100
+            } else {
+                return None;
+            }
+        } else if text.contains(q) {
             if words.contains(&q) {
                 100
             } else if words.iter().any(|w| w.starts_with(q)) {

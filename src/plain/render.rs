@@ -207,7 +207,7 @@ pub fn show(
     if let Some(r) = &def.role {
         out.push(format!(
             "Who: {}.",
-            clean(&crate::cli::who_to_call(&lib.index, &r.v), false).trim_end_matches('.')
+            clean(&crate::cli::who_to_call(&lib.index, &r.v, now), false).trim_end_matches('.')
         ));
     }
     for t in &def.notify {

@@ -107,6 +107,23 @@ pub fn check(lib: &mut Library, today: chrono::NaiveDate) {
             }
         }
     }
+    for (i, s) in ix.rota.iter().enumerate() {
+        let ctx = format!("the on-call shift of `{}`", s.person);
+        c.exists("role", &s.role, &roles, &ctx);
+        c.exists("person", &s.person, &people, &ctx);
+        if let Some(o) = ix.rota[..i]
+            .iter()
+            .find(|o| o.role.v == s.role.v && o.from < s.to && s.from < o.to)
+        {
+            c.warn(
+                s.span,
+                format!(
+                    "the on-call shifts of `{}` and `{}` for role `{}` overlap: the one that starts later is shown as on call",
+                    o.person, s.person, s.role
+                ),
+            );
+        }
+    }
     for r in &ix.roles {
         for p in &r.people {
             c.exists("person", p, &people, &format!("role `{}`", r.id));

@@ -357,7 +357,8 @@ pub fn step_lines(
             ellipsis(&format!("Who: {}", clean(&title, false)), width),
             t.heading(),
         ));
-        let people = ix.contacts_for_role(role);
+        let people = ix.contacts_at(role, app.now);
+        let on_call = ix.on_call(role, app.now);
         if people.is_empty() {
             l.push(Line::styled(
                 "  nobody listed in the index for this role",
@@ -370,8 +371,14 @@ pub fn step_lines(
             } else {
                 p.phones.join(" / ")
             };
+            let on = match on_call {
+                Some(s) if s.person.v == p.id.v => {
+                    format!("  (on call until {})", app.zone.date_hm(s.to))
+                }
+                _ => String::new(),
+            };
             l.extend(wrapped(
-                &format!("{}. {}  {}", i + 1, p.name, phones),
+                &format!("{}. {}  {}{on}", i + 1, p.name, phones),
                 width,
                 t.text(),
                 "  ",
