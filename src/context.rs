@@ -38,16 +38,17 @@ impl Context {
             })
             .unwrap_or_else(|| PathBuf::from(".muster"));
         let login = login_name();
-        let given = as_flag.as_deref().is_some_and(|s| !s.trim().is_empty())
-            || std::env::var("MUSTER_AS").is_ok_and(|s| !s.trim().is_empty());
-        let actor = as_flag
+        // --as, then $MUSTER_AS, then the name the TUI was last told under this home
+        let named = as_flag
             .filter(|s| !s.trim().is_empty())
             .or_else(|| {
                 std::env::var("MUSTER_AS")
                     .ok()
                     .filter(|s| !s.trim().is_empty())
             })
-            .unwrap_or_else(|| login.clone());
+            .or_else(|| crate::remember::name(&home));
+        let given = named.is_some();
+        let actor = named.unwrap_or_else(|| login.clone());
         let writer = std::env::var("MUSTER_WRITER")
             .ok()
             .filter(|s| !s.is_empty())

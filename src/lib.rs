@@ -16,5 +16,6 @@ pub mod journal;
 pub mod library;
 pub mod plain;
 pub mod present;
+pub mod remember;
 pub mod sync;
 pub mod tui;

@@ -31,7 +31,12 @@ impl Tui {
         let mut cmd = CommandBuilder::new(common::BIN);
         cmd.cwd(cwd);
         cmd.env("MUSTER_HOME", home);
-        cmd.env("MUSTER_AS", actor);
+        if actor.is_empty() {
+            // nobody named: the TUI asks, or remembers
+            cmd.env_remove("MUSTER_AS");
+        } else {
+            cmd.env("MUSTER_AS", actor);
+        }
         cmd.env("MUSTER_WRITER", writer);
         cmd.env("TERM", "xterm-256color");
         cmd.env("TZ", "UTC");
@@ -317,4 +322,48 @@ fn a_bracketed_paste_into_the_note_prompt_is_text_never_keys() {
     assert_eq!(first["notes"], serde_json::json!(["line one\nq\nd"]), "{v}");
     let events = v["events"].as_u64().unwrap();
     assert_eq!(events, 2, "the start and the note, nothing else: {v}");
+}
+
+/// Killed mid-incident, muster opens again where the responder was: the session, on the next
+/// step to do, and it knows who they are without asking again.
+#[test]
+fn after_sigkill_muster_resumes_on_the_session_and_the_next_step_without_asking_the_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let mut tui = Tui::spawn(dir.path(), &home, "", "laptop");
+    tui.wait_for("Plans (7)");
+    tui.send("s");
+    tui.wait_for("incident or exercise?");
+    tui.send("1");
+    tui.wait_for("Who are you?");
+    tui.send("Ann Archer\r");
+    tui.wait_for("Title of the session");
+    tui.send("\r");
+    tui.wait_for("INCIDENT");
+    tui.send("d");
+    tui.wait_for("A note (optional)");
+    tui.send("\r");
+    tui.wait_for("Recorded: done");
+    tui.child.kill().unwrap();
+    let _ = tui.wait_exit();
+    drop(tui);
+
+    let mut tui = Tui::spawn(dir.path(), &home, "", "laptop");
+    tui.wait_for("INCIDENT");
+    tui.wait_for("the next step is 2");
+    tui.send("d");
+    tui.wait_for("A note (optional)");
+    tui.send("\r");
+    tui.wait_for("Recorded: done");
+    assert!(
+        !tui.contents().contains("Who are you?"),
+        "the name was asked again:\n{}",
+        tui.contents()
+    );
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+    let id = only_session(dir.path(), &home);
+    let v = status_json(dir.path(), &home, &id);
+    assert_eq!(v["steps"][1]["state"], "done", "{v}");
+    assert_eq!(v["steps"][1]["by"], "Ann Archer", "{v}");
 }

@@ -729,3 +729,34 @@ fn keys_do_nothing_while_the_terminal_is_too_small() {
     h.press("q");
     assert!(h.app.quit, "but q still quits");
 }
+
+/// Opened again after a crash, the TUI goes back to the session followed last, on the next
+/// step to do.
+#[test]
+fn the_resumed_view_at_80x24() {
+    let mut first = Harness::new(80, 24);
+    first.start_alpha().press("d<Enter>");
+    let id = first.id();
+    let mut h = Harness::new(80, 24);
+    h.store = first.store;
+    h.app.resume = Some(id.clone());
+    h.press("");
+    assert_eq!(h.app.screen, Screen::Session, "{}", h.screen());
+    assert_eq!(h.app.step_sel, 1, "the next step to do is selected");
+    let screen = h.screen();
+    assert!(screen.contains("the next step is 2"), "{screen}");
+    insta::assert_snapshot!("resumed_80x24", screen);
+    // a closed session is not resumed
+    let mut h2 = Harness::new(80, 24);
+    h2.store = h.store;
+    h2.store.add(
+        &id,
+        "w1",
+        "tester",
+        h2.now,
+        vec![Body::SessionClosed { note: None }],
+    );
+    h2.app.resume = Some(id);
+    h2.press("");
+    assert_eq!(h2.app.screen, Screen::Home);
+}

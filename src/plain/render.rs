@@ -72,22 +72,6 @@ pub fn list(s: &Session, zone: Zone) -> Vec<String> {
     out
 }
 
-/// The step to do next: the first one needed, not finished, whose steps before it are done.
-pub fn next_step(s: &Session) -> Option<&StepState> {
-    let open = |st: &&StepState| {
-        !st.bypassed
-            && matches!(
-                st.state,
-                StepStatus::Pending | StepStatus::Active | StepStatus::Blocked
-            )
-    };
-    s.state
-        .steps()
-        .filter(open)
-        .find(|st| unfinished_dependencies(s, &st.at_ref()).is_empty())
-        .or_else(|| s.state.steps().find(open))
-}
-
 /// The session in a few lines: what, since when, RTOs, progress, what is overdue, what next.
 pub fn status(
     s: &Session,
@@ -159,7 +143,7 @@ pub fn status(
             conflicted.join(", ")
         ));
     }
-    match next_step(s) {
+    match crate::domain::command::next_step(s) {
         Some(n) => out.push(format!(
             "Next: step {}, {}: {}.",
             number(s, n),

@@ -57,6 +57,10 @@ impl App {
                 self.invoke_plan();
                 None
             }
+            Action::ChangeName => {
+                self.ask_name(super::flow::Then::Nothing);
+                None
+            }
             Action::Rate => Some(Command::Rate {
                 objective: None,
                 rating: None,

@@ -85,6 +85,10 @@ pub struct App {
     pub sessions: Vec<SessionRow>,
     pub session_sel: usize,
     pub session: Option<Session>,
+    /// The session to go back to at start (the one followed last), until the list is read.
+    pub resume: Option<crate::domain::ids::SessionId>,
+    /// Select the next step to do when the session opens.
+    select_next: bool,
     /// The latest events of the open session, oldest first (the timeline).
     pub recent: VecDeque<Event>,
     /// Damaged or edited lines in the open session's journal.
@@ -150,6 +154,8 @@ impl App {
             sessions: Vec::new(),
             session_sel: 0,
             session: None,
+            resume: None,
+            select_next: false,
             recent: VecDeque::new(),
             problems: 0,
             cur_plan: 0,
@@ -316,6 +322,14 @@ impl App {
             Msg::Sessions(rows) => {
                 self.sessions = rows;
                 self.session_sel = self.session_sel.min(self.sessions.len().saturating_sub(1));
+                // back where the responder was: the session they followed last, if still open
+                if let Some(id) = self.resume.take()
+                    && self.session.is_none()
+                    && self.sessions.iter().any(|r| r.id == id && !r.closed)
+                {
+                    self.select_next = true;
+                    return vec![Effect::Open(id)];
+                }
                 Vec::new()
             }
             Msg::Exported(path) => {
@@ -365,6 +379,28 @@ impl App {
             ));
         } else if let Some(w) = l.warnings.first() {
             self.error(format!("Warning: {w}"));
+        }
+        if std::mem::take(&mut self.select_next)
+            && let Some(s) = &self.session
+            && let Some(n) = crate::domain::command::next_step(s)
+        {
+            let pi = s
+                .state
+                .plans
+                .iter()
+                .position(|p| p.id == n.plan)
+                .unwrap_or(0);
+            self.cur_plan = pi;
+            self.step_sel = s.state.plans[pi]
+                .steps
+                .iter()
+                .position(|x| x.step == n.step)
+                .unwrap_or(0);
+            self.info(format!(
+                "Back in session {}: the next step is {}.",
+                s.state.id,
+                self.step_sel + 1
+            ));
         }
         if fresh
             && !matches!(

@@ -31,6 +31,8 @@ pub enum Effect {
     Poll,
     /// Read the list of sessions (when it changed).
     ListSessions { force: bool },
+    /// Remember the responder's name under this home, for the next time.
+    RememberName(String),
     /// Write an export of the session into `<home>/exports/`.
     Export {
         session: Box<Session>,
@@ -57,6 +59,8 @@ pub trait Store {
     /// What other writers added to the followed session since the last look: `Ok(None)` when
     /// nothing changed; a whole new read when it had to be read again.
     fn poll(&mut self) -> Result<Option<Polled>, StoreError>;
+    /// Remembers the responder's name for the next run (a convenience: never fails loudly).
+    fn remember_name(&mut self, name: &str);
     /// Writes an export; returns where.
     fn export(
         &mut self,
@@ -125,6 +129,10 @@ pub fn run(store: &mut dyn Store, e: Effect) -> Vec<Msg> {
                 error: e.to_string(),
             }],
         },
+        Effect::RememberName(name) => {
+            store.remember_name(&name);
+            Vec::new()
+        }
         Effect::Export {
             session,
             format,
@@ -247,13 +255,19 @@ impl Store for FsStore {
 
     fn open(&mut self, id: &SessionId) -> Result<Loaded, StoreError> {
         let o = store::open(&self.home, &*self.lib, id.as_str(), &self.writer)?;
+        crate::remember::set_last_session(&self.home, o.id());
         self.loaded(o.journal, o.session)
     }
 
     fn start(&mut self, checked: &Checked) -> Result<Loaded, StoreError> {
         let o = store::create(&self.home, &*self.lib, &self.writer, checked)?;
+        crate::remember::set_last_session(&self.home, o.id());
         self.listed_once = false;
         self.loaded(o.journal, o.session)
+    }
+
+    fn remember_name(&mut self, name: &str) {
+        crate::remember::set_name(&self.home, name);
     }
 
     fn append(&mut self, checked: &Checked) -> Result<Appended, AppendError> {

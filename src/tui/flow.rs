@@ -39,6 +39,8 @@ pub enum Pick {
 pub enum Then {
     Command(Box<Command>),
     Effect(Box<Effect>),
+    /// Only the name changes.
+    Nothing,
 }
 
 /// What is asked of the user over the screen.
@@ -112,7 +114,10 @@ impl App {
     }
 
     pub(super) fn ask_name(&mut self, then: Then) {
-        let mut name = self.default_actor.clone();
+        let mut name = self
+            .actor
+            .clone()
+            .unwrap_or_else(|| self.default_actor.clone());
         name.truncate(200);
         let input = TextInput::suggest(name);
         self.modal = Some(Modal::Name { input, then });
@@ -244,11 +249,17 @@ impl App {
                 match key.code {
                     KeyCode::Esc => Vec::new(),
                     KeyCode::Enter if !input.is_blank() => {
-                        self.actor = Some(input.text.trim().to_string());
+                        let name = input.text.trim().to_string();
+                        self.actor = Some(name.clone());
+                        let mut out = vec![Effect::RememberName(name.clone())];
                         match then {
-                            Then::Command(c) => self.advance(*c),
-                            Then::Effect(e) => vec![*e],
+                            Then::Command(c) => out.extend(self.advance(*c)),
+                            Then::Effect(e) => out.push(*e),
+                            Then::Nothing => self.info(format!(
+                                "You record as {name} from now on, here and next time."
+                            )),
                         }
+                        out
                     }
                     code => {
                         edit(&mut input, code, key.modifiers);

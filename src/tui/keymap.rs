@@ -50,6 +50,8 @@ pub enum Action {
     PlanPrev,
     Invoke,
     Close,
+    /// Change the name recorded on everything you do (remembered for next time).
+    ChangeName,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,6 +165,13 @@ static HOME: &[Binding] = &[
     ),
     b(&[PageUp], "PgUp", Action::PageUp, "", "page up"),
     b(&[PageDown], "PgDn", Action::PageDown, "", "page down"),
+    b(
+        &[Char('w')],
+        "w",
+        Action::ChangeName,
+        "",
+        "change the name you record under (kept for next time)",
+    ),
 ];
 
 static PLAN: &[Binding] = &[
@@ -366,6 +375,13 @@ static SESSION: &[Binding] = &[
         Action::Right,
         "",
         "scroll commands right",
+    ),
+    b(
+        &[Char('w')],
+        "w",
+        Action::ChangeName,
+        "",
+        "change the name you record under (kept for next time)",
     ),
 ];
 

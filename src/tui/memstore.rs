@@ -30,6 +30,8 @@ pub struct MemStore {
     /// What was exported: (file name, text).
     pub exports: Vec<(String, String)>,
     counter: u64,
+    /// The name the app asked to remember.
+    pub remembered: Option<String>,
     /// Sessions listed so far (to answer "nothing changed").
     listed: Option<usize>,
 }
@@ -45,6 +47,7 @@ impl MemStore {
             fail_next: None,
             exports: Vec::new(),
             counter: 0,
+            remembered: None,
             listed: None,
         }
     }
@@ -192,6 +195,10 @@ impl Store for MemStore {
             });
         }
         self.loaded(id)
+    }
+
+    fn remember_name(&mut self, name: &str) {
+        self.remembered = Some(name.to_string());
     }
 
     fn start(&mut self, checked: &Checked) -> Result<Loaded, StoreError> {

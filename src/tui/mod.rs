@@ -35,6 +35,7 @@ pub fn run(ctx: &Context) -> Result<i32, CliError> {
         theme::Theme::from_env(),
         ctx.zone,
     );
+    app.resume = crate::remember::last_session(&ctx.home);
     if errors > 0 {
         app.error(format!("The library has {errors} error(s): showing what could be read. Run `muster check` to see them."));
     }

@@ -554,6 +554,23 @@ fn allowed(
 
 /// The steps `step` comes after that are neither finished nor off the chosen branch, as
 /// "4. check-power".
+/// The step to do next: the first one needed and not finished whose steps before it are
+/// finished; else the first one needed and not finished.
+pub fn next_step(s: &Session) -> Option<&StepState> {
+    let open = |st: &&StepState| {
+        !st.bypassed
+            && matches!(
+                st.state,
+                StepStatus::Pending | StepStatus::Active | StepStatus::Blocked
+            )
+    };
+    s.state
+        .steps()
+        .filter(open)
+        .find(|st| unfinished_dependencies(s, &st.at_ref()).is_empty())
+        .or_else(|| s.state.steps().find(open))
+}
+
 pub fn unfinished_dependencies(s: &Session, step: &StepRef) -> Vec<String> {
     let (Some(plan), Some(ps)) = (
         s.plan_def(step.plan.as_str()),

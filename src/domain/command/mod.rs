@@ -10,7 +10,8 @@ mod refusal;
 pub mod resolve;
 
 pub use check::{
-    MAX_ADVANCE, MAX_TEXT_BYTES, ago, check, open_for_changes, seal, unfinished_dependencies,
+    MAX_ADVANCE, MAX_TEXT_BYTES, ago, check, next_step, open_for_changes, seal,
+    unfinished_dependencies,
 };
 pub use needs::{Answer, ChoiceField, Need, TextField, open_summary};
 pub use refusal::Refusal;
