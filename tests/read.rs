@@ -227,3 +227,85 @@ fn the_person_on_call_is_listed_first_and_marked() {
         r.stdout
     );
 }
+
+#[test]
+fn a_session_is_found_by_any_unique_word_of_its_title_or_id() {
+    let env = Env::new();
+    let mini = mini();
+    let lib = mini.to_str().unwrap();
+    let a = env
+        .run(&[
+            "--library",
+            lib,
+            "start",
+            "alpha",
+            "--title",
+            "Salford dark: the long night",
+        ])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let b = env
+        .run(&[
+            "--library",
+            lib,
+            "start",
+            "beta",
+            "--title",
+            "Leeds web shop down",
+        ])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    for (spec, want) in [
+        ("salford", &a),
+        ("long night", &a),
+        ("Leeds", &b),
+        ("web shop", &b),
+    ] {
+        let r = env.run(&["--library", lib, "status", spec, "--json"]).ok();
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(v["id"].as_str(), Some(want.as_str()), "{spec}");
+    }
+    // recording works the same way
+    env.run(&["--library", lib, "note", "salford", "generator on its way"])
+        .ok();
+    // a word both have is ambiguous, and says which sessions it could be
+    let r = env.run(&["--library", lib, "status", "2026"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&a) && r.stderr.contains(&b),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&["--library", lib, "status", "nowhere"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("no session `nowhere`"), "{}", r.stderr);
+}
+
+#[test]
+fn shell_completions_and_the_manual_page() {
+    let env = Env::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let r = env.run(&["completions", shell]).ok();
+        assert!(
+            r.stdout.contains("muster")
+                && r.stdout.contains("import")
+                && r.stdout.contains("plain"),
+            "{shell}: {}",
+            r.stdout
+        );
+    }
+    let r = env.run(&["completions", "tcsh"]);
+    assert_eq!(r.code, 2);
+    let man = env.run(&["man"]).ok().stdout;
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH muster 1"),
+        "{man}"
+    );
+    for want in ["MUSTER_WRITER", "Exit codes", "terminal UI", "\\-\\-plain"] {
+        assert!(man.contains(want), "the man page lacks {want}");
+    }
+}

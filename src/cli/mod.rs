@@ -35,7 +35,7 @@ use std::path::PathBuf;
 
 pub type Result<T, E = CliError> = std::result::Result<T, E>;
 
-const SESSION: &str = "The session: its id, or a unique start of it (`muster sessions` lists them)";
+const SESSION: &str = "The session: its id, a unique start of it, or words of its title (`muster sessions` lists them)";
 const STEP: &str = "The step: PLAN/STEP, STEP where it is unique in the session, or its number as shown (13, or 2.13 for the second plan)";
 const JSON: &str = "Print JSON for other tools";
 
@@ -205,6 +205,14 @@ pub enum Sub {
         #[arg(long = "param", value_name = "NAME=VALUE", allow_hyphen_values = true)]
         params: Vec<String>,
     },
+    /// Shell completions for muster, printed (install: see the README)
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// muster's manual page in roff, printed (install: muster man > ~/.local/share/man/man1/muster.1)
+    Man,
     /// The sessions under home
     Sessions {
         #[arg(long, help = JSON)]
@@ -496,6 +504,22 @@ pub fn run(ctx: &Context, cmd: Option<Sub>) -> Result<Output> {
         Sub::Index { query, json } => index::run(ctx, &query.join(" "), json),
         Sub::Scenarios { json } => show::scenarios(ctx, json),
         Sub::Sessions { json } => status::sessions(ctx, json),
+        Sub::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "muster", &mut out);
+            Ok(Output::ok(String::from_utf8_lossy(&out).into_owned()))
+        }
+        Sub::Man => {
+            use clap::CommandFactory;
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(|e| {
+                    CliError::Invalid(format!("the manual page could not be made: {e}"))
+                })?;
+            Ok(Output::ok(String::from_utf8_lossy(&out).into_owned()))
+        }
         Sub::Status { session, json } => status::status(ctx, &session, json),
         Sub::Log { session } => status::log(ctx, &session),
         Sub::Seal { session } => write::seal(ctx, &session),

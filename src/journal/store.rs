@@ -63,10 +63,27 @@ pub fn resolve_id(home: &Path, spec: &str) -> Result<SessionId, StoreError> {
         return Ok(SessionId::new(spec));
     }
     let ids = list_ids(home)?;
-    let matches: Vec<&SessionId> = ids
+    let mut matches: Vec<&SessionId> = ids
         .iter()
         .filter(|s| !spec.is_empty() && s.as_str().starts_with(spec))
         .collect();
+    if matches.is_empty() {
+        // any unique words of the id or the title: `salford`, `power loss`
+        let want = words(spec);
+        if !want.is_empty() {
+            matches = ids
+                .iter()
+                .filter(|id| {
+                    let mut have = words(id.as_str());
+                    if let Some(t) = session_title(&root.join(id.as_str())) {
+                        have.extend(words(&t));
+                    }
+                    want.iter()
+                        .all(|w| have.iter().any(|h| h.starts_with(w.as_str())))
+                })
+                .collect();
+        }
+    }
     match matches.as_slice() {
         [one] => Ok((*one).clone()),
         [] => Err(StoreError::NoSession {
@@ -79,6 +96,40 @@ pub fn resolve_id(home: &Path, spec: &str) -> Result<SessionId, StoreError> {
             matches: many.iter().map(|s| s.to_string()).collect(),
         }),
     }
+}
+
+/// Lower-case words of letters and digits.
+fn words(s: &str) -> Vec<String> {
+    s.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// A session's title, from the first line of its journal files (the start is written first):
+/// one short read per file, whatever the session's size.
+fn session_title(dir: &Path) -> Option<String> {
+    use std::io::{BufRead, Read};
+    let (paths, _) = file::journal_paths(dir).ok()?;
+    for p in paths {
+        let Ok(f) = file::open_regular(&p) else {
+            continue;
+        };
+        let mut line = Vec::new();
+        if std::io::BufReader::new(f.take(1 << 20))
+            .read_until(b'\n', &mut line)
+            .is_err()
+        {
+            continue;
+        }
+        if let Ok(e) = serde_json::from_slice::<Event>(&line)
+            && let Body::SessionStarted { title, .. } = e.body
+        {
+            return Some(title);
+        }
+    }
+    None
 }
 
 /// The ids of the sessions under home, sorted. Folders being created (`.tmp-...`) are not sessions.
