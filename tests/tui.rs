@@ -760,3 +760,53 @@ fn the_resumed_view_at_80x24() {
     h2.press("");
     assert_eq!(h2.app.screen, Screen::Home);
 }
+
+#[test]
+fn a_second_incident_on_a_plan_already_open_asks_first() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha();
+    let first = h.id();
+    h.press("<Esc>");
+    assert_eq!(h.app.screen, Screen::Home, "{}", h.screen());
+    h.press("s1");
+    let screen = h.screen();
+    assert!(screen.contains("is already open on alpha"), "{screen}");
+    // no: back to the open session, nothing started
+    h.press("1");
+    assert_eq!(h.app.screen, Screen::Session);
+    assert_eq!(h.id(), first);
+    assert_eq!(h.store.sessions.len(), 1);
+    // yes: a second one
+    h.press("<Esc>s12<Enter>");
+    assert_eq!(h.store.sessions.len(), 2, "{}", h.screen());
+}
+
+#[test]
+fn invoking_from_a_step_offers_the_plans_it_names_first() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::mini(), dir.path());
+    std::fs::write(
+        dir.path().join("plans/gamma.ron"),
+        r#"Plan(id: "gamma", title: "Gamma", steps: [
+            Step(id: "a", title: "Look"),
+            Step(id: "b", title: "Run the web shop plan", links: [Plan("beta")]),
+        ])"#,
+    )
+    .unwrap();
+    let lib = library::load(&Location::Dir(dir.path().to_path_buf()), t0().date_naive()).unwrap();
+    let at = lib.plans.iter().position(|p| p.id.v == "gamma").unwrap();
+    let mut h = Harness::with(100, 30, Arc::new(lib));
+    h.press(&format!("{}s1<Enter><Enter><Down>I", "<Down>".repeat(at)));
+    let screen = h.screen();
+    let first_option = screen
+        .lines()
+        .find(|l| l.contains("1. "))
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        first_option.contains("(beta): named by this step"),
+        "{screen}"
+    );
+    h.press("1");
+    assert!(h.state().plan("beta").is_some(), "{}", h.screen());
+}

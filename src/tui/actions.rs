@@ -174,13 +174,38 @@ impl App {
             self.refused(r);
             return;
         }
-        let plans: Vec<(String, String)> = self
+        // plans the selected step names (a link, an option's `invoke`) come first
+        let named: Vec<String> = self
+            .session_step()
+            .and_then(|r| s.step_def(&r))
+            .map(|d| {
+                let links = d.links.iter().filter_map(|l| match &l.to {
+                    crate::domain::plan_extra::LinkTo::Plan(p) => Some(p.v.clone()),
+                    _ => None,
+                });
+                let options = d
+                    .decision
+                    .iter()
+                    .flat_map(|x| &x.options)
+                    .flat_map(|o| o.invoke.iter().map(|p| p.v.clone()));
+                links.chain(options).collect()
+            })
+            .unwrap_or_default();
+        let mut plans: Vec<(String, String)> = self
             .lib
             .plans
             .iter()
             .filter(|p| s.state.plan(&p.id.v).is_none())
-            .map(|p| (p.id.v.clone(), format!("{} ({})", p.title, p.id.v)))
+            .map(|p| {
+                let by_step = if named.contains(&p.id.v) {
+                    ": named by this step"
+                } else {
+                    ""
+                };
+                (p.id.v.clone(), format!("{} ({}){by_step}", p.title, p.id.v))
+            })
             .collect();
+        plans.sort_by_key(|(id, _)| !named.contains(id));
         if plans.is_empty() {
             self.error("Every plan of the library is already in this session.");
             return;

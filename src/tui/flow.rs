@@ -32,6 +32,11 @@ pub enum Pick {
     Invoke {
         plans: Vec<String>,
     },
+    /// An incident is already open on one of these plans: go there, or start another.
+    Second {
+        plans: Vec<String>,
+        open: crate::domain::ids::SessionId,
+    },
 }
 
 /// What waits for the responder's name.
@@ -357,13 +362,41 @@ impl App {
                 } else {
                     self.lib.scenarios.get(n - 1).map(|s| s.id.v.clone())
                 };
-                match command::resolve::start(&self.lib, &plans, scenario.as_deref(), None, None) {
-                    Ok(start) => self.begin(Command::Start(start)),
-                    Err(r) => {
-                        self.refused(r);
-                        Vec::new()
-                    }
+                // a second incident on a plan already being followed is rarely meant
+                if scenario.is_none()
+                    && let Some(row) = self.sessions.iter().find(|r| {
+                        !r.closed && !r.exercise && r.plans.iter().any(|p| plans.contains(p))
+                    })
+                {
+                    let shared: Vec<&str> = row
+                        .plans
+                        .iter()
+                        .filter(|p| plans.contains(p))
+                        .map(String::as_str)
+                        .collect();
+                    let title = format!(
+                        "Session \"{}\" is already open on {}. Start a second one?",
+                        crate::domain::text::ellipsis(&row.title, 30),
+                        shared.join(", ")
+                    );
+                    let open = row.id.clone();
+                    self.pick(
+                        title,
+                        vec![
+                            "No: go to the open session".into(),
+                            "Yes: start a second session".into(),
+                        ],
+                        Pick::Second { plans, open },
+                    );
+                    return Vec::new();
                 }
+                self.start_on(plans, scenario)
+            }
+            Pick::Second { plans, open } => {
+                if n == 0 {
+                    return vec![Effect::Open(open)];
+                }
+                self.start_on(plans, None)
             }
             Pick::Invoke { plans } => {
                 let Some(id) = plans.get(n) else {
@@ -391,6 +424,16 @@ impl App {
                     now: self.now,
                     zone: self.zone,
                 }]
+            }
+        }
+    }
+
+    fn start_on(&mut self, plans: Vec<String>, scenario: Option<String>) -> Vec<Effect> {
+        match command::resolve::start(&self.lib, &plans, scenario.as_deref(), None, None) {
+            Ok(start) => self.begin(Command::Start(start)),
+            Err(r) => {
+                self.refused(r);
+                Vec::new()
             }
         }
     }

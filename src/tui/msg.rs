@@ -31,6 +31,8 @@ pub struct SessionRow {
     pub finished: usize,
     pub total: usize,
     pub started_at: DateTime<Utc>,
+    /// The ids of its plans.
+    pub plans: Vec<String>,
 }
 
 impl SessionRow {
@@ -45,6 +47,7 @@ impl SessionRow {
             finished,
             total,
             started_at: st.started_at,
+            plans: st.plans.iter().map(|p| p.id.to_string()).collect(),
         }
     }
 }
