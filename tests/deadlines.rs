@@ -76,3 +76,52 @@ fn a_recurring_step_is_done_again_by_the_same_responder() {
     assert_eq!(step["confirmations"].as_array().unwrap().len(), 1, "{step}");
     assert_eq!(step["due"]["state"], "due", "{step}");
 }
+
+#[test]
+fn correcting_the_declaration_time_moves_the_rtos_and_is_journaled() {
+    let env = Env::new();
+    let lib = mini();
+    let lib = lib.to_str().unwrap();
+    let s = env.start(&["alpha"]);
+    let earlier = (chrono::Utc::now() - chrono::Duration::hours(3)).to_rfc3339();
+    let r = env
+        .run(&[
+            "--library",
+            lib,
+            "declared",
+            &s,
+            &earlier,
+            "--note",
+            "the IC declared by phone",
+        ])
+        .ok();
+    assert!(r.stdout.starts_with("Declared at "), "{}", r.stdout);
+    let st = env.run(&["--library", lib, "status", &s]).ok().stdout;
+    assert!(
+        st.contains("RTO Database (2h)") && st.contains("MISSED"),
+        "{st}"
+    );
+    let v: serde_json::Value = serde_json::from_str(
+        &env.run(&["--library", lib, "status", &s, "--json"])
+            .ok()
+            .stdout,
+    )
+    .unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339(v["declared_at"].as_str().unwrap()).unwrap();
+    let want = chrono::DateTime::parse_from_rfc3339(&earlier).unwrap();
+    assert!((at - want).num_seconds().abs() <= 1, "{v}");
+    let log = env.run(&["--library", lib, "log", &s]).ok().stdout;
+    assert!(
+        log.contains("set when the disaster was declared")
+            && log.contains("the IC declared by phone"),
+        "{log}"
+    );
+    // never in the future; a time that is not one is a usage error
+    let later = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    let r = env.run(&["--library", lib, "declared", &s, &later]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("in the future"), "{}", r.stderr);
+    let r = env.run(&["--library", lib, "declared", &s, "teatime"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("is not a time"), "{}", r.stderr);
+}

@@ -174,6 +174,18 @@ fn case(kind: CommandKind) -> Case {
             "done",
             &[],
         ),
+        CommandKind::Declare => given(
+            "2026-11-21 02:10",
+            c(
+                &["declared", "@", "2026-11-21 02:10"],
+                &["--note", "by phone"],
+                "session",
+                0,
+                "D",
+                "by phone",
+                &[],
+            ),
+        ),
         CommandKind::InjectRelease => c(
             &["inject", "@", "press"],
             &[],

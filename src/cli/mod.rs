@@ -328,6 +328,17 @@ pub enum Sub {
         #[arg(long, allow_hyphen_values = true)]
         note: Option<String>,
     },
+    /// Set or correct when the disaster was declared (RTOs and deadlines count from it)
+    Declared {
+        #[arg(help = SESSION)]
+        session: String,
+        /// When: RFC 3339, or local time as 2026-11-21 03:10 or 03:10 (today)
+        #[arg(value_name = "TIME")]
+        at: String,
+        /// Why it changes
+        #[arg(long, allow_hyphen_values = true)]
+        note: Option<String>,
+    },
     /// Release the next due inject of an exercise, or the named one (early), or skip it
     Inject {
         #[arg(help = SESSION)]

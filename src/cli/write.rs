@@ -43,6 +43,10 @@ impl<'a> LazyLibrary<'a> {
         }
     }
 
+    pub fn ctx(&self) -> &Context {
+        self.ctx
+    }
+
     fn quiet(&self) -> Option<&Library> {
         self.lib
             .get_or_init(|| self.ctx.load_library().ok())
@@ -105,6 +109,7 @@ fn session_of(sub: &Sub) -> Option<&str> {
         | Sub::Handover { session, .. }
         | Sub::Note { session, .. }
         | Sub::Close { session, .. }
+        | Sub::Declared { session, .. }
         | Sub::Inject { session, .. }
         | Sub::Observe { session, .. }
         | Sub::Clock { session, .. }
@@ -236,6 +241,15 @@ pub fn to_command(sub: &Sub, s: &Session, lib: &LazyLibrary) -> Result<Command> 
         Sub::Close { note, .. } => Command::Close {
             note: Some(note.clone().unwrap_or_default()),
         },
+        Sub::Declared { at, note, .. } => Command::Declare {
+            at: Some(lib.ctx().zone.parse_near(at, lib.ctx().now).ok_or_else(|| {
+                CliError::Usage(format!(
+                    "`{}` is not a time: write it like 03:10 (today, local time), 2026-11-21 03:10 or 2026-11-21T02:10:00Z",
+                    clean(at, false)
+                ))
+            })?),
+            why: Some(note.clone().unwrap_or_default()),
+        },
         Sub::Inject {
             inject, skip, note, ..
         } => {
@@ -362,6 +376,11 @@ fn said(ctx: &Context, cmd: &Command, rec: &Recorded, before: &Session, o: &Open
             out
         }
         Command::Invoke { plan, .. } => format!("Plan {} joined session {}.\n", plan.id, o.id()),
+        Command::Declare { .. } => format!(
+            "Declared at {} (session {}).\n",
+            ctx.zone.full(st.declared_at),
+            o.id()
+        ),
         Command::InjectRelease { .. } | Command::InjectSkip { .. } => {
             let released = rec.events.iter().find_map(|e| match &e.body {
                 crate::domain::event::Body::InjectReleased { inject, .. } => Some((inject, true)),

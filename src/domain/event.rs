@@ -305,6 +305,14 @@ pub enum Body {
     ClockSpeed {
         speed: u32,
     },
+    /// When the disaster was declared, set or corrected after the start (RTOs and deadlines
+    /// count from it).
+    Declared {
+        #[serde(with = "ts")]
+        declared_at: DateTime<Utc>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
     /// The facilitator moves the exercise clock by hand.
     ClockAdvanced {
         by_ms: i64,
@@ -402,6 +410,7 @@ impl Body {
             Body::ClockPaused {} => "clock_paused",
             Body::ClockResumed {} => "clock_resumed",
             Body::ClockSpeed { .. } => "clock_speed",
+            Body::Declared { .. } => "declared",
             Body::ClockAdvanced { .. } => "clock_advanced",
             Body::Observation { .. } => "observation",
             Body::ObjectiveRated { .. } => "objective_rated",
@@ -557,6 +566,10 @@ mod tests {
             Body::ClockPaused {},
             Body::ClockResumed {},
             Body::ClockSpeed { speed: 5 },
+            Body::Declared {
+                declared_at: Utc.with_ymd_and_hms(2026, 11, 21, 1, 55, 0).unwrap(),
+                reason: Some("r".into()),
+            },
             Body::ClockAdvanced { by_ms: -60_000 },
             Body::Observation {
                 observation: ObservationKind::Defect,

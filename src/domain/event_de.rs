@@ -192,6 +192,10 @@ impl Fields {
                 reason: self.reason.take(),
             },
             "clock_paused" => Body::ClockPaused {},
+            "declared" => Body::Declared {
+                declared_at: need(self.declared_at.take(), "declared_at")?,
+                reason: self.reason.take(),
+            },
             "clock_resumed" => Body::ClockResumed {},
             "clock_speed" => Body::ClockSpeed {
                 speed: need(self.speed.take(), "speed")?,

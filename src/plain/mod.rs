@@ -68,7 +68,7 @@ struct Plain<'a> {
 
 const WORDS: &[&str] = &[
     "help", "status", "list", "show", "start", "done", "skip", "block", "reopen", "note", "assign",
-    "decide", "undo", "who", "sessions", "open", "close", "quit",
+    "decide", "undo", "who", "sessions", "open", "close", "declared", "quit",
 ];
 
 impl Plain<'_> {
@@ -188,6 +188,7 @@ impl Plain<'_> {
             "decide" => self.decide(rest),
             "undo" => self.submit(Command::Undo),
             "close" => self.close(rest),
+            "declared" | "declare" => self.declared(rest),
             other => {
                 let hint = crate::domain::text::did_you_mean(other, WORDS.iter().copied())
                     .map(|w| format!(" Did you mean {w}?"))
@@ -299,6 +300,27 @@ impl Plain<'_> {
         });
     }
 
+    /// `declared 03:10 [why]` or `declared 2026-11-21 03:10 [why]`.
+    fn declared(&mut self, rest: &str) {
+        let now = self.clock.now();
+        let (a, more) = split_first(rest);
+        let (b, after_b) = split_first(more);
+        let zone = self.ctx.zone;
+        let (at, why) = match zone.parse_near(&format!("{a} {b}"), now) {
+            Some(t) if !b.is_empty() => (Some(t), after_b),
+            _ => (zone.parse_near(a, now), more),
+        };
+        if !rest.is_empty() && at.is_none() {
+            return self.say(format!(
+                "{a} is not a time: write it like declared 03:10, or declared 2026-11-21 03:10."
+            ));
+        }
+        self.submit(Command::Declare {
+            at,
+            why: Some(why.to_string()),
+        });
+    }
+
     fn close(&mut self, note: &str) {
         let Some(o) = &self.open else { return };
         let summary = crate::domain::command::open_summary(&o.session);
@@ -395,11 +417,25 @@ impl Plain<'_> {
                     .contains(&n)
                     .then_some(Answer::Choice(n - 1))
             }
-            Need::Text { title, hint, .. } => {
+            Need::Text {
+                title, hint, field, ..
+            } => {
                 self.say(format!("{title}. {hint}"));
                 self.say("Type it, or cancel.");
                 let l = self.next_line()?;
-                (!l.is_empty() && !l.eq_ignore_ascii_case("cancel")).then_some(Answer::Text(l))
+                if l.is_empty() || l.eq_ignore_ascii_case("cancel") {
+                    return None;
+                }
+                if *field == crate::domain::command::TextField::When {
+                    let t = self.ctx.zone.parse_near(&l, self.clock.now());
+                    if t.is_none() {
+                        self.say(format!(
+                            "{l} is not a time: write it like 03:10 or 2026-11-21 03:10."
+                        ));
+                    }
+                    return t.map(Answer::Time);
+                }
+                Some(Answer::Text(l))
             }
         }
     }

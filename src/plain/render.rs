@@ -268,5 +268,6 @@ pub const HELP: &[&str] = &[
     "who words: look up people, roles, vendors and sites in the index, for example who dba.",
     "sessions: the sessions. open ID: follow another session.",
     "close [note]: close the session.",
+    "declared 03:10 [why]: set or correct when the disaster was declared (your local time).",
     "quit: leave plain mode. Nothing is lost: every recorded line is already on disk.",
 ];

@@ -135,6 +135,14 @@ pub fn describe(e: &Event, session: &Session) -> Described {
             reason.as_ref(),
         ),
         Body::ClockPaused {} => d("paused the exercise clock", String::new(), None),
+        Body::Declared {
+            declared_at,
+            reason,
+        } => d(
+            "set when the disaster was declared",
+            format!("to {}", declared_at.format("%Y-%m-%d %H:%M:%S UTC")),
+            reason.as_ref(),
+        ),
         Body::ClockResumed {} => d("resumed the exercise clock", String::new(), None),
         Body::ClockSpeed { speed } => d("set the clock speed", format!("x{speed}"), None),
         Body::ClockAdvanced { by_ms } => d(

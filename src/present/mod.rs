@@ -80,6 +80,27 @@ impl Zone {
         None
     }
 
+    /// [`Zone::parse`], or a time of day alone (`03:10`): today in this zone, or yesterday
+    /// when that is still to come (a declaration is never in the future).
+    pub fn parse_near(self, s: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if let Some(t) = self.parse(s) {
+            return Some(t);
+        }
+        let hm = chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M")
+            .or_else(|_| chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M:%S"))
+            .ok()?;
+        let today = self.date(now);
+        let at = |d: chrono::NaiveDate| {
+            self.parse(&d.and_time(hm).format("%Y-%m-%d %H:%M:%S").to_string())
+        };
+        let t = at(today)?;
+        if t > now + chrono::Duration::minutes(5) {
+            at(today.pred_opt()?)
+        } else {
+            Some(t)
+        }
+    }
+
     /// The calendar date at `t`.
     pub fn date(self, t: DateTime<Utc>) -> chrono::NaiveDate {
         self.at(t).date_naive()

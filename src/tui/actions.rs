@@ -53,6 +53,10 @@ impl App {
                 },
             }),
             Action::Close => Some(Command::Close { note: None }),
+            Action::Declare => Some(Command::Declare {
+                at: None,
+                why: None,
+            }),
             Action::Invoke => {
                 self.invoke_plan();
                 None

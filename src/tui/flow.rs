@@ -233,7 +233,25 @@ impl App {
                         }
                         let need = f.need.clone();
                         let text = f.input.text.trim().to_string();
-                        f.cmd.answer(&need, Answer::Text(text));
+                        let answer = match &need {
+                            // a time is read in the responder's zone
+                            Need::Text {
+                                field: command::TextField::When,
+                                ..
+                            } => match self.zone.parse_near(&text, self.now) {
+                                Some(t) => Answer::Time(t),
+                                None => {
+                                    f.hint = Some(format!(
+                                        "\"{}\" is not a time: type it like 03:10 or 2026-11-21 03:10.",
+                                        crate::domain::text::ellipsis(&text, 30)
+                                    ));
+                                    self.modal = Some(Modal::Flow(f));
+                                    return Vec::new();
+                                }
+                            },
+                            _ => Answer::Text(text),
+                        };
+                        f.cmd.answer(&need, answer);
                         self.advance(f.cmd)
                     }
                     (Need::Text { .. }, code) => {

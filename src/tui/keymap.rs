@@ -50,6 +50,8 @@ pub enum Action {
     PlanPrev,
     Invoke,
     Close,
+    /// Set or correct when the disaster was declared.
+    Declare,
     /// Change the name recorded on everything you do (remembered for next time).
     ChangeName,
 }
@@ -375,6 +377,13 @@ static SESSION: &[Binding] = &[
         Action::Right,
         "",
         "scroll commands right",
+    ),
+    b(
+        &[Char('D')],
+        "D",
+        Action::Declare,
+        "",
+        "set or correct when the disaster was declared",
     ),
     b(
         &[Char('w')],

@@ -207,6 +207,25 @@ pub fn check(
                 format!("handed over to {to}"),
             )
         }
+        Command::Declare { at, why } => {
+            blocking(cmd, s, actor)?;
+            let at = at.unwrap_or(now);
+            if at > crate::domain::time::add_ms(now, 5 * 60_000) {
+                return Err(Refusal::DeclaredInFuture {
+                    at: at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                });
+            }
+            (
+                vec![Body::Declared {
+                    declared_at: at,
+                    reason: given(why, "the reason")?,
+                }],
+                format!(
+                    "declaration time set to {}",
+                    at.format("%Y-%m-%d %H:%M:%S UTC")
+                ),
+            )
+        }
         Command::Close { note } => (
             vec![Body::SessionClosed {
                 note: given(note, "the note")?,

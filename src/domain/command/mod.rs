@@ -146,6 +146,11 @@ pub enum Command {
     Close {
         note: Option<String>,
     },
+    /// Set or correct when the disaster was declared (RTOs and deadlines count from it).
+    Declare {
+        at: Option<DateTime<Utc>>,
+        why: Option<String>,
+    },
     /// Release an inject: the named one (early if it is not due), or the next one due.
     InjectRelease {
         inject: Option<InjectId>,
@@ -185,6 +190,7 @@ pub enum CommandKind {
     SessionNote,
     HandOver,
     Close,
+    Declare,
     InjectRelease,
     InjectSkip,
     Observe,
@@ -196,7 +202,7 @@ pub enum CommandKind {
 }
 
 impl CommandKind {
-    pub const ALL: [CommandKind; 22] = [
+    pub const ALL: [CommandKind; 23] = [
         CommandKind::Start,
         CommandKind::Invoke,
         CommandKind::StepStart,
@@ -211,6 +217,7 @@ impl CommandKind {
         CommandKind::SessionNote,
         CommandKind::HandOver,
         CommandKind::Close,
+        CommandKind::Declare,
         CommandKind::InjectRelease,
         CommandKind::InjectSkip,
         CommandKind::Observe,
@@ -241,6 +248,7 @@ impl Command {
             Command::SessionNote { .. } => CommandKind::SessionNote,
             Command::HandOver { .. } => CommandKind::HandOver,
             Command::Close { .. } => CommandKind::Close,
+            Command::Declare { .. } => CommandKind::Declare,
             Command::InjectRelease { .. } => CommandKind::InjectRelease,
             Command::InjectSkip { .. } => CommandKind::InjectSkip,
             Command::Observe { .. } => CommandKind::Observe,

@@ -23,6 +23,8 @@ pub enum TextField {
     Title,
     /// The value of a plan's parameter (the need's `param` names it).
     Param,
+    /// A time, which the front end reads in its time zone and answers as [`Answer::Time`].
+    When,
 }
 
 /// Which choice of a command a prompt fills in.
@@ -103,6 +105,8 @@ pub enum Answer {
     /// The option's index, from 0.
     Choice(usize),
     Yes,
+    /// A time, for [`TextField::When`].
+    Time(chrono::DateTime<chrono::Utc>),
 }
 
 fn text_need(field: TextField, required: bool, title: String, hint: &str) -> Need {
@@ -295,6 +299,26 @@ impl Command {
                     ));
                 }
             }
+            Command::Declare { at, why } => {
+                if at.is_none() {
+                    out.push(text_need(
+                        TextField::When,
+                        true,
+                        "When was the disaster declared?".into(),
+                        &format!(
+                            "Recorded now as {}. Type the time it was declared, like 03:10 or 2026-11-21 03:10 (your local time). Enter to go on.",
+                            s.state.declared_at.format("%Y-%m-%d %H:%M UTC")
+                        ),
+                    ));
+                } else if unasked(why) {
+                    out.push(text_need(
+                        TextField::Why,
+                        false,
+                        "Declaration time: why the change?".into(),
+                        "Why it changes (optional), e.g. \"the IC declared at 03:10 by phone\". Enter to record.",
+                    ));
+                }
+            }
             Command::Close { note } => {
                 if unasked(note) {
                     out.push(text_need(
@@ -432,6 +456,17 @@ impl Command {
                     _ => {}
                 }
             }
+            (
+                Need::Text {
+                    field: TextField::When,
+                    ..
+                },
+                Answer::Time(t),
+            ) => {
+                if let Command::Declare { at, .. } = self {
+                    *at = Some(t);
+                }
+            }
             (Need::Confirm { .. }, Answer::Yes) => match self {
                 Command::Step { anyway, .. } | Command::Decide { anyway, .. } => *anyway = true,
                 _ => {}
@@ -448,6 +483,7 @@ impl Command {
             }
             (Command::Step { to, .. }, TextField::To) => to,
             (Command::Decide { why, .. }, TextField::Why) => why,
+            (Command::Declare { why, .. }, TextField::Why) => why,
             (Command::SessionNote { text }, TextField::Text) => text,
             (Command::HandOver { to, .. }, TextField::To) => to,
             (Command::HandOver { note, .. }, TextField::Note) => note,

@@ -455,6 +455,10 @@ impl Session {
                 }
                 None
             }
+            Body::Declared { declared_at, .. } => {
+                st.declared_at = declared_at;
+                Some(Touched::All)
+            }
             Body::ClockPaused {} => {
                 if let Some(c) = &mut st.clock {
                     c.pause(e_at)
