@@ -118,3 +118,45 @@ fn phone_numbers_are_never_split_across_lines() {
         }
     }
 }
+
+/// A long command is wrapped with a mark on each continued line, nothing of it cut off, and
+/// `y` puts the commands on the clipboard.
+#[test]
+fn long_commands_wrap_with_a_mark_and_can_be_copied() {
+    let long = format!(
+        "aws s3 sync s3://backups-{}/db/ /restore --exact-timestamps --only-show-errors",
+        "x".repeat(60)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::mini(), dir.path());
+    std::fs::write(
+        dir.path().join("plans/gamma.ron"),
+        format!(
+            r#"Plan(id: "gamma", title: "Gamma", steps: [Step(id: "a", title: "Sync", commands: ["{long}"],
+                expected: "`aws` prints **nothing**")])"#
+        ),
+    )
+    .unwrap();
+    let lib = library::load(&Location::Dir(dir.path().to_path_buf()), t0().date_naive()).unwrap();
+    let at = lib.plans.iter().position(|p| p.id.v == "gamma").unwrap();
+    let mut h = Harness::with(80, 30, Arc::new(lib));
+    h.press(&format!("{}s1<Enter><Enter>", "<Down>".repeat(at)));
+    let screen = h.screen();
+    let mut joined = String::new();
+    for l in screen.lines() {
+        let right = l.rsplit('│').next().unwrap_or("").trim_start();
+        if let Some(rest) = right
+            .strip_prefix("$ ")
+            .or_else(|| right.strip_prefix("↪ "))
+        {
+            joined.push_str(rest.trim_end());
+        }
+    }
+    assert_eq!(joined, long, "{screen}");
+    assert!(screen.contains("↪ "), "{screen}");
+    // Markdown in the expected result is rendered, not shown raw
+    assert!(screen.contains("aws prints nothing"), "{screen}");
+    h.press("y");
+    assert_eq!(h.store.copied, vec![long.clone()]);
+    assert!(h.screen().contains("Copied 1 command(s)"), "{}", h.screen());
+}

@@ -73,6 +73,28 @@ pub fn match_score(query: &str, text: &str) -> Option<u32> {
     Some(score)
 }
 
+/// A line cut into pieces of at most `width` display columns, no character split and none
+/// lost (for commands: every character matters, so they are cut where the width ends).
+pub fn chunks(line: &str, width: usize) -> Vec<String> {
+    let width = width.max(4);
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut w = 0;
+    for c in line.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw > width && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+            w = 0;
+        }
+        cur.push(c);
+        w += cw;
+    }
+    if !cur.is_empty() || out.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
 /// Makes text from a file, a note or a journal safe to show in a terminal: control characters
 /// (escape sequences included) become visible `\u{..}` escapes; tabs become spaces; newlines are
 /// kept only when `keep_newlines`.

@@ -61,6 +61,27 @@ impl App {
                 self.invoke_plan();
                 None
             }
+            Action::Copy => {
+                let Some((plan, i, _)) = self.selected_step() else {
+                    return Vec::new();
+                };
+                let cmds: Vec<String> = plan.steps[i]
+                    .commands
+                    .iter()
+                    .map(|c| c.run.clone())
+                    .collect();
+                if cmds.is_empty() {
+                    self.error("This step has no commands to copy.");
+                    return Vec::new();
+                }
+                let text = cmds.join("\n");
+                self.info(format!(
+                    "Copied {} command(s) to the clipboard ({} characters); your terminal must allow OSC 52.",
+                    cmds.len(),
+                    text.chars().count()
+                ));
+                return vec![Effect::Copy(text)];
+            }
             Action::ChangeName => {
                 self.ask_name(super::flow::Then::Nothing);
                 None

@@ -33,6 +33,9 @@ pub enum Effect {
     ListSessions { force: bool },
     /// Remember the responder's name under this home, for the next time.
     RememberName(String),
+    /// Put text on the clipboard of the terminal (OSC 52: it reaches the responder's own
+    /// machine even over SSH, where the terminal allows it).
+    Copy(String),
     /// Write an export of the session into `<home>/exports/`.
     Export {
         session: Box<Session>,
@@ -61,6 +64,8 @@ pub trait Store {
     fn poll(&mut self) -> Result<Option<Polled>, StoreError>;
     /// Remembers the responder's name for the next run (a convenience: never fails loudly).
     fn remember_name(&mut self, name: &str);
+    /// Puts text on the terminal's clipboard.
+    fn copy(&mut self, text: &str);
     /// Writes an export; returns where.
     fn export(
         &mut self,
@@ -131,6 +136,10 @@ pub fn run(store: &mut dyn Store, e: Effect) -> Vec<Msg> {
         },
         Effect::RememberName(name) => {
             store.remember_name(&name);
+            Vec::new()
+        }
+        Effect::Copy(text) => {
+            store.copy(&text);
             Vec::new()
         }
         Effect::Export {
@@ -268,6 +277,14 @@ impl Store for FsStore {
 
     fn remember_name(&mut self, name: &str) {
         crate::remember::set_name(&self.home, name);
+    }
+
+    fn copy(&mut self, text: &str) {
+        use base64::Engine;
+        use std::io::Write;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+        let mut out = std::io::stdout().lock();
+        let _ = write!(out, "\x1b]52;c;{b64}\x07").and_then(|_| out.flush());
     }
 
     fn append(&mut self, checked: &Checked) -> Result<Appended, AppendError> {

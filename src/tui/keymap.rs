@@ -52,6 +52,8 @@ pub enum Action {
     Close,
     /// Set or correct when the disaster was declared.
     Declare,
+    /// Copy the selected step's commands to the clipboard.
+    Copy,
     /// Change the name recorded on everything you do (remembered for next time).
     ChangeName,
 }
@@ -213,6 +215,13 @@ static PLAN: &[Binding] = &[
         "scroll commands right",
     ),
     b(&[Char('i')], "i", Action::Index, "index", "the index"),
+    b(
+        &[Char('y')],
+        "y",
+        Action::Copy,
+        "",
+        "copy the step's commands to the clipboard",
+    ),
 ];
 
 static SESSION: &[Binding] = &[
@@ -391,6 +400,13 @@ static SESSION: &[Binding] = &[
         Action::ChangeName,
         "",
         "change the name you record under (kept for next time)",
+    ),
+    b(
+        &[Char('y')],
+        "y",
+        Action::Copy,
+        "",
+        "copy the step's commands to the clipboard",
     ),
 ];
 

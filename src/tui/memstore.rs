@@ -32,6 +32,8 @@ pub struct MemStore {
     counter: u64,
     /// The name the app asked to remember.
     pub remembered: Option<String>,
+    /// What was put on the clipboard.
+    pub copied: Vec<String>,
     /// Sessions listed so far (to answer "nothing changed").
     listed: Option<usize>,
 }
@@ -48,6 +50,7 @@ impl MemStore {
             exports: Vec::new(),
             counter: 0,
             remembered: None,
+            copied: Vec::new(),
             listed: None,
         }
     }
@@ -199,6 +202,10 @@ impl Store for MemStore {
 
     fn remember_name(&mut self, name: &str) {
         self.remembered = Some(name.to_string());
+    }
+
+    fn copy(&mut self, text: &str) {
+        self.copied.push(text.to_string());
     }
 
     fn start(&mut self, checked: &Checked) -> Result<Loaded, StoreError> {

@@ -2,7 +2,7 @@
 //! session with each step's state, who and when.
 
 use super::home::window;
-use super::text::{ellipsis, hslice, markdown, wrapped};
+use super::text::{ellipsis, markdown, wrapped};
 use crate::domain::plan::Step;
 use crate::domain::session::deadline::DueState;
 use crate::domain::session::{NoteKind, StepState, StepStatus};
@@ -62,7 +62,16 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     }
     f.render_widget(Paragraph::new(Line::from(spans)), head);
 
-    let left_w = (body.width * 2 / 5).clamp(24, 48);
+    // the list grows with the terminal, up to what its longest title needs
+    let longest = plan
+        .steps
+        .iter()
+        .map(|s| unicode_width::UnicodeWidthStr::width(s.title.as_str()))
+        .max()
+        .unwrap_or(0) as u16;
+    let left_w = (body.width * 2 / 5)
+        .min(longest + 18)
+        .max(24.min(body.width));
     let [left, right] =
         Layout::horizontal([Constraint::Length(left_w), Constraint::Min(20)]).areas(body);
     // the steps
@@ -112,9 +121,10 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     // the selected step
     if let Some(step) = plan.steps.get(sel) {
         let st = states.and_then(|x| x.get(sel));
+        // lines of text stay short enough to read on a wide terminal
         let inner = Rect {
             x: right.x + 1,
-            width: right.width.saturating_sub(1),
+            width: right.width.saturating_sub(1).min(110),
             ..right
         };
         // wrapped once per step, width and change: scrolling and keys elsewhere reuse the lines
@@ -424,19 +434,9 @@ pub fn step_lines(
     }
     if !step.commands.is_empty() {
         l.push(Line::raw(""));
-        let more = step.commands.iter().any(|c| {
-            c.run
-                .lines()
-                .any(|x| unicode_width::UnicodeWidthStr::width(x) + 2 > width)
-        });
-        let hint = if more {
-            "  (←/→ scroll sideways)"
-        } else {
-            ""
-        };
         l.push(Line::from(vec![
             Span::styled("Commands", t.heading()),
-            Span::styled(hint, t.dim()),
+            Span::styled("  (y copies)", t.dim()),
         ]));
         for c in &step.commands {
             if let Some(lang) = &c.lang {
@@ -444,11 +444,17 @@ pub fn step_lines(
             }
             for (i, line) in clean(&c.run, true).lines().enumerate() {
                 let prefix = if i == 0 { "$ " } else { "  " };
-                let shown = hslice(line, app.hscroll as usize, width.saturating_sub(2));
-                l.push(Line::from(vec![
-                    Span::styled(prefix, t.dim()),
-                    Span::styled(shown, t.code()),
-                ]));
+                // a long line is wrapped, every piece of it shown: the mark says it goes on
+                for (j, piece) in crate::domain::text::chunks(line, width.saturating_sub(2))
+                    .into_iter()
+                    .enumerate()
+                {
+                    let p = if j == 0 { prefix } else { "↪ " };
+                    l.push(Line::from(vec![
+                        Span::styled(p, t.dim()),
+                        Span::styled(piece, t.code()),
+                    ]));
+                }
             }
         }
     }
@@ -469,12 +475,12 @@ pub fn step_lines(
     if let Some(e) = &step.expected {
         l.push(Line::raw(""));
         l.push(Line::styled("Expected result", t.heading()));
-        l.extend(wrapped(e, width, t.text(), ""));
+        l.extend(markdown(e, width, t, app.hscroll as usize));
     }
     if let Some(v) = &step.verification {
         l.push(Line::raw(""));
         l.push(Line::styled("Verification", t.heading()));
-        l.extend(wrapped(v, width, t.text(), ""));
+        l.extend(markdown(v, width, t, app.hscroll as usize));
     }
     if let Some(d) = &step.decision {
         l.push(Line::raw(""));
