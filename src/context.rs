@@ -17,6 +17,8 @@ pub struct Context {
     pub actor_given: bool,
     pub writer: WriterId,
     pub now: DateTime<Utc>,
+    /// `--slow-link`: the TUI trims decoration (no colours).
+    pub slow_link: bool,
     /// The zone times are shown in: the machine's.
     pub zone: Zone,
 }
@@ -60,6 +62,7 @@ impl Context {
             actor_given: given,
             writer: WriterId::new(safe_writer(&writer)),
             now: fixed_now().unwrap_or_else(Utc::now),
+            slow_link: false,
             zone: Zone::Local,
         }
     }

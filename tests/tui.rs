@@ -810,3 +810,49 @@ fn invoking_from_a_step_offers_the_plans_it_names_first() {
     h.press("1");
     assert!(h.state().plan("beta").is_some(), "{}", h.screen());
 }
+
+/// Keys typed ahead (a held key, a slow link) are all taken before the next frame: one frame
+/// for them all, so a slow terminal is not sent a frame per key it will never show.
+#[test]
+fn keys_typed_ahead_make_one_frame() {
+    use muster::tui::runtime::{EventSource, run_loop};
+    use ratatui::crossterm::event::Event;
+    use std::collections::VecDeque;
+    struct Script(VecDeque<Event>);
+    impl EventSource for Script {
+        fn next(&mut self, _: std::time::Duration) -> std::io::Result<Option<Event>> {
+            Ok(self.0.pop_front())
+        }
+        fn finished(&self) -> bool {
+            self.0.is_empty()
+        }
+    }
+    let mut h = Harness::new(80, 24);
+    h.start_alpha();
+    let keys: VecDeque<Event> = (0..3)
+        .map(|_| {
+            Event::Key(ratatui::crossterm::event::KeyEvent::from(
+                ratatui::crossterm::event::KeyCode::Char('j'),
+            ))
+        })
+        .collect();
+    let mut script = Script(keys);
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let clock = muster::clock::FixedClock(h.now);
+    run_loop(
+        &mut term,
+        &mut script,
+        &mut h.app,
+        &mut h.store,
+        &clock,
+        &stop,
+    )
+    .unwrap();
+    assert_eq!(h.app.step_sel, 3, "every key was taken");
+    assert!(
+        term.get_frame().count() <= 2,
+        "{} frames for three keys typed ahead",
+        term.get_frame().count()
+    );
+}

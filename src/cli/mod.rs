@@ -80,6 +80,10 @@ pub struct Cli {
     /// terminal.
     #[arg(long)]
     pub plain: bool,
+    /// For a slow link (a serial console, a satellite phone): no colours, so each change sends
+    /// fewer bytes
+    #[arg(long, global = true)]
+    pub slow_link: bool,
     /// In plain mode, the session to follow (default: the open one you worked in last)
     #[arg(long, value_name = "SESSION")]
     pub session: Option<String>,
@@ -445,7 +449,8 @@ pub fn main() -> i32 {
             return code;
         }
     };
-    let ctx = Context::resolve(cli.library.clone(), cli.home.clone(), cli.as_.clone());
+    let mut ctx = Context::resolve(cli.library.clone(), cli.home.clone(), cli.as_.clone());
+    ctx.slow_link = cli.slow_link;
     let plain = cli.command.is_none() && (cli.plain || plain_terminal());
     let result = if plain {
         crate::plain::run(&ctx, cli.session.as_deref()).map(|code| Output {

@@ -85,6 +85,8 @@ pub struct App {
     pub sessions: Vec<SessionRow>,
     pub session_sel: usize,
     pub session: Option<Session>,
+    /// A slow link (`--slow-link`): less decoration, fewer bytes per change.
+    pub slow_link: bool,
     /// The session to go back to at start (the one followed last), until the list is read.
     pub resume: Option<crate::domain::ids::SessionId>,
     /// Select the next step to do when the session opens.
@@ -155,6 +157,7 @@ impl App {
             session_sel: 0,
             session: None,
             resume: None,
+            slow_link: false,
             select_next: false,
             recent: VecDeque::new(),
             problems: 0,

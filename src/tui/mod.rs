@@ -32,10 +32,15 @@ pub fn run(ctx: &Context) -> Result<i32, CliError> {
         ctx.actor.clone(),
         ctx.actor_given.then(|| ctx.actor.clone()),
         clock.now(),
-        theme::Theme::from_env(),
+        if ctx.slow_link {
+            theme::Theme { color: false }
+        } else {
+            theme::Theme::from_env()
+        },
         ctx.zone,
     );
     app.resume = crate::remember::last_session(&ctx.home);
+    app.slow_link = ctx.slow_link;
     if errors > 0 {
         app.error(format!("The library has {errors} error(s): showing what could be read. Run `muster check` to see them."));
     }

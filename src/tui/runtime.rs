@@ -112,6 +112,29 @@ where
             dispatch(app, store, Msg::Tick(clock.now()));
             dispatch(app, store, m);
             dirty = true;
+            // keys typed ahead (a slow link, a held key) are all taken before the next frame:
+            // one frame for them all, not one each
+            for _ in 0..64 {
+                if app.quit {
+                    break;
+                }
+                match events.next(Duration::ZERO)? {
+                    Some(Event::Key(k)) => {
+                        dispatch(app, store, Msg::Key(k));
+                    }
+                    Some(Event::Paste(s)) => {
+                        dispatch(app, store, Msg::Paste(s));
+                    }
+                    Some(Event::Resize(w, h)) => {
+                        terminal
+                            .autoresize()
+                            .map_err(|e| TuiError::Draw(e.to_string()))?;
+                        dispatch(app, store, Msg::Resize(w, h));
+                    }
+                    Some(_) => {}
+                    None => break,
+                }
+            }
         }
     }
 }
