@@ -160,3 +160,20 @@ fn long_commands_wrap_with_a_mark_and_can_be_copied() {
     assert_eq!(h.store.copied, vec![long.clone()]);
     assert!(h.screen().contains("Copied 1 command(s)"), "{}", h.screen());
 }
+
+/// A role's people at 80x24: each number whole, a line wrapped only between numbers.
+#[test]
+fn a_wrapped_contact_block_at_80x24() {
+    let lib = Arc::new(library::load(&Location::Builtin, t0().date_naive()).unwrap());
+    let at = lib.plans.iter().position(|p| p.id.v == "db-restore").unwrap();
+    let mut h = Harness::with(80, 24, Arc::clone(&lib));
+    // db-restore asks its restore point; the repository takes its default
+    h.press(&format!(
+        "{}s1<Enter>2026-11-21 01:30<Enter><Enter><Enter>",
+        "<Down>".repeat(at)
+    ));
+    let screen = h.screen();
+    assert!(screen.contains("Who: Incident Commander"), "{screen}");
+    assert!(screen.contains("+44 161 496 0111"), "{screen}");
+    insta::assert_snapshot!("contact_block_80x24", screen);
+}
