@@ -165,7 +165,11 @@ fn long_commands_wrap_with_a_mark_and_can_be_copied() {
 #[test]
 fn a_wrapped_contact_block_at_80x24() {
     let lib = Arc::new(library::load(&Location::Builtin, t0().date_naive()).unwrap());
-    let at = lib.plans.iter().position(|p| p.id.v == "db-restore").unwrap();
+    let at = lib
+        .plans
+        .iter()
+        .position(|p| p.id.v == "db-restore")
+        .unwrap();
     let mut h = Harness::with(80, 24, Arc::clone(&lib));
     // db-restore asks its restore point; the repository takes its default
     h.press(&format!(

@@ -26,7 +26,15 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     }
     f.render_widget(Paragraph::new(Line::from(spans)), tabs);
     let entries = app.section_entries();
-    let left_w = (body.width / 3).clamp(20, 36);
+    // the list grows with the terminal, up to what its longest title needs
+    let longest = entries
+        .iter()
+        .map(|e| unicode_width::UnicodeWidthStr::width(e.title.as_str()))
+        .max()
+        .unwrap_or(0) as u16;
+    let left_w = (body.width * 2 / 5)
+        .min(longest + 2)
+        .max(20.min(body.width));
     let [left, right] =
         Layout::horizontal([Constraint::Length(left_w), Constraint::Min(20)]).areas(body);
     let w = left.width.saturating_sub(1) as usize;
