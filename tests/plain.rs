@@ -49,6 +49,11 @@ fn a_plain_script_records_the_step_and_prints_its_state() {
     );
     assert!(r.stdout.contains("Progress: 1 of"), "{}", r.stdout);
     assert!(
+        r.stdout.contains("Step 1 is now done by tester at"),
+        "{}",
+        r.stdout
+    );
+    assert!(
         r.stdout.contains("Step 1, done by tester at"),
         "{}",
         r.stdout

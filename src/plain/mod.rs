@@ -470,6 +470,20 @@ impl Plain<'_> {
                     self.ctx.zone.hm(now)
                 );
                 self.say(line);
+                // the step as it now stands, on its own line
+                let step = match &cmd {
+                    Command::Step { step, .. } | Command::Decide { step, .. } => Some(step),
+                    _ => None,
+                };
+                if let Some(o) = &self.open
+                    && let Some(st) = step.and_then(|r| o.session.state.step(r))
+                {
+                    self.say(format!(
+                        "Step {} is now {}.",
+                        render::number(&o.session, st),
+                        render::state_words(st, self.ctx.zone)
+                    ));
+                }
             }
             Err(e) => {
                 let e = CliError::from(e);
