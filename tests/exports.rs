@@ -519,3 +519,89 @@ fn paper_copies_and_report() {
     let r = at(&env, 70, "ann", &["report", "--format", "pdf"]);
     assert_eq!(r.code, 2);
 }
+
+#[test]
+fn csv_for_spreadsheets_bom_and_capped_cells() {
+    let env = Env::new();
+    let s = env.start(&["alpha"]);
+    let lib = mini();
+    let lib = lib.to_str().unwrap();
+    let long = "x".repeat(100_000);
+    env.run(&["--library", lib, "note", &s, &long]).ok();
+    let plain = env
+        .cmd(&["--library", lib, "export", &s, "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(!plain.stdout.starts_with(b"\xEF\xBB\xBF"));
+    let o = env
+        .cmd(&["--library", lib, "export", &s, "--format", "csv", "--bom"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert!(o.stdout.starts_with(b"\xEF\xBB\xBF"), "no byte order mark");
+    let text = String::from_utf8(o.stdout[3..].to_vec()).unwrap();
+    let mut rd = csv::Reader::from_reader(text.as_bytes());
+    let cell = rd
+        .records()
+        .map(|r| r.unwrap())
+        .find_map(|r| r.iter().find(|c| c.starts_with("xxx")).map(String::from))
+        .expect("the note's row");
+    assert!(
+        cell.chars().count() < 32_767,
+        "a cell a spreadsheet can hold"
+    );
+    assert!(
+        cell.ends_with("the whole text is in the JSON export and the journal]"),
+        "{}",
+        &cell[cell.len() - 120..]
+    );
+    let r = env.run(&["--library", lib, "export", &s, "--format", "md", "--bom"]);
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn no_markdown_of_user_text_is_live_in_the_md_export() {
+    let env = Env::new();
+    let s = env.start(&["alpha"]);
+    let lib = mini();
+    let lib = lib.to_str().unwrap();
+    env.run(&[
+        "--library",
+        lib,
+        "note",
+        &s,
+        "![x](http://evil.example/p.png) [click](javascript:alert(1)) <img src=x> **bold** `code`",
+    ])
+    .ok();
+    let md = env
+        .run(&["--library", lib, "export", &s, "--format", "md"])
+        .ok()
+        .stdout;
+    // rendered as Markdown, nothing of the note is an image, a link, HTML or emphasis
+    assert!(
+        md.contains("evil.example"),
+        "the note is in the export: {md}"
+    );
+    let parser = pulldown_cmark::Parser::new(&md);
+    let mut strong = false;
+    for ev in parser {
+        use pulldown_cmark::{Event, Tag, TagEnd};
+        match ev {
+            Event::Start(Tag::Image { dest_url, .. })
+            | Event::Start(Tag::Link { dest_url, .. }) => {
+                assert!(
+                    !dest_url.contains("evil") && !dest_url.contains("javascript"),
+                    "live link {dest_url} in\n{md}"
+                )
+            }
+            Event::Html(h) | Event::InlineHtml(h) => assert!(!h.contains("img"), "live HTML {h}"),
+            Event::Start(Tag::Strong) => strong = true,
+            Event::End(TagEnd::Strong) => strong = false,
+            Event::Text(t) if strong => {
+                assert_ne!(&*t, "bold", "the note's **bold** is live in\n{md}")
+            }
+            Event::Code(c) => assert_ne!(&*c, "code", "the note's `code` is live in\n{md}"),
+            _ => {}
+        }
+    }
+}

@@ -23,6 +23,7 @@ pub fn export(
     session: &str,
     format: ExportFormat,
     out: Option<&Path>,
+    bom: bool,
 ) -> Result<Output> {
     let lib = super::library_for_reading(ctx)?;
     let o = open_session(ctx, &lib, session)?;
@@ -32,6 +33,12 @@ pub fn export(
         ExportFormat::Json => Format::Json,
         ExportFormat::Csv => Format::Csv,
     };
+    if bom && format != Format::Csv {
+        return Err(CliError::Usage(
+            "--bom goes with --format csv (a byte order mark is for spreadsheets)".into(),
+        ));
+    }
+    let head: &[u8] = if bom { export::UTF8_BOM } else { b"" };
     let input = Input {
         session: &o.session,
         index: &lib.index,
@@ -46,7 +53,8 @@ pub fn export(
             let f = std::fs::File::create(&tmp).map_err(|e| StoreError::io("write", &tmp, e))?;
             let mut w = std::io::BufWriter::new(f);
             let mut seen = Seen::new(&mut events);
-            export::write(&input, format, &mut seen, &mut w)
+            w.write_all(head)
+                .and_then(|_| export::write(&input, format, &mut seen, &mut w))
                 .and_then(|_| w.flush())
                 .map_err(|e| StoreError::io("write", &tmp, e))?;
             let verified = seen.verified;
@@ -60,7 +68,10 @@ pub fn export(
             let mut w = std::io::BufWriter::new(stdout.lock());
             let mut seen = Seen::new(&mut events);
             // a closed pipe (`| head`) is not an error
-            let _ = export::write(&input, format, &mut seen, &mut w).and_then(|_| w.flush());
+            let _ = w
+                .write_all(head)
+                .and_then(|_| export::write(&input, format, &mut seen, &mut w))
+                .and_then(|_| w.flush());
             seen.verified
         }
     };

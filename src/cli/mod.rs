@@ -405,6 +405,9 @@ pub enum Sub {
         /// Write to FILE instead of stdout
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
+        /// CSV only: begin with a byte order mark, so a spreadsheet reads the file as UTF-8
+        #[arg(long)]
+        bom: bool,
     },
     /// A paper copy of a plan (or of the index) with sign-off columns
     Print {
@@ -546,7 +549,8 @@ pub fn run(ctx: &Context, cmd: Option<Sub>) -> Result<Output> {
             session,
             format,
             output,
-        } => export::export(ctx, &session, format, output.as_deref()),
+            bom,
+        } => export::export(ctx, &session, format, output.as_deref(), bom),
         Sub::Print {
             plan,
             index,

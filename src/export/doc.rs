@@ -236,11 +236,31 @@ fn html_escape_md(s: &str) -> String {
 
 /// One pass over the text: `&`, `<`, `>` as entities (no HTML); in table cells and inline text
 /// (where notes, names and reasons go) also `\`, `[` and `]`, so that no link or image can be
-/// made from what someone typed, and in cells `|`. Paragraphs (a plan's own text, written as
+/// made from what someone typed, `*`, `_`, `` ` `` and `~` (no emphasis or code), and in cells `|`. Paragraphs (a plan's own text, written as
 /// Markdown by its author) keep their links.
 fn escape(s: &str, cell: bool) -> String {
     let mut o = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
+        // a run of underscores between spaces (a blank to write in: `________`) can start or
+        // end no emphasis, and stays as it is
+        if c == '_' && cell {
+            let start = i - 1;
+            let mut end = i;
+            while end < chars.len() && chars[end] == '_' {
+                end += 1;
+            }
+            let alone = (start == 0 || chars[start - 1].is_whitespace())
+                && chars.get(end).is_none_or(|n| n.is_whitespace());
+            if alone {
+                o.extend(&chars[start..end]);
+                i = end;
+                continue;
+            }
+        }
         match c {
             '&' => o.push_str("&amp;"),
             '<' => o.push_str("&lt;"),
@@ -249,6 +269,11 @@ fn escape(s: &str, cell: bool) -> String {
             '[' if cell => o.push_str("\\["),
             ']' if cell => o.push_str("\\]"),
             '|' if cell => o.push_str("\\|"),
+            // no emphasis, code or strike-through from what someone typed
+            '*' | '_' | '`' | '~' if cell => {
+                o.push('\\');
+                o.push(c);
+            }
             c => o.push(c),
         }
     }

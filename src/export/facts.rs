@@ -390,7 +390,23 @@ pub fn csv_record(r: &TimelineRow) -> [String; 11] {
         r.text.clone().unwrap_or_default(),
         r.id.clone(),
     ]
-    .map(|c| spreadsheet_safe(&c))
+    .map(|c| cap(spreadsheet_safe(&c)))
+}
+
+/// The most characters a CSV cell holds: spreadsheets take at most 32,767 and cut the rest
+/// without a word, so a longer text is cut here, saying so.
+pub const MAX_CELL_CHARS: usize = 32_000;
+
+fn cap(s: String) -> String {
+    let n = s.chars().count();
+    if n <= MAX_CELL_CHARS {
+        return s;
+    }
+    let kept: String = s.chars().take(MAX_CELL_CHARS).collect();
+    format!(
+        "{kept} [... cut: {} more characters; the whole text is in the JSON export and the journal]",
+        n - MAX_CELL_CHARS
+    )
 }
 
 /// A cell a spreadsheet would read as a formula is prefixed with `'`, so it stays text.

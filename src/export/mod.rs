@@ -200,6 +200,10 @@ pub fn write(
     }
 }
 
+/// The byte order mark a spreadsheet needs to read a CSV file as UTF-8 (Excel otherwise reads
+/// names like "Siân" or "日本" garbled).
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Writes everything but the last byte it is given.
 struct HoldLast<'a> {
     inner: &'a mut dyn std::io::Write,
