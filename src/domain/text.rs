@@ -14,9 +14,22 @@ pub fn did_you_mean<'a>(
         4..=7 => 2,
         _ => 3,
     };
+    let n = w.chars().count();
     candidates
         .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(&w, &c.to_lowercase()), c))
+        .map(|c| {
+            let lc = c.to_lowercase();
+            let whole = strsim::damerau_levenshtein(&w, &lc);
+            // the start of a longer id, typed short ("promot" for promote-leeds), counts
+            // as near, a little behind a whole match
+            let start: String = lc.chars().take(n).collect();
+            let prefix = if n >= 4 && lc.chars().count() > n {
+                strsim::damerau_levenshtein(&w, &start) + 1
+            } else {
+                usize::MAX
+            };
+            (whole.min(prefix), c)
+        })
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
@@ -203,6 +216,20 @@ pub fn fit(s: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn did_you_mean_knows_a_typo_and_the_start_of_a_long_id() {
+        let ids = ["confirm-primary-down", "promote-leeds", "fence-old-primary"];
+        assert_eq!(did_you_mean("promot", ids), Some("promote-leeds"));
+        assert_eq!(did_you_mean("fense-old", ids), Some("fence-old-primary"));
+        assert_eq!(did_you_mean("promote-leds", ids), Some("promote-leeds"));
+        assert_eq!(did_you_mean("zzz", ids), None);
+        assert_eq!(
+            did_you_mean("pro", ids),
+            None,
+            "three letters is too little to guess from"
+        );
+    }
 
     #[test]
     fn fit_pads_by_display_width() {
