@@ -247,7 +247,11 @@ mod tests {
             did_you_mean("titel", ["id", "title", "body"]),
             Some("title")
         );
-        assert_eq!(did_you_mean("depends", ["depends_on", "id"]), None);
+        // the start of a longer name is a good guess
+        assert_eq!(
+            did_you_mean("depends", ["depends_on", "id"]),
+            Some("depends_on")
+        );
         assert_eq!(did_you_mean("xyz", ["title"]), None);
     }
 
