@@ -680,7 +680,14 @@ fn facilitator_clock_controls_and_observations() {
         h.state().inject("lag").unwrap().reason.as_deref(),
         Some("not today")
     );
-    h.press("O2more runbook detail needed<Enter>");
+    // the prompt says what the observation is tied to: here, an inject that was skipped
+    h.press("O");
+    assert!(
+        h.screen().contains("Observation on inject lag (skipped)"),
+        "{}",
+        h.screen()
+    );
+    h.press("2more runbook detail needed<Enter>");
     let st = h.state();
     assert_eq!(st.observations[0].text, "more runbook detail needed");
     assert_eq!(

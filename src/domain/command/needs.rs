@@ -346,11 +346,29 @@ impl Command {
                     ));
                 }
             }
-            Command::Observe { kind, text, .. } => {
+            Command::Observe {
+                kind,
+                text,
+                step,
+                inject,
+            } => {
+                // the prompt says what the observation will be tied to
+                let on = match (step, inject) {
+                    (_, Some(i)) => {
+                        let state = match s.state.inject(i.as_str()) {
+                            Some(r) if r.released => "released",
+                            Some(_) => "skipped",
+                            None => "not released yet",
+                        };
+                        format!("on inject {i} ({state})")
+                    }
+                    (Some(r), None) => format!("on step {r}"),
+                    (None, None) => "on the exercise as a whole".to_string(),
+                };
                 if kind.is_none() {
                     out.push(Need::Choice {
                         field: ChoiceField::ObservationKind,
-                        title: "Observation: what kind?".into(),
+                        title: format!("Observation {on}: what kind?"),
                         options: ObservationKind::ALL
                             .iter()
                             .map(|k| match k {
@@ -367,7 +385,7 @@ impl Command {
                         TextField::Text,
                         true,
                         format!(
-                            "Observation: {}",
+                            "Observation {on}: {}",
                             kind.map(|k| k.label()).unwrap_or_default()
                         ),
                         "What did you observe? Enter to record.",
