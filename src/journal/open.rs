@@ -257,22 +257,34 @@ pub fn create(
             snapshot_scenario(&tmp, lib, &s)?;
         }
         let mut locked = Locked::open(&tmp, writer)?;
-        let e = Event {
-            v: FORMAT_VERSION,
-            id: fresh_id(writer, 1),
-            seq: 1,
-            at: checked.at(),
-            actor: checked.actor().to_string(),
-            writer: writer.clone(),
-            body: checked.bodies()[0].clone(),
-            ex_ms: checked.ex_ms(),
-            seen: None,
-            saw: Vec::new(),
-            prev: None,
+        // every event of the start (the session, and the injects out at T+0), chained
+        let mut lines = String::new();
+        let mut prev: Option<String> = None;
+        let mut first = None;
+        for (i, body) in checked.bodies().iter().enumerate() {
+            let e = Event {
+                v: FORMAT_VERSION,
+                id: fresh_id(writer, i as u64 + 1),
+                seq: i as u64 + 1,
+                at: checked.at(),
+                actor: checked.actor().to_string(),
+                writer: writer.clone(),
+                body: body.clone(),
+                ex_ms: checked.ex_ms(),
+                seen: None,
+                saw: Vec::new(),
+                prev: prev.take(),
+            };
+            let line = file::encode(&e);
+            prev = Some(crate::domain::sha256_hex(line.as_bytes()));
+            lines.push_str(&line);
+            lines.push('\n');
+            first.get_or_insert(e);
+        }
+        let Some(e) = first else {
+            return Err(StoreError::Busy);
         };
-        let mut line = file::encode(&e);
-        line.push('\n');
-        locked.write_durable(line.as_bytes()).map_err(|f| match f {
+        locked.write_durable(lines.as_bytes()).map_err(|f| match f {
             file::AppendFailure::Write(e) | file::AppendFailure::Sync(e) => e,
         })?;
         drop(locked);

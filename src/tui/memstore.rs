@@ -219,7 +219,7 @@ impl Store for MemStore {
             checked.at(),
             checked.bodies().to_vec(),
         );
-        if let Some(e) = self.sessions.get_mut(&id).and_then(|v| v.last_mut()) {
+        for e in self.sessions.get_mut(&id).into_iter().flatten() {
             e.ex_ms = checked.ex_ms();
         }
         self.listed = None;
