@@ -284,9 +284,11 @@ pub fn create(
         let Some(e) = first else {
             return Err(StoreError::Busy);
         };
-        locked.write_durable(lines.as_bytes()).map_err(|f| match f {
-            file::AppendFailure::Write(e) | file::AppendFailure::Sync(e) => e,
-        })?;
+        locked
+            .write_durable(lines.as_bytes())
+            .map_err(|f| match f {
+                file::AppendFailure::Write(e) | file::AppendFailure::Sync(e) => e,
+            })?;
         drop(locked);
         file::sync_dir(&tmp)?;
         let dest = root.join(id.as_str());
