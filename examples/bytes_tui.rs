@@ -4,8 +4,6 @@
 //! `cargo run --release --example bytes_tui -- [--slow-link]`
 
 use chrono::{Duration, TimeZone, Utc};
-use muster::domain::command::{self, Command, resolve};
-use muster::domain::session::Session;
 use muster::present::Zone;
 use muster::tui::app::App;
 use muster::tui::memstore::MemStore;
@@ -53,7 +51,6 @@ fn main() {
     let checked = command::check(&Command::Start(start), &Session::blank(), "bench", t0).unwrap();
     dispatch(&mut app, &mut store, Msg::Resize(80, 24));
     dispatch(&mut app, &mut store, Msg::Tick(t0));
-    let _ = checked;
     // start the session through the keys, as a responder does
     for k in ['s', '1'] {
         dispatch(

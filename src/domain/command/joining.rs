@@ -2,7 +2,7 @@
 //! a decision's option invokes) and the values of their parameters: what is still to ask, and
 //! the references the events carry.
 
-use super::{Command, Refusal, check::plan_ref};
+use super::{Command, Refusal, start::plan_ref};
 use crate::domain::event::PlanRef;
 use crate::domain::params::{Parameter, Values, ValuesProblem, effective};
 use crate::domain::plan::{DecisionOption, Plan};

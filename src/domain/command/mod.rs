@@ -8,6 +8,7 @@ mod joining;
 mod needs;
 mod refusal;
 pub mod resolve;
+mod start;
 
 pub use check::{
     MAX_ADVANCE, MAX_TEXT_BYTES, ago, check, next_step, open_for_changes, seal,

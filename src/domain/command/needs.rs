@@ -167,7 +167,7 @@ impl Command {
                         "Title of the session".into(),
                         &format!(
                             "Enter for \"{}\"",
-                            crate::domain::text::ellipsis(&super::check::default_title(n), 50)
+                            crate::domain::text::ellipsis(&super::start::default_title(n), 50)
                         ),
                     ));
                 }
