@@ -492,48 +492,6 @@ impl<'a> Builder<'a> {
         s
     }
 
-    /// Makes the placeholders of the plan's text its parameters, written `{{id}}`.
-    fn parametrise(&mut self) {
-        let mut texts: Vec<&str> = self.title.iter().map(String::as_str).collect();
-        texts.extend(self.about.iter().map(String::as_str));
-        for s in &self.steps {
-            texts.push(&s.title);
-            texts.push(&s.body);
-            texts.extend(s.commands.iter().map(|(c, _)| c.as_str()));
-        }
-        let (drafted, kept) = params::draft(&params::found(texts));
-        if !drafted.is_empty() {
-            let each: Vec<String> = drafted
-                .iter()
-                .map(|d| {
-                    let w: Vec<String> = d.written.iter().map(|w| format!("`{w}`")).collect();
-                    format!("{} as `{{{{{}}}}}`", w.join(" and "), d.id)
-                })
-                .collect();
-            self.plan_todo.push(format!(
-                "placeholders became parameters, asked when the plan joins a session: {}; check each one's `ask` and add an `example` or a `default`",
-                each.join(", ")
-            ));
-        }
-        if !kept.is_empty() {
-            self.plan_todo.push(format!(
-                "fill in before use (not made parameters): {}",
-                kept.join(", ")
-            ));
-        }
-        let fix = |t: &mut String| *t = params::rewrite(t, &drafted);
-        if let Some(t) = &mut self.title {
-            fix(t);
-        }
-        self.about.iter_mut().for_each(fix);
-        for s in &mut self.steps {
-            fix(&mut s.title);
-            fix(&mut s.body);
-            s.commands.iter_mut().for_each(|(c, _)| fix(c));
-        }
-        self.params = drafted;
-    }
-
     /// The source of some blocks, as written, without the ranges in `cut`.
     fn join(&self, blocks: &[&Block], cut: &[Range<usize>]) -> String {
         blocks
