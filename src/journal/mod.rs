@@ -4,6 +4,7 @@
 pub mod checkpoint;
 pub mod file;
 pub mod merge;
+mod names;
 pub mod open;
 pub mod snapshots;
 pub mod store;
