@@ -47,8 +47,6 @@ fn main() {
     );
     app.slow_link = slow;
     let mut store = MemStore::new(Arc::clone(&lib), "w1");
-    let start = resolve::start(&lib, &["dc-power-loss".to_string()], None, None, None).unwrap();
-    let checked = command::check(&Command::Start(start), &Session::blank(), "bench", t0).unwrap();
     dispatch(&mut app, &mut store, Msg::Resize(80, 24));
     dispatch(&mut app, &mut store, Msg::Tick(t0));
     // start the session through the keys, as a responder does
