@@ -12,6 +12,25 @@ fn mins(m: i64) -> String {
     human_duration(chrono::Duration::minutes(m))
 }
 
+/// One row per step that has some of these texts: the step, its title, its state, the texts.
+fn step_rows(
+    f: &Facts,
+    texts: impl Fn(&super::facts::StepRow) -> &Vec<String>,
+) -> Vec<Vec<String>> {
+    f.steps
+        .iter()
+        .filter(|s| !texts(s).is_empty())
+        .map(|s| {
+            vec![
+                format!("{}/{}", s.plan, s.step),
+                s.title.clone(),
+                s.state.clone(),
+                texts(s).join("; "),
+            ]
+        })
+        .collect()
+}
+
 fn common_sections(d: &mut Doc, f: &Facts, o: &Input) {
     let exercise = f.mode == "exercise";
     d.h2("Timeline");
@@ -56,19 +75,7 @@ fn common_sections(d: &mut Doc, f: &Facts, o: &Input) {
         rows,
     );
     d.h2("Conflicts");
-    let rows: Vec<Vec<String>> = f
-        .steps
-        .iter()
-        .filter(|s| !s.conflicts.is_empty())
-        .map(|s| {
-            vec![
-                format!("{}/{}", s.plan, s.step),
-                s.title.clone(),
-                s.state.clone(),
-                s.conflicts.join("; "),
-            ]
-        })
-        .collect();
+    let rows = step_rows(f, |s| &s.conflicts);
     if rows.is_empty() {
         d.para("None: no two responders recorded contradicting actions on a step.");
     } else {
@@ -76,19 +83,7 @@ fn common_sections(d: &mut Doc, f: &Facts, o: &Input) {
         d.table(&["Step", "Title", "State kept", "Conflict"], rows);
     }
     d.h2("Skipped and blocked steps");
-    let rows: Vec<Vec<String>> = f
-        .steps
-        .iter()
-        .filter(|s| !s.reasons.is_empty())
-        .map(|s| {
-            vec![
-                format!("{}/{}", s.plan, s.step),
-                s.title.clone(),
-                s.state.clone(),
-                s.reasons.join("; "),
-            ]
-        })
-        .collect();
+    let rows = step_rows(f, |s| &s.reasons);
     if rows.is_empty() {
         d.para("None.");
     } else {
