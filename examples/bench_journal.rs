@@ -115,6 +115,7 @@ fn generate(home: &Path, events: usize, writers: usize) {
                     title: plan.title.clone(),
                 }],
                 scenario: None,
+                facilitators: Vec::new(),
             },
             _ => match i % 5 {
                 0 => Body::StepStarted {

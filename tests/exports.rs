@@ -353,7 +353,6 @@ fn exercise(env: &Env) -> String {
         .stdout
         .trim()
         .to_string();
-    at(env, 0, "fiona", &["inject", &id]).ok();
     at(env, 3, "cat", &["step", &id, "check", "start"]).ok();
     at(
         env,

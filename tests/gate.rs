@@ -221,8 +221,85 @@ fn case(kind: CommandKind) -> Case {
                 0,
                 "O",
                 "",
-                &[1],
+                &[1, 0],
             ),
+        ),
+        CommandKind::ObservationCorrect => given(
+            "better words",
+            c(
+                &["observation", "correct", "@", "O1", "better words"],
+                &["--note", "typo"],
+                "session",
+                0,
+                "E1",
+                "typo",
+                &[0],
+            ),
+        ),
+        CommandKind::ObservationWithdraw => c(
+            &["observation", "withdraw", "@", "O1"],
+            &["--note", "wrong room"],
+            "session",
+            0,
+            "E2",
+            "wrong room",
+            &[0],
+        ),
+        CommandKind::ActionAdd => given(
+            "fix the runbook",
+            c(
+                &["action", "add", "@", "fix the runbook"],
+                &[
+                    "--owner",
+                    "Bo",
+                    "--due",
+                    "2027-01-31",
+                    "--capability",
+                    "Operational Communications",
+                ],
+                "session",
+                0,
+                "P1",
+                "Bo|2027-01-31|Operational Communications",
+                // "None: a new action" when there are observations to raise it from
+                &[0],
+            ),
+        ),
+        CommandKind::ActionUpdate => c(
+            &["action", "update", "@", "A1"],
+            &[
+                "--owner",
+                "Cy",
+                "--due",
+                "+14d",
+                "--capability",
+                "Planning",
+                "--note",
+                "on track",
+            ],
+            "session",
+            0,
+            "P2",
+            "Cy|+14d|Planning|on track",
+            &[0],
+        ),
+        CommandKind::ActionClose => c(
+            &["action", "close", "@", "A1"],
+            &["--note", "runbook fixed"],
+            "session",
+            0,
+            "P3",
+            "runbook fixed",
+            &[0],
+        ),
+        CommandKind::ActionReopen => c(
+            &["action", "reopen", "@", "A1"],
+            &["--note", "not fixed"],
+            "session",
+            0,
+            "P4",
+            "not fixed",
+            &[0],
         ),
         CommandKind::ClockPause => c(
             &["clock", "@", "pause"],
@@ -340,13 +417,41 @@ fn states() -> Vec<State> {
             &[&["decide", "@", "check", "no"]],
         ),
         state("closed", false, &[&["close", "@"]]),
-        state("exercise running", true, &[&["inject", "@"]]),
-        state(
-            "exercise paused",
-            true,
-            &[&["inject", "@"], &["clock", "@", "pause"]],
-        ),
+        // the T+0 inject is released with the start
+        state("exercise running", true, &[]),
+        state("exercise paused", true, &[&["clock", "@", "pause"]]),
         state("exercise closed", true, &[&["close", "@"]]),
+        state(
+            "exercise observed",
+            true,
+            &[&["observe", "@", "--kind", "strength", "went well"]],
+        ),
+        state(
+            "observation withdrawn",
+            true,
+            &[
+                &["observe", "@", "--kind", "strength", "went well"],
+                &["observation", "withdraw", "@", "O1", "--note", "wrong"],
+            ],
+        ),
+        state(
+            "action raised",
+            false,
+            &[&["action", "add", "@", "fix the runbook"]],
+        ),
+        state(
+            "action closed",
+            false,
+            &[
+                &["action", "add", "@", "fix the runbook"],
+                &["action", "close", "@", "A1"],
+            ],
+        ),
+        state(
+            "action raised, session closed",
+            true,
+            &[&["action", "add", "@", "fix the runbook"], &["close", "@"]],
+        ),
     ]
 }
 
@@ -456,7 +561,9 @@ fn through_tui(st: &State, c: &Case, full: bool) -> Option<Outcome> {
     // always gives and what can be left empty
     let mut choices = c.choices.iter();
     let mut always = Some(c.always).filter(|a| !a.is_empty());
-    for _ in 0..6 {
+    // one text per prompt, in turn, when `text` has several parts (`a|b`)
+    let mut texts = c.text.split('|');
+    for _ in 0..8 {
         let Some(Modal::Flow(f)) = &app.modal else {
             break;
         };
@@ -474,7 +581,7 @@ fn through_tui(st: &State, c: &Case, full: bool) -> Option<Outcome> {
             Need::Text { required, .. } => {
                 let typed = match (*required, always.take(), full) {
                     (true, Some(a), _) => a,
-                    (_, _, true) => c.text,
+                    (_, _, true) => texts.next().unwrap_or(""),
                     (true, None, false) => return Some(Outcome::Asks("text")),
                     (false, _, false) => "",
                 };
@@ -567,11 +674,26 @@ fn every_command_gets_the_same_answer_from_the_cli_and_the_tui() {
 #[test]
 fn a_closed_session_refuses_every_write_command_naming_that_it_is_closed() {
     let st = state("closed", true, &[&["close", "@"]]);
+    let actions = [
+        CommandKind::ActionAdd,
+        CommandKind::ActionUpdate,
+        CommandKind::ActionClose,
+        CommandKind::ActionReopen,
+    ];
     for kind in CommandKind::ALL {
         if kind == CommandKind::Start {
             continue;
         }
         let c = case(kind);
+        if actions.contains(&kind) {
+            // the improvement plan is tracked after the session closed
+            match through_cli(&st, &c, true) {
+                Outcome::Recorded(k) => assert_eq!(k, ["action_added"], "{kind:?}"),
+                Outcome::Refused(m) => assert!(m.contains("no improvement actions yet"), "{m}"),
+                other => panic!("{kind:?}: {other:?}"),
+            }
+            continue;
+        }
         for full in [false, true] {
             match through_cli(&st, &c, full) {
                 Outcome::Refused(m) => assert!(

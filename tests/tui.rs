@@ -595,22 +595,20 @@ fn text_from_files_is_neutralised() {
 #[test]
 fn facilitator_and_participant_views() {
     let mut fac = Harness::new(80, 24);
-    // the mini library's scenario "drill" is option 2
-    fac.press("s2<Enter><Enter>");
-    assert!(fac.state().is_exercise());
+    // the mini library's scenario "drill" is option 2; the name, the title and who runs it
+    // (Enter: the one starting it) are asked
+    fac.press("s2<Enter><Enter><Enter>");
+    let st = fac.state();
+    assert!(st.is_exercise());
+    assert_eq!(st.facilitators, ["tester"]);
+    // the At(0m) inject is released with the start, not when the facilitator view opens
+    assert!(st.inject("alarm").is_some_and(|r| r.released && !r.early));
     fac.now = t0() + Duration::minutes(1);
     fac.press("F");
-    fac.now += Duration::seconds(1);
-    fac.press("");
-    // the At(0m) inject came due and the facilitator's muster released it
-    assert!(
-        fac.state()
-            .inject("alarm")
-            .is_some_and(|r| r.released && !r.early)
-    );
     insta::assert_snapshot!("facilitator", fac.screen());
 
-    // a participant on the same session: another app on the same events
+    // a participant joining late, on the same events: the newest released inject is shown at
+    // the top of the session until it is marked read
     let id = fac.id();
     let mut part = Harness::new(80, 24);
     part.store.sessions = fac.store.sessions.clone();
@@ -618,6 +616,34 @@ fn facilitator_and_participant_views() {
     part.now = fac.now;
     part.press("<Tab><Enter>");
     assert_eq!(part.app.screen, Screen::Session);
+    let screen = part.screen();
+    assert!(
+        screen.contains("INJECT at T+00:00:00") && screen.contains("Monitoring shows the primary down."),
+        "{screen}"
+    );
+    part.press("<Enter>");
+    assert!(!part.screen().contains("Monitoring shows"), "{}", part.screen());
+    // the exercise view shows a participant only what was released: no unreleased inject, no
+    // expected actions or facilitator notes, no controls
+    part.press("F");
+    let screen = part.screen();
+    insta::assert_snapshot!("participant_exercise_view", screen);
+    assert!(screen.contains("The database alarm fires"), "{screen}");
+    for hidden in ["A journalist calls", "Backups are slow", "The replica is behind", "R release"] {
+        assert!(!screen.contains(hidden), "{hidden}:\n{screen}");
+    }
+    // and the gate refuses a participant the facilitator's keys
+    let before = part.store.sessions[&id].len();
+    // (the name is asked first, as before anything recorded)
+    part.press(" <Enter>");
+    assert!(
+        part.banner().contains("Only the exercise's facilitators (tester) may control the exercise clock"),
+        "{}",
+        part.banner()
+    );
+    assert_eq!(part.store.sessions[&id].len(), before, "nothing recorded");
+    part.press("<Esc>");
+
     // the facilitator releases the manual inject "press" (third in the list)
     fac.press("jjR");
     assert!(
@@ -625,7 +651,7 @@ fn facilitator_and_participant_views() {
             .inject("press")
             .is_some_and(|r| r.released && r.early)
     );
-    // the participant sees it without a key press
+    // the participant sees it without a key press, and it stays until read
     part.store
         .sessions
         .insert(id.clone(), fac.store.sessions[&id].clone());
@@ -633,12 +659,18 @@ fn facilitator_and_participant_views() {
     part.press("");
     insta::assert_snapshot!("participant_inject_banner", part.screen());
     assert!(part.screen().contains("INJECT press: A journalist calls"));
+    part.press("j");
+    assert!(
+        part.screen().contains("A reporter asks about the outage."),
+        "the inject stays after another key:\n{}",
+        part.screen()
+    );
 }
 
 #[test]
 fn exercise_is_on_every_screen_of_an_exercise_and_never_on_an_incident() {
     let mut h = Harness::new(80, 24);
-    h.press("s2<Enter><Enter>");
+    h.press("s2<Enter><Enter><Enter>");
     for keys in ["", "t", "<Esc>i", "<Esc>F", "<Esc>?"] {
         h.press(keys);
         let first = h.screen().lines().next().unwrap().to_string();
@@ -659,7 +691,7 @@ fn exercise_is_on_every_screen_of_an_exercise_and_never_on_an_incident() {
 #[test]
 fn facilitator_clock_controls_and_observations() {
     let mut h = Harness::new(80, 24);
-    h.press("s2<Enter><Enter>F");
+    h.press("s2<Enter><Enter><Enter>F");
     h.now = t0() + Duration::minutes(2);
     h.press(" ");
     assert!(h.state().clock.as_ref().unwrap().paused);
@@ -687,9 +719,20 @@ fn facilitator_clock_controls_and_observations() {
         "{}",
         h.screen()
     );
-    h.press("2more runbook detail needed<Enter>");
+    // an area for improvement, on objective "comms" (the third choice: none, failover, comms)
+    h.press("2");
+    assert!(
+        h.screen().contains("Which objective? (observation on inject lag"),
+        "{}",
+        h.screen()
+    );
+    h.press("3more runbook detail needed<Enter>");
     let st = h.state();
     assert_eq!(st.observations[0].text, "more runbook detail needed");
+    assert_eq!(
+        st.observations[0].objective.as_ref().map(|o| o.as_str()),
+        Some("comms")
+    );
     assert_eq!(
         st.observations[0].inject.as_ref().map(|i| i.as_str()),
         Some("lag")

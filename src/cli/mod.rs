@@ -11,6 +11,7 @@ macro_rules! say {
     }};
 }
 
+pub mod actions;
 mod check;
 pub mod error;
 mod export;
@@ -198,6 +199,10 @@ pub enum Sub {
         /// A value for a plan's parameter, as NAME=VALUE (repeatable; `muster show PLAN` lists them)
         #[arg(long = "param", value_name = "NAME=VALUE", allow_hyphen_values = true)]
         params: Vec<String>,
+        /// Exercises: who controls the clock and the injects and rates the objectives
+        /// (repeatable; none named: anyone may)
+        #[arg(long = "facilitator", value_name = "NAME", requires = "exercise")]
+        facilitators: Vec<String>,
     },
     /// Add a plan to a running session
     Invoke {
@@ -369,6 +374,9 @@ pub enum Sub {
         /// The inject it is about
         #[arg(long, value_name = "INJECT")]
         inject: Option<String>,
+        /// The exercise objective it bears on (`muster scenarios` lists them)
+        #[arg(long, value_name = "OBJECTIVE")]
+        objective: Option<String>,
         /// What was observed
         #[arg(allow_hyphen_values = true)]
         text: String,
@@ -394,6 +402,24 @@ pub enum Sub {
         /// Why this rating
         #[arg(long, allow_hyphen_values = true)]
         note: Option<String>,
+    },
+    /// Correct or withdraw an observation of an exercise
+    Observation {
+        #[command(subcommand)]
+        cmd: actions::ObservationSub,
+    },
+    /// Raise, update, close or reopen an improvement action of a session
+    Action {
+        #[command(subcommand)]
+        cmd: actions::ActionSub,
+    },
+    /// The improvement actions of every session, overdue first
+    Actions {
+        #[arg(long, help = JSON)]
+        json: bool,
+        /// Only the open ones
+        #[arg(long)]
+        open: bool,
     },
     /// The post-incident review (incident) or after-action report (exercise), or the data
     Export {
@@ -557,6 +583,7 @@ pub fn run(ctx: &Context, cmd: Option<Sub>) -> Result<Output> {
             format,
         } => export::print(ctx, plan.as_deref(), index, format),
         Sub::Report { format } => export::report(ctx, format),
+        Sub::Actions { json, open } => actions::list(ctx, json, open),
         Sub::AppendNotes { session, count } => write::append_notes(ctx, &session, count),
         other => write::run(ctx, other),
     }

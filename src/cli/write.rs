@@ -114,6 +114,8 @@ fn session_of(sub: &Sub) -> Option<&str> {
         | Sub::Observe { session, .. }
         | Sub::Clock { session, .. }
         | Sub::Rate { session, .. } => session,
+        Sub::Action { cmd } => cmd.session(),
+        Sub::Observation { cmd } => cmd.session(),
         _ => return None,
     })
 }
@@ -126,6 +128,7 @@ pub fn run(ctx: &Context, sub: Sub) -> Result<Output> {
         title,
         declared_at,
         params,
+        facilitators,
     } = sub
     {
         return start(
@@ -135,6 +138,7 @@ pub fn run(ctx: &Context, sub: Sub) -> Result<Output> {
             title,
             declared_at.as_deref(),
             &params,
+            facilitators,
         );
     }
     let Some(spec) = session_of(&sub) else {
@@ -142,7 +146,10 @@ pub fn run(ctx: &Context, sub: Sub) -> Result<Output> {
     };
     let lib = LazyLibrary::new(ctx);
     let mut o = open_to_record(ctx, &lib, spec)?;
-    command::open_for_changes(&o.session, ctx.now)?;
+    // improvement actions are tracked after their session closed; the gate says what else is
+    if !matches!(sub, Sub::Action { .. }) {
+        command::open_for_changes(&o.session, ctx.now)?;
+    }
     let cmd = to_command(&sub, &o.session, &lib)?;
     let before = o.session.clone();
     let rec = o.submit(&cmd, &ctx.actor, ctx.now, &lib)?;
@@ -263,13 +270,17 @@ pub fn to_command(sub: &Sub, s: &Session, lib: &LazyLibrary) -> Result<Command> 
                 Command::InjectRelease { inject }
             }
         }
+        Sub::Action { cmd } => cmd.command(),
+        Sub::Observation { cmd } => cmd.command(),
         Sub::Observe {
             kind,
             step,
             inject,
+            objective,
             text: t,
             ..
         } => Command::Observe {
+            objective: Some(objective.clone().unwrap_or_default()),
             kind: Some(match kind {
                 ObserveKind::Strength => ObservationKind::Strength,
                 ObserveKind::Improvement => ObservationKind::Improvement,
@@ -438,6 +449,24 @@ fn said(ctx: &Context, cmd: &Command, rec: &Recorded, before: &Session, o: &Open
             (Some(o), Some(r)) => format!("Objective {o} rated {r}: {}.\n", r.label()),
             _ => String::new(),
         },
+        Command::Action(_) | Command::FixObservation(_) => {
+            let mut w = clean(rec.checked.what(), false);
+            if let Some(f) = w.get_mut(0..1) {
+                f.make_ascii_uppercase();
+            }
+            let added = rec.events.iter().find_map(|e| match &e.body {
+                crate::domain::event::Body::ActionAdded { action, .. } => Some(action),
+                _ => None,
+            });
+            match added {
+                // the id alone on stdout, for scripts; the sentence for a person
+                Some(id) => {
+                    say!("muster: {w} in session {}", o.id());
+                    format!("{id}\n")
+                }
+                None => format!("{w} (session {}).\n", o.id()),
+            }
+        }
         Command::Start(_) => String::new(),
     }
 }
@@ -450,6 +479,7 @@ fn start(
     title: Option<String>,
     declared_at: Option<&str>,
     params: &[String],
+    facilitators: Vec<String>,
 ) -> Result<Output> {
     let lib = super::library_for_reading(ctx)?;
     if plan_ids.is_empty() && exercise.is_none() {
@@ -466,6 +496,7 @@ fn start(
     };
     let mut new = resolve::start(&lib, plan_ids, exercise, title, declared)?;
     new.params = param_values(params)?;
+    new.facilitators = Some(facilitators).filter(|f| !f.is_empty());
     for p in &new.plans {
         let errors = lib
             .diagnostics

@@ -2,8 +2,10 @@
 //! types: the session state is a fold of them, commands are checked into them, and the journal
 //! only stores them.
 
-use super::ids::{EventId, InjectId, ObjectiveId, PlanId, ScenarioId, StepId, StepRef, WriterId};
-use chrono::{DateTime, Utc};
+use super::ids::{
+    ActionId, EventId, InjectId, ObjectiveId, PlanId, ScenarioId, StepId, StepRef, WriterId,
+};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
@@ -167,6 +169,29 @@ impl FromStr for ObservationKind {
     }
 }
 
+/// Where an improvement action stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActionStatus {
+    Open,
+    Closed,
+}
+
+impl ActionStatus {
+    pub fn word(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "open",
+            ActionStatus::Closed => "closed",
+        }
+    }
+}
+
+impl fmt::Display for ActionStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.word())
+    }
+}
+
 /// HSEEP ratings: Performed without challenges, with Some, with Major challenges, Unable to perform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Rating {
@@ -229,6 +254,10 @@ pub enum Body {
         plans: Vec<PlanRef>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         scenario: Option<ScenarioRef>,
+        /// Who controls an exercise: only they release or skip injects, run the clock, rate
+        /// objectives and see what is not released yet. None named: anyone may.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        facilitators: Vec<String>,
     },
     SessionClosed {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -326,6 +355,56 @@ pub enum Body {
         step: Option<StepId>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         inject: Option<InjectId>,
+        /// The exercise objective it bears on.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        objective: Option<ObjectiveId>,
+    },
+    /// An observation put right: what is given replaces what it said (`of` is the observation's
+    /// event id). The original stays in the journal.
+    ObservationCorrected {
+        of: EventId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        observation: Option<ObservationKind>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        objective: Option<ObjectiveId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// An observation taken back: it stays in the journal and leaves the reports.
+    ObservationWithdrawn {
+        of: EventId,
+        reason: String,
+    },
+    /// An improvement action: what is to be done, by whom, by when, for which capability, and
+    /// the observation it came from.
+    ActionAdded {
+        action: ActionId,
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        owner: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<NaiveDate>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        capability: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        of: Option<EventId>,
+    },
+    /// An improvement action changed: a new owner, due date or capability, closed or reopened
+    /// (`status`), with a note on progress.
+    ActionUpdated {
+        action: ActionId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        owner: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<NaiveDate>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        capability: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        status: Option<ActionStatus>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
     },
     ObjectiveRated {
         objective: ObjectiveId,
@@ -414,6 +493,10 @@ impl Body {
             Body::ClockAdvanced { .. } => "clock_advanced",
             Body::Observation { .. } => "observation",
             Body::ObjectiveRated { .. } => "objective_rated",
+            Body::ObservationCorrected { .. } => "observation_corrected",
+            Body::ObservationWithdrawn { .. } => "observation_withdrawn",
+            Body::ActionAdded { .. } => "action_added",
+            Body::ActionUpdated { .. } => "action_updated",
             Body::UnfinishedWrite { .. } => "unfinished_write",
             Body::Sealed { .. } => "sealed",
         }
@@ -493,6 +576,7 @@ mod tests {
                     hash: "h".into(),
                     title: "S".into(),
                 }),
+                facilitators: vec!["Fay".into()],
             },
             Body::SessionClosed {
                 note: Some("n".into()),
@@ -577,11 +661,39 @@ mod tests {
                 plan: Some("p".into()),
                 step: Some("s".into()),
                 inject: Some("i".into()),
+                objective: Some("o".into()),
             },
             Body::ObjectiveRated {
                 objective: "o".into(),
                 rating: Rating::M,
                 note: None,
+            },
+            Body::ObservationCorrected {
+                of: "e0".into(),
+                text: Some("t2".into()),
+                observation: Some(ObservationKind::Strength),
+                objective: Some("o".into()),
+                reason: Some("typo".into()),
+            },
+            Body::ObservationWithdrawn {
+                of: "e0".into(),
+                reason: "wrong exercise".into(),
+            },
+            Body::ActionAdded {
+                action: "A1".into(),
+                text: "x".into(),
+                owner: Some("Bo".into()),
+                due: NaiveDate::from_ymd_opt(2027, 1, 31),
+                capability: Some("Communications".into()),
+                of: Some("e0".into()),
+            },
+            Body::ActionUpdated {
+                action: "A1".into(),
+                owner: None,
+                due: None,
+                capability: None,
+                status: Some(ActionStatus::Closed),
+                note: Some("done".into()),
             },
             Body::UnfinishedWrite {
                 bytes: 12,

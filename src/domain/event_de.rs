@@ -3,9 +3,11 @@
 //! straight into its place, then builds the body the `kind` names. The line format is the
 //! derived `Serialize`'s: a test writes every kind of event and reads it back.
 
-use super::event::{Body, Event, Mode, ObservationKind, PlanRef, Rating, ScenarioRef, Witness, ts};
-use super::ids::{EventId, InjectId, ObjectiveId, PlanId, StepId, WriterId};
-use chrono::{DateTime, Utc};
+use super::event::{
+    ActionStatus, Body, Event, Mode, ObservationKind, PlanRef, Rating, ScenarioRef, Witness, ts,
+};
+use super::ids::{ActionId, EventId, InjectId, ObjectiveId, PlanId, StepId, WriterId};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, de::Error as _};
 use std::fmt;
@@ -85,6 +87,13 @@ struct Fields {
     hash: Option<String>,
     heads: Option<Vec<Witness>>,
     digest: Option<String>,
+    facilitators: Option<Vec<String>>,
+    of: Option<EventId>,
+    action: Option<ActionId>,
+    owner: Option<String>,
+    due: Option<NaiveDate>,
+    capability: Option<String>,
+    status: Option<ActionStatus>,
 }
 
 /// A value's error with the field it was in: "`text`: invalid type: integer `5`, expected a string".
@@ -126,6 +135,7 @@ impl Fields {
                 declared_at: need(self.declared_at.take(), "declared_at")?,
                 plans: need(self.plans.take(), "plans")?,
                 scenario: self.scenario.take(),
+                facilitators: self.facilitators.take().unwrap_or_default(),
             },
             "session_closed" => Body::SessionClosed {
                 note: self.note.take(),
@@ -209,10 +219,38 @@ impl Fields {
                 plan: self.plan_opt()?,
                 step: self.step.take(),
                 inject: self.inject.take(),
+                objective: self.objective.take(),
             },
             "objective_rated" => Body::ObjectiveRated {
                 objective: need(self.objective.take(), "objective")?,
                 rating: need(self.rating.take(), "rating")?,
+                note: self.note.take(),
+            },
+            "observation_corrected" => Body::ObservationCorrected {
+                of: need(self.of.take(), "of")?,
+                text: self.text.take(),
+                observation: self.observation.take(),
+                objective: self.objective.take(),
+                reason: self.reason.take(),
+            },
+            "observation_withdrawn" => Body::ObservationWithdrawn {
+                of: need(self.of.take(), "of")?,
+                reason: need(self.reason.take(), "reason")?,
+            },
+            "action_added" => Body::ActionAdded {
+                action: need(self.action.take(), "action")?,
+                text: need(self.text.take(), "text")?,
+                owner: self.owner.take(),
+                due: self.due.take(),
+                capability: self.capability.take(),
+                of: self.of.take(),
+            },
+            "action_updated" => Body::ActionUpdated {
+                action: need(self.action.take(), "action")?,
+                owner: self.owner.take(),
+                due: self.due.take(),
+                capability: self.capability.take(),
+                status: self.status.take(),
                 note: self.note.take(),
             },
             "unfinished_write" => Body::UnfinishedWrite {
@@ -313,6 +351,13 @@ impl<'de> Visitor<'de> for EventVisitor {
                 "hash" => set!(hash),
                 "heads" => set!(heads),
                 "digest" => set!(digest),
+                "facilitators" => set!(facilitators),
+                "of" => set!(of),
+                "action" => set!(action),
+                "owner" => set!(owner),
+                "due" => set!(due),
+                "capability" => set!(capability),
+                "status" => set!(status),
                 // the checksum, and fields of a newer muster: read past
                 _ => {
                     map.next_value::<IgnoredAny>()

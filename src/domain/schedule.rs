@@ -41,6 +41,19 @@ pub fn due_now<'a>(s: &'a Scenario, st: &SessionState, now: DateTime<Utc>) -> Ve
         .collect()
 }
 
+/// The injects released so far, in the order they were released: what every participant may
+/// read (a late joiner included). Unreleased and skipped ones are the facilitator's alone.
+pub fn released<'a>(
+    s: &'a Scenario,
+    st: &'a SessionState,
+) -> Vec<(&'a super::scenario::Inject, &'a super::session::InjectRecord)> {
+    st.injects
+        .iter()
+        .filter(|r| r.released)
+        .filter_map(|r| Some((s.inject(r.inject.as_str())?, r)))
+        .collect()
+}
+
 /// An inject's place in the exercise, for the facilitator.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InjectStatus {
@@ -147,6 +160,7 @@ mod tests {
                     hash: "h".into(),
                     title: "S".into(),
                 }),
+                facilitators: Vec::new(),
             },
             ex_ms: Some(0),
             seen: None,

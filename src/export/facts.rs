@@ -85,6 +85,8 @@ pub struct Facts {
     pub steps: Vec<StepRow>,
     pub decisions: Vec<Vec<String>>,
     pub rto: Vec<RtoRow>,
+    /// The session's improvement actions, as `muster actions` lists them.
+    pub actions: Vec<crate::domain::session::improve::ActionRow>,
     pub warnings: Vec<String>,
 }
 
@@ -141,20 +143,35 @@ pub fn facts(input: &Input) -> Facts {
     let now = input.now;
     let zone = input.zone;
     let st = &o.state;
-    let _ = zone;
     let mut steps = Vec::new();
     let mut decisions = Vec::new();
     for ps in &st.plans {
         let plan = o.plan_def(ps.id.as_str());
         for s in &ps.steps {
             let def = plan.and_then(|p| p.step(s.step.as_str()));
-            let active_secs = s.active_secs(now);
-            let actual = if active_secs > 0 {
-                Some((active_secs + 30) / 60)
-            } else {
-                match (s.started_at, s.at, s.state) {
-                    (Some(a), Some(b), StepStatus::Done) => Some((b - a).num_minutes()),
-                    _ => None,
+            let actual = match st.ex_ms(now) {
+                // an exercise reports on the clock it ran on
+                Some(now_ex) => {
+                    let active_secs = s.ex_active_secs(now_ex);
+                    if active_secs > 0 {
+                        Some((active_secs + 30) / 60)
+                    } else {
+                        match (s.ex.started, s.ex.at, s.state) {
+                            (Some(a), Some(b), StepStatus::Done) => Some((b - a) / 60_000),
+                            _ => None,
+                        }
+                    }
+                }
+                None => {
+                    let active_secs = s.active_secs(now);
+                    if active_secs > 0 {
+                        Some((active_secs + 30) / 60)
+                    } else {
+                        match (s.started_at, s.at, s.state) {
+                            (Some(a), Some(b), StepStatus::Done) => Some((b - a).num_minutes()),
+                            _ => None,
+                        }
+                    }
                 }
             };
             let reasons = s
@@ -281,6 +298,7 @@ pub fn facts(input: &Input) -> Facts {
         steps,
         decisions,
         rto,
+        actions: crate::domain::session::improve::ActionRow::all(st, zone.date(now)),
         warnings: st.all_warnings(now),
     }
 }

@@ -123,6 +123,8 @@ struct JsonHead<'a> {
     generated_at: DateTime<Utc>,
     session: &'a SessionState,
     review: &'a facts::Facts,
+    /// The improvement actions, each with its session (as `muster actions --json`).
+    actions: &'a [crate::domain::session::improve::ActionRow],
 }
 
 /// Writes a session in a format; the events are read from `events` as it is written, so a
@@ -163,6 +165,7 @@ pub fn write(
                     generated_at: input.now,
                     session: &input.session.state,
                     review: &facts,
+                    actions: &facts.actions,
                 },
             )?;
             out.write_all(b",\"events\":[")?;

@@ -3,7 +3,8 @@
 
 use super::doc::Doc;
 use super::facts::{Facts, utc};
-use crate::domain::event::ObservationKind;
+use crate::domain::event::{ActionStatus, ObservationKind};
+use crate::domain::session::improve::{ActionRow, tracking_order};
 use crate::domain::session::Session;
 use crate::domain::{Library, Plan};
 
@@ -159,7 +160,7 @@ pub fn report_doc(lib: &Library, sessions: &[(Session, Facts)], today: chrono::N
         d.table(&["What", "RTO", "Gap", "Plans or services"], rows);
     }
 
-    d.h2("Latest exercises and their open improvement actions");
+    d.h2("Latest exercises");
     let mut ex: Vec<&(Session, Facts)> = sessions
         .iter()
         .filter(|(o, _)| o.state.is_exercise())
@@ -205,31 +206,66 @@ pub fn report_doc(lib: &Library, sessions: &[(Session, Facts)], today: chrono::N
                 },
             ),
         ]);
-        let actions: Vec<Vec<String>> = o
+        let open = f.actions.iter().filter(|a| a.status == ActionStatus::Open).count();
+        // what was observed and not made an action yet: a suggestion, never an action
+        let untracked: Vec<Vec<String>> = o
             .state
-            .observations
+            .live_observations()
+            .filter(|(_, ob)| ob.kind != ObservationKind::Strength)
+            .filter(|(_, ob)| !o.state.actions.iter().any(|a| a.of.as_ref() == Some(&ob.id)))
+            .map(|(n, ob)| vec![format!("O{n}"), ob.kind.label().into(), ob.text.clone()])
+            .collect();
+        d.para(format!(
+            "{} improvement action(s), {open} open (listed below with every session's). {}",
+            f.actions.len(),
+            if untracked.is_empty() {
+                "Every area for improvement and plan defect has an action.".to_string()
+            } else {
+                format!(
+                    "{} observation(s) have no action yet: raise one with `muster action add {} --from O<n>`.",
+                    untracked.len(),
+                    f.id
+                )
+            }
+        ));
+        if !untracked.is_empty() {
+            d.table(&["Observation", "Kind", "What was observed"], untracked);
+        }
+    }
+
+    d.h2("Improvement actions still open, overdue first");
+    let mut rows: Vec<ActionRow> = sessions
+        .iter()
+        .flat_map(|(_, f)| f.actions.iter().cloned())
+        .filter(|a| a.status == ActionStatus::Open)
+        .collect();
+    tracking_order(&mut rows);
+    if rows.is_empty() {
+        d.para("No improvement action is open.");
+    } else {
+        let table = rows
             .iter()
-            .filter(|ob| ob.kind != ObservationKind::Strength)
-            .map(|ob| {
+            .map(|a| {
                 vec![
-                    ob.text.clone(),
-                    ob.kind.label().into(),
-                    match (&ob.plan, &ob.step) {
-                        (Some(p), Some(s)) => format!("{p}/{s}"),
-                        _ => ob
-                            .inject
-                            .clone()
-                            .map(|i| format!("inject {i}"))
-                            .unwrap_or_default(),
+                    a.id.to_string(),
+                    a.text.clone(),
+                    a.owner.clone().unwrap_or_else(|| "no owner".into()),
+                    match a.due {
+                        Some(due) if a.overdue => {
+                            format!("{due}, OVERDUE by {} days", (today - due).num_days())
+                        }
+                        Some(due) => due.to_string(),
+                        None => "no date".into(),
                     },
+                    a.capability.clone().unwrap_or_default(),
+                    format!("{} ({})", a.session_title, a.session),
                 ]
             })
             .collect();
-        if actions.is_empty() {
-            d.para("No areas for improvement or plan defects recorded.");
-        } else {
-            d.table(&["Open action", "Kind", "Where"], actions);
-        }
+        d.table(
+            &["Action", "What", "Owner", "Due", "Capability", "From"],
+            table,
+        );
     }
 
     d.h2("Incidents and their recovery time objectives");

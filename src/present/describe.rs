@@ -26,6 +26,16 @@ fn step_title(s: &Session, plan: &str, step: &str) -> String {
         .unwrap_or_default()
 }
 
+/// An observation's number as shown (`O2`), by the id of the event that recorded it.
+fn observation_number(s: &Session, of: &crate::domain::ids::EventId) -> String {
+    s.state
+        .observations
+        .iter()
+        .position(|o| o.id == *of)
+        .map(|i| format!("O{}", i + 1))
+        .unwrap_or_else(|| of.to_string())
+}
+
 /// An event in words, with the titles of the session's plans and scenario.
 pub fn describe(e: &Event, session: &Session) -> Described {
     let scenario = session.scenario.as_deref();
@@ -162,11 +172,18 @@ pub fn describe(e: &Event, session: &Session) -> Described {
             plan,
             step,
             inject,
+            objective,
         } => {
-            let about = inject
+            let mut about = inject
                 .as_ref()
                 .map(|i| format!("on inject {}", inject_title(i.as_str())))
                 .unwrap_or_default();
+            if let Some(o) = objective {
+                if !about.is_empty() {
+                    about.push_str(", ");
+                }
+                about.push_str(&format!("objective {o}"));
+            }
             let mut x = d(
                 &format!("observed ({})", observation.label()),
                 about,
@@ -191,6 +208,75 @@ pub fn describe(e: &Event, session: &Session) -> Described {
             format!("of {bytes} bytes, kept as evidence"),
             None,
         ),
+        Body::ObservationCorrected {
+            of,
+            text,
+            observation,
+            objective,
+            reason,
+        } => {
+            let mut what = Vec::new();
+            if let Some(t) = text {
+                what.push(format!("now \"{t}\""));
+            }
+            if let Some(k) = observation {
+                what.push(format!("kind {}", k.label()));
+            }
+            if let Some(o) = objective {
+                what.push(format!("objective {o}"));
+            }
+            d(
+                "corrected observation",
+                format!("{} {}", observation_number(session, of), what.join(", ")),
+                reason.as_ref(),
+            )
+        }
+        Body::ObservationWithdrawn { of, reason } => d(
+            "withdrew observation",
+            observation_number(session, of),
+            Some(reason),
+        ),
+        Body::ActionAdded {
+            action,
+            text,
+            owner,
+            due,
+            ..
+        } => {
+            let mut subject = action.to_string();
+            if let Some(o) = owner {
+                subject.push_str(&format!(", owner {o}"));
+            }
+            if let Some(d) = due {
+                subject.push_str(&format!(", due {d}"));
+            }
+            d("raised improvement action", subject, Some(text))
+        }
+        Body::ActionUpdated {
+            action,
+            owner,
+            due,
+            capability,
+            status,
+            note,
+        } => {
+            let mut what = vec![action.to_string()];
+            if let Some(o) = owner {
+                what.push(format!("owner {o}"));
+            }
+            if let Some(d) = due {
+                what.push(format!("due {d}"));
+            }
+            if let Some(c) = capability {
+                what.push(format!("capability {c}"));
+            }
+            let verb = match status {
+                Some(crate::domain::event::ActionStatus::Closed) => "closed improvement action",
+                Some(crate::domain::event::ActionStatus::Open) => "reopened improvement action",
+                None => "updated improvement action",
+            };
+            d(verb, what.join(", "), note.as_ref())
+        }
         Body::ObjectiveRated {
             objective,
             rating,

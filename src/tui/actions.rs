@@ -51,6 +51,7 @@ impl App {
                 } else {
                     None
                 },
+                objective: None,
             }),
             Action::Close => Some(Command::Close { note: None }),
             Action::Declare => Some(Command::Declare {
@@ -84,6 +85,38 @@ impl App {
             }
             Action::ChangeName => {
                 self.ask_name(super::flow::Then::Nothing);
+                None
+            }
+            Action::Improve => {
+                if self.session.is_some() {
+                    self.pick(
+                        "Improvement actions",
+                        super::flow::IMPROVE_CHOICES
+                            .iter()
+                            .map(|(l, _)| l.to_string())
+                            .collect(),
+                        Pick::Improve,
+                    );
+                }
+                None
+            }
+            Action::FixObservation => {
+                if self.session.is_some() {
+                    self.pick(
+                        "An observation",
+                        vec![
+                            "Correct it (new words)".into(),
+                            "Withdraw it (it stays in the journal)".into(),
+                        ],
+                        Pick::FixObservation,
+                    );
+                }
+                None
+            }
+            Action::AckInject => {
+                if self.unread_inject().is_some() {
+                    self.acknowledge();
+                }
                 None
             }
             Action::Rate => Some(Command::Rate {

@@ -117,6 +117,10 @@ pub struct App {
     pub waiting: Vec<KeyEvent>,
     /// Injects already announced in a banner, so each is shown once.
     pub announced: Vec<InjectId>,
+    /// Injects marked read (Enter on the inject panel): the panel shows the newest other one.
+    pub acknowledged: Vec<InjectId>,
+    /// The exercise view's right pane: 0 the selected inject, 1 observations, ratings, actions.
+    pub exercise_pane: u8,
     /// The terminal's size, as last drawn: below the minimum, keys do nothing but quit.
     pub area: (u16, u16),
     /// This muster runs the exercise: it releases injects as they come due.
@@ -179,6 +183,8 @@ impl App {
             quit: false,
             waiting: Vec::new(),
             announced: Vec::new(),
+            acknowledged: Vec::new(),
+            exercise_pane: 0,
             area: (80, 24),
             facilitating: false,
             last_poll: None,
@@ -201,6 +207,7 @@ impl App {
             Screen::Session => Context::Session,
             Screen::Index => Context::Index,
             Screen::Timeline => Context::Timeline,
+            Screen::Facilitator if !self.may_facilitate() => Context::Participant,
             Screen::Facilitator => Context::Facilitator,
         }
     }
@@ -246,7 +253,7 @@ impl App {
                 let id = l.session.state.id.clone();
                 self.load(*l, true);
                 self.marked.clear();
-                self.facilitating = exercise;
+                self.facilitating = exercise && self.may_facilitate();
                 self.info(format!("Session {id} started. Press ? for the keys."));
                 vec![Effect::ListSessions { force: true }]
             }
@@ -363,6 +370,8 @@ impl App {
                 .iter()
                 .map(|i| i.inject.clone())
                 .collect();
+            // a late joiner reads the newest inject first; the others are in the exercise view
+            self.acknowledged.clear();
             self.facilitating = false;
         }
         self.problems = l.problems;
@@ -419,6 +428,39 @@ impl App {
         self.recent.extend(events);
         while self.recent.len() > super::effects::RECENT {
             self.recent.pop_front();
+        }
+    }
+
+    /// Whether the one recording may run the open exercise (a facilitator, or none named).
+    pub fn may_facilitate(&self) -> bool {
+        self.session
+            .as_ref()
+            .is_some_and(|s| s.state.may_facilitate(&self.who()))
+    }
+
+    /// The newest released inject not marked read yet, on an open exercise.
+    pub fn unread_inject(
+        &self,
+    ) -> Option<(
+        &crate::domain::scenario::Inject,
+        &crate::domain::session::InjectRecord,
+    )> {
+        let s = self.session.as_ref()?;
+        let sc = s.scenario.as_deref()?;
+        if s.state.is_closed() {
+            return None;
+        }
+        let newest = *crate::domain::schedule::released(sc, &s.state).last()?;
+        (!self.acknowledged.contains(&newest.1.inject)).then_some(newest)
+    }
+
+    /// Marks every inject released so far as read.
+    pub(super) fn acknowledge(&mut self) {
+        let Some(s) = &self.session else { return };
+        for r in s.state.injects.iter().filter(|r| r.released) {
+            if !self.acknowledged.contains(&r.inject) {
+                self.acknowledged.push(r.inject.clone());
+            }
         }
     }
 

@@ -32,6 +32,10 @@ pub enum Pick {
     Invoke {
         plans: Vec<String>,
     },
+    /// What to do about improvement actions.
+    Improve,
+    /// Correct (0) or withdraw (1) an observation.
+    FixObservation,
     /// An incident is already open on one of these plans: go there, or start another.
     Second {
         plans: Vec<String>,
@@ -86,6 +90,19 @@ impl Modal {
         }
     }
 }
+
+pub const IMPROVE_CHOICES: [(&str, command::ActionAct); 4] = [
+    (
+        "Raise an improvement action (from an observation, or new)",
+        command::ActionAct::Add,
+    ),
+    (
+        "Update one: owner, due date, capability, progress",
+        command::ActionAct::Update,
+    ),
+    ("Close one, with what was done", command::ActionAct::Close),
+    ("Reopen a closed one", command::ActionAct::Reopen),
+];
 
 pub const EXPORT_CHOICES: [(&str, Format); 4] = [
     ("Markdown (md)", Format::Md),
@@ -249,6 +266,19 @@ impl App {
                                     return Vec::new();
                                 }
                             },
+                            // a due date is checked as it is typed, so nothing typed is lost
+                            Need::Text {
+                                field: command::TextField::Due,
+                                ..
+                            } if !text.is_empty() => {
+                                if let Err(r) = command::parse_due(&text, self.zone.date(self.now))
+                                {
+                                    f.hint = Some(sentence(&r.to_string()));
+                                    self.modal = Some(Modal::Flow(f));
+                                    return Vec::new();
+                                }
+                                Answer::Text(text)
+                            }
                             _ => Answer::Text(text),
                         };
                         f.cmd.answer(&need, answer);
@@ -410,6 +440,18 @@ impl App {
                 }
                 self.start_on(plans, scenario)
             }
+            Pick::Improve => match IMPROVE_CHOICES.get(n) {
+                Some((_, act)) => self.begin(Command::Action(command::ActionCmd::new(*act))),
+                None => Vec::new(),
+            },
+            Pick::FixObservation => self.begin(Command::FixObservation(command::FixObservation {
+                withdraw: n == 1,
+                observation: None,
+                text: None,
+                kind: None,
+                objective: None,
+                reason: None,
+            })),
             Pick::Second { plans, open } => {
                 if n == 0 {
                     return vec![Effect::Open(open)];

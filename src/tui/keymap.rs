@@ -56,6 +56,12 @@ pub enum Action {
     Copy,
     /// Change the name recorded on everything you do (remembered for next time).
     ChangeName,
+    /// Improvement actions: raise, update, close, reopen.
+    Improve,
+    /// Correct or withdraw an observation.
+    FixObservation,
+    /// Mark the inject shown as read.
+    AckInject,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +72,8 @@ pub enum Context {
     Index,
     Timeline,
     Facilitator,
+    /// The exercise view of someone who does not run the exercise.
+    Participant,
 }
 
 pub struct Binding {
@@ -336,7 +344,14 @@ static SESSION: &[Binding] = &[
         "F",
         Action::Facilitator,
         "",
-        "the facilitator view (exercises)",
+        "the exercise view: the injects released so far (facilitators: the clock and every inject)",
+    ),
+    b(
+        &[Enter],
+        "Enter",
+        Action::AckInject,
+        "",
+        "mark the inject shown at the top as read (exercises)",
     ),
     b(
         &[Char('O')],
@@ -344,6 +359,20 @@ static SESSION: &[Binding] = &[
         Action::Observe,
         "",
         "record an observation (exercises)",
+    ),
+    b(
+        &[Char('E')],
+        "E",
+        Action::FixObservation,
+        "",
+        "correct or withdraw an observation (exercises)",
+    ),
+    b(
+        &[Char('P')],
+        "P",
+        Action::Improve,
+        "",
+        "improvement actions: raise one, update, close or reopen it",
     ),
     b(
         &[Tab, Char(']')],
@@ -445,6 +474,13 @@ static TIMELINE: &[Binding] = &[
     b(&[PageUp], "PgUp", Action::PageUp, "", "page up"),
     b(&[PageDown], "PgDn", Action::PageDown, "", "page down"),
     b(
+        &[Char('P')],
+        "P",
+        Action::Improve,
+        "",
+        "improvement actions: raise one, update, close or reopen it",
+    ),
+    b(
         &[Char('e')],
         "e",
         Action::Export,
@@ -497,11 +533,46 @@ static FACILITATOR: &[Binding] = &[
         "move the clock forward 5 minutes by hand",
     ),
     b(
+        &[Tab],
+        "Tab",
+        Action::NextTab,
+        "records",
+        "switch the right pane: the selected inject, or observations, ratings and actions",
+    ),
+    b(
+        &[PageUp, Char('K')],
+        "PgUp",
+        Action::PageUp,
+        "",
+        "scroll the right pane up",
+    ),
+    b(
+        &[PageDown, Char('J')],
+        "PgDn",
+        Action::PageDown,
+        "",
+        "scroll the right pane down",
+    ),
+    b(
         &[Char('O')],
         "O",
         Action::Observe,
         "observe",
         "record an observation",
+    ),
+    b(
+        &[Char('E')],
+        "E",
+        Action::FixObservation,
+        "",
+        "correct or withdraw an observation",
+    ),
+    b(
+        &[Char('P')],
+        "P",
+        Action::Improve,
+        "actions",
+        "improvement actions: raise one, update, close or reopen it",
     ),
     b(
         &[Char('o')],
@@ -526,6 +597,80 @@ static FACILITATOR: &[Binding] = &[
     ),
 ];
 
+static PARTICIPANT: &[Binding] = &[
+    b(
+        &[Tab],
+        "Tab",
+        Action::NextTab,
+        "records",
+        "switch the right pane: the selected inject, or observations, ratings and actions",
+    ),
+    b(
+        &[PageUp, Char('K')],
+        "PgUp",
+        Action::PageUp,
+        "",
+        "scroll the right pane up",
+    ),
+    b(
+        &[PageDown, Char('J')],
+        "PgDn",
+        Action::PageDown,
+        "",
+        "scroll the right pane down",
+    ),
+    b(
+        &[Char('O')],
+        "O",
+        Action::Observe,
+        "observe",
+        "record an observation",
+    ),
+    b(
+        &[Char('E')],
+        "E",
+        Action::FixObservation,
+        "",
+        "correct or withdraw an observation",
+    ),
+    b(
+        &[Char('P')],
+        "P",
+        Action::Improve,
+        "actions",
+        "improvement actions: raise one, update, close or reopen it",
+    ),
+    b(
+        &[Char('t')],
+        "t",
+        Action::Timeline,
+        "timeline",
+        "the timeline",
+    ),
+    // the facilitator's keys, so a participant who presses one hears from the gate why not
+    b(
+        &[Char(' '), Char('p'), Char('+'), Char('-'), Char('>')],
+        "Space + - >",
+        Action::ClockToggle,
+        "",
+        "the exercise clock (the facilitators only)",
+    ),
+    b(
+        &[Enter, Char('R'), Char('x')],
+        "R x",
+        Action::ReleaseInject,
+        "",
+        "release or skip an inject (the facilitators only)",
+    ),
+    b(
+        &[Char('o')],
+        "o",
+        Action::Rate,
+        "",
+        "rate an objective (the facilitators only)",
+    ),
+];
+
 /// The bindings of a context, its own first, then movement and the common ones.
 pub fn bindings(ctx: Context) -> Vec<&'static Binding> {
     let own: &[Binding] = match ctx {
@@ -535,6 +680,7 @@ pub fn bindings(ctx: Context) -> Vec<&'static Binding> {
         Context::Index => INDEX,
         Context::Timeline => TIMELINE,
         Context::Facilitator => FACILITATOR,
+        Context::Participant => PARTICIPANT,
     };
     own.iter().chain(MOVE.iter()).chain(COMMON.iter()).collect()
 }
@@ -568,6 +714,7 @@ mod tests {
             Context::Index,
             Context::Timeline,
             Context::Facilitator,
+            Context::Participant,
         ] {
             let mut seen = Vec::new();
             for b in bindings(ctx) {

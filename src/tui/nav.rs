@@ -100,6 +100,10 @@ impl App {
                         self.index_sel = 0;
                         self.detail_scroll = 0;
                     }
+                    Screen::Facilitator => {
+                        self.exercise_pane = 1 - self.exercise_pane.min(1);
+                        self.detail_scroll = 0;
+                    }
                     _ => {}
                 }
             }
@@ -159,7 +163,10 @@ impl App {
             }
             Action::Facilitator => {
                 if self.session.as_ref().is_some_and(|s| s.state.is_exercise()) {
-                    self.facilitating = true;
+                    // participants see the released injects; only a facilitator's muster
+                    // releases the due ones
+                    self.facilitating = self.may_facilitate();
+                    self.inject_sel = 0;
                     self.go(Screen::Facilitator);
                 } else {
                     self.error("The facilitator view is for exercise sessions.");
@@ -271,11 +278,13 @@ impl App {
             }
             Screen::Index => self.section_entries().len(),
             Screen::Timeline => self.recent.len(),
-            Screen::Facilitator => self
-                .session
-                .as_ref()
-                .and_then(|s| s.scenario.as_ref())
-                .map_or(0, |s| s.injects.len()),
+            Screen::Facilitator => match self.session.as_ref() {
+                Some(s) if !self.may_facilitate() => {
+                    s.state.injects.iter().filter(|r| r.released).count()
+                }
+                Some(s) => s.scenario.as_ref().map_or(0, |sc| sc.injects.len()),
+                None => 0,
+            },
         }
     }
 

@@ -44,9 +44,21 @@ pub fn check(
     if let Command::Start(n) = cmd {
         return super::start::start(cmd, n, s, actor, now);
     }
-    open_for_changes(s, now)?;
+    // an improvement plan is tracked long after its session closed
+    if matches!(cmd, Command::Action(_)) {
+        if !st.started {
+            return Err(Refusal::NotStarted);
+        }
+    } else {
+        open_for_changes(s, now)?;
+    }
     let (bodies, what) = match cmd {
         Command::Start(_) => unreachable!("handled above"),
+        Command::Action(a) => super::improve::check_action(cmd, a, s, actor, now)?,
+        Command::FixObservation(f) => {
+            exercise(s)?;
+            super::improve::check_fix(cmd, f, s, actor, now)?
+        }
         Command::Invoke { plan, .. } => {
             let id = crate::domain::ids::PlanId::new(plan.id.v.as_str());
             if s.has_plan(&id) {
@@ -232,6 +244,7 @@ pub fn check(
             "closed the session".to_string(),
         ),
         Command::InjectRelease { inject } => {
+            facilitator(s, actor, "release injects")?;
             let id = pick_inject(s, inject.as_ref(), now)?;
             let sc = scenario(s)?;
             let early = !schedule::is_due(sc, st, id.as_str(), now);
@@ -244,6 +257,7 @@ pub fn check(
             )
         }
         Command::InjectSkip { inject, reason } => {
+            facilitator(s, actor, "skip injects")?;
             let id = pick_inject(s, inject.as_ref(), now)?;
             (
                 vec![Body::InjectSkipped {
@@ -258,6 +272,7 @@ pub fn check(
             text,
             step,
             inject,
+            objective,
         } => {
             exercise(s)?;
             if let Some(r) = step {
@@ -266,6 +281,10 @@ pub fn check(
             if let Some(i) = inject {
                 known_inject(s, i)?;
             }
+            let objective = match objective {
+                Some(o) => super::improve::known_objective(s, o)?,
+                None => None,
+            };
             blocking(cmd, s, actor)?;
             let kind = kind.unwrap_or(crate::domain::event::ObservationKind::Improvement);
             (
@@ -275,17 +294,22 @@ pub fn check(
                     plan: step.as_ref().map(|r| r.plan.clone()),
                     step: step.as_ref().map(|r| r.step.clone()),
                     inject: inject.clone(),
+                    objective,
                 }],
                 format!("observation ({})", kind.label()),
             )
         }
-        Command::Clock(act) => clock(s, *act, now)?,
+        Command::Clock(act) => {
+            facilitator(s, actor, "control the exercise clock")?;
+            clock(s, *act, now)?
+        }
         Command::Rate {
             objective,
             rating,
             note,
         } => {
             exercise(s)?;
+            facilitator(s, actor, "rate objectives")?;
             let sc = scenario(s)?;
             if sc.objectives.is_empty() {
                 return Err(Refusal::NoObjectives);
@@ -604,6 +628,17 @@ fn exercise(s: &Session) -> Result<(), Refusal> {
             session: s.state.id.clone(),
         })
     }
+}
+
+/// Refuses someone who is not a facilitator of the exercise (when any were named).
+pub fn facilitator(s: &Session, actor: &str, what: &'static str) -> Result<(), Refusal> {
+    if s.state.may_facilitate(actor) {
+        return Ok(());
+    }
+    Err(Refusal::NotFacilitator {
+        names: s.state.facilitators.join(", "),
+        what,
+    })
 }
 
 fn scenario(s: &Session) -> Result<&crate::domain::scenario::Scenario, Refusal> {

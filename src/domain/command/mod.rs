@@ -4,6 +4,7 @@
 //! and timers all go through here, so they cannot disagree.
 
 mod check;
+mod improve;
 mod joining;
 mod needs;
 mod refusal;
@@ -11,8 +12,11 @@ pub mod resolve;
 mod start;
 
 pub use check::{
-    MAX_ADVANCE, MAX_TEXT_BYTES, ago, check, next_step, open_for_changes, seal,
+    MAX_ADVANCE, MAX_TEXT_BYTES, ago, check, facilitator, next_step, open_for_changes, seal,
     unfinished_dependencies,
+};
+pub use improve::{
+    ActionAct, ActionCmd, FixObservation, action_label, observation_label, parse_due,
 };
 pub use needs::{Answer, ChoiceField, Need, TextField, open_summary};
 pub use refusal::Refusal;
@@ -102,6 +106,8 @@ pub struct StartSession {
     pub declared_at: Option<DateTime<Utc>>,
     /// Values for the plans' parameters, by name (a name several plans declare fills each).
     pub params: crate::domain::params::Values,
+    /// Who controls an exercise; `None` until asked (an empty list: anyone may).
+    pub facilitators: Option<Vec<String>>,
 }
 
 /// Every change a user can make. A field that is `None` has not been given yet: [`Command::needs`]
@@ -165,7 +171,13 @@ pub enum Command {
         text: Option<String>,
         step: Option<StepRef>,
         inject: Option<InjectId>,
+        /// The objective it bears on: `None` until asked, empty for none.
+        objective: Option<String>,
     },
+    /// Put an observation right, or withdraw it.
+    FixObservation(FixObservation),
+    /// Raise, change, close or reopen an improvement action.
+    Action(ActionCmd),
     Clock(ClockAct),
     Rate {
         objective: Option<ObjectiveId>,
@@ -195,6 +207,12 @@ pub enum CommandKind {
     InjectRelease,
     InjectSkip,
     Observe,
+    ObservationCorrect,
+    ObservationWithdraw,
+    ActionAdd,
+    ActionUpdate,
+    ActionClose,
+    ActionReopen,
     ClockPause,
     ClockResume,
     ClockSpeed,
@@ -203,7 +221,7 @@ pub enum CommandKind {
 }
 
 impl CommandKind {
-    pub const ALL: [CommandKind; 23] = [
+    pub const ALL: [CommandKind; 29] = [
         CommandKind::Start,
         CommandKind::Invoke,
         CommandKind::StepStart,
@@ -222,6 +240,12 @@ impl CommandKind {
         CommandKind::InjectRelease,
         CommandKind::InjectSkip,
         CommandKind::Observe,
+        CommandKind::ObservationCorrect,
+        CommandKind::ObservationWithdraw,
+        CommandKind::ActionAdd,
+        CommandKind::ActionUpdate,
+        CommandKind::ActionClose,
+        CommandKind::ActionReopen,
         CommandKind::ClockPause,
         CommandKind::ClockResume,
         CommandKind::ClockSpeed,
@@ -253,6 +277,14 @@ impl Command {
             Command::InjectRelease { .. } => CommandKind::InjectRelease,
             Command::InjectSkip { .. } => CommandKind::InjectSkip,
             Command::Observe { .. } => CommandKind::Observe,
+            Command::FixObservation(f) if f.withdraw => CommandKind::ObservationWithdraw,
+            Command::FixObservation(_) => CommandKind::ObservationCorrect,
+            Command::Action(a) => match a.act {
+                ActionAct::Add => CommandKind::ActionAdd,
+                ActionAct::Update => CommandKind::ActionUpdate,
+                ActionAct::Close => CommandKind::ActionClose,
+                ActionAct::Reopen => CommandKind::ActionReopen,
+            },
             Command::Clock(c) => match c {
                 ClockAct::Pause => CommandKind::ClockPause,
                 ClockAct::Resume => CommandKind::ClockResume,

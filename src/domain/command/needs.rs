@@ -25,6 +25,12 @@ pub enum TextField {
     Param,
     /// A time, which the front end reads in its time zone and answers as [`Answer::Time`].
     When,
+    /// A due date: `YYYY-MM-DD`, `+14d`, `+2w`.
+    Due,
+    /// A capability (HSEEP core capability, or the organisation's own).
+    Capability,
+    /// The facilitators of an exercise, separated by commas.
+    Facilitators,
 }
 
 /// Which choice of a command a prompt fills in.
@@ -34,6 +40,10 @@ pub enum ChoiceField {
     ObservationKind,
     Objective,
     Rating,
+    /// An improvement action of the session.
+    Action,
+    /// An observation of the session.
+    Observation,
 }
 
 /// Something to ask for.
@@ -171,7 +181,20 @@ impl Command {
                         ),
                     ));
                 }
+                if n.scenario.is_some() && n.facilitators.is_none() {
+                    out.push(text_need(
+                        TextField::Facilitators,
+                        false,
+                        "Who runs the exercise?".into(),
+                        &format!(
+                            "The facilitators, separated by commas: only they control the clock and the injects. Enter for you ({}).",
+                            crate::domain::text::ellipsis(actor, 30)
+                        ),
+                    ));
+                }
             }
+            Command::Action(a) => out.extend(super::improve::action_needs(a, s)),
+            Command::FixObservation(f) => out.extend(super::improve::fix_needs(f, s)),
             Command::Invoke { .. } => out.extend(param_needs(self, s)),
             Command::Undo | Command::Clock(_) => {}
             Command::InjectRelease { .. } => {}
@@ -351,6 +374,7 @@ impl Command {
                 text,
                 step,
                 inject,
+                objective,
             } => {
                 // the prompt says what the observation will be tied to
                 let on = match (step, inject) {
@@ -379,6 +403,21 @@ impl Command {
                                 }
                             })
                             .collect(),
+                    });
+                } else if objective.is_none()
+                    && let Some(sc) = s.scenario.as_deref()
+                    && !sc.objectives.is_empty()
+                {
+                    let mut options = vec!["None: no one objective".to_string()];
+                    options.extend(
+                        sc.objectives
+                            .iter()
+                            .map(|o| format!("{}: {}", o.id.v, o.text)),
+                    );
+                    out.push(Need::Choice {
+                        field: ChoiceField::Objective,
+                        title: format!("Which objective? (observation {on})"),
+                        options,
                     });
                 } else if missing(text) {
                     out.push(text_need(
@@ -451,10 +490,41 @@ impl Command {
                     v.insert(name.clone(), t.trim().to_string());
                 }
             }
+            (
+                Need::Text {
+                    field: TextField::Facilitators,
+                    ..
+                },
+                Answer::Text(t),
+            ) => {
+                if let Command::Start(n) = self {
+                    n.facilitators = Some(split_names(&t));
+                }
+            }
             (Need::Text { field, .. }, Answer::Text(t)) => {
                 if let Some(slot) = self.text_slot(*field) {
                     *slot = Some(t);
                 }
+            }
+            (
+                Need::Choice {
+                    field: field @ (ChoiceField::Action | ChoiceField::Observation),
+                    options,
+                    ..
+                },
+                Answer::Choice(i),
+            ) if i < options.len() => {
+                super::improve::answer_choice(self, *field, &options[i], i == 0)
+            }
+            (
+                Need::Choice {
+                    field: ChoiceField::Objective,
+                    options,
+                    ..
+                },
+                Answer::Choice(i),
+            ) if i < options.len() && matches!(self, Command::Observe { .. }) => {
+                super::improve::answer_choice(self, ChoiceField::Objective, &options[i], i == 0)
             }
             (Need::Choice { field, options, .. }, Answer::Choice(i)) if i < options.len() => {
                 match (self, field) {
@@ -509,9 +579,18 @@ impl Command {
             (Command::InjectSkip { reason, .. }, TextField::Reason) => reason,
             (Command::Observe { text, .. }, TextField::Text) => text,
             (Command::Rate { note, .. }, TextField::Note) => note,
-            _ => return None,
+            (cmd, field) => return super::improve::text_slot(cmd, field),
         })
     }
+}
+
+/// Names separated by commas (or "and"), trimmed, blanks left out.
+pub fn split_names(t: &str) -> Vec<String> {
+    t.split([',', ';'])
+        .flat_map(|p| p.split(" and "))
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .collect()
 }
 
 /// The confirmations a start or a done needs: steps it comes after that are not finished, a

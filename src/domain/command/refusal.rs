@@ -1,7 +1,7 @@
 //! Why the gate refused a command, as the sentence the user reads.
 
 use super::needs::Need;
-use crate::domain::ids::{InjectId, ObjectiveId, PlanId, SessionId, StepRef};
+use crate::domain::ids::{ActionId, InjectId, ObjectiveId, PlanId, SessionId, StepRef};
 
 /// A command the gate did not allow. Its `Display` is what the user reads: what is wrong and,
 /// where there is one, what to do.
@@ -173,6 +173,51 @@ pub enum Refusal {
         what: &'static str,
         len: usize,
         max: usize,
+    },
+    #[error(
+        "only the exercise's facilitators ({names}) may {what}: ask one of them, or record an observation (`muster observe`)"
+    )]
+    NotFacilitator { names: String, what: &'static str },
+    #[error(
+        "session {session} has no improvement actions yet: raise one with `muster action add {session} TEXT` (P in the TUI)"
+    )]
+    NoActions { session: SessionId },
+    #[error("session {session} has no improvement action `{given}`; its actions are: {known}")]
+    NoSuchAction {
+        session: SessionId,
+        given: String,
+        known: String,
+    },
+    #[error("improvement action {action} is already {status}")]
+    ActionAlready {
+        action: ActionId,
+        status: &'static str,
+    },
+    #[error(
+        "say what changes on action {action}: --owner NAME, --due YYYY-MM-DD, --capability TEXT or --note TEXT"
+    )]
+    NothingToChange { action: ActionId },
+    #[error(
+        "\"{given}\" is not a date: write it as YYYY-MM-DD (2027-01-31), or +14d or +2w from today"
+    )]
+    BadDate { given: String },
+    #[error(
+        "session {session} has no observations yet: record one with `muster observe {session} --kind KIND TEXT`"
+    )]
+    NoObservations { session: SessionId },
+    #[error(
+        "session {session} has no observation `{given}`: give its number as `muster export {session}` shows it (O1, O2 ...); they are O1 to O{count}"
+    )]
+    NoSuchObservation {
+        session: SessionId,
+        given: String,
+        count: usize,
+    },
+    #[error("observation {number} was withdrawn by {by} {ago}: it cannot be changed")]
+    ObservationWithdrawn {
+        number: String,
+        by: String,
+        ago: String,
     },
     #[error("{}", .0.sentence())]
     Needs(Need),

@@ -151,6 +151,7 @@ pub fn start(
         title,
         declared_at,
         params: Default::default(),
+        facilitators: None,
     })
 }
 

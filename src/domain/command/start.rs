@@ -55,20 +55,55 @@ pub(super) fn start(
             })
             .collect(),
     );
+    // asked and left blank: whoever starts it runs it
+    let facilitators = match &n.facilitators {
+        None => Vec::new(),
+        Some(v) if v.is_empty() => vec![actor.to_string()],
+        Some(v) => {
+            let mut out: Vec<String> = Vec::new();
+            for f in v.iter().map(|f| f.trim()).filter(|f| !f.is_empty()) {
+                if f.len() > 200 {
+                    return Err(Refusal::TooLong {
+                        what: "a facilitator's name",
+                        len: f.len(),
+                        max: 200,
+                    });
+                }
+                if !out.iter().any(|o| o.eq_ignore_ascii_case(f)) {
+                    out.push(f.to_string());
+                }
+            }
+            out
+        }
+    };
+    let mut bodies = vec![Body::SessionStarted {
+        title,
+        mode,
+        declared_at: declared,
+        plans: refs,
+        scenario: n.scenario.as_ref().map(|sc| ScenarioRef {
+            id: sc.id.v.as_str().into(),
+            hash: sc.hash.clone(),
+            title: sc.title.clone(),
+        }),
+        facilitators,
+    }];
+    // what is due at T+0 is released with the start: every participant sees it at once
+    if let Some(sc) = &n.scenario {
+        bodies.extend(
+            sc.injects
+                .iter()
+                .filter(|i| i.release == crate::domain::scenario::Release::At(Default::default()))
+                .map(|i| Body::InjectReleased {
+                    inject: i.id.v.as_str().into(),
+                    early: false,
+                }),
+        );
+    }
     Ok(Checked {
         session: SessionId::new(""),
         plans,
-        bodies: vec![Body::SessionStarted {
-            title,
-            mode,
-            declared_at: declared,
-            plans: refs,
-            scenario: n.scenario.as_ref().map(|sc| ScenarioRef {
-                id: sc.id.v.as_str().into(),
-                hash: sc.hash.clone(),
-                title: sc.title.clone(),
-            }),
-        }],
+        bodies,
         at: now,
         actor: actor.to_string(),
         ex_ms: (mode == Mode::Exercise).then_some(0),

@@ -182,6 +182,7 @@ mod tests {
                     title: "P".into(),
                 }],
                 scenario: None,
+                facilitators: Vec::new(),
             },
         )];
         for (min, step, done) in steps {

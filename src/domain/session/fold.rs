@@ -4,6 +4,7 @@
 //! fold only records.
 
 use super::Session;
+use super::improve;
 use super::state::*;
 use crate::domain::event::{Body, Event, Mode, PlanRef};
 use crate::domain::ids::StepRef;
@@ -28,6 +29,7 @@ fn new_step(plan: &Plan, s: &crate::domain::plan::Step) -> StepState {
         active_ms: 0,
         bypassed: false,
         active_since: None,
+        ex: ExTimes::default(),
     }
 }
 
@@ -54,11 +56,14 @@ fn plan_state(r: &PlanRef, plans: &[Arc<Plan>], at: DateTime<Utc>, by: &str) -> 
     }
 }
 
-fn leave_active(s: &mut StepState, at: DateTime<Utc>) {
+fn leave_active(s: &mut StepState, at: DateTime<Utc>, ex_ms: Option<i64>) {
     if let Some(since) = s.active_since.take() {
         s.active_ms = s
             .active_ms
             .saturating_add((at - since).num_milliseconds().max(0));
+    }
+    if let (Some(since), Some(now)) = (s.ex.active_since.take(), ex_ms) {
+        s.ex.active_ms = s.ex.active_ms.saturating_add((now - since).max(0));
     }
 }
 
@@ -202,6 +207,7 @@ impl Session {
         let plans = &self.plans;
         let st = &mut self.state;
         let Event {
+            id: e_id,
             at: e_at,
             actor: e_actor,
             body,
@@ -216,6 +222,10 @@ impl Session {
             kind,
             text,
         };
+        let by = || super::improve::By {
+            actor: &e_actor,
+            at: e_at,
+        };
         let skipped = matches!(body, Body::StepSkipped { .. });
         let step = place;
         match body {
@@ -225,6 +235,7 @@ impl Session {
                 declared_at,
                 plans: refs,
                 scenario,
+                facilitators,
             } => {
                 if st.started {
                     st.warnings.push(format!(
@@ -241,6 +252,7 @@ impl Session {
                 st.started_at = e_at;
                 st.started_by = e_actor.clone();
                 st.scenario = scenario;
+                st.facilitators = facilitators;
                 if mode == Mode::Exercise {
                     st.clock = Some(super::clock::ExerciseClock::new(e_at));
                 }
@@ -278,6 +290,11 @@ impl Session {
                     s.at = Some(e_at);
                     s.started_at.get_or_insert(e_at);
                     s.active_since = Some(e_at);
+                    if let Some(x) = e_ex_ms {
+                        s.ex.started.get_or_insert(x);
+                        s.ex.at = Some(x);
+                        s.ex.active_since = Some(x);
+                    }
                 }
                 step.map(|(p, s)| Touched::Step(p, s))
             }
@@ -316,10 +333,11 @@ impl Session {
                         s.notes.push(note(NoteKind::Conflict, text));
                     }
                     _ => {
-                        leave_active(s, e_at);
+                        leave_active(s, e_at, e_ex_ms);
                         s.state = StepStatus::Done;
                         s.by = Some(e_actor.clone());
                         s.at = Some(e_at);
+                        s.ex.at = e_ex_ms;
                     }
                 }
                 step.map(|(p, s)| Touched::Step(p, s))
@@ -344,7 +362,7 @@ impl Session {
                     s.notes.push(note(NoteKind::Conflict, text));
                     return None;
                 }
-                leave_active(s, e_at);
+                leave_active(s, e_at, e_ex_ms);
                 s.state = if skipped {
                     StepStatus::Skipped
                 } else {
@@ -352,15 +370,17 @@ impl Session {
                 };
                 s.by = Some(e_actor.clone());
                 s.at = Some(e_at);
+                s.ex.at = e_ex_ms;
                 step.map(|(p, s)| Touched::Step(p, s))
             }
             Body::StepReopened { reason, .. } => {
                 let s = at_mut(st, step?)?;
                 s.notes.push(note(NoteKind::Reopen, reason));
-                leave_active(s, e_at);
+                leave_active(s, e_at, e_ex_ms);
                 s.state = StepStatus::Pending;
                 s.by = None;
                 s.at = None;
+                s.ex.at = None;
                 s.confirmations.clear();
                 s.decision = None;
                 step.map(|(p, _)| Touched::Branches(p))
@@ -399,10 +419,11 @@ impl Session {
                     at: e_at,
                 });
                 if !s.state.finished() {
-                    leave_active(s, e_at);
+                    leave_active(s, e_at, e_ex_ms);
                     s.state = StepStatus::Done;
                     s.by = Some(e_actor.clone());
                     s.at = Some(e_at);
+                    s.ex.at = e_ex_ms;
                 }
                 step.map(|(p, _)| Touched::Branches(p))
             }
@@ -489,17 +510,71 @@ impl Session {
                 plan,
                 step,
                 inject,
+                objective,
             } => {
                 st.observations.push(ObservationRecord {
+                    id: e_id,
                     kind: observation,
                     text,
                     plan,
                     step,
                     inject,
+                    objective,
                     by: e_actor.clone(),
                     at: e_at,
                     ex_ms: e_ex_ms,
+                    corrected: Vec::new(),
+                    withdrawn: None,
                 });
+                None
+            }
+            Body::ObservationCorrected {
+                of,
+                text,
+                observation,
+                objective,
+                reason,
+            } => {
+                let c = improve::Correction {
+                    text,
+                    kind: observation,
+                    objective,
+                    reason,
+                };
+                improve::correct(st, by(), &of, c);
+                None
+            }
+            Body::ObservationWithdrawn { of, reason } => {
+                improve::withdraw(st, by(), &of, reason);
+                None
+            }
+            Body::ActionAdded {
+                action,
+                text,
+                owner,
+                due,
+                capability,
+                of,
+            } => {
+                improve::add(st, by(), action, text, owner, due, capability, of);
+                None
+            }
+            Body::ActionUpdated {
+                action,
+                owner,
+                due,
+                capability,
+                status,
+                note: n,
+            } => {
+                let u = improve::Update {
+                    owner,
+                    due,
+                    capability,
+                    status,
+                    note: n,
+                };
+                improve::update(st, by(), &action, u);
                 None
             }
             Body::ObjectiveRated {

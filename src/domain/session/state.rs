@@ -126,6 +126,20 @@ pub struct StepState {
     /// Since when it is active, if it is.
     #[serde(default, with = "ts::opt")]
     pub active_since: Option<DateTime<Utc>>,
+    /// The same times on the exercise clock (exercises only).
+    #[serde(default)]
+    pub ex: ExTimes,
+}
+
+/// A step's times on the exercise clock, in exercise milliseconds: an exercise's documents
+/// report durations on the clock the exercise ran on, not on the wall.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExTimes {
+    pub started: Option<i64>,
+    /// When it was put in its current state by a start or a done.
+    pub at: Option<i64>,
+    pub active_ms: i64,
+    pub active_since: Option<i64>,
 }
 
 impl StepState {
@@ -143,6 +157,16 @@ impl StepState {
             .map(|s| (now - s).num_milliseconds().max(0))
             .unwrap_or(0);
         self.active_ms.saturating_add(running) / 1000
+    }
+
+    /// Exercise time spent active, in seconds, up to exercise time `now_ex`.
+    pub fn ex_active_secs(&self, now_ex: i64) -> i64 {
+        let running = self
+            .ex
+            .active_since
+            .map(|s| (now_ex - s).max(0))
+            .unwrap_or(0);
+        self.ex.active_ms.saturating_add(running) / 1000
     }
 
     /// Notes that record a disagreement between responders (a skip after a done, and so on).
@@ -282,15 +306,23 @@ pub struct InjectRecord {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ObservationRecord {
+    /// The id of the event that recorded it: corrections and withdrawals name it.
+    pub id: crate::domain::ids::EventId,
     pub kind: ObservationKind,
     pub text: String,
     pub plan: Option<PlanId>,
     pub step: Option<StepId>,
     pub inject: Option<InjectId>,
+    /// The exercise objective it bears on.
+    pub objective: Option<ObjectiveId>,
     pub by: String,
     #[serde(with = "ts")]
     pub at: DateTime<Utc>,
     pub ex_ms: Option<i64>,
+    /// Corrections made to it, oldest first (the text shown is the corrected one).
+    pub corrected: Vec<super::improve::ActionChange>,
+    /// Taken back: it stays in the journal and leaves the documents.
+    pub withdrawn: Option<super::improve::ActionChange>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -346,6 +378,8 @@ pub struct SessionState {
     /// The `session started` event has been folded.
     pub started: bool,
     pub scenario: Option<ScenarioRef>,
+    /// Who controls the exercise (none named: anyone).
+    pub facilitators: Vec<String>,
     pub closed: Option<Closed>,
     pub plans: Vec<PlanState>,
     pub responders: BTreeMap<String, Responder>,
@@ -356,6 +390,8 @@ pub struct SessionState {
     pub injects: Vec<InjectRecord>,
     pub observations: Vec<ObservationRecord>,
     pub ratings: Vec<RatingRecord>,
+    /// Improvement actions raised in the session.
+    pub actions: Vec<super::improve::ActionRecord>,
     pub writers: BTreeMap<WriterId, WriterSeen>,
     /// The seals given out, oldest first.
     #[serde(default)]
@@ -414,6 +450,7 @@ impl SessionState {
             started_by: String::new(),
             started: false,
             scenario: None,
+            facilitators: Vec::new(),
             closed: None,
             plans: Vec::new(),
             responders: BTreeMap::new(),
@@ -423,6 +460,7 @@ impl SessionState {
             injects: Vec::new(),
             observations: Vec::new(),
             ratings: Vec::new(),
+            actions: Vec::new(),
             writers: BTreeMap::new(),
             seals: Vec::new(),
             warnings: Vec::new(),
@@ -533,6 +571,16 @@ impl SessionState {
 
     pub fn inject(&self, id: &str) -> Option<&InjectRecord> {
         self.injects.iter().find(|r| r.inject == id)
+    }
+
+    /// Whether `actor` may control the exercise: a facilitator named at the start, or anyone
+    /// when none was named. Names compare without case.
+    pub fn may_facilitate(&self, actor: &str) -> bool {
+        self.facilitators.is_empty()
+            || self
+                .facilitators
+                .iter()
+                .any(|f| f.trim().eq_ignore_ascii_case(actor.trim()))
     }
 
     pub fn responder(&self, name: &str) -> Option<&Responder> {

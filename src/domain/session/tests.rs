@@ -60,6 +60,7 @@ impl Log {
                     title: "P".into(),
                 }],
                 scenario,
+                facilitators: Vec::new(),
             },
         );
         l
@@ -557,6 +558,7 @@ fn exercise_events() {
         "obs",
         "w2",
         Body::Observation {
+            objective: None,
             observation: crate::domain::event::ObservationKind::Defect,
             text: "step unclear".into(),
             plan: Some("p".into()),

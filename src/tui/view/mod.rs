@@ -5,6 +5,7 @@ pub use detail::StepKey;
 mod home;
 mod index;
 pub mod text;
+mod exercise;
 mod timeline;
 
 use super::app::{App, BannerKind, Screen};
@@ -77,10 +78,19 @@ pub fn render(app: &App, f: &mut Frame) {
     status_bar(app, f, bar);
     match &app.screen {
         Screen::Home => home::render(app, f, body),
-        Screen::Plan(_) | Screen::Session => detail::render(app, f, body),
+        Screen::Plan(_) => detail::render(app, f, body),
+        Screen::Session => {
+            let h = exercise::inject_panel(app, f, body);
+            let rest = Rect {
+                y: body.y + h,
+                height: body.height.saturating_sub(h),
+                ..body
+            };
+            detail::render(app, f, rest)
+        }
         Screen::Index => index::render(app, f, body),
         Screen::Timeline => timeline::render(app, f, body),
-        Screen::Facilitator => timeline::facilitator(app, f, body),
+        Screen::Facilitator => exercise::render(app, f, body),
     }
     footer(app, f, foot);
     if let Some(s) = &app.search {

@@ -1,15 +1,14 @@
-//! The timeline of a session (newest first) and the exercise facilitator's view.
+//! The timeline of a session, newest first.
 
 use super::home::window;
 use super::text::{ellipsis, wrapped};
-use crate::domain::schedule::{self, InjectStatus};
 use crate::domain::text::clean;
 use crate::domain::time::ex_time;
 use crate::present::describe::describe;
 use crate::tui::app::App;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::layout::Rect;
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
@@ -98,188 +97,5 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
                 .border_style(t.border()),
         ),
         detail_area,
-    );
-}
-
-/// The facilitator's view: the clock and its controls, the injects and their state, the
-/// observations and the objectives' ratings.
-pub fn facilitator(app: &App, f: &mut Frame, area: Rect) {
-    let t = &app.theme;
-    let Some(o) = &app.session else { return };
-    let Some(sc) = &o.scenario else {
-        f.render_widget(
-            Paragraph::new("This exercise's scenario file could not be found.").style(t.warn()),
-            area,
-        );
-        return;
-    };
-    let st = &o.state;
-    let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
-    let clock = st.clock.as_ref();
-    let ex = clock.map(|c| c.ex_ms(app.now)).unwrap_or(0);
-    let state = match clock {
-        Some(c) if c.paused => "PAUSED".to_string(),
-        Some(c) => format!("running x{}", c.speed),
-        None => "no clock".into(),
-    };
-    let planned = sc
-        .duration
-        .map(|d| format!(" of {}", ex_time(d.as_ms())))
-        .unwrap_or_default();
-    let head_lines = vec![
-        Line::from(vec![
-            Span::styled(" EXERCISE ", t.exercise()),
-            Span::styled(format!(" {} ", clean(&sc.title, false)), t.title()),
-            Span::styled(format!("({})", sc.kind.label()), t.dim()),
-        ]),
-        Line::from(vec![
-            Span::styled(
-                format!(" Clock {ex}{planned} ", ex = ex_time(ex)),
-                t.title(),
-            ),
-            Span::styled(state, t.warn()),
-            Span::styled(
-                "   Space pause/resume · + speed · > +5 min · R release · x skip",
-                t.dim(),
-            ),
-        ]),
-    ];
-    f.render_widget(Paragraph::new(head_lines), head);
-    let left_w = (body.width / 2).clamp(30, 60);
-    let [left, right] =
-        Layout::horizontal([Constraint::Length(left_w), Constraint::Min(20)]).areas(body);
-    let w = left.width.saturating_sub(1) as usize;
-    let mut lines = Vec::new();
-    let sel = app.inject_sel.min(sc.injects.len().saturating_sub(1));
-    for i in window(sel, sc.injects.len(), left.height as usize) {
-        let inj = &sc.injects[i];
-        // short exercise times (H:MM) leave the title room
-        let short = |ms: i64| {
-            let m = ms.max(0) / 60_000;
-            format!("{}:{:02}", m / 60, m % 60)
-        };
-        let (mark, when) = match schedule::status(sc, st, &inj.id, app.now) {
-            InjectStatus::Released { ex_ms, early } => (
-                "[x]",
-                format!(
-                    "{}{}",
-                    ex_ms.map(short).unwrap_or_default(),
-                    if early { " early" } else { "" }
-                ),
-            ),
-            InjectStatus::Skipped => ("[-]", "skipped".to_string()),
-            InjectStatus::Due => ("[!]", "DUE NOW".to_string()),
-            InjectStatus::Waiting(ms) => ("[ ]", format!("at {}", short(ms))),
-            InjectStatus::AfterOther(other) => ("[ ]", format!("after {}", ellipsis(&other, 8))),
-            InjectStatus::Manual => ("[ ]", "by hand".to_string()),
-        };
-        let when_w = 14;
-        let title_w = w.saturating_sub(4 + when_w + 2);
-        let line = format!(
-            "{mark} {} {when:>when_w$} ",
-            crate::domain::text::fit(&clean(&inj.title, false), title_w)
-        );
-        let style = if i == sel {
-            t.selected()
-        } else if mark == "[!]" {
-            t.warn()
-        } else {
-            t.text()
-        };
-        lines.push(Line::styled(format!("{:w$}", ellipsis(&line, w)), style));
-    }
-    f.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::RIGHT)
-                .border_style(t.border()),
-        ),
-        left,
-    );
-    // the selected inject, then observations and ratings
-    let inner = Rect {
-        x: right.x + 1,
-        width: right.width.saturating_sub(1),
-        ..right
-    };
-    let w = inner.width as usize;
-    let mut l = Vec::new();
-    if let Some(inj) = sc.injects.get(sel) {
-        l.extend(wrapped(
-            &format!("{} ({})", inj.title, inj.id.v),
-            w,
-            t.title(),
-            "",
-        ));
-        if let Some(s) = &inj.story_time {
-            l.push(Line::styled(
-                format!("Story time: {}", clean(s, false)),
-                t.dim(),
-            ));
-        }
-        if !inj.audience.is_empty() {
-            l.extend(wrapped(
-                &format!(
-                    "For: {}",
-                    inj.audience
-                        .iter()
-                        .map(|a| app.lib.index.role_title(a))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                w,
-                t.dim(),
-                "",
-            ));
-        }
-        if let Some(x) = &inj.text {
-            l.extend(wrapped(x, w, t.text(), ""));
-        }
-        if let Some(q) = &inj.question {
-            l.extend(wrapped(&format!("Ask: {q}"), w, t.heading(), ""));
-        }
-        for p in &inj.probes {
-            l.extend(wrapped(&format!("• {p}"), w, t.text(), "  "));
-        }
-        if !inj.expected_actions.is_empty() {
-            l.push(Line::styled("Expected actions", t.dim()));
-            for p in &inj.expected_actions {
-                l.extend(wrapped(&format!("• {p}"), w, t.text(), "  "));
-            }
-        }
-        if let Some(n) = &inj.facilitator_notes {
-            l.extend(wrapped(&format!("Facilitator: {n}"), w, t.dim(), ""));
-        }
-    }
-    l.push(Line::raw(""));
-    l.push(Line::styled(
-        format!("Observations ({})  O to add", st.observations.len()),
-        t.heading(),
-    ));
-    for ob in st.observations.iter().rev().take(5) {
-        l.extend(wrapped(
-            &format!("{} {}: {}", app.zone.hm(ob.at), ob.kind.label(), ob.text),
-            w,
-            t.text(),
-            "  ",
-        ));
-    }
-    l.push(Line::styled("Objectives  o to rate", t.heading()));
-    for obj in &sc.objectives {
-        let r = st
-            .rating(&obj.id)
-            .map(|r| r.rating.to_string())
-            .unwrap_or_else(|| "-".into());
-        l.extend(wrapped(
-            &format!("[{r}] {}: {}", obj.id.v, obj.text),
-            w,
-            t.text(),
-            "  ",
-        ));
-    }
-    let max_scroll = l.len().saturating_sub(inner.height as usize) as u16;
-    f.render_widget(
-        Paragraph::new(l).scroll((app.detail_scroll.min(max_scroll), 0)),
-        inner,
     );
 }
