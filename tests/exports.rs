@@ -231,7 +231,7 @@ fn incident_review_facts() {
         "{md}"
     );
     for want in [
-        "## Summary",
+        "## Executive summary",
         "> _To be written: what happened, in two or three sentences, and how it was resolved_",
         "| Database (db) | 2h | 2026-11-21 03:50:00 UTC | 2026-11-21 02:15:00 UTC | met, 1 h 35 min to spare |",
         "| Web shop (web) | 4h | 2026-11-21 05:50:00 UTC | 2026-11-21 02:45:00 UTC | met, 3 h 05 min to spare |",
@@ -242,7 +242,8 @@ fn incident_review_facts() {
         "| ann | started the session, 1 step done, 1 hand-over | 2026-11-21 02:00:00 UTC | 2026-11-21 02:50:00 UTC |",
         "| cat | 2 steps started, 1 decision, 1 step done | 2026-11-21 02:02:00 UTC | 2026-11-21 02:14:00 UTC |",
         "Verified, every hash chain and witness intact: 14 events in 3 journal file(s).",
-        "| Review step beta/restart (skipped): skip: came back by itself after the LB fix | mitigate |  |  |  |",
+        "| ID | Action | Type or capability | Owner | Due | Status |",
+        "- **Declared:** 2026-11-21 01:50:00 UTC (2026-11-21 01:50:00 +00:00)",
     ] {
         assert!(
             md.lines().any(|l| l == want),
@@ -253,6 +254,8 @@ fn incident_review_facts() {
         md.contains("&lt;script&gt;alert('x')&lt;/script&gt; promoted"),
         "no raw HTML in Markdown"
     );
+    // a skip is a decision, not an action item: nothing is made an action by itself
+    assert!(!md.contains("Review step beta/restart"), "{md}");
     // every table row has as many cells as its header
     for block in md.split("\n\n").filter(|b| b.starts_with('|')) {
         let count = |l: &str| l.replace("\\|", "").matches('|').count();
@@ -348,7 +351,12 @@ fn html_holds_no_script_from_a_note_and_is_self_contained() {
 }
 
 fn exercise(env: &Env) -> String {
-    let id = at(env, 0, "fiona", &["start", "--exercise", "drill"])
+    let id = at(
+        env,
+        0,
+        "fiona",
+        &["start", "--exercise", "drill", "--facilitator", "fiona"],
+    )
         .ok()
         .stdout
         .trim()
@@ -387,6 +395,8 @@ fn exercise(env: &Env) -> String {
             &id,
             "--kind",
             "improvement",
+            "--objective",
+            "comms",
             "Nobody knew the press officer's number",
         ],
     )
@@ -402,7 +412,70 @@ fn exercise(env: &Env) -> String {
             "defect",
             "--step",
             "restore",
+            "--objective",
+            "failover",
             "Restore step names the wrong backup host",
+        ],
+    )
+    .ok();
+    // three clock changes in a row: one row of the documents' timeline
+    at(env, 16, "fiona", &["clock", &id, "pause"]).ok();
+    at(env, 17, "fiona", &["clock", &id, "resume"]).ok();
+    at(env, 17, "fiona", &["clock", &id, "speed", "2"]).ok();
+    fn a<'a>(args: &[&'a str]) -> Vec<&'a str> {
+        let mut v = vec!["action"];
+        v.extend_from_slice(args);
+        v
+    }
+    at(
+        env,
+        18,
+        "fiona",
+        &a(&[
+            "add",
+            &id,
+            "--from",
+            "O2",
+            "Put the press officer in the index, with a deputy",
+            "--owner",
+            "Comms lead",
+            "--due",
+            "2027-01-31",
+            "--capability",
+            "Planning",
+        ]),
+    )
+    .ok();
+    at(
+        env,
+        18,
+        "fiona",
+        &a(&[
+            "add",
+            &id,
+            "--from",
+            "O3",
+            "--owner",
+            "DBA team",
+            "--due",
+            "2026-12-15",
+        ]),
+    )
+    .ok();
+    at(
+        env,
+        19,
+        "fiona",
+        &[
+            "observation",
+            "correct",
+            &id,
+            "O1",
+            "Alarm acknowledged within 1 minute",
+            "--objective",
+            "failover",
+            "--note",
+            "exact words",
         ],
     )
     .ok();
@@ -422,6 +495,14 @@ fn exercise(env: &Env) -> String {
     .ok();
     at(env, 20, "fiona", &["rate", &id, "comms", "U"]).ok();
     at(env, 21, "fiona", &["close", &id]).ok();
+    // the improvement plan is tracked after the exercise closed
+    at(
+        env,
+        30,
+        "fiona",
+        &a(&["close", &id, "A2", "--note", "alpha 1.1 names bk02"]),
+    )
+    .ok();
     id
 }
 
@@ -433,13 +514,26 @@ fn exercise_exports_say_exercise_everywhere() {
     golden("exercise.md", &normalise(&md, &id));
     assert!(md.starts_with("_EXERCISE — NOT A REAL INCIDENT"));
     assert!(md.contains("# EXERCISE — After-action report: Exercise: Database drill"));
-    assert!(md.contains("| failover | Fail over within the RTO. | M | performed with major challenges | data loss decision slow | fiona |"), "{md}");
     assert!(
-        md.contains(
-            "| Restore step names the wrong backup host | plan defect | plan alpha, step restore |"
-        ),
+        md.contains("### Objective failover: Fail over within the RTO.\n\n- **Capability:** —\n- **Rating:** M — performed with major challenges\n- **Rated by:** fiona: data loss decision slow"),
         "{md}"
     );
+    assert!(
+        md.contains("- Plan defect. O3: Restore step names the wrong backup host (step alpha/restore) — omar at T+00:15:00 → action A2"),
+        "{md}"
+    );
+    // the improvement plan matrix, from the actions raised
+    assert!(
+        md.contains("| objective comms | O2: Nobody knew the press officer's number | A1: Put the press officer in the index, with a deputy | Planning | Comms lead | 2026-11-21 | 2027-01-31 | open |"),
+        "{md}"
+    );
+    assert!(md.contains("| closed 2026-11-21: alpha 1.1 names bk02 |"), "{md}");
+    // clock noise folded into one row
+    assert!(
+        md.contains("exercise clock (3 changes): paused the exercise clock T+00:16:00; resumed the exercise clock T+00:16:00; set the clock speed x2 T+00:16:00"),
+        "{md}"
+    );
+    assert!(!md.contains("| joined |"), "{md}");
     let html = export(&env, &id, "html");
     golden("exercise.html", &normalise(&html, &id));
     let doc = scraper::Html::parse_document(&html);
@@ -511,7 +605,7 @@ fn paper_copies_and_report() {
         "{report}"
     );
     assert!(
-        report.contains("| Nobody knew the press officer's number | area for improvement |"),
+        report.contains("| A1 | Put the press officer in the index, with a deputy | Comms lead | 2027-01-31 | Planning | Exercise: Database drill ("),
         "{report}"
     );
     assert!(report.lines().any(|l| l == "| Orders stopped | 2026-11-21 01:50:00 UTC | 2026-11-21 02:55:00 UTC | 4/4 | db: met, web: met |"), "{report}");

@@ -208,8 +208,71 @@ impl ObservationSub {
     }
 }
 
+/// How `muster actions` prints.
+pub enum ListAs {
+    Table,
+    Json,
+    Csv { bom: bool },
+}
+
+/// The actions as CSV: one row each, every field; cells capped as the exports cap them.
+fn csv(rows: &[ActionRow], bom: bool) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let io = |e: csv::Error| super::CliError::Invalid(format!("cannot write the CSV: {e}"));
+    w.write_record([
+        "id",
+        "session",
+        "session_title",
+        "text",
+        "owner",
+        "due",
+        "capability",
+        "status",
+        "overdue",
+        "raised_by",
+        "raised_at",
+        "from_observation",
+        "closed_by",
+        "closed_at",
+        "closed_note",
+    ])
+    .map_err(io)?;
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    for r in rows {
+        let cells = [
+            r.id.to_string(),
+            r.session.to_string(),
+            r.session_title.clone(),
+            r.text.clone(),
+            o(&r.owner),
+            r.due.map(|d| d.to_string()).unwrap_or_default(),
+            o(&r.capability),
+            r.status.to_string(),
+            r.overdue.to_string(),
+            r.raised_by.clone(),
+            r.raised_at.to_rfc3339(),
+            o(&r.from_observation),
+            o(&r.closed_by),
+            r.closed_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            o(&r.closed_note),
+        ];
+        w.write_record(cells.iter().map(|c| crate::export::facts::cap_cell(c)))
+            .map_err(io)?;
+    }
+    let body = w
+        .into_inner()
+        .map_err(|e| super::CliError::Invalid(format!("cannot write the CSV: {e}")))?;
+    let mut out = if bom {
+        String::from("\u{feff}")
+    } else {
+        String::new()
+    };
+    out.push_str(&String::from_utf8_lossy(&body));
+    Ok(out)
+}
+
 /// `muster actions`: the improvement actions of every session under home, overdue first.
-pub fn list(ctx: &Context, json: bool, open_only: bool) -> Result<Output> {
+pub fn list(ctx: &Context, how: ListAs, open_only: bool) -> Result<Output> {
     let lib = super::write::LazyLibrary::new(ctx);
     let today = ctx.zone.at(ctx.now).date_naive();
     let mut rows = Vec::new();
@@ -223,8 +286,10 @@ pub fn list(ctx: &Context, json: bool, open_only: bool) -> Result<Output> {
         rows.retain(|r| r.status == crate::domain::event::ActionStatus::Open);
     }
     tracking_order(&mut rows);
-    if json {
-        return Ok(Output::ok(super::to_json(&rows)));
+    match how {
+        ListAs::Json => return Ok(Output::ok(super::to_json(&rows))),
+        ListAs::Csv { bom } => return Ok(Output::ok(csv(&rows, bom)?)),
+        ListAs::Table => {}
     }
     if rows.is_empty() {
         return Ok(Output::ok(

@@ -11,11 +11,25 @@ use crate::journal::stream::JournalEvents;
 use std::io::Write;
 use std::path::Path;
 
-fn render_doc(d: &doc::Doc, format: DocFormat) -> String {
-    match format {
-        DocFormat::Html => doc::to_html(d),
-        DocFormat::Md => doc::to_markdown(d),
+fn render_doc(mut d: doc::Doc, format: DocFormat, large: bool) -> Result<String> {
+    if large && format != DocFormat::Html {
+        return Err(CliError::Usage(
+            "--large-print goes with --format html (Markdown has no print size)".into(),
+        ));
     }
+    d.large = large;
+    Ok(match format {
+        DocFormat::Html => doc::to_html(&d),
+        DocFormat::Md => doc::to_markdown(&d),
+    })
+}
+
+/// How an export is written, besides its format.
+pub struct Options {
+    /// CSV: a byte order mark first.
+    pub bom: bool,
+    /// HTML: large print.
+    pub large: bool,
 }
 
 pub fn export(
@@ -23,8 +37,9 @@ pub fn export(
     session: &str,
     format: ExportFormat,
     out: Option<&Path>,
-    bom: bool,
+    opts: Options,
 ) -> Result<Output> {
+    let Options { bom, large } = opts;
     let lib = super::library_for_reading(ctx)?;
     let o = open_session(ctx, &lib, session)?;
     let format = match format {
@@ -38,12 +53,18 @@ pub fn export(
             "--bom goes with --format csv (a byte order mark is for spreadsheets)".into(),
         ));
     }
+    if large && format != Format::Html {
+        return Err(CliError::Usage(
+            "--large-print goes with --format html (Markdown has no print size)".into(),
+        ));
+    }
     let head: &[u8] = if bom { export::UTF8_BOM } else { b"" };
     let input = Input {
         session: &o.session,
         index: &lib.index,
         now: ctx.now,
         zone: ctx.zone,
+        large,
     };
     let mut events = JournalEvents::new(o.dir());
     // streamed: to the file, or to stdout, as the journal is read
@@ -114,7 +135,13 @@ impl export::EventSource for Seen<'_> {
     }
 }
 
-pub fn print(ctx: &Context, plan: Option<&str>, index: bool, format: DocFormat) -> Result<Output> {
+pub fn print(
+    ctx: &Context,
+    plan: Option<&str>,
+    index: bool,
+    format: DocFormat,
+    large: bool,
+) -> Result<Output> {
     let lib = super::library_for_reading(ctx)?;
     if plan.is_some() && index {
         return Err(CliError::Usage(
@@ -130,10 +157,10 @@ pub fn print(ctx: &Context, plan: Option<&str>, index: bool, format: DocFormat) 
             ));
         }
     };
-    Ok(Output::ok(render_doc(&d, format)))
+    Ok(Output::ok(render_doc(d, format, large)?))
 }
 
-pub fn report(ctx: &Context, format: DocFormat) -> Result<Output> {
+pub fn report(ctx: &Context, format: DocFormat, large: bool) -> Result<Output> {
     let lib = super::library_for_reading(ctx)?;
     let mut sessions = Vec::new();
     for id in store::list_ids(&ctx.home)? {
@@ -149,12 +176,14 @@ pub fn report(ctx: &Context, format: DocFormat) -> Result<Output> {
             index: &lib.index,
             now: ctx.now,
             zone: ctx.zone,
+            large: false,
         };
         let f = facts::facts(&input);
         sessions.push((o.session, f));
     }
     Ok(Output::ok(render_doc(
-        &report::report_doc(&lib, &sessions, ctx.today()),
+        report::report_doc(&lib, &sessions, ctx.today()),
         format,
-    )))
+        large,
+    )?))
 }

@@ -415,8 +415,14 @@ pub enum Sub {
     },
     /// The improvement actions of every session, overdue first
     Actions {
-        #[arg(long, help = JSON)]
+        #[arg(long, help = JSON, conflicts_with = "csv")]
         json: bool,
+        /// Print CSV, for a spreadsheet
+        #[arg(long)]
+        csv: bool,
+        /// With --csv: begin with a byte order mark, so a spreadsheet reads it as UTF-8
+        #[arg(long, requires = "csv")]
+        bom: bool,
         /// Only the open ones
         #[arg(long)]
         open: bool,
@@ -434,6 +440,9 @@ pub enum Sub {
         /// CSV only: begin with a byte order mark, so a spreadsheet reads the file as UTF-8
         #[arg(long)]
         bom: bool,
+        /// HTML only: large print, for paper read in a dark room
+        #[arg(long)]
+        large_print: bool,
     },
     /// A paper copy of a plan (or of the index) with sign-off columns
     Print {
@@ -445,12 +454,18 @@ pub enum Sub {
         /// The format
         #[arg(long, value_enum, default_value = "md")]
         format: DocFormat,
+        /// HTML only: large print, for paper read in a dark room
+        #[arg(long)]
+        large_print: bool,
     },
     /// The IT Service Continuity Report over the library and the sessions
     Report {
         /// The format
         #[arg(long, value_enum, default_value = "md")]
         format: DocFormat,
+        /// HTML only: large print
+        #[arg(long)]
+        large_print: bool,
     },
     /// Testing aid: appends COUNT notes, printing each event's id once it is durable
     #[command(hide = true, name = "append-notes")]
@@ -576,14 +591,41 @@ pub fn run(ctx: &Context, cmd: Option<Sub>) -> Result<Output> {
             format,
             output,
             bom,
-        } => export::export(ctx, &session, format, output.as_deref(), bom),
+            large_print,
+        } => export::export(
+            ctx,
+            &session,
+            format,
+            output.as_deref(),
+            export::Options {
+                bom,
+                large: large_print,
+            },
+        ),
         Sub::Print {
             plan,
             index,
             format,
-        } => export::print(ctx, plan.as_deref(), index, format),
-        Sub::Report { format } => export::report(ctx, format),
-        Sub::Actions { json, open } => actions::list(ctx, json, open),
+            large_print,
+        } => export::print(ctx, plan.as_deref(), index, format, large_print),
+        Sub::Report {
+            format,
+            large_print,
+        } => export::report(ctx, format, large_print),
+        Sub::Actions {
+            json,
+            csv,
+            bom,
+            open,
+        } => actions::list(
+            ctx,
+            match (json, csv) {
+                (true, _) => actions::ListAs::Json,
+                (_, true) => actions::ListAs::Csv { bom },
+                _ => actions::ListAs::Table,
+            },
+            open,
+        ),
         Sub::AppendNotes { session, count } => write::append_notes(ctx, &session, count),
         other => write::run(ctx, other),
     }

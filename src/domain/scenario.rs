@@ -35,14 +35,29 @@ pub struct Scenario {
     pub plans: Vec<Sp<String>>,
     pub duration: Option<Minutes>,
     pub injects: Vec<Inject>,
+    /// The HSEEP overview: where it is held, who sponsors it, the organisations taking part,
+    /// the points of contact, the threat or hazard exercised. Each optional.
+    pub overview: Overview,
     pub hash: String,
     pub path: String,
+}
+
+/// What an after-action report's overview names, as the scenario gives it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Overview {
+    pub location: Option<String>,
+    pub sponsor: Option<String>,
+    pub hazard: Option<String>,
+    pub organisations: Vec<String>,
+    pub points_of_contact: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Objective {
     pub id: Sp<String>,
     pub text: String,
+    /// The capability it exercises (an HSEEP core capability, or the organisation's own).
+    pub capability: Option<String>,
 }
 
 /// When an inject is released.
@@ -91,13 +106,25 @@ impl Scenario {
             let mut o = de.object(n, "objective")?;
             let id = o.req(de, "id", De::id);
             let text = o.req(de, "text", De::string).unwrap_or_default();
+            let capability = o.opt(de, "capability", De::string);
             o.finish(de);
-            Some(Objective { id: id?, text })
+            Some(Objective {
+                id: id?,
+                text,
+                capability,
+            })
         });
         let participants = o.list(de, "participants", De::id);
         let plans = o.list(de, "plans", De::id);
         let duration = o.opt(de, "duration", De::minutes).map(|m| m.v);
         let injects = o.list(de, "injects", read_inject);
+        let overview = Overview {
+            location: o.opt(de, "location", De::string),
+            sponsor: o.opt(de, "sponsor", De::string),
+            hazard: o.opt(de, "hazard", De::string),
+            organisations: o.list(de, "organisations", De::string),
+            points_of_contact: o.list(de, "points_of_contact", De::string),
+        };
         o.finish(de);
         Some(Scenario {
             id: id?,
@@ -109,6 +136,7 @@ impl Scenario {
             plans,
             duration,
             injects,
+            overview,
             hash,
             path: de.src.path.clone(),
         })

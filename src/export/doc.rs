@@ -26,6 +26,8 @@ pub enum Block {
     Pre(String),
     /// A page break on paper.
     PageBreak,
+    /// Blocks printed on landscape pages (a wide matrix).
+    Landscape(Vec<Block>),
     /// A table whose rows are streamed when the document is written (a timeline of a million
     /// events is never held in memory).
     Stream {
@@ -59,8 +61,11 @@ pub struct Doc {
     pub title: String,
     /// Shown above the title and on every printed page (EXERCISE, plan version...).
     pub running_header: Option<String>,
-    /// A loud banner under the title (EXERCISE — NOT A REAL INCIDENT).
+    /// A loud banner under the title (EXERCISE — NOT A REAL INCIDENT); with it, the running
+    /// header on every printed page is just as loud.
     pub banner: Option<String>,
+    /// Large print, for paper read in a dark room or by tired eyes.
+    pub large: bool,
     pub blocks: Vec<Block>,
 }
 
@@ -70,6 +75,7 @@ impl Doc {
             title: title.into(),
             running_header: None,
             banner: None,
+            large: false,
             blocks: Vec::new(),
         }
     }
@@ -138,6 +144,13 @@ impl Doc {
     }
     pub fn after(&mut self) -> &mut Self {
         self.blocks.push(Block::After);
+        self
+    }
+    /// Puts the last `n` blocks on landscape pages.
+    pub fn landscape(&mut self, n: usize) -> &mut Self {
+        let at = self.blocks.len().saturating_sub(n);
+        let inner = self.blocks.split_off(at);
+        self.blocks.push(Block::Landscape(inner));
         self
     }
 }
@@ -212,6 +225,12 @@ fn md_block(b: &Block, rows: &mut dyn Rows, o: &mut dyn Write) -> std::io::Resul
             )
         }
         Block::PageBreak => o.write_all(b"---\n\n"),
+        Block::Landscape(inner) => {
+            for b in inner {
+                md_block(b, rows, o)?;
+            }
+            Ok(())
+        }
     }
 }
 
@@ -402,6 +421,13 @@ fn html_block(b: &Block, rows: &mut dyn Rows, o: &mut dyn Write) -> std::io::Res
         }
         Block::Pre(s) => writeln!(o, "<pre>{}</pre>", html_escape(s)),
         Block::PageBreak => o.write_all(b"<div class=\"page-break\"></div>\n"),
+        Block::Landscape(inner) => {
+            o.write_all(b"<section class=\"landscape\">\n")?;
+            for b in inner {
+                html_block(b, rows, o)?;
+            }
+            o.write_all(b"</section>\n")
+        }
     }
 }
 
@@ -410,15 +436,17 @@ pub fn write_html(d: &Doc, rows: &mut dyn Rows, o: &mut dyn Write) -> std::io::R
     o.write_all(b"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")?;
     write!(
         o,
-        "<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n",
-        html_escape(&d.title)
+        "<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body{}>\n",
+        html_escape(&d.title),
+        if d.large { " class=\"large\"" } else { "" }
     )?;
     if let Some(h) = &d.running_header {
         // the head of a frame around the document: a table's head is repeated on every
         // printed page, and the space it takes is kept free on each
         writeln!(
             o,
-            "<table class=\"page\"><thead><tr><td><div class=\"running-header\">{}</div></td></tr></thead><tbody><tr><td>",
+            "<table class=\"page\"><thead><tr><td><div class=\"running-header{}\">{}</div></td></tr></thead><tbody><tr><td>",
+            if d.banner.is_some() { " loud" } else { "" },
             html_escape(h)
         )?;
     }

@@ -427,6 +427,11 @@ fn cap(s: String) -> String {
     )
 }
 
+/// A CSV cell made safe for a spreadsheet: no formula, at most [`MAX_CELL_CHARS`].
+pub fn cap_cell(s: &str) -> String {
+    cap(spreadsheet_safe(s))
+}
+
 /// A cell a spreadsheet would read as a formula is prefixed with `'`, so it stays text.
 pub fn spreadsheet_safe(s: &str) -> String {
     let s = crate::domain::text::clean(s, true);

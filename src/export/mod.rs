@@ -1,15 +1,17 @@
 //! Exports of a session, paper copies of plans and the index, and the IT Service Continuity
 //! Report. Pure: the caller reads the journal, hands in what it found, and writes the text.
 
+mod aar;
 pub mod doc;
 pub mod facts;
 mod md_html;
 pub mod print;
+mod pir;
 pub mod report;
 pub mod review;
 
 use crate::domain::Index;
-use crate::domain::event::{Event, ts};
+use crate::domain::event::{Body, Event, ts};
 use crate::domain::session::{Session, SessionState};
 use crate::present::Zone;
 use chrono::{DateTime, Utc};
@@ -65,6 +67,8 @@ pub struct Input<'a> {
     pub index: &'a Index,
     pub now: DateTime<Utc>,
     pub zone: Zone,
+    /// Large print (HTML): for paper read in a dark room.
+    pub large: bool,
 }
 
 /// Where a session's events come from, in merge order: the journal (read and verified as they
@@ -99,14 +103,85 @@ struct Timeline<'a, 'b> {
     integrity: Option<Integrity>,
 }
 
+/// Clock changes in a row, folded into one line of a document's timeline.
+struct ClockRun {
+    row: Vec<String>,
+    words: Vec<String>,
+}
+
+impl ClockRun {
+    fn flush(run: &mut Option<ClockRun>, what_col: usize, each: &mut dyn FnMut(&[String])) {
+        if let Some(mut r) = run.take() {
+            if r.words.len() > 1 {
+                r.row[what_col] = format!(
+                    "exercise clock ({} changes): {}",
+                    r.words.len(),
+                    r.words.join("; ")
+                );
+            }
+            each(&r.row);
+        }
+    }
+}
+
 impl doc::Rows for Timeline<'_, '_> {
+    /// The timeline as a document shows it: the declaration in its place, a run of clock
+    /// changes as one row, and no "joined" rows (the participants table has them). The JSON and
+    /// CSV keep every event.
     fn rows(&mut self, each: &mut dyn FnMut(&[String])) {
-        let exercise = self.input.session.state.is_exercise();
+        let st = &self.input.session.state;
+        let exercise = st.is_exercise();
         let input = self.input;
-        self.integrity = Some(
-            self.events
-                .each(&mut |e| each(&facts::doc_row(&facts::timeline_row(e, input), exercise))),
-        );
+        let what_col = if exercise { 4 } else { 3 };
+        let declared = st.declared_at;
+        let declared_row = || {
+            let mut row = vec![facts::utc(declared), facts::local(input.zone, declared)];
+            if exercise {
+                row.push(String::new());
+            }
+            row.extend([
+                String::new(),
+                "disaster declared".to_string(),
+                "RTOs count from here".to_string(),
+            ]);
+            row
+        };
+        let mut declared_shown = false;
+        let mut run: Option<ClockRun> = None;
+        let integrity = self.events.each(&mut |e| {
+            if !declared_shown && declared <= e.at {
+                ClockRun::flush(&mut run, what_col, each);
+                each(&declared_row());
+                declared_shown = true;
+            }
+            match &e.body {
+                Body::ResponderJoined {} => {}
+                Body::ClockPaused {}
+                | Body::ClockResumed {}
+                | Body::ClockSpeed { .. }
+                | Body::ClockAdvanced { .. } => {
+                    let row = facts::doc_row(&facts::timeline_row(e, input), exercise);
+                    let word = format!(
+                        "{} {}",
+                        row.get(what_col).cloned().unwrap_or_default(),
+                        e.ex_ms.map(crate::domain::time::ex_time).unwrap_or_default()
+                    );
+                    match &mut run {
+                        Some(r) => r.words.push(word),
+                        None => run = Some(ClockRun { row, words: vec![word] }),
+                    }
+                }
+                _ => {
+                    ClockRun::flush(&mut run, what_col, each);
+                    each(&facts::doc_row(&facts::timeline_row(e, input), exercise));
+                }
+            }
+        });
+        ClockRun::flush(&mut run, what_col, each);
+        if !declared_shown {
+            each(&declared_row());
+        }
+        self.integrity = Some(integrity);
     }
     fn after(&mut self) -> Vec<doc::Block> {
         match &self.integrity {
@@ -137,11 +212,13 @@ pub fn write(
 ) -> std::io::Result<()> {
     let facts = facts::facts(input);
     let doc = || {
-        if input.session.state.is_exercise() {
-            review::exercise_doc(&facts, input)
+        let mut d = if input.session.state.is_exercise() {
+            aar::exercise_doc(&facts, input)
         } else {
-            review::incident_doc(&facts, input)
-        }
+            pir::incident_doc(&facts, input)
+        };
+        d.large = input.large;
+        d
     };
     let mut rows = Timeline {
         input,

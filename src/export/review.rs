@@ -1,19 +1,22 @@
-//! The two documents made from a session's facts: the post-incident review (incident) and the
-//! after-action report (exercise).
+//! What the post-incident review ([`super::pir`]) and the after-action report ([`super::aar`])
+//! share: the executive summary, the overview, the improvement actions, and the sections every
+//! review has (timeline, steps, conflicts, decisions, RTOs, participants, plans, integrity).
+//! An exercise's sections report on the exercise clock, an incident's on wall time.
 
 use super::Input;
 use super::doc::Doc;
 use super::facts::*;
-use crate::domain::event::ObservationKind;
+use crate::domain::event::ActionStatus;
+use crate::domain::session::improve::ActionRow;
 use crate::domain::time::{ex_time, human_duration};
 use crate::present::Zone;
 
-fn mins(m: i64) -> String {
+pub(super) fn mins(m: i64) -> String {
     human_duration(chrono::Duration::minutes(m))
 }
 
 /// One row per step that has some of these texts: the step, its title, its state, the texts.
-fn step_rows(
+pub(super) fn step_rows(
     f: &Facts,
     texts: impl Fn(&super::facts::StepRow) -> &Vec<String>,
 ) -> Vec<Vec<String>> {
@@ -31,7 +34,7 @@ fn step_rows(
         .collect()
 }
 
-fn common_sections(d: &mut Doc, f: &Facts, o: &Input) {
+pub(super) fn common_sections(d: &mut Doc, f: &Facts, o: &Input) {
     let exercise = f.mode == "exercise";
     d.h2("Timeline");
     d.para(if exercise {
@@ -71,7 +74,18 @@ fn common_sections(d: &mut Doc, f: &Facts, o: &Input) {
         })
         .collect();
     d.table(
-        &["Step", "Title", "State", "By", "Estimate", "Actual"],
+        &[
+            "Step",
+            "Title",
+            "State",
+            "By",
+            "Estimate",
+            if exercise {
+                "Actual (exercise clock)"
+            } else {
+                "Actual"
+            },
+        ],
         rows,
     );
     d.h2("Conflicts");
@@ -125,15 +139,33 @@ fn common_sections(d: &mut Doc, f: &Facts, o: &Input) {
                     ),
                     _ => format!("open: not yet restored, {} left", mins(r.margin_min)),
                 };
+                // an exercise is judged on its clock; the wall time is beside, for the log
+                let (deadline, restored) = match r.deadline_ex_ms {
+                    Some(dl) => (
+                        ex_time(dl),
+                        match (r.restored_ex_ms, r.restored_at) {
+                            (Some(x), Some(w)) => format!("{} ({} wall)", ex_time(x), utc(w)),
+                            (Some(x), None) => ex_time(x),
+                            _ => "-".into(),
+                        },
+                    ),
+                    None => (
+                        utc(r.deadline),
+                        r.restored_at.map(utc).unwrap_or_else(|| "-".into()),
+                    ),
+                };
                 vec![
                     format!("{} ({})", r.name, r.service),
                     r.rto.to_string(),
-                    utc(r.deadline),
-                    r.restored_at.map(utc).unwrap_or_else(|| "-".into()),
+                    deadline,
+                    restored,
                     how,
                 ]
             })
             .collect();
+        if exercise {
+            d.para("Deadlines and restoration on the exercise clock, from T+0.");
+        }
         d.table(&["Service", "RTO", "Deadline", "Restored", "Outcome"], rows);
     }
     d.h2("Participants");
@@ -191,7 +223,7 @@ fn common_sections(d: &mut Doc, f: &Facts, o: &Input) {
     }
 }
 
-fn overview(f: &Facts, zone: Zone) -> Vec<(String, String)> {
+pub(super) fn overview(f: &Facts, zone: Zone) -> Vec<(String, String)> {
     let mut v = vec![
         ("Session".into(), f.id.clone()),
         (
@@ -233,289 +265,197 @@ fn overview(f: &Facts, zone: Zone) -> Vec<(String, String)> {
     v
 }
 
-/// The post-incident review, in the manner of the Google SRE postmortem.
-pub fn incident_doc(f: &Facts, o: &Input) -> Doc {
-    let mut d = Doc::new(format!("Post-incident review: {}", f.title));
-    d.running_header = Some(format!(
-        "Post-incident review · {} · session {}",
-        f.title, f.id
-    ));
-    d.para(format!("Status: {}. Filled in from the journal where it can be; the blanks are for the people who were there.", if f.closed_at.is_some() { "incident closed" } else { "incident still open" }));
-    d.facts(overview(f, o.zone));
-    d.h2("Summary");
-    d.blank("what happened, in two or three sentences, and how it was resolved");
-    d.h2("Impact");
-    let mut impact = Vec::new();
-    for r in &f.rto {
-        if let Some(s) = o.index.service(&r.service) {
-            let vbfs: Vec<String> = s
-                .vbfs
-                .iter()
-                .map(|v| {
-                    o.index
-                        .vbf(v)
-                        .map(|x| x.name.clone())
-                        .unwrap_or_else(|| v.v.clone())
-                })
-                .collect();
-            impact.push(format!(
-                "{} (RTO {}, RPO {}){}",
-                s.name,
-                r.rto,
-                s.rpo
-                    .as_ref()
-                    .map(|x| x.v.to_string())
-                    .unwrap_or("-".into()),
-                if vbfs.is_empty() {
-                    String::new()
-                } else {
-                    format!(": supports {}", vbfs.join(", "))
-                }
-            ));
+/// How long an exercise ran: on its clock, with the wall time beside.
+pub(super) fn exercise_duration(f: &Facts, o: &Input) -> Option<String> {
+    let st = &o.session.state;
+    let c = st.clock.as_ref()?;
+    let end = f.closed_at.or(f.last_at).unwrap_or(f.started_at);
+    Some(format!(
+        "{} on the exercise clock ({} wall time{})",
+        ex_time(c.ex_ms(end)),
+        human_duration(end - f.started_at),
+        if f.closed_at.is_none() {
+            ", still running"
+        } else {
+            ""
         }
-    }
-    if impact.is_empty() {
-        d.para("No affected service is listed in the index.");
-    } else {
-        d.para("Services restored by the plans of this session, and the vital business functions they support:");
-        d.list(impact);
-    }
-    d.blank("who was affected, how badly and for how long; data lost, if any");
-    d.h2("Root cause and trigger");
-    d.blank("what caused it, and what set it off");
-    common_sections(&mut d, f, o);
-    d.h2("What went well");
-    d.blank("what worked: people, plans, tools");
-    d.h2("What went wrong");
-    d.blank("what did not work, or slowed the recovery");
-    let noted: Vec<String> = o
-        .session
-        .state
-        .notes
-        .iter()
-        .map(|n| format!("{} ({}, {}): {}", n.text, n.by, utc(n.at), n.kind))
-        .collect();
-    if !noted.is_empty() {
-        d.h3("Session notes from the journal");
-        d.list(noted);
-    }
-    d.h2("Where we got lucky");
-    d.blank("what could have been worse");
-    d.h2("Action items");
-    let mut rows: Vec<Vec<String>> = f
-        .steps
-        .iter()
-        .filter(|s| s.state == "blocked" || s.state == "skipped")
-        .map(|s| {
-            vec![
-                format!(
-                    "Review step {}/{} ({}): {}",
-                    s.plan,
-                    s.step,
-                    s.state,
-                    s.reasons.join("; ")
-                ),
-                "mitigate".into(),
-                String::new(),
-                String::new(),
-                String::new(),
-            ]
-        })
-        .collect();
-    for _ in 0..3 {
-        rows.push(vec![String::new(); 5]);
-    }
-    d.table(
-        &[
-            "Action",
-            "Type (prevent, mitigate, process)",
-            "Owner",
-            "Due",
-            "Tracking",
-        ],
-        rows,
-    );
-    d
+    ))
 }
 
-/// The after-action report and improvement plan, in the manner of the HSEEP AAR/IP.
-pub fn exercise_doc(f: &Facts, o: &Input) -> Doc {
-    const MARK: &str = "EXERCISE — NOT A REAL INCIDENT";
-    let mut d = Doc::new(format!("EXERCISE — After-action report: {}", f.title));
-    d.running_header = Some(format!(
-        "{MARK} · After-action report · {} · session {}",
-        f.title, f.id
-    ));
-    d.banner = Some(MARK.into());
-    let st = &o.session.state;
-    d.h2("Exercise overview");
-    let mut ov = overview(f, o.zone);
-    if let Some(sc) = &o.session.scenario {
-        ov.insert(
-            0,
-            (
-                "Scenario".into(),
-                format!("{} ({}, {})", sc.title, sc.id, sc.kind.label()),
-            ),
-        );
-        if let Some(s) = &sc.summary {
-            ov.insert(1, ("Summary".into(), s.clone()));
+/// An RTO's outcome in a few words: "met, 1 h 10 min to spare".
+pub(super) fn rto_words(r: &RtoRow, closed: bool) -> String {
+    match r.outcome.as_str() {
+        "met" => format!("met with {} to spare", mins(r.margin_min)),
+        "missed" if r.restored_at.is_some() || r.restored_ex_ms.is_some() => {
+            format!("MISSED by {}", mins(r.margin_min))
         }
-        if !sc.participants.is_empty() {
-            ov.push((
-                "Roles taking part".into(),
-                sc.participants
-                    .iter()
-                    .map(|p| p.v.clone())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+        "missed" => format!("MISSED (not restored, {} past)", mins(r.margin_min)),
+        _ if closed => "not restored when the session closed".to_string(),
+        _ => format!("not restored yet, {} left", mins(r.margin_min)),
+    }
+}
+
+/// The executive summary: one paragraph of facts from the journal.
+pub(super) fn executive_summary(f: &Facts, o: &Input) -> String {
+    let st = &o.session.state;
+    let mut p = Vec::new();
+    let closed = f.closed_at.is_some();
+    match exercise_duration(f, o) {
+        Some(dur) => {
+            let injects = o.session.scenario.as_ref().map_or(0, |s| s.injects.len());
+            let released = st.injects.iter().filter(|r| r.released).count();
+            let skipped = st.injects.iter().filter(|r| !r.released).count();
+            p.push(format!(
+                "The exercise \"{}\" started at {} and ran {dur}{}.",
+                f.title,
+                utc(f.started_at),
+                if closed { "" } else { " so far" }
+            ));
+            p.push(format!(
+                "{released} of {injects} injects {} released{}.",
+                if released == 1 { "was" } else { "were" },
+                if skipped > 0 {
+                    format!(" and {skipped} skipped")
+                } else {
+                    String::new()
+                }
             ));
         }
+        None => p.push(format!(
+            "The incident \"{}\" was declared at {}{}.",
+            f.title,
+            utc(f.declared_at),
+            match f.closed_at {
+                Some(c) => format!(
+                    " and closed at {}, {} later",
+                    utc(c),
+                    human_duration(c - f.declared_at)
+                ),
+                None => " and is still open".to_string(),
+            }
+        )),
     }
-    if let Some(c) = &st.clock {
-        ov.push((
-            "Exercise clock at the end".into(),
-            ex_time(c.ex_ms(f.closed_at.unwrap_or(f.last_at.unwrap_or(f.started_at)))),
-        ));
-    }
-    d.facts(ov);
-    d.h2("Objectives and ratings");
-    d.para("P: performed without challenges · S: performed with some challenges · M: performed with major challenges · U: unable to be performed.");
-    let objectives = o
-        .session
-        .scenario
-        .as_ref()
-        .map(|s| s.objectives.clone())
-        .unwrap_or_default();
-    let rows = objectives
-        .iter()
-        .map(|ob| match st.rating(&ob.id) {
-            Some(r) => vec![
-                ob.id.v.clone(),
-                ob.text.clone(),
-                format!("{:?}", r.rating),
-                r.rating.label().to_string(),
-                r.note.clone().unwrap_or_default(),
-                r.by.clone(),
-            ],
-            None => vec![
-                ob.id.v.clone(),
-                ob.text.clone(),
-                "not rated".into(),
-                String::new(),
-                String::new(),
-                String::new(),
-            ],
-        })
-        .collect();
-    d.table(
-        &["Objective", "Text", "Rating", "Meaning", "Note", "Rated by"],
-        rows,
-    );
-    d.h2("Analysis");
-    for (kind, heading) in [
-        (ObservationKind::Strength, "Strengths"),
-        (ObservationKind::Improvement, "Areas for improvement"),
-        (ObservationKind::Defect, "Plan defects"),
-    ] {
-        d.h3(heading);
-        let items: Vec<String> = st
-            .observations
+    p.push(format!(
+        "{} of {} needed steps were done{}.",
+        f.finished,
+        f.total,
+        if f.skipped > 0 {
+            format!(", {} skipped", f.skipped)
+        } else {
+            String::new()
+        }
+    ));
+    if let Some(sc) = o.session.scenario.as_deref()
+        && !sc.objectives.is_empty()
+    {
+        let rated: Vec<String> = sc
+            .objectives
             .iter()
-            .filter(|ob| ob.kind == kind)
-            .map(|ob| {
-                let mut about = Vec::new();
-                if let (Some(p), Some(s)) = (&ob.plan, &ob.step) {
-                    about.push(format!("step {p}/{s}"));
-                }
-                if let Some(i) = &ob.inject {
-                    about.push(format!("inject {i}"));
-                }
-                let when = ob.ex_ms.map(ex_time).unwrap_or_default();
-                format!(
-                    "{}{} — {} at {when}",
-                    ob.text,
-                    if about.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({})", about.join(", "))
-                    },
-                    ob.by
-                )
+            .map(|ob| match st.rating(&ob.id.v) {
+                Some(r) => format!("{} {}", ob.id.v, r.rating),
+                None => format!("{} not rated", ob.id.v),
             })
             .collect();
-        if items.is_empty() {
-            d.para("None recorded.");
-        } else {
-            d.list(items);
-        }
+        p.push(format!("Objectives: {}.", rated.join(", ")));
     }
-    d.h2("Improvement plan");
-    let mut rows: Vec<Vec<String>> = st
-        .observations
-        .iter()
-        .filter(|ob| ob.kind != ObservationKind::Strength)
-        .map(|ob| {
-            let area = match (&ob.plan, &ob.step) {
-                (Some(p), Some(s)) => format!("plan {p}, step {s}"),
-                _ => ob
-                    .inject
-                    .as_ref()
-                    .map(|i| format!("inject {i}"))
-                    .unwrap_or_default(),
-            };
-            vec![
-                ob.text.clone(),
-                ob.kind.label().into(),
-                area,
-                String::new(),
-                String::new(),
-                String::new(),
-            ]
-        })
-        .collect();
-    rows.push(vec![String::new(); 6]);
-    d.table(
-        &[
-            "Issue",
-            "Kind",
-            "Plan or capability",
-            "Corrective action",
-            "Owner",
-            "Completion date",
-        ],
-        rows,
-    );
-    d.h2("Injects");
-    let rows = o
-        .session
-        .scenario
-        .as_ref()
-        .map(|sc| {
-            sc.injects
-                .iter()
-                .map(|i| {
-                    let status = match st.inject(&i.id) {
-                        Some(r) if r.released => format!(
-                            "released at {}{} by {}",
-                            r.ex_ms.map(ex_time).unwrap_or_default(),
-                            if r.early { " (early)" } else { "" },
-                            r.by
-                        ),
-                        Some(r) => format!("skipped by {}", r.by),
-                        None => "not released".into(),
-                    };
-                    vec![
-                        i.id.v.clone(),
-                        i.title.clone(),
-                        i.story_time.clone().unwrap_or_default(),
-                        status,
-                    ]
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    d.table(&["Inject", "Title", "Story time", "Released"], rows);
-    common_sections(&mut d, f, o);
-    d
+    if !f.rto.is_empty() {
+        // met and missed by name, with their margins; the rest counted
+        let named: Vec<String> = f
+            .rto
+            .iter()
+            .filter(|r| r.outcome != "open")
+            .map(|r| format!("{} {}", r.name, rto_words(r, closed)))
+            .collect();
+        let open = f.rto.iter().filter(|r| r.outcome == "open").count();
+        let mut parts = named;
+        if open > 0 {
+            parts.push(format!(
+                "{} not restored{}",
+                plural(open, "service", "services"),
+                if closed {
+                    " when the session closed"
+                } else {
+                    " yet, within their RTOs"
+                }
+            ));
+        }
+        p.push(format!(
+            "RTOs{}: {}.",
+            if st.is_exercise() { " as exercised" } else { "" },
+            parts.join("; ")
+        ));
+    }
+    if !f.decisions.is_empty() {
+        let key: Vec<String> = f
+            .decisions
+            .iter()
+            .take(3)
+            .map(|d| format!("\"{}\" ({}, by {})", d[2], d[0], d[4]))
+            .collect();
+        p.push(format!(
+            "Key decisions: {}{}.",
+            key.join("; "),
+            if f.decisions.len() > 3 {
+                format!(" and {} more", f.decisions.len() - 3)
+            } else {
+                String::new()
+            }
+        ));
+    }
+    if st.is_exercise() {
+        let count = |k: crate::domain::event::ObservationKind| {
+            st.live_observations().filter(|(_, o)| o.kind == k).count()
+        };
+        use crate::domain::event::ObservationKind as K;
+        p.push(format!(
+            "Observations: {}, {}, {}.",
+            plural(count(K::Strength), "strength", "strengths"),
+            plural(
+                count(K::Improvement),
+                "area for improvement",
+                "areas for improvement"
+            ),
+            plural(count(K::Defect), "plan defect", "plan defects")
+        ));
+    }
+    let open = f.actions.iter().filter(|a| a.status == ActionStatus::Open);
+    let overdue = f.actions.iter().filter(|a| a.overdue).count();
+    p.push(match f.actions.len() {
+        0 => "No improvement action has been raised yet.".to_string(),
+        n => format!(
+            "{} raised, {} open{}.",
+            plural(n, "improvement action", "improvement actions"),
+            open.count(),
+            if overdue > 0 {
+                format!(", {overdue} OVERDUE")
+            } else {
+                String::new()
+            }
+        ),
+    });
+    p.join(" ")
 }
+
+/// "1 strength", "3 strengths".
+pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// An action's status for a table: open, closed (when, by whom), or OVERDUE.
+pub(super) fn action_status(a: &ActionRow) -> String {
+    match (a.status, a.overdue) {
+        (ActionStatus::Open, true) => "OVERDUE".into(),
+        (ActionStatus::Open, false) => "open".into(),
+        (ActionStatus::Closed, _) => format!(
+            "closed{}{}",
+            a.closed_at
+                .map(|t| format!(" {}", t.format("%Y-%m-%d")))
+                .unwrap_or_default(),
+            a.closed_note
+                .as_ref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default()
+        ),
+    }
+}
+

@@ -335,6 +335,7 @@ impl Store for FsStore {
             index: &self.lib.index,
             now,
             zone,
+            large: false,
         };
         let mut events = crate::journal::stream::JournalEvents::new(&j.dir);
         let dir = self.home.join("exports");

@@ -286,6 +286,7 @@ impl Store for MemStore {
             index: &self.lib.index,
             now,
             zone,
+            large: false,
         };
         let name = crate::export::file_name(&session.state, format);
         let text = crate::export::render(&input, format, &mut crate::export::Listed(&events));

@@ -476,7 +476,17 @@ impl Session {
                 }
                 None
             }
-            Body::Declared { declared_at, .. } => {
+            Body::Declared {
+                declared_at,
+                reason,
+            } => {
+                st.declarations.push(DeclarationRecord {
+                    by: e_actor.clone(),
+                    at: e_at,
+                    from: st.declared_at,
+                    to: declared_at,
+                    reason,
+                });
                 st.declared_at = declared_at;
                 Some(Touched::All)
             }

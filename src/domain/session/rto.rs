@@ -85,6 +85,10 @@ pub struct RtoRow {
     pub outcome: String,
     /// How much time was left (met, open) or over (missed), in minutes.
     pub margin_min: i64,
+    /// On an exercise, the deadline and the restoration on the exercise clock (milliseconds
+    /// from its start): the outcome is judged on them, and `restored_at` is wall time beside.
+    pub deadline_ex_ms: Option<i64>,
+    pub restored_ex_ms: Option<i64>,
 }
 
 /// Each affected service's RTO outcome. A service is restored when every plan of the session that
@@ -121,11 +125,40 @@ pub fn rto_outcomes(session: &Session, ix: &Index, now: DateTime<Utc>) -> Vec<Rt
         } else {
             None
         };
-        let (outcome, margin) = match restored_at {
-            Some(t) if t <= d.deadline => ("met", (d.deadline - t).num_minutes()),
-            Some(t) => ("missed", (t - d.deadline).num_minutes()),
-            None if story_now > d.deadline => ("missed", (story_now - d.deadline).num_minutes()),
-            None => ("open", (d.deadline - story_now).num_minutes()),
+        let (outcome, margin, deadline_ex, restored_ex) = match st.clock.as_ref() {
+            // an exercise is judged on its own clock, from the declaration at T+0
+            Some(_) => {
+                let offset = (st.declared_at - st.started_at).num_milliseconds();
+                let deadline_ex = d.rto.as_ms().saturating_add(offset);
+                let restored_ex = if complete {
+                    restoring
+                        .iter()
+                        .flat_map(|p| p.steps.iter().filter_map(|s| s.ex.at))
+                        .max()
+                } else {
+                    None
+                };
+                let now_ex = st.ex_ms(until).unwrap_or(0);
+                let m = |ms: i64| ms / 60_000;
+                let (o, margin) = match restored_ex {
+                    Some(t) if t <= deadline_ex => ("met", m(deadline_ex - t)),
+                    Some(t) => ("missed", m(t - deadline_ex)),
+                    None if now_ex > deadline_ex => ("missed", m(now_ex - deadline_ex)),
+                    None => ("open", m(deadline_ex - now_ex)),
+                };
+                (o, margin, Some(deadline_ex), restored_ex)
+            }
+            None => {
+                let (o, margin) = match restored_at {
+                    Some(t) if t <= d.deadline => ("met", (d.deadline - t).num_minutes()),
+                    Some(t) => ("missed", (t - d.deadline).num_minutes()),
+                    None if story_now > d.deadline => {
+                        ("missed", (story_now - d.deadline).num_minutes())
+                    }
+                    None => ("open", (d.deadline - story_now).num_minutes()),
+                };
+                (o, margin, None, None)
+            }
         };
         out.push(RtoRow {
             service: d.service,
@@ -135,6 +168,8 @@ pub fn rto_outcomes(session: &Session, ix: &Index, now: DateTime<Utc>) -> Vec<Rt
             restored_at,
             outcome: outcome.into(),
             margin_min: margin,
+            deadline_ex_ms: deadline_ex,
+            restored_ex_ms: restored_ex,
         });
     }
     out

@@ -325,6 +325,19 @@ pub struct ObservationRecord {
     pub withdrawn: Option<super::improve::ActionChange>,
 }
 
+/// The declaration time set or corrected after the start.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeclarationRecord {
+    pub by: String,
+    #[serde(with = "ts")]
+    pub at: DateTime<Utc>,
+    #[serde(with = "ts")]
+    pub from: DateTime<Utc>,
+    #[serde(with = "ts")]
+    pub to: DateTime<Utc>,
+    pub reason: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RatingRecord {
     pub objective: ObjectiveId,
@@ -392,6 +405,8 @@ pub struct SessionState {
     pub ratings: Vec<RatingRecord>,
     /// Improvement actions raised in the session.
     pub actions: Vec<super::improve::ActionRecord>,
+    /// Corrections of the declaration time, oldest first: when, by whom, from what to what.
+    pub declarations: Vec<DeclarationRecord>,
     pub writers: BTreeMap<WriterId, WriterSeen>,
     /// The seals given out, oldest first.
     #[serde(default)]
@@ -461,6 +476,7 @@ impl SessionState {
             observations: Vec::new(),
             ratings: Vec::new(),
             actions: Vec::new(),
+            declarations: Vec::new(),
             writers: BTreeMap::new(),
             seals: Vec::new(),
             warnings: Vec::new(),
@@ -559,9 +575,11 @@ impl SessionState {
         }
     }
 
-    /// The exercise time at `now`, on an exercise.
+    /// The exercise time at `now`, on an exercise: it stops when the exercise is closed (an
+    /// action closed months later is not stamped T+2000:00).
     pub fn ex_ms(&self, now: DateTime<Utc>) -> Option<i64> {
-        self.clock.as_ref().map(|c| c.ex_ms(now))
+        let until = self.closed.as_ref().map_or(now, |c| c.at.min(now));
+        self.clock.as_ref().map(|c| c.ex_ms(until))
     }
 
     /// The latest rating of an objective.

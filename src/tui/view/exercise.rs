@@ -45,7 +45,7 @@ fn clock_line(app: &App, sc: &Scenario, keys: &str) -> Vec<Line<'static>> {
         return Vec::new();
     };
     let clock = o.state.clock.as_ref();
-    let ex = clock.map(|c| c.ex_ms(app.now)).unwrap_or(0);
+    let ex = o.state.ex_ms(app.now).unwrap_or(0);
     let state = match clock {
         Some(c) if c.paused => "PAUSED".to_string(),
         Some(c) => format!("running x{}", c.speed),

@@ -135,7 +135,7 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
                     } else {
                         String::new()
                     };
-                    let ms = c.ex_ms(app.now);
+                    let ms = st.ex_ms(app.now).unwrap_or_else(|| c.ex_ms(app.now));
                     spans.push(Span::styled(
                         format!(
                             " EX T+{}{speed}{mark} ",
