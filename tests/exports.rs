@@ -357,10 +357,10 @@ fn exercise(env: &Env) -> String {
         "fiona",
         &["start", "--exercise", "drill", "--facilitator", "fiona"],
     )
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    .ok()
+    .stdout
+    .trim()
+    .to_string();
     at(env, 3, "cat", &["step", &id, "check", "start"]).ok();
     at(
         env,
@@ -527,7 +527,10 @@ fn exercise_exports_say_exercise_everywhere() {
         md.contains("| objective comms | O2: Nobody knew the press officer's number | A1: Put the press officer in the index, with a deputy | Planning | Comms lead | 2026-11-21 | 2027-01-31 | open |"),
         "{md}"
     );
-    assert!(md.contains("| closed 2026-11-21: alpha 1.1 names bk02 |"), "{md}");
+    assert!(
+        md.contains("| closed 2026-11-21: alpha 1.1 names bk02 |"),
+        "{md}"
+    );
     // clock noise folded into one row
     assert!(
         md.contains("exercise clock (3 changes): paused the exercise clock T+00:16:00; resumed the exercise clock T+00:16:00; set the clock speed x2 T+00:16:00"),

@@ -618,18 +618,28 @@ fn facilitator_and_participant_views() {
     assert_eq!(part.app.screen, Screen::Session);
     let screen = part.screen();
     assert!(
-        screen.contains("INJECT at T+00:00:00") && screen.contains("Monitoring shows the primary down."),
+        screen.contains("INJECT at T+00:00:00")
+            && screen.contains("Monitoring shows the primary down."),
         "{screen}"
     );
     part.press("<Enter>");
-    assert!(!part.screen().contains("Monitoring shows"), "{}", part.screen());
+    assert!(
+        !part.screen().contains("Monitoring shows"),
+        "{}",
+        part.screen()
+    );
     // the exercise view shows a participant only what was released: no unreleased inject, no
     // expected actions or facilitator notes, no controls
     part.press("F");
     let screen = part.screen();
     insta::assert_snapshot!("participant_exercise_view", screen);
     assert!(screen.contains("The database alarm fires"), "{screen}");
-    for hidden in ["A journalist calls", "Backups are slow", "The replica is behind", "R release"] {
+    for hidden in [
+        "A journalist calls",
+        "Backups are slow",
+        "The replica is behind",
+        "R release",
+    ] {
         assert!(!screen.contains(hidden), "{hidden}:\n{screen}");
     }
     // and the gate refuses a participant the facilitator's keys
@@ -637,7 +647,8 @@ fn facilitator_and_participant_views() {
     // (the name is asked first, as before anything recorded)
     part.press(" <Enter>");
     assert!(
-        part.banner().contains("Only the exercise's facilitators (tester) may control the exercise clock"),
+        part.banner()
+            .contains("Only the exercise's facilitators (tester) may control the exercise clock"),
         "{}",
         part.banner()
     );
@@ -722,7 +733,8 @@ fn facilitator_clock_controls_and_observations() {
     // an area for improvement, on objective "comms" (the third choice: none, failover, comms)
     h.press("2");
     assert!(
-        h.screen().contains("Which objective? (observation on inject lag"),
+        h.screen()
+            .contains("Which objective? (observation on inject lag"),
         "{}",
         h.screen()
     );

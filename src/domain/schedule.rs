@@ -46,7 +46,10 @@ pub fn due_now<'a>(s: &'a Scenario, st: &SessionState, now: DateTime<Utc>) -> Ve
 pub fn released<'a>(
     s: &'a Scenario,
     st: &'a SessionState,
-) -> Vec<(&'a super::scenario::Inject, &'a super::session::InjectRecord)> {
+) -> Vec<(
+    &'a super::scenario::Inject,
+    &'a super::session::InjectRecord,
+)> {
     st.injects
         .iter()
         .filter(|r| r.released)

@@ -117,16 +117,13 @@ pub fn exercise_doc(f: &Facts, o: &Input) -> Doc {
         c
     };
     let list = |v: &[String]| {
-        if v.is_empty() {
-            dash()
-        } else {
-            v.join("; ")
-        }
+        if v.is_empty() { dash() } else { v.join("; ") }
     };
     let mut facts = vec![
         (
             "Exercise name".to_string(),
-            sc.map(|s| s.title.clone()).unwrap_or_else(|| f.title.clone()),
+            sc.map(|s| s.title.clone())
+                .unwrap_or_else(|| f.title.clone()),
         ),
         (
             "Dates".into(),
@@ -239,14 +236,15 @@ pub fn exercise_doc(f: &Facts, o: &Input) -> Doc {
         ]);
         analysis(&mut d, f, o, Some(&ObjectiveId::new(ob.id.v.as_str())));
     }
-    if st
-        .live_observations()
-        .any(|(_, ob)| ob.objective.is_none())
-    {
+    if st.live_observations().any(|(_, ob)| ob.objective.is_none()) {
         d.h3("Observations on no one objective");
         analysis(&mut d, f, o, None);
     }
-    let withdrawn = st.observations.iter().filter(|o| o.withdrawn.is_some()).count();
+    let withdrawn = st
+        .observations
+        .iter()
+        .filter(|o| o.withdrawn.is_some())
+        .count();
     if withdrawn > 0 {
         d.para(format!("{withdrawn} observation(s) were withdrawn: they are in the journal and the timeline, not here."));
     }

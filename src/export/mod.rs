@@ -5,8 +5,8 @@ mod aar;
 pub mod doc;
 pub mod facts;
 mod md_html;
-pub mod print;
 mod pir;
+pub mod print;
 pub mod report;
 pub mod review;
 
@@ -164,11 +164,18 @@ impl doc::Rows for Timeline<'_, '_> {
                     let word = format!(
                         "{} {}",
                         row.get(what_col).cloned().unwrap_or_default(),
-                        e.ex_ms.map(crate::domain::time::ex_time).unwrap_or_default()
+                        e.ex_ms
+                            .map(crate::domain::time::ex_time)
+                            .unwrap_or_default()
                     );
                     match &mut run {
                         Some(r) => r.words.push(word),
-                        None => run = Some(ClockRun { row, words: vec![word] }),
+                        None => {
+                            run = Some(ClockRun {
+                                row,
+                                words: vec![word],
+                            })
+                        }
                     }
                 }
                 _ => {

@@ -90,7 +90,10 @@ pub fn incident_doc(f: &Facts, o: &Input) -> Doc {
                 utc(f.started_at),
                 f.started_by,
                 if f.started_at > f.declared_at {
-                    format!(", {} after the declaration", human_duration(f.started_at - f.declared_at))
+                    format!(
+                        ", {} after the declaration",
+                        human_duration(f.started_at - f.declared_at)
+                    )
                 } else {
                     String::new()
                 }
@@ -154,7 +157,10 @@ pub fn incident_doc(f: &Facts, o: &Input) -> Doc {
             n => format!("{n} (see Participants)"),
         },
     ));
-    resp.push(("Decisions".into(), format!("{} (see Decisions taken)", f.decisions.len())));
+    resp.push((
+        "Decisions".into(),
+        format!("{} (see Decisions taken)", f.decisions.len()),
+    ));
     d.facts(resp);
 
     d.h2("Recovery");
@@ -163,17 +169,32 @@ pub fn incident_doc(f: &Facts, o: &Input) -> Doc {
         if let Some(t) = r.restored_at {
             rec.push((
                 format!("{} restored", r.name),
-                format!("{} ({} after the declaration)", utc(t), human_duration(t - f.declared_at)),
+                format!(
+                    "{} ({} after the declaration)",
+                    utc(t),
+                    human_duration(t - f.declared_at)
+                ),
             ));
         }
     }
-    if let Some(t) = st.steps().filter(|s| s.state.finished()).filter_map(|s| s.at).max() {
+    if let Some(t) = st
+        .steps()
+        .filter(|s| s.state.finished())
+        .filter_map(|s| s.at)
+        .max()
+    {
         rec.push(("Last step finished".into(), utc(t)));
     }
     rec.push((
         "Closed".into(),
         f.closed_at
-            .map(|c| format!("{} ({} after the declaration)", utc(c), human_duration(c - f.declared_at)))
+            .map(|c| {
+                format!(
+                    "{} ({} after the declaration)",
+                    utc(c),
+                    human_duration(c - f.declared_at)
+                )
+            })
             .unwrap_or_else(|| "still open".into()),
     ));
     d.facts(rec);
@@ -219,7 +240,14 @@ pub fn incident_doc(f: &Facts, o: &Input) -> Doc {
         rows.push(vec![String::new(); 6]);
     }
     d.sign_off(
-        &["ID", "Action", "Type or capability", "Owner", "Due", "Status"],
+        &[
+            "ID",
+            "Action",
+            "Type or capability",
+            "Owner",
+            "Due",
+            "Status",
+        ],
         rows,
         0,
     );
@@ -240,7 +268,11 @@ pub fn incident_doc(f: &Facts, o: &Input) -> Doc {
                     .join("; "),
             ]
         })
-        .chain(blocked.into_iter().map(|r| vec![r[0].clone(), r[1].clone(), format!("conflict: {}", r[3])]))
+        .chain(
+            blocked
+                .into_iter()
+                .map(|r| vec![r[0].clone(), r[1].clone(), format!("conflict: {}", r[3])]),
+        )
         .collect();
     if !was_blocked.is_empty() {
         d.h3("Suggestions from the journal");

@@ -4,8 +4,8 @@
 use super::doc::Doc;
 use super::facts::{Facts, utc};
 use crate::domain::event::{ActionStatus, ObservationKind};
-use crate::domain::session::improve::{ActionRow, tracking_order};
 use crate::domain::session::Session;
+use crate::domain::session::improve::{ActionRow, tracking_order};
 use crate::domain::{Library, Plan};
 
 /// A plan counts as tested when it has a test date and the test is not overdue.
@@ -206,13 +206,22 @@ pub fn report_doc(lib: &Library, sessions: &[(Session, Facts)], today: chrono::N
                 },
             ),
         ]);
-        let open = f.actions.iter().filter(|a| a.status == ActionStatus::Open).count();
+        let open = f
+            .actions
+            .iter()
+            .filter(|a| a.status == ActionStatus::Open)
+            .count();
         // what was observed and not made an action yet: a suggestion, never an action
         let untracked: Vec<Vec<String>> = o
             .state
             .live_observations()
             .filter(|(_, ob)| ob.kind != ObservationKind::Strength)
-            .filter(|(_, ob)| !o.state.actions.iter().any(|a| a.of.as_ref() == Some(&ob.id)))
+            .filter(|(_, ob)| {
+                !o.state
+                    .actions
+                    .iter()
+                    .any(|a| a.of.as_ref() == Some(&ob.id))
+            })
             .map(|(n, ob)| vec![format!("O{n}"), ob.kind.label().into(), ob.text.clone()])
             .collect();
         d.para(format!(
@@ -252,7 +261,11 @@ pub fn report_doc(lib: &Library, sessions: &[(Session, Facts)], today: chrono::N
                     a.owner.clone().unwrap_or_else(|| "no owner".into()),
                     match a.due {
                         Some(due) if a.overdue => {
-                            format!("{due}, OVERDUE by {} days", (today - due).num_days())
+                            let days = (today - due).num_days();
+                            format!(
+                                "{due}, OVERDUE by {days} day{}",
+                                if days == 1 { "" } else { "s" }
+                            )
                         }
                         Some(due) => due.to_string(),
                         None => "no date".into(),

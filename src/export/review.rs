@@ -269,7 +269,8 @@ pub(super) fn overview(f: &Facts, zone: Zone) -> Vec<(String, String)> {
 pub(super) fn exercise_duration(f: &Facts, o: &Input) -> Option<String> {
     let st = &o.session.state;
     let c = st.clock.as_ref()?;
-    let end = f.closed_at.or(f.last_at).unwrap_or(f.started_at);
+    // still running: as of now
+    let end = f.closed_at.unwrap_or(o.now);
     Some(format!(
         "{} on the exercise clock ({} wall time{})",
         ex_time(c.ex_ms(end)),
@@ -381,7 +382,11 @@ pub(super) fn executive_summary(f: &Facts, o: &Input) -> String {
         }
         p.push(format!(
             "RTOs{}: {}.",
-            if st.is_exercise() { " as exercised" } else { "" },
+            if st.is_exercise() {
+                " as exercised"
+            } else {
+                ""
+            },
             parts.join("; ")
         ));
     }
@@ -458,4 +463,3 @@ pub(super) fn action_status(a: &ActionRow) -> String {
         ),
     }
 }
-

@@ -133,11 +133,7 @@ pub(super) fn action_needs(c: &ActionCmd, s: &Session) -> Vec<Need> {
     let st = &s.state;
     let mut out = Vec::new();
     if c.act != ActionAct::Add && c.action.is_none() {
-        let options: Vec<String> = st
-            .actions
-            .iter()
-            .map(action_label)
-            .collect();
+        let options: Vec<String> = st.actions.iter().map(action_label).collect();
         if !options.is_empty() {
             out.push(Need::Choice {
                 field: ChoiceField::Action,

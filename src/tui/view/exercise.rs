@@ -178,10 +178,7 @@ fn facilitator(app: &App, sc: &Scenario, f: &mut Frame, area: Rect) {
     let Some(o) = &app.session else { return };
     let st = &o.state;
     let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
-    f.render_widget(
-        Paragraph::new(clock_line(app, sc, "")),
-        head,
-    );
+    f.render_widget(Paragraph::new(clock_line(app, sc, "")), head);
     let left_w = (body.width / 2).clamp(30, 60);
     let [left, right] =
         Layout::horizontal([Constraint::Length(left_w), Constraint::Min(20)]).areas(body);

@@ -2,10 +2,10 @@
 
 mod detail;
 pub use detail::StepKey;
+mod exercise;
 mod home;
 mod index;
 pub mod text;
-mod exercise;
 mod timeline;
 
 use super::app::{App, BannerKind, Screen};
