@@ -17,7 +17,9 @@ fn render_doc(mut d: doc::Doc, format: DocFormat, large: bool) -> Result<String>
             "--large-print goes with --format html (Markdown has no print size)".into(),
         ));
     }
-    d.large = large;
+    if large {
+        d.large_print();
+    }
     Ok(match format {
         DocFormat::Html => doc::to_html(&d),
         DocFormat::Md => doc::to_markdown(&d),

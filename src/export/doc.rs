@@ -146,6 +146,28 @@ impl Doc {
         self.blocks.push(Block::After);
         self
     }
+    /// Large print: larger type, and sign-off tables (with their heading) on landscape pages,
+    /// where their write-in columns still leave the steps room.
+    pub fn large_print(&mut self) -> &mut Self {
+        self.large = true;
+        let mut out = Vec::with_capacity(self.blocks.len());
+        for b in std::mem::take(&mut self.blocks) {
+            if matches!(b, Block::Table { write_in, .. } if write_in > 0) {
+                let mut inner = Vec::new();
+                if matches!(out.last(), Some(Block::H2(_) | Block::H3(_)))
+                    && let Some(h) = out.pop()
+                {
+                    inner.push(h);
+                }
+                inner.push(b);
+                out.push(Block::Landscape(inner));
+            } else {
+                out.push(b);
+            }
+        }
+        self.blocks = out;
+        self
+    }
     /// Puts the last `n` blocks on landscape pages.
     pub fn landscape(&mut self, n: usize) -> &mut Self {
         let at = self.blocks.len().saturating_sub(n);
@@ -342,13 +364,43 @@ fn html_row(cells: &[String], n: usize) -> String {
     let mut o = String::from("<tr>");
     for i in 0..n {
         o.push_str("<td>");
-        o.push_str(
-            &html_escape(cells.get(i).map(String::as_str).unwrap_or("")).replace('\n', "<br>"),
-        );
+        let cell =
+            html_escape(cells.get(i).map(String::as_str).unwrap_or("")).replace('\n', "<br>");
+        push_dates_whole(&mut o, &cell);
         o.push_str("</td>");
     }
     o.push_str("</tr>\n");
     o
+}
+
+/// Copies escaped HTML, each date (`2026-11-21`) kept on one line: a narrow column would
+/// otherwise break it at a hyphen.
+fn push_dates_whole(o: &mut String, s: &str) {
+    let b = s.as_bytes();
+    let is_date = |i: usize| {
+        b.len() >= i + 10
+            && b[i..i + 4].iter().all(u8::is_ascii_digit)
+            && b[i + 4] == b'-'
+            && b[i + 5..i + 7].iter().all(u8::is_ascii_digit)
+            && b[i + 7] == b'-'
+            && b[i + 8..i + 10].iter().all(u8::is_ascii_digit)
+            && (i == 0 || !b[i - 1].is_ascii_digit())
+    };
+    let mut last = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() && is_date(i) {
+            o.push_str(&s[last..i]);
+            o.push_str("<span class=\"nw\">");
+            o.push_str(&s[i..i + 10]);
+            o.push_str("</span>");
+            i += 10;
+            last = i;
+        } else {
+            i += 1;
+        }
+    }
+    o.push_str(&s[last..]);
 }
 
 fn html_head(head: &[String], write_in: usize) -> String {
@@ -433,7 +485,11 @@ fn html_block(b: &Block, rows: &mut dyn Rows, o: &mut dyn Write) -> std::io::Res
 
 /// Writes a document as one self-contained HTML file, its streamed rows as they come.
 pub fn write_html(d: &Doc, rows: &mut dyn Rows, o: &mut dyn Write) -> std::io::Result<()> {
-    o.write_all(b"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")?;
+    write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en\"{}>\n<head>\n<meta charset=\"utf-8\">\n",
+        if d.large { " class=\"large\"" } else { "" }
+    )?;
     write!(
         o,
         "<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body{}>\n",
@@ -499,5 +555,35 @@ mod tests {
             "nothing loaded from elsewhere"
         );
         assert!(h.contains("<td>line<br>break</td>"));
+    }
+
+    #[test]
+    fn dates_in_cells_are_kept_on_one_line() {
+        let mut o = String::new();
+        push_dates_whole(
+            &mut o,
+            "due 2027-01-31, 12026-11-21x, 2026-1-2 and 2026-11-21",
+        );
+        assert_eq!(
+            o,
+            "due <span class=\"nw\">2027-01-31</span>, 12026-11-21x, 2026-1-2 and <span class=\"nw\">2026-11-21</span>"
+        );
+    }
+
+    #[test]
+    fn large_print_and_landscape_are_marked_for_the_printer() {
+        let mut d = doc();
+        d.table(&["a"], vec![vec!["1".into()]]).landscape(1);
+        d.h2("Sign-off");
+        d.sign_off(&["Step", "Who"], vec![vec!["1".into()]], 1);
+        d.large_print();
+        let h = to_html(&d);
+        assert!(h.contains("<html lang=\"en\" class=\"large\">"), "{h}");
+        assert!(h.contains("<body class=\"large\">"), "{h}");
+        assert!(h.contains("<section class=\"landscape\">\n<table>"), "{h}");
+        assert!(
+            h.contains("<section class=\"landscape\">\n<h2>Sign-off</h2>"),
+            "the sign-off sheet and its heading on landscape pages: {h}"
+        );
     }
 }

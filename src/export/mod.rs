@@ -224,7 +224,9 @@ pub fn write(
         } else {
             pir::incident_doc(&facts, input)
         };
-        d.large = input.large;
+        if input.large {
+            d.large_print();
+        }
         d
     };
     let mut rows = Timeline {
