@@ -513,6 +513,21 @@ fn start(
     }
     let checked = command::check(&Command::Start(new), &Session::blank(), &ctx.actor, ctx.now)?;
     let o = store::create(&ctx.home, &lib, &ctx.writer, &checked)?;
+    // what the facilitator reads out first: the injects released with the start
+    for b in checked.bodies() {
+        if let crate::domain::event::Body::InjectReleased { inject, .. } = b
+            && let Some(i) = o
+                .session
+                .scenario
+                .as_ref()
+                .and_then(|sc| sc.inject(inject.as_str()))
+        {
+            say!(
+                "muster: released with the start: INJECT {inject}: {}",
+                clean(&i.title, false)
+            );
+        }
+    }
     Ok(Output::ok(format!("{}\n", o.id())))
 }
 

@@ -149,11 +149,13 @@ fn record_lines(app: &App, sc: &Scenario, w: usize) -> Vec<Line<'static>> {
             .rating(&obj.id.v)
             .map(|r| r.rating.to_string())
             .unwrap_or_else(|| "-".into());
-        l.extend(wrapped(
-            &format!("[{r}] {}: {}", obj.id.v, obj.text),
-            w,
+        // one line each: the ratings and the actions below stay in view at 80x24
+        l.push(Line::styled(
+            ellipsis(
+                &clean(&format!("  [{r}] {}: {}", obj.id.v, obj.text), false),
+                w,
+            ),
             t.text(),
-            "  ",
         ));
     }
     l.push(Line::styled(
