@@ -4,6 +4,7 @@
 //! and timers all go through here, so they cannot disagree.
 
 mod check;
+mod exercise;
 mod improve;
 mod joining;
 mod needs;
@@ -12,9 +13,10 @@ pub mod resolve;
 mod start;
 
 pub use check::{
-    MAX_ADVANCE, MAX_TEXT_BYTES, ago, check, facilitator, next_step, open_for_changes, seal,
+    MAX_ADVANCE, MAX_TEXT_BYTES, ago, check, next_step, open_for_changes, seal,
     unfinished_dependencies,
 };
+pub use exercise::facilitator;
 pub use improve::{
     ActionAct, ActionCmd, FixObservation, action_label, observation_label, parse_due,
 };
