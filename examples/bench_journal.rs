@@ -116,6 +116,7 @@ fn generate(home: &Path, events: usize, writers: usize) {
                 }],
                 scenario: None,
                 facilitators: Vec::new(),
+                evaluators: Vec::new(),
             },
             _ => match i % 5 {
                 0 => Body::StepStarted {

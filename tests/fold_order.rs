@@ -81,7 +81,7 @@ proptest! {
         let plan = Arc::new(parse_file(&InputFile { rel: "plans/p.ron".into(), shown: "p".into(), bytes: PLAN.as_bytes().to_vec() }).0.unwrap());
         let t0 = Utc.with_ymd_and_hms(2026, 11, 21, 2, 0, 0).unwrap();
         let mut files: Vec<Vec<Event>> = (0..5).map(|_| Vec::new()).collect();
-        let start = Body::SessionStarted { title: "T".into(), mode: Mode::Incident, declared_at: t0, plans: vec![PlanRef { params: Default::default(), id: "p".into(), hash: "h".into(), title: "P".into() }], scenario: None, facilitators: Vec::new() };
+        let start = Body::SessionStarted { title: "T".into(), mode: Mode::Incident, declared_at: t0, plans: vec![PlanRef { params: Default::default(), id: "p".into(), hash: "h".into(), title: "P".into() }], scenario: None, facilitators: Vec::new(), evaluators: Vec::new() };
         files[4].push(Event { v: 1, id: "s".into(), seq: 1, at: t0, actor: "ic".into(), writer: "w4".into(), body: start, ex_ms: None, seen: None, saw: Vec::new(), prev: None });
         for (n, (w, min, kind, step)) in evs.iter().enumerate() {
             let f = &mut files[*w as usize];

@@ -335,6 +335,48 @@ fn only_the_facilitators_control_an_exercise() {
 }
 
 #[test]
+fn evaluators_rate_objectives_and_do_not_run_the_exercise() {
+    let env = Env::new();
+    let id = start(
+        &env,
+        &[
+            "--exercise",
+            "drill",
+            "--controller",
+            "fiona",
+            "--evaluator",
+            "Eve",
+        ],
+    );
+    let r = at(&env, 1, "eve", &["clock", &id, "pause"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("only the exercise's facilitators (fiona) may control the exercise clock"),
+        "{}",
+        r.stderr
+    );
+    at(&env, 2, "eve", &["rate", &id, "failover", "S"]).ok();
+    let r = at(&env, 3, "pat", &["rate", &id, "comms", "P"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains(
+            "only the exercise's facilitators (fiona; evaluators: Eve) may rate objectives"
+        ),
+        "{}",
+        r.stderr
+    );
+    at(&env, 4, "fiona", &["close", &id]).ok();
+    let md = at(&env, 5, "fiona", &["export", &id, "--format", "md"])
+        .ok()
+        .stdout;
+    assert!(
+        md.contains("- **Facilitators:** fiona\n- **Evaluators:** Eve"),
+        "{md}"
+    );
+}
+
+#[test]
 fn an_exercise_with_no_facilitator_named_lets_anyone_run_it() {
     let env = Env::new();
     let id = start(&env, &["--exercise", "drill"]);

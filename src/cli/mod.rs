@@ -201,8 +201,17 @@ pub enum Sub {
         params: Vec<String>,
         /// Exercises: who controls the clock and the injects and rates the objectives
         /// (repeatable; none named: anyone may)
-        #[arg(long = "facilitator", value_name = "NAME", requires = "exercise")]
+        #[arg(
+            long = "facilitator",
+            visible_alias = "controller",
+            value_name = "NAME",
+            requires = "exercise"
+        )]
         facilitators: Vec<String>,
+        /// Exercises: who rates the objectives and sees the injects ahead and their expected
+        /// actions, without running the clock or the injects (repeatable)
+        #[arg(long = "evaluator", value_name = "NAME", requires = "exercise")]
+        evaluators: Vec<String>,
     },
     /// Add a plan to a running session
     Invoke {

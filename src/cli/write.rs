@@ -129,6 +129,7 @@ pub fn run(ctx: &Context, sub: Sub) -> Result<Output> {
         declared_at,
         params,
         facilitators,
+        evaluators,
     } = sub
     {
         return start(
@@ -138,7 +139,7 @@ pub fn run(ctx: &Context, sub: Sub) -> Result<Output> {
             title,
             declared_at.as_deref(),
             &params,
-            facilitators,
+            (facilitators, evaluators),
         );
     }
     let Some(spec) = session_of(&sub) else {
@@ -479,7 +480,7 @@ fn start(
     title: Option<String>,
     declared_at: Option<&str>,
     params: &[String],
-    facilitators: Vec<String>,
+    (facilitators, evaluators): (Vec<String>, Vec<String>),
 ) -> Result<Output> {
     let lib = super::library_for_reading(ctx)?;
     if plan_ids.is_empty() && exercise.is_none() {
@@ -497,6 +498,7 @@ fn start(
     let mut new = resolve::start(&lib, plan_ids, exercise, title, declared)?;
     new.params = param_values(params)?;
     new.facilitators = Some(facilitators).filter(|f| !f.is_empty());
+    new.evaluators = evaluators;
     for p in &new.plans {
         let errors = lib
             .diagnostics

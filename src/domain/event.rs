@@ -258,6 +258,10 @@ pub enum Body {
         /// objectives and see what is not released yet. None named: anyone may.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         facilitators: Vec<String>,
+        /// Who evaluates an exercise: they rate objectives and see what the facilitators see,
+        /// without running the clock or the injects.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        evaluators: Vec<String>,
     },
     SessionClosed {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -577,6 +581,7 @@ mod tests {
                     title: "S".into(),
                 }),
                 facilitators: vec!["Fay".into()],
+                evaluators: vec!["Eve".into()],
             },
             Body::SessionClosed {
                 note: Some("n".into()),

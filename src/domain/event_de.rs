@@ -88,6 +88,7 @@ struct Fields {
     heads: Option<Vec<Witness>>,
     digest: Option<String>,
     facilitators: Option<Vec<String>>,
+    evaluators: Option<Vec<String>>,
     of: Option<EventId>,
     action: Option<ActionId>,
     owner: Option<String>,
@@ -136,6 +137,7 @@ impl Fields {
                 plans: need(self.plans.take(), "plans")?,
                 scenario: self.scenario.take(),
                 facilitators: self.facilitators.take().unwrap_or_default(),
+                evaluators: self.evaluators.take().unwrap_or_default(),
             },
             "session_closed" => Body::SessionClosed {
                 note: self.note.take(),
@@ -352,6 +354,7 @@ impl<'de> Visitor<'de> for EventVisitor {
                 "heads" => set!(heads),
                 "digest" => set!(digest),
                 "facilitators" => set!(facilitators),
+                "evaluators" => set!(evaluators),
                 "of" => set!(of),
                 "action" => set!(action),
                 "owner" => set!(owner),

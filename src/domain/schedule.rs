@@ -164,6 +164,7 @@ mod tests {
                     title: "S".into(),
                 }),
                 facilitators: Vec::new(),
+                evaluators: Vec::new(),
             },
             ex_ms: Some(0),
             seen: None,

@@ -176,6 +176,14 @@ pub fn exercise_doc(f: &Facts, o: &Input) -> Doc {
             },
         ),
         (
+            "Evaluators".into(),
+            if st.evaluators.is_empty() {
+                dash()
+            } else {
+                st.evaluators.join(", ")
+            },
+        ),
+        (
             "Participants".into(),
             f.participants
                 .iter()

@@ -207,7 +207,7 @@ impl App {
             Screen::Session => Context::Session,
             Screen::Index => Context::Index,
             Screen::Timeline => Context::Timeline,
-            Screen::Facilitator if !self.may_facilitate() => Context::Participant,
+            Screen::Facilitator if !self.may_see_all() => Context::Participant,
             Screen::Facilitator => Context::Facilitator,
         }
     }
@@ -436,6 +436,14 @@ impl App {
         self.session
             .as_ref()
             .is_some_and(|s| s.state.may_facilitate(&self.who()))
+    }
+
+    /// Whether the one recording sees the whole exercise (every inject, expected actions): a
+    /// facilitator or an evaluator.
+    pub fn may_see_all(&self) -> bool {
+        self.session
+            .as_ref()
+            .is_some_and(|s| s.state.may_evaluate(&self.who()))
     }
 
     /// The newest released inject not marked read yet, on an open exercise.

@@ -279,7 +279,7 @@ impl App {
             Screen::Index => self.section_entries().len(),
             Screen::Timeline => self.recent.len(),
             Screen::Facilitator => match self.session.as_ref() {
-                Some(s) if !self.may_facilitate() => {
+                Some(s) if !self.may_see_all() => {
                     s.state.injects.iter().filter(|r| r.released).count()
                 }
                 Some(s) => s.scenario.as_ref().map_or(0, |sc| sc.injects.len()),

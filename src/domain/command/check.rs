@@ -1,7 +1,9 @@
 //! The gate: whether a command is allowed on a session, now, for this actor, and which events
 //! it becomes. Nothing else decides this.
 
-use super::exercise::{clock, exercise, facilitator, known_inject, pick_inject, scenario};
+use super::exercise::{
+    clock, evaluator, exercise, facilitator, known_inject, pick_inject, scenario,
+};
 use super::needs::Need;
 use super::{Checked, Command, Refusal, StepAct};
 use crate::domain::event::Body;
@@ -310,7 +312,7 @@ pub fn check(
             note,
         } => {
             exercise(s)?;
-            facilitator(s, actor, "rate objectives")?;
+            evaluator(s, actor, "rate objectives")?;
             let sc = scenario(s)?;
             if sc.objectives.is_empty() {
                 return Err(Refusal::NoObjectives);

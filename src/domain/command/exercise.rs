@@ -21,6 +21,20 @@ pub(super) fn exercise(s: &Session) -> Result<(), Refusal> {
     }
 }
 
+/// Refuses someone who is neither a facilitator nor an evaluator of the exercise (when any
+/// were named): rating objectives.
+pub fn evaluator(s: &Session, actor: &str, what: &'static str) -> Result<(), Refusal> {
+    let st = &s.state;
+    if st.may_evaluate(actor) {
+        return Ok(());
+    }
+    let mut names = st.facilitators.join(", ");
+    if !st.evaluators.is_empty() {
+        names.push_str(&format!("; evaluators: {}", st.evaluators.join(", ")));
+    }
+    Err(Refusal::NotFacilitator { names, what })
+}
+
 /// Refuses someone who is not a facilitator of the exercise (when any were named).
 pub fn facilitator(s: &Session, actor: &str, what: &'static str) -> Result<(), Refusal> {
     if s.state.may_facilitate(actor) {

@@ -110,6 +110,8 @@ pub struct StartSession {
     pub params: crate::domain::params::Values,
     /// Who controls an exercise; `None` until asked (an empty list: anyone may).
     pub facilitators: Option<Vec<String>>,
+    /// Who evaluates it (rates objectives, sees what the facilitators see).
+    pub evaluators: Vec<String>,
 }
 
 /// Every change a user can make. A field that is `None` has not been given yet: [`Command::needs`]

@@ -152,6 +152,7 @@ pub fn start(
         declared_at,
         params: Default::default(),
         facilitators: None,
+        evaluators: Vec::new(),
     })
 }
 

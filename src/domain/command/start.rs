@@ -59,23 +59,9 @@ pub(super) fn start(
     let facilitators = match &n.facilitators {
         None => Vec::new(),
         Some(v) if v.is_empty() => vec![actor.to_string()],
-        Some(v) => {
-            let mut out: Vec<String> = Vec::new();
-            for f in v.iter().map(|f| f.trim()).filter(|f| !f.is_empty()) {
-                if f.len() > 200 {
-                    return Err(Refusal::TooLong {
-                        what: "a facilitator's name",
-                        len: f.len(),
-                        max: 200,
-                    });
-                }
-                if !out.iter().any(|o| o.eq_ignore_ascii_case(f)) {
-                    out.push(f.to_string());
-                }
-            }
-            out
-        }
+        Some(v) => names(v, "a facilitator's name")?,
     };
+    let evaluators = names(&n.evaluators, "an evaluator's name")?;
     let mut bodies = vec![Body::SessionStarted {
         title,
         mode,
@@ -87,6 +73,7 @@ pub(super) fn start(
             title: sc.title.clone(),
         }),
         facilitators,
+        evaluators,
     }];
     // what is due at T+0 is released with the start: every participant sees it at once
     if let Some(sc) = &n.scenario {
@@ -141,4 +128,22 @@ pub fn plan_ref(p: &crate::domain::plan::Plan, params: Values) -> PlanRef {
         title: p.title.clone(),
         params,
     }
+}
+
+/// Names as given, trimmed, blanks and repeats (in any case) left out.
+fn names(given: &[String], what: &'static str) -> Result<Vec<String>, Refusal> {
+    let mut out: Vec<String> = Vec::new();
+    for f in given.iter().map(|f| f.trim()).filter(|f| !f.is_empty()) {
+        if f.len() > 200 {
+            return Err(Refusal::TooLong {
+                what,
+                len: f.len(),
+                max: 200,
+            });
+        }
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(f)) {
+            out.push(f.to_string());
+        }
+    }
+    Ok(out)
 }

@@ -183,6 +183,7 @@ mod tests {
                 }],
                 scenario: None,
                 facilitators: Vec::new(),
+                evaluators: Vec::new(),
             },
         )];
         for (min, step, done) in steps {

@@ -236,6 +236,7 @@ impl Session {
                 plans: refs,
                 scenario,
                 facilitators,
+                evaluators,
             } => {
                 if st.started {
                     st.warnings.push(format!(
@@ -253,6 +254,7 @@ impl Session {
                 st.started_by = e_actor.clone();
                 st.scenario = scenario;
                 st.facilitators = facilitators;
+                st.evaluators = evaluators;
                 if mode == Mode::Exercise {
                     st.clock = Some(super::clock::ExerciseClock::new(e_at));
                 }

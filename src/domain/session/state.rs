@@ -393,6 +393,8 @@ pub struct SessionState {
     pub scenario: Option<ScenarioRef>,
     /// Who controls the exercise (none named: anyone).
     pub facilitators: Vec<String>,
+    /// Who evaluates it: rates objectives, sees what the facilitators see.
+    pub evaluators: Vec<String>,
     pub closed: Option<Closed>,
     pub plans: Vec<PlanState>,
     pub responders: BTreeMap<String, Responder>,
@@ -466,6 +468,7 @@ impl SessionState {
             started: false,
             scenario: None,
             facilitators: Vec::new(),
+            evaluators: Vec::new(),
             closed: None,
             plans: Vec::new(),
             responders: BTreeMap::new(),
@@ -597,6 +600,16 @@ impl SessionState {
         self.facilitators.is_empty()
             || self
                 .facilitators
+                .iter()
+                .any(|f| f.trim().eq_ignore_ascii_case(actor.trim()))
+    }
+
+    /// Whether `actor` may rate objectives and see what is not released yet: a facilitator or
+    /// an evaluator.
+    pub fn may_evaluate(&self, actor: &str) -> bool {
+        self.may_facilitate(actor)
+            || self
+                .evaluators
                 .iter()
                 .any(|f| f.trim().eq_ignore_ascii_case(actor.trim()))
     }

@@ -61,6 +61,7 @@ impl Log {
                 }],
                 scenario,
                 facilitators: Vec::new(),
+                evaluators: Vec::new(),
             },
         );
         l

@@ -26,7 +26,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         );
         return;
     };
-    if app.may_facilitate() {
+    if app.may_see_all() {
         facilitator(app, sc, f, area)
     } else {
         participant(app, sc, f, area)
