@@ -210,15 +210,30 @@ fn export(env: &Env, id: &str, format: &str) -> String {
 fn incident_exports_match_their_golden_files() {
     let env = Env::new();
     let id = incident(&env);
+    every_format("incident", &env, &id);
+}
+
+/// Every export of a session against its golden files: md, html, json, csv, and large print.
+fn every_format(name: &str, env: &Env, id: &str) {
     for f in ["md", "html", "json", "csv"] {
-        let mut text = export(&env, &id, f);
+        let mut text = export(env, id, f);
         if f == "json" {
             // compact on disk; pretty in the golden file, so a change reads as a diff
             let v: serde_json::Value = serde_json::from_str(&text).unwrap();
             text = serde_json::to_string_pretty(&v).unwrap() + "\n";
         }
-        golden(&format!("incident.{f}"), &normalise(&text, &id));
+        golden(&format!("{name}.{f}"), &normalise(&text, id));
     }
+    let large = at(
+        env,
+        60,
+        "ann",
+        &["export", id, "--format", "html", "--large-print"],
+    )
+    .ok()
+    .stdout;
+    assert!(large.contains("<html lang=\"en\" class=\"large\">"));
+    golden(&format!("{name}-large.html"), &normalise(&large, id));
 }
 
 #[test]
@@ -510,8 +525,8 @@ fn exercise(env: &Env) -> String {
 fn exercise_exports_say_exercise_everywhere() {
     let env = Env::new();
     let id = exercise(&env);
+    every_format("exercise", &env, &id);
     let md = export(&env, &id, "md");
-    golden("exercise.md", &normalise(&md, &id));
     assert!(md.starts_with("_EXERCISE — NOT A REAL INCIDENT"));
     assert!(md.contains("# EXERCISE — After-action report: Exercise: Database drill"));
     assert!(
@@ -538,7 +553,6 @@ fn exercise_exports_say_exercise_everywhere() {
     );
     assert!(!md.contains("| joined |"), "{md}");
     let html = export(&env, &id, "html");
-    golden("exercise.html", &normalise(&html, &id));
     let doc = scraper::Html::parse_document(&html);
     let title = scraper::Selector::parse("title").unwrap();
     assert!(
@@ -590,6 +604,23 @@ fn paper_copies_and_report() {
     assert!(html.contains("<div class=\"running-header\">Fail the database over · alpha · version 1.0 · reviewed 2026-10-01"));
     let index = at(&env, 0, "ann", &["print", "--index"]).ok().stdout;
     golden("print-index.md", &index);
+    let index_html = at(&env, 0, "ann", &["print", "--index", "--format", "html"])
+        .ok()
+        .stdout;
+    golden("print-index.html", &index_html);
+    let large = at(
+        &env,
+        0,
+        "ann",
+        &["print", "alpha", "--format", "html", "--large-print"],
+    )
+    .ok()
+    .stdout;
+    golden("print-alpha-large.html", &large);
+    assert!(
+        large.contains("<section class=\"landscape\">\n<h2>Sign-off sheet</h2>"),
+        "large print puts the sign-off sheet on landscape pages"
+    );
     assert!(
         index.contains(
             "| Incident lead | 1. Ann Archer +44 7700 900001 2. Ben Brook +44 7700 900002 |"
@@ -600,6 +631,13 @@ fn paper_copies_and_report() {
     let ex = exercise(&env);
     let report = at(&env, 70, "ann", &["report"]).ok().stdout;
     golden("report.md", &normalise(&normalise(&report, &inc), &ex));
+    let report_html = at(&env, 70, "ann", &["report", "--format", "html"])
+        .ok()
+        .stdout;
+    golden(
+        "report.html",
+        &normalise(&normalise(&report_html, &inc), &ex),
+    );
     assert!(report.lines().any(|l| l == "| Bring the web shop back (beta) | Incident lead | never |  | never |  | never tested |"), "{report}");
     assert!(
         report
