@@ -245,7 +245,7 @@ pub fn exercise_doc(f: &Facts, o: &Input) -> Doc {
         analysis(&mut d, f, o, Some(&ObjectiveId::new(ob.id.v.as_str())));
     }
     if st.live_observations().any(|(_, ob)| ob.objective.is_none()) {
-        d.h3("Observations on no one objective");
+        d.h3("Observations not tied to an objective");
         analysis(&mut d, f, o, None);
     }
     let withdrawn = st

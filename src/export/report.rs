@@ -42,8 +42,9 @@ pub fn report_doc(lib: &Library, sessions: &[(Session, Facts)], today: chrono::N
         (
             "Sessions".into(),
             format!(
-                "{} incidents, {exercises} exercises",
-                sessions.len() - exercises
+                "{}, {}",
+                super::review::plural(sessions.len() - exercises, "incident", "incidents"),
+                super::review::plural(exercises, "exercise", "exercises")
             ),
         ),
     ]);
@@ -298,7 +299,17 @@ pub fn report_doc(lib: &Library, sessions: &[(Session, Facts)], today: chrono::N
                 } else {
                     f.rto
                         .iter()
-                        .map(|r| format!("{}: {}", r.service, r.outcome))
+                        .map(|r| {
+                            let closed = f.closed_at.is_some();
+                            format!(
+                                "{}: {}",
+                                r.service,
+                                match r.outcome.as_str() {
+                                    "open" if closed => "not restored",
+                                    o => o,
+                                }
+                            )
+                        })
                         .collect::<Vec<_>>()
                         .join(", ")
                 };

@@ -408,7 +408,7 @@ impl Command {
                     && let Some(sc) = s.scenario.as_deref()
                     && !sc.objectives.is_empty()
                 {
-                    let mut options = vec!["None: no one objective".to_string()];
+                    let mut options = vec!["None: not tied to an objective".to_string()];
                     options.extend(
                         sc.objectives
                             .iter()
