@@ -414,6 +414,7 @@ fn an_exercise_reports_durations_and_rtos_on_its_clock() {
     at(&env, 1, "cat", &["step", &id, "tell", "start"]).ok();
     at(&env, 4, "cat", &["step", &id, "tell", "done"]).ok();
     let v = json(at(&env, 5, "fiona", &["export", &id, "--format", "json"]));
+    assert_eq!(v["review"]["clock"], "exercise");
     let steps = v["review"]["steps"].as_array().unwrap();
     let tell = steps.iter().find(|s| s["step"] == "tell").unwrap();
     assert_eq!(tell["actual_min"], 30, "{tell}");

@@ -125,6 +125,10 @@ fn journal_lines() -> (common::Env, String, Vec<String>) {
         vec!["decide", &id, "check", "yes", "--note", "in sync"],
         vec!["step", &id, "promote", "done"],
         vec!["close", &id],
+        vec![
+            "action", "add", &id, "fix it", "--owner", "bo", "--due", "2027-01-31",
+        ],
+        vec!["action", "close", &id, "A1", "--note", "done"],
     ] {
         let mut a = vec!["--library", l];
         a.extend(args);
@@ -194,6 +198,12 @@ fn the_journal_reader_the_fold_and_every_export_never_panic() {
         "declared_at",
         "inject",
         "rating",
+        "action",
+        "due",
+        "status",
+        "of",
+        "facilitators",
+        "owner",
     ];
     let now = Utc.with_ymd_and_hms(2026, 11, 21, 5, 0, 0).unwrap();
     proptest!(config(300), |(line in 0usize..64, field in 0usize..64, value in hostile_value(), cut in proptest::option::of(any::<usize>()))| {

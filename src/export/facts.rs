@@ -82,6 +82,9 @@ pub struct Facts {
     #[serde(with = "ts::opt")]
     pub last_at: Option<DateTime<Utc>>,
     pub events: usize,
+    /// The clock the durations (`actual_min`) and RTO outcomes are on: `exercise` for an
+    /// exercise, `wall` for an incident.
+    pub clock: &'static str,
     pub steps: Vec<StepRow>,
     pub decisions: Vec<Vec<String>>,
     pub rto: Vec<RtoRow>,
@@ -295,6 +298,7 @@ pub fn facts(input: &Input) -> Facts {
         participants,
         last_at: st.last_key.as_ref().map(|k| k.0),
         events: st.events,
+        clock: if st.clock.is_some() { "exercise" } else { "wall" },
         steps,
         decisions,
         rto,
