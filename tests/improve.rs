@@ -561,3 +561,68 @@ fn observations_are_tied_to_objectives_corrected_and_withdrawn() {
     assert!(log.contains("Press number missing"), "{log}");
     assert!(log.contains("withdrew observation O3"), "{log}");
 }
+
+#[test]
+fn actions_raised_at_once_on_two_machines_both_survive_a_merge() {
+    let env = Env::new();
+    let id = start(&env, &["alpha"]);
+    // a copy of the session on a second machine, with its own writer
+    let other = env.dir.path().join("other");
+    copy_dir(&env.session_dir(&id), &other.join("sessions").join(&id));
+    let lib = mini();
+    let on_other = |min: u32, args: &[&str]| {
+        let now = format!("2026-11-21T10:{min:02}:00Z");
+        let mut a = vec![
+            "--library",
+            lib.to_str().unwrap(),
+            "--home",
+            other.to_str().unwrap(),
+        ];
+        a.extend_from_slice(args);
+        env.run_with(
+            &a,
+            &[
+                ("MUSTER_NOW", &now),
+                ("MUSTER_AS", "bob"),
+                ("MUSTER_WRITER", "w2"),
+            ],
+        )
+    };
+    at(&env, 1, "ann", &["action", "add", &id, "from ann"]).ok();
+    on_other(1, &["action", "add", &id, "from bob"]).ok();
+    let merged = other.join("sessions").join(&id);
+    at(&env, 2, "ann", &["merge", merged.to_str().unwrap()]).ok();
+    let v = json(at(&env, 3, "ann", &["actions", "--json"]));
+    let ids: Vec<(&str, &str)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["id"].as_str().unwrap(), a["text"].as_str().unwrap()))
+        .collect();
+    assert_eq!(ids, [("A1", "from ann"), ("A1-2", "from bob")]);
+    let r = at(
+        &env,
+        3,
+        "ann",
+        &["action", "close", &id, "A1-2", "--note", "x"],
+    )
+    .ok();
+    assert!(
+        r.stderr
+            .contains("two improvement actions were raised as A1: the one by bob is A1-2"),
+        "{}",
+        r.stderr
+    );
+    // the close names the action by its event, so it stays on bob's
+    let v = json(at(&env, 4, "ann", &["actions", "--json"]));
+    assert_eq!(v[0]["status"], "open");
+    assert_eq!(v[1]["status"], "closed");
+    assert_eq!(v[1]["text"], "from bob");
+    // the next one raised takes the next number
+    assert_eq!(
+        at(&env, 5, "ann", &["action", "add", &id, "third"])
+            .ok()
+            .stdout,
+        "A2\n"
+    );
+}

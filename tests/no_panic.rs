@@ -126,7 +126,14 @@ fn journal_lines() -> (common::Env, String, Vec<String>) {
         vec!["step", &id, "promote", "done"],
         vec!["close", &id],
         vec![
-            "action", "add", &id, "fix it", "--owner", "bo", "--due", "2027-01-31",
+            "action",
+            "add",
+            &id,
+            "fix it",
+            "--owner",
+            "bo",
+            "--due",
+            "2027-01-31",
         ],
         vec!["action", "close", &id, "A1", "--note", "done"],
     ] {

@@ -92,9 +92,17 @@ fn needs_message(need: &Need) -> String {
                 .trim_end_matches(['.', '?'])
                 .trim()
                 .trim_end_matches("(required)")
+                .trim()
+                .trim_end_matches("Enter to go on")
+                .trim_end_matches("Enter to record")
+                .trim()
+                .trim_end_matches(['.', '?'])
                 .trim();
             match field {
                 TextField::To => format!("this needs a name ({what}): add --to NAME"),
+                TextField::Words => format!(
+                    "this needs the words ({what}): give them as the TEXT argument, in quotes"
+                ),
                 _ => format!("this needs a note ({what}): add --note \"...\""),
             }
         }

@@ -399,6 +399,10 @@ pub enum Body {
     /// (`status`), with a note on progress.
     ActionUpdated {
         action: ActionId,
+        /// The `action_added` event of the action: its id stays right even where the label was
+        /// made unique after a merge.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        of: Option<EventId>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         owner: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -694,6 +698,7 @@ mod tests {
             },
             Body::ActionUpdated {
                 action: "A1".into(),
+                of: Some("e7".into()),
                 owner: None,
                 due: None,
                 capability: None,

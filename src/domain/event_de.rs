@@ -249,6 +249,7 @@ impl Fields {
             },
             "action_updated" => Body::ActionUpdated {
                 action: need(self.action.take(), "action")?,
+                of: self.of.take(),
                 owner: self.owner.take(),
                 due: self.due.take(),
                 capability: self.capability.take(),

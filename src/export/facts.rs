@@ -298,7 +298,11 @@ pub fn facts(input: &Input) -> Facts {
         participants,
         last_at: st.last_key.as_ref().map(|k| k.0),
         events: st.events,
-        clock: if st.clock.is_some() { "exercise" } else { "wall" },
+        clock: if st.clock.is_some() {
+            "exercise"
+        } else {
+            "wall"
+        },
         steps,
         decisions,
         rto,

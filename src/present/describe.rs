@@ -259,6 +259,7 @@ pub fn describe(e: &Event, session: &Session) -> Described {
             capability,
             status,
             note,
+            ..
         } => {
             let mut what = vec![action.to_string()];
             if let Some(o) = owner {

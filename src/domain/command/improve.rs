@@ -170,7 +170,7 @@ pub(super) fn action_needs(c: &ActionCmd, s: &Session) -> Vec<Need> {
             match from_text {
                 Some((n, _)) if unasked(&c.text) => {
                     out.push(text(
-                        TextField::Text,
+                        TextField::Words,
                         false,
                         format!("Improvement action from O{n}"),
                         "What is to be done? Enter takes the observation's words.",
@@ -179,7 +179,7 @@ pub(super) fn action_needs(c: &ActionCmd, s: &Session) -> Vec<Need> {
                 }
                 None if blank => {
                     out.push(text(
-                        TextField::Text,
+                        TextField::Words,
                         true,
                         "Improvement action".into(),
                         "What is to be done, so it goes better next time? Enter to go on.",
@@ -301,7 +301,7 @@ pub(super) fn fix_needs(c: &FixObservation, s: &Session) -> Vec<Need> {
     }
     if unasked(&c.text) && c.kind.is_none() && c.objective.is_none() {
         out.push(text(
-            TextField::Text,
+            TextField::Words,
             true,
             format!("Correct observation {n}"),
             "What it should say. Enter to record.",
@@ -438,7 +438,7 @@ pub(super) fn check_action(
             (None, Some((_, o))) => o.text.clone(),
             (None, None) => {
                 return Err(Refusal::Needs(text(
-                    TextField::Text,
+                    TextField::Words,
                     true,
                     "Improvement action".into(),
                     "What is to be done? Enter to go on.",
@@ -503,6 +503,7 @@ pub(super) fn check_action(
     Ok((
         vec![Body::ActionUpdated {
             action: a.id.clone(),
+            of: Some(a.event.clone()),
             owner,
             due,
             capability,
@@ -586,12 +587,12 @@ pub(super) fn answer_choice(cmd: &mut Command, field: ChoiceField, option: &str,
 /// The text a prompt of an action or an observation command fills in.
 pub(super) fn text_slot(cmd: &mut Command, field: TextField) -> Option<&mut Option<String>> {
     Some(match (cmd, field) {
-        (Command::Action(a), TextField::Text) => &mut a.text,
+        (Command::Action(a), TextField::Words) => &mut a.text,
         (Command::Action(a), TextField::To) => &mut a.owner,
         (Command::Action(a), TextField::Due) => &mut a.due,
         (Command::Action(a), TextField::Capability) => &mut a.capability,
         (Command::Action(a), TextField::Note | TextField::Reason) => &mut a.note,
-        (Command::FixObservation(f), TextField::Text) => &mut f.text,
+        (Command::FixObservation(f), TextField::Words) => &mut f.text,
         (Command::FixObservation(f), TextField::Reason) => &mut f.reason,
         _ => return None,
     })

@@ -31,6 +31,8 @@ pub enum TextField {
     Capability,
     /// The facilitators of an exercise, separated by commas.
     Facilitators,
+    /// The words of an improvement action or a corrected observation (the CLI's TEXT argument).
+    Words,
 }
 
 /// Which choice of a command a prompt fills in.

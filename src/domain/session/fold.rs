@@ -568,11 +568,21 @@ impl Session {
                 capability,
                 of,
             } => {
-                improve::add(st, by(), action, text, owner, due, capability, of);
+                let a = improve::Added {
+                    event: e_id,
+                    action,
+                    text,
+                    owner,
+                    due,
+                    capability,
+                    of,
+                };
+                improve::add(st, by(), a);
                 None
             }
             Body::ActionUpdated {
                 action,
+                of,
                 owner,
                 due,
                 capability,
@@ -586,7 +596,7 @@ impl Session {
                     status,
                     note: n,
                 };
-                improve::update(st, by(), &action, u);
+                improve::update(st, by(), &action, of.as_ref(), u);
                 None
             }
             Body::ObjectiveRated {

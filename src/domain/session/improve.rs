@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActionRecord {
     pub id: ActionId,
+    /// The `action_added` event: what updates name.
+    pub event: EventId,
     pub text: String,
     pub owner: Option<String>,
     pub due: Option<NaiveDate>,
@@ -68,41 +70,43 @@ pub struct By<'a> {
     pub at: DateTime<Utc>,
 }
 
+/// What an `action_added` event says.
+pub struct Added {
+    pub event: EventId,
+    pub action: ActionId,
+    pub text: String,
+    pub owner: Option<String>,
+    pub due: Option<NaiveDate>,
+    pub capability: Option<String>,
+    pub of: Option<EventId>,
+}
+
 /// An `action_added` event. An id already taken (two writers raising one each at once) is made
 /// unique with a suffix, and said so in the warnings.
-#[allow(clippy::too_many_arguments)]
-pub fn add(
-    st: &mut SessionState,
-    by: By,
-    action: ActionId,
-    text: String,
-    owner: Option<String>,
-    due: Option<NaiveDate>,
-    capability: Option<String>,
-    of: Option<EventId>,
-) {
-    let mut id = action.clone();
+pub fn add(st: &mut SessionState, by: By, a: Added) {
+    let mut id = a.action.clone();
     let mut n = 2;
     while st.action(id.as_str()).is_some() {
-        id = ActionId::new(format!("{action}-{n}"));
+        id = ActionId::new(format!("{}-{n}", a.action));
         n += 1;
     }
-    if id != action {
+    if id != a.action {
         st.warnings.push(format!(
-            "two improvement actions were raised as {action}: the one by {} is {id}",
-            by.actor
+            "two improvement actions were raised as {}: the one by {} is {id}",
+            a.action, by.actor
         ));
     }
     st.actions.push(ActionRecord {
         id,
-        text,
-        owner,
-        due,
-        capability,
+        event: a.event,
+        text: a.text,
+        owner: a.owner,
+        due: a.due,
+        capability: a.capability,
         status: ActionStatus::Open,
         by: by.actor.to_string(),
         at: by.at,
-        of,
+        of: a.of,
         changes: Vec::new(),
     });
 }
@@ -116,9 +120,13 @@ pub struct Update {
     pub note: Option<String>,
 }
 
-/// An `action_updated` event: an action the session does not have is a warning.
-pub fn update(st: &mut SessionState, by: By, action: &ActionId, u: Update) {
-    let Some(a) = st.actions.iter_mut().find(|a| a.id == *action) else {
+/// An `action_updated` event, found by its action's event (else by its label): an action the
+/// session does not have is a warning.
+pub fn update(st: &mut SessionState, by: By, action: &ActionId, of: Option<&EventId>, u: Update) {
+    let i = of
+        .and_then(|e| st.actions.iter().position(|a| a.event == *e))
+        .or_else(|| st.actions.iter().position(|a| a.id == *action));
+    let Some(a) = i.and_then(|i| st.actions.get_mut(i)) else {
         st.warnings.push(format!(
             "an update by {} refers to improvement action {action}, which this session does not have",
             by.actor
