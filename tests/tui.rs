@@ -918,3 +918,47 @@ fn keys_typed_ahead_make_one_frame() {
         term.get_frame().count()
     );
 }
+
+#[test]
+fn an_improvement_action_from_an_observation_in_one_go() {
+    let mut h = Harness::new(80, 24);
+    h.press("s2<Enter><Enter><Enter>F");
+    // an area for improvement on no objective (kind 2, objective choice 1)
+    h.press("O21Nobody had the press officer's number<Enter>");
+    // P, raise (1), from O1 (the second choice), Enter takes its words
+    h.press("P1");
+    assert!(
+        h.screen()
+            .contains("2. O1 area for improvement: Nobody had the press officer's number"),
+        "{}",
+        h.screen()
+    );
+    h.press("2<Enter>");
+    h.press("Comms lead<Enter>");
+    // a date that is not one is caught as it is typed, and nothing typed is lost
+    h.press("31/1<Enter>");
+    assert!(
+        h.screen().contains("\"31/1\" is not a date"),
+        "{}",
+        h.screen()
+    );
+    h.press("<BS><BS><BS><BS>2027-01-31<Enter>Planning<Enter>");
+    let st = h.state();
+    let a = &st.actions[0];
+    assert_eq!(a.id, "A1");
+    assert_eq!(a.text, "Nobody had the press officer's number");
+    assert_eq!(a.owner.as_deref(), Some("Comms lead"));
+    assert_eq!(a.due.map(|d| d.to_string()).as_deref(), Some("2027-01-31"));
+    assert_eq!(a.capability.as_deref(), Some("Planning"));
+    assert_eq!(a.of.as_ref(), Some(&st.observations[0].id));
+    // and it is listed with the records (Tab)
+    h.press("<Tab>");
+    assert!(
+        h.screen().contains("A1 (open): Nobody had the press"),
+        "{}",
+        h.screen()
+    );
+    // closed from the same menu, with a note
+    h.press("P31done<Enter>");
+    assert!(!h.state().actions[0].is_open());
+}
