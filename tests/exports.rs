@@ -696,7 +696,8 @@ fn csv_for_spreadsheets_bom_and_capped_cells() {
 #[test]
 fn no_markdown_of_user_text_is_live_in_the_md_export() {
     let env = Env::new();
-    let s = env.start(&["alpha"]);
+    // the title goes into the headings and the executive summary
+    let s = env.start(&["alpha", "--title", "[t](http://evil.example/t) **T**"]);
     let lib = mini();
     let lib = lib.to_str().unwrap();
     env.run(&[

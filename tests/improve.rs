@@ -267,7 +267,7 @@ fn a_bad_action_says_what_to_write() {
     let r = at(&env, 1, "ann", &["action", "update", &id, "A1"]);
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr.contains("say what changes on action A1"),
+        r.stderr.contains("nothing changes on action A1"),
         "{}",
         r.stderr
     );
@@ -361,7 +361,7 @@ fn evaluators_rate_objectives_and_do_not_run_the_exercise() {
     assert_eq!(r.code, 1);
     assert!(
         r.stderr.contains(
-            "only the exercise's facilitators (fiona; evaluators: Eve) may rate objectives"
+            "only the exercise's facilitators (fiona) and evaluators (Eve) may rate objectives"
         ),
         "{}",
         r.stderr
@@ -555,7 +555,32 @@ fn observations_are_tied_to_objectives_corrected_and_withdrawn() {
         !md.contains("Plan defect. O3"),
         "a withdrawn observation leaves the analysis"
     );
-    assert!(md.contains("1 observation(s) were withdrawn"), "{md}");
+    assert!(
+        md.contains("1 observation was withdrawn: in the journal and the timeline, not here."),
+        "{md}"
+    );
+    // only who recorded it (or the facilitators and evaluators, when named) puts it right
+    let r = at(
+        &env,
+        10,
+        "pat",
+        &["observation", "withdraw", &id, "O1", "--note", "x"],
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("observation O1 was recorded by omar"), "{}", r.stderr);
+    // a correction that changes nothing is refused
+    let r = at(
+        &env,
+        10,
+        "omar",
+        &["observation", "correct", &id, "O1", "--objective", ""],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("say what changes on observation O1"),
+        "{}",
+        r.stderr
+    );
     // the journal keeps the original words
     let log = at(&env, 9, "fiona", &["log", &id]).ok().stdout;
     assert!(log.contains("Press number missing"), "{log}");

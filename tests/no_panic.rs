@@ -116,11 +116,23 @@ fn the_library_loader_and_its_diagnostics_never_panic() {
 /// A real journal of the mini library: its lines, as written.
 fn journal_lines() -> (common::Env, String, Vec<String>) {
     let env = common::Env::new();
-    let id = env.start(&["alpha"]);
+    // an exercise: its events carry exercise times, observations and injects to mangle too
+    let id = env.start(&["--exercise", "drill", "--facilitator", "tester"]);
     let lib = common::mini();
     let l = lib.to_str().unwrap();
     for args in [
         vec!["step", &id, "check", "start"],
+        vec![
+            "observe",
+            &id,
+            "--kind",
+            "defect",
+            "--step",
+            "check",
+            "wrong host",
+        ],
+        vec!["observation", "correct", &id, "O1", "the wrong host"],
+        vec!["inject", &id, "press"],
         vec!["step", &id, "check", "note", "--note", "lag 3 s"],
         vec!["decide", &id, "check", "yes", "--note", "in sync"],
         vec!["step", &id, "promote", "done"],
@@ -211,6 +223,9 @@ fn the_journal_reader_the_fold_and_every_export_never_panic() {
         "of",
         "facilitators",
         "owner",
+        "observation",
+        "objective",
+        "text",
     ];
     let now = Utc.with_ymd_and_hms(2026, 11, 21, 5, 0, 0).unwrap();
     proptest!(config(300), |(line in 0usize..64, field in 0usize..64, value in hostile_value(), cut in proptest::option::of(any::<usize>()))| {
@@ -359,4 +374,52 @@ fn the_importer_never_panics_and_its_drafts_always_check() {
             .collect();
         prop_assert!(errors.is_empty(), "{}", errors.join("\n"));
     });
+}
+
+#[test]
+fn exercise_times_at_the_ends_of_the_range_do_not_overflow() {
+    let (env, id, lines) = journal_lines();
+    let lib = Arc::new(
+        muster::library::load(
+            &muster::library::Location::Dir(common::mini()),
+            Utc.with_ymd_and_hms(2026, 11, 21, 0, 0, 0)
+                .unwrap()
+                .date_naive(),
+        )
+        .unwrap(),
+    );
+    let dir = env.session_dir(&id);
+    let now = Utc.with_ymd_and_hms(2026, 11, 21, 5, 0, 0).unwrap();
+    for (a, b) in [
+        (i64::MIN, i64::MAX),
+        (i64::MAX, i64::MIN),
+        (i64::MIN, i64::MIN),
+    ] {
+        // every other event at one end, the rest at the other: a start at MIN, a done at MAX
+        let text: String = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let mut v: serde_json::Map<String, serde_json::Value> =
+                    serde_json::from_str(l).unwrap();
+                v.insert("ex_ms".into(), (if i % 2 == 0 { a } else { b }).into());
+                serde_json::to_string(&v).unwrap() + "\n"
+            })
+            .collect();
+        std::fs::write(dir.join("journal-w1.jsonl"), &text).unwrap();
+        let _ = std::fs::remove_file(dir.join(muster::journal::checkpoint::NAME));
+        let o = muster::journal::store::open(&env.home(), &*lib, &id, &"w1".into()).unwrap();
+        let input = export::Input {
+            session: &o.session,
+            index: &lib.index,
+            now,
+            zone: Zone::Utc,
+            large: false,
+        };
+        for format in Format::ALL {
+            let mut events = muster::journal::stream::JournalEvents::new(&dir);
+            let _ = export::render(&input, format, &mut events);
+        }
+        let _ = muster::domain::session::rto::rto_outcomes(&o.session, &lib.index, now);
+    }
 }

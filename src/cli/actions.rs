@@ -115,10 +115,11 @@ impl ActionSub {
     }
 
     /// The domain command. What is not given is left out (given as empty), never asked.
-    pub fn command(&self) -> Command {
+    /// `today` is the user's date, which `+14d` counts from.
+    pub fn command(&self, today: chrono::NaiveDate) -> Command {
         let or_empty = |v: &Option<String>| Some(v.clone().unwrap_or_default());
         let id = |a: &str| Some(ActionId::new(a.trim()));
-        Command::Action(match self {
+        let mut cmd = match self {
             ActionSub::Add {
                 text,
                 owner,
@@ -160,7 +161,9 @@ impl ActionSub {
                 note: note.clone(),
                 ..ActionCmd::new(ActionAct::Reopen)
             },
-        })
+        };
+        cmd.today = Some(today);
+        Command::Action(cmd)
     }
 }
 
@@ -300,7 +303,7 @@ pub fn list(ctx: &Context, how: ListAs, open_only: bool) -> Result<Output> {
         .iter()
         .map(|r| {
             vec![
-                r.id.to_string(),
+                clean(r.id.as_str(), false),
                 if r.overdue {
                     "OVERDUE".into()
                 } else {

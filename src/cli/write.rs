@@ -271,7 +271,7 @@ pub fn to_command(sub: &Sub, s: &Session, lib: &LazyLibrary) -> Result<Command> 
                 Command::InjectRelease { inject }
             }
         }
-        Sub::Action { cmd } => cmd.command(),
+        Sub::Action { cmd } => cmd.command(lib.ctx().zone.date(lib.ctx().now)),
         Sub::Observation { cmd } => cmd.command(),
         Sub::Observe {
             kind,

@@ -100,7 +100,7 @@ pub fn exercise_doc(f: &Facts, o: &Input) -> Doc {
     d.banner = Some(MARK.into());
 
     d.h2("Executive summary");
-    d.para(executive_summary(f, o));
+    d.text(executive_summary(f, o));
 
     d.h2("Exercise overview");
     let dash = || "—".to_string();
@@ -204,10 +204,22 @@ pub fn exercise_doc(f: &Facts, o: &Input) -> Doc {
     if let Some(s) = sc.and_then(|s| s.summary.clone()) {
         facts.push(("Scenario".into(), s));
     }
-    let missing = facts.iter().filter(|(_, v)| *v == dash()).count();
+    // what the scenario file could give and does not
+    let from_file = [
+        "Location",
+        "Sponsor",
+        "Threat or hazard",
+        "Capabilities",
+        "Participating organisations",
+        "Points of contact",
+    ];
+    let missing = facts
+        .iter()
+        .filter(|(k, v)| from_file.contains(&k.as_str()) && *v == dash())
+        .count();
     d.facts(facts);
     if missing > 0 {
-        d.para(format!("{missing} field(s) marked — are not in the scenario file: add `location`, `sponsor`, `hazard`, `organisations`, `points_of_contact` and each objective's `capability` to it to fill them in."));
+        d.para(format!("{} marked — {} not in the scenario file: add `location`, `sponsor`, `hazard`, `organisations`, `points_of_contact` and each objective's `capability` to it to fill them in.", super::review::plural(missing, "field", "fields"), if missing == 1 { "is" } else { "are" }));
     }
 
     d.h2("Analysis of objectives");
@@ -254,7 +266,10 @@ pub fn exercise_doc(f: &Facts, o: &Input) -> Doc {
         .filter(|o| o.withdrawn.is_some())
         .count();
     if withdrawn > 0 {
-        d.para(format!("{withdrawn} observation(s) were withdrawn: they are in the journal and the timeline, not here."));
+        d.para(format!(
+            "{} withdrawn: in the journal and the timeline, not here.",
+            super::review::plural(withdrawn, "observation was", "observations were")
+        ));
     }
 
     let plan_start = d.blocks.len();
@@ -351,6 +366,15 @@ pub fn exercise_doc(f: &Facts, o: &Input) -> Doc {
                         ),
                         None => "not released".into(),
                     };
+                    // while it runs, what is ahead is the facilitators' alone
+                    if st.inject(&i.id.v).is_none() && st.closed.is_none() {
+                        return vec![
+                            String::new(),
+                            "(not released yet)".into(),
+                            String::new(),
+                            status,
+                        ];
+                    }
                     vec![
                         i.id.v.clone(),
                         i.title.clone(),

@@ -8,6 +8,9 @@ pub enum Block {
     H2(String),
     H3(String),
     Para(String),
+    /// A paragraph made of what people typed (titles, options, names): nothing in it is live
+    /// Markdown.
+    Text(String),
     /// A plan author's Markdown: kept as Markdown in md, rendered (safely) in HTML.
     Markdown(String),
     /// Label: value pairs, one a line.
@@ -89,6 +92,10 @@ impl Doc {
     }
     pub fn para(&mut self, s: impl Into<String>) -> &mut Self {
         self.blocks.push(Block::Para(s.into()));
+        self
+    }
+    pub fn text(&mut self, s: impl Into<String>) -> &mut Self {
+        self.blocks.push(Block::Text(s.into()));
         self
     }
     pub fn markdown(&mut self, s: impl Into<String>) -> &mut Self {
@@ -197,6 +204,7 @@ fn md_block(b: &Block, rows: &mut dyn Rows, o: &mut dyn Write) -> std::io::Resul
         Block::H2(s) => write!(o, "## {}\n\n", md_inline(s)),
         Block::H3(s) => write!(o, "### {}\n\n", md_inline(s)),
         Block::Para(s) | Block::Markdown(s) => write!(o, "{}\n\n", md_text(s)),
+        Block::Text(s) => write!(o, "{}\n\n", md_inline(s)),
         Block::Facts(f) => {
             for (k, v) in f {
                 writeln!(o, "- **{}:** {}", md_inline(k), md_inline(v))?;
@@ -422,7 +430,9 @@ fn html_block(b: &Block, rows: &mut dyn Rows, o: &mut dyn Write) -> std::io::Res
     match b {
         Block::H2(s) => writeln!(o, "<h2>{}</h2>", html_escape(s)),
         Block::H3(s) => writeln!(o, "<h3>{}</h3>", html_escape(s)),
-        Block::Para(s) => writeln!(o, "<p>{}</p>", html_escape(s).replace('\n', "<br>\n")),
+        Block::Para(s) | Block::Text(s) => {
+            writeln!(o, "<p>{}</p>", html_escape(s).replace('\n', "<br>\n"))
+        }
         Block::Markdown(s) => writeln!(o, "<div class=\"md\">{}</div>", super::md_html::render(s)),
         Block::Facts(f) => {
             o.write_all(b"<dl class=\"facts\">\n")?;

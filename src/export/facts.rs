@@ -160,7 +160,9 @@ pub fn facts(input: &Input) -> Facts {
                         Some((active_secs + 30) / 60)
                     } else {
                         match (s.ex.started, s.ex.at, s.state) {
-                            (Some(a), Some(b), StepStatus::Done) => Some((b - a) / 60_000),
+                            (Some(a), Some(b), StepStatus::Done) => {
+                                Some(b.saturating_sub(a) / 60_000)
+                            }
                             _ => None,
                         }
                     }
@@ -219,9 +221,12 @@ pub fn facts(input: &Input) -> Facts {
         }
     }
     let rto = rto::rto_outcomes(o, input.index, now);
+    // the exercise or incident as it ran: who only tracked actions after it closed took no part
+    let closed_at = st.closed.as_ref().map(|c| c.at);
     let participants = st
         .responders
         .values()
+        .filter(|r| closed_at.is_none_or(|c| r.first_at <= c))
         .map(|r| {
             // (singular, plural) of what they did, in the order they first did it
             let mut counts: Vec<((&str, &str), usize)> = Vec::new();
@@ -239,6 +244,11 @@ pub fn facts(input: &Input) -> Facts {
                     "inject_released" | "inject_skipped" => ("inject", "injects"),
                     "objective_rated" => ("rating", "ratings"),
                     "hand_over" => ("hand-over", "hand-overs"),
+                    "action_added" => ("improvement action raised", "improvement actions raised"),
+                    "action_updated" => ("action updated", "action updates"),
+                    "observation_corrected" | "observation_withdrawn" => {
+                        ("observation put right", "observations put right")
+                    }
                     "session_started" => ("started the session", ""),
                     "session_closed" => ("closed the session", ""),
                     _ => continue,
@@ -262,7 +272,7 @@ pub fn facts(input: &Input) -> Facts {
                 events: r.events,
                 did,
                 first_at: r.first_at,
-                last_at: r.last_at,
+                last_at: closed_at.map_or(r.last_at, |c| r.last_at.min(c)),
             }
         })
         .collect();

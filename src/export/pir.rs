@@ -21,7 +21,7 @@ pub fn incident_doc(f: &Facts, o: &Input) -> Doc {
     ));
     d.para(format!("Status: {}. Filled in from the journal where it can be; the blanks are for the people who were there.", if closed { "incident closed" } else { "incident still open" }));
     d.h2("Executive summary");
-    d.para(executive_summary(f, o));
+    d.text(executive_summary(f, o));
     d.blank("what happened, in two or three sentences, and how it was resolved");
     d.facts(overview(f, o.zone));
 
@@ -72,8 +72,9 @@ pub fn incident_doc(f: &Facts, o: &Input) -> Doc {
     d.h2("Severity");
     let missed = f.rto.iter().filter(|r| r.outcome == "missed").count();
     d.para(format!(
-        "From the journal: {} service(s) with an RTO affected, {missed} RTO(s) missed.",
-        f.rto.len()
+        "From the journal: {} with an RTO affected, {} missed.",
+        super::review::plural(f.rto.len(), "service", "services"),
+        super::review::plural(missed, "RTO", "RTOs")
     ));
     d.blank("the severity assigned (on your scale) and why");
 

@@ -226,14 +226,14 @@ pub fn report_doc(lib: &Library, sessions: &[(Session, Facts)], today: chrono::N
             .map(|(n, ob)| vec![format!("O{n}"), ob.kind.label().into(), ob.text.clone()])
             .collect();
         d.para(format!(
-            "{} improvement action(s), {open} open (listed below with every session's). {}",
-            f.actions.len(),
+            "{}, {open} open (listed below with every session's). {}",
+            super::review::plural(f.actions.len(), "improvement action", "improvement actions"),
             if untracked.is_empty() {
                 "Every area for improvement and plan defect has an action.".to_string()
             } else {
                 format!(
-                    "{} observation(s) have no action yet: raise one with `muster action add {} --from O<n>`.",
-                    untracked.len(),
+                    "{} no action yet: raise one with `muster action add {} --from O<n>`.",
+                    super::review::plural(untracked.len(), "observation has", "observations have"),
                     f.id
                 )
             }

@@ -134,7 +134,7 @@ pub(super) fn common_sections(d: &mut Doc, f: &Facts, o: &Input) {
                         mins(r.margin_min)
                     ),
                     _ if f.closed_at.is_some() => format!(
-                        "not restored when the session closed ({} were left)",
+                        "not restored when the session closed, {} before the deadline",
                         mins(r.margin_min)
                     ),
                     _ => format!("open: not yet restored, {} left", mins(r.margin_min)),

@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 pub const NAME: &str = ".muster-checkpoint";
 const MAGIC: &[u8] = b"muster-checkpoint 1\n";
 /// Changes whenever the state's or the header's shape changes: an older checkpoint is rebuilt.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// No checkpoint is written for fewer events than this: reading them is as quick.
 pub const EVERY_LEAST: usize = 32;

@@ -26,6 +26,21 @@ fn step_title(s: &Session, plan: &str, step: &str) -> String {
         .unwrap_or_default()
 }
 
+/// An action's label as the session knows it (`A1-2` where two were raised as `A1`), by the
+/// event that raised it.
+fn action_label(
+    s: &Session,
+    event: &crate::domain::ids::EventId,
+    written: &crate::domain::ids::ActionId,
+) -> String {
+    s.state
+        .actions
+        .iter()
+        .find(|a| a.event == *event)
+        .map(|a| a.id.to_string())
+        .unwrap_or_else(|| written.to_string())
+}
+
 /// An observation's number as shown (`O2`), by the id of the event that recorded it.
 fn observation_number(s: &Session, of: &crate::domain::ids::EventId) -> String {
     s.state
@@ -225,11 +240,11 @@ pub fn describe(e: &Event, session: &Session) -> Described {
             if let Some(o) = objective {
                 what.push(format!("objective {o}"));
             }
-            d(
-                "corrected observation",
-                format!("{} {}", observation_number(session, of), what.join(", ")),
-                reason.as_ref(),
-            )
+            let mut subject = observation_number(session, of);
+            if !what.is_empty() {
+                subject.push_str(&format!(" {}", what.join(", ")));
+            }
+            d("corrected observation", subject, reason.as_ref())
         }
         Body::ObservationWithdrawn { of, reason } => d(
             "withdrew observation",
@@ -243,7 +258,7 @@ pub fn describe(e: &Event, session: &Session) -> Described {
             due,
             ..
         } => {
-            let mut subject = action.to_string();
+            let mut subject = action_label(session, &e.id, action);
             if let Some(o) = owner {
                 subject.push_str(&format!(", owner {o}"));
             }
@@ -254,14 +269,17 @@ pub fn describe(e: &Event, session: &Session) -> Described {
         }
         Body::ActionUpdated {
             action,
+            of,
             owner,
             due,
             capability,
             status,
             note,
-            ..
         } => {
-            let mut what = vec![action.to_string()];
+            let mut what = vec![match of {
+                Some(of) => action_label(session, of, action),
+                None => action.to_string(),
+            }];
             if let Some(o) = owner {
                 what.push(format!("owner {o}"));
             }

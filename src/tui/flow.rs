@@ -441,7 +441,10 @@ impl App {
                 self.start_on(plans, scenario)
             }
             Pick::Improve => match IMPROVE_CHOICES.get(n) {
-                Some((_, act)) => self.begin(Command::Action(command::ActionCmd::new(*act))),
+                Some((_, act)) => self.begin(Command::Action(command::ActionCmd {
+                    today: Some(self.zone.date(self.now)),
+                    ..command::ActionCmd::new(*act)
+                })),
                 None => Vec::new(),
             },
             Pick::FixObservation => self.begin(Command::FixObservation(command::FixObservation {

@@ -656,7 +656,7 @@ static PARTICIPANT: &[Binding] = &[
         "the exercise clock (the facilitators only)",
     ),
     b(
-        &[Enter, Char('R'), Char('x')],
+        &[Char('R'), Char('x')],
         "R x",
         Action::ReleaseInject,
         "",

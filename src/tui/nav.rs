@@ -279,9 +279,9 @@ impl App {
             Screen::Index => self.section_entries().len(),
             Screen::Timeline => self.recent.len(),
             Screen::Facilitator => match self.session.as_ref() {
-                Some(s) if !self.may_see_all() => {
-                    s.state.injects.iter().filter(|r| r.released).count()
-                }
+                Some(s) if !self.may_see_all() => s.scenario.as_deref().map_or(0, |sc| {
+                    crate::domain::schedule::released(sc, &s.state).len()
+                }),
                 Some(s) => s.scenario.as_ref().map_or(0, |sc| sc.injects.len()),
                 None => 0,
             },

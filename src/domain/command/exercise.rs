@@ -30,7 +30,7 @@ pub fn evaluator(s: &Session, actor: &str, what: &'static str) -> Result<(), Ref
     }
     let mut names = st.facilitators.join(", ");
     if !st.evaluators.is_empty() {
-        names.push_str(&format!("; evaluators: {}", st.evaluators.join(", ")));
+        names.push_str(&format!(") and evaluators ({}", st.evaluators.join(", ")));
     }
     Err(Refusal::NotFacilitator { names, what })
 }

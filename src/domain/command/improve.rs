@@ -37,6 +37,8 @@ pub struct ActionCmd {
     pub capability: Option<String>,
     /// A progress note, a closing note, the reason for reopening.
     pub note: Option<String>,
+    /// The date where the user is (`+14d` counts from it); `None`: the UTC date.
+    pub today: Option<NaiveDate>,
 }
 
 impl ActionCmd {
@@ -50,6 +52,7 @@ impl ActionCmd {
             due: None,
             capability: None,
             note: None,
+            today: None,
         }
     }
 }
@@ -419,7 +422,7 @@ pub(super) fn check_action(
     now: DateTime<Utc>,
 ) -> Result<(Vec<Body>, String), Refusal> {
     let st = &s.state;
-    let today = now.date_naive();
+    let today = c.today.unwrap_or_else(|| now.date_naive());
     let due = match c.due.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         Some(d) => Some(parse_due(d, today)?),
         None => None,
@@ -536,6 +539,16 @@ pub(super) fn check_fix(
         Some(o) => known_objective(s, o.as_str())?,
         None => None,
     };
+    // who recorded it, or who runs or evaluates the exercise
+    if let Some((n, o)) = found
+        && !o.by.trim().eq_ignore_ascii_case(actor.trim())
+        && !(st.may_evaluate(actor) && (!st.facilitators.is_empty() || !st.evaluators.is_empty()))
+    {
+        return Err(Refusal::NotYourObservation {
+            number: format!("O{n}"),
+            by: o.by.clone(),
+        });
+    }
     super::check::blocking(cmd, s, actor)?;
     let Some((n, o)) = found else {
         return Err(Refusal::NoObservations {
@@ -543,6 +556,12 @@ pub(super) fn check_fix(
         });
     };
     let of: EventId = o.id.clone();
+    let text = given(&c.text, "the observation")?;
+    if !c.withdraw && text.is_none() && c.kind.is_none() && objective.is_none() {
+        return Err(Refusal::NothingToCorrect {
+            number: format!("O{n}"),
+        });
+    }
     if c.withdraw {
         return Ok((
             vec![Body::ObservationWithdrawn {
@@ -555,7 +574,7 @@ pub(super) fn check_fix(
     Ok((
         vec![Body::ObservationCorrected {
             of,
-            text: given(&c.text, "the observation")?,
+            text,
             observation: c.kind,
             objective,
             reason: given(&c.reason, "the reason")?,

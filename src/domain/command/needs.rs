@@ -189,7 +189,7 @@ impl Command {
                         false,
                         "Who runs the exercise?".into(),
                         &format!(
-                            "The facilitators, separated by commas: only they control the clock and the injects. Enter for you ({}).",
+                            "The facilitators, separated by commas: only they control the clock and the injects. Enter for you ({}); \"anyone\" lets everyone.",
                             crate::domain::text::ellipsis(actor, 30)
                         ),
                     ));

@@ -194,7 +194,7 @@ pub enum Refusal {
         status: &'static str,
     },
     #[error(
-        "say what changes on action {action}: --owner NAME, --due YYYY-MM-DD, --capability TEXT or --note TEXT"
+        "nothing changes on action {action}: give an owner, a due date, a capability or a note (--owner, --due, --capability, --note)"
     )]
     NothingToChange { action: ActionId },
     #[error(
@@ -213,6 +213,12 @@ pub enum Refusal {
         given: String,
         count: usize,
     },
+    #[error(
+        "observation {number} was recorded by {by}: only they, or the exercise's facilitators and evaluators, may correct or withdraw it"
+    )]
+    NotYourObservation { number: String, by: String },
+    #[error("say what changes on observation {number}: its words (TEXT), --kind or --objective")]
+    NothingToCorrect { number: String },
     #[error("observation {number} was withdrawn by {by} {ago}: it cannot be changed")]
     ObservationWithdrawn {
         number: String,

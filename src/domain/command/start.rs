@@ -56,12 +56,15 @@ pub(super) fn start(
             .collect(),
     );
     // asked and left blank: whoever starts it runs it
+    let evaluators = names(&n.evaluators, "an evaluator's name")?;
     let facilitators = match &n.facilitators {
+        // evaluators are named apart from whoever runs it: the one starting it, then
+        None if !evaluators.is_empty() => vec![actor.to_string()],
         None => Vec::new(),
         Some(v) if v.is_empty() => vec![actor.to_string()],
+        Some(v) if v.len() == 1 && v[0].trim().eq_ignore_ascii_case("anyone") => Vec::new(),
         Some(v) => names(v, "a facilitator's name")?,
     };
-    let evaluators = names(&n.evaluators, "an evaluator's name")?;
     let mut bodies = vec![Body::SessionStarted {
         title,
         mode,

@@ -63,7 +63,9 @@ fn leave_active(s: &mut StepState, at: DateTime<Utc>, ex_ms: Option<i64>) {
             .saturating_add((at - since).num_milliseconds().max(0));
     }
     if let (Some(since), Some(now)) = (s.ex.active_since.take(), ex_ms) {
-        s.ex.active_ms = s.ex.active_ms.saturating_add((now - since).max(0));
+        s.ex.active_ms =
+            s.ex.active_ms
+                .saturating_add(now.saturating_sub(since).max(0));
     }
 }
 
@@ -222,6 +224,8 @@ impl Session {
             kind,
             text,
         };
+        // exercise time from the journal is kept in range: a hostile line cannot overflow it
+        let e_ex_ms = e_ex_ms.map(|x| x.clamp(0, crate::domain::time::MAX_SPAN_MS));
         let by = || super::improve::By {
             actor: &e_actor,
             at: e_at,
@@ -690,7 +694,7 @@ enum Touched {
 }
 
 /// At most this many warnings about events are kept (a hostile journal could hold millions).
-const MAX_WARNINGS: usize = 200;
+pub(super) const MAX_WARNINGS: usize = 200;
 
 fn at_mut(st: &mut SessionState, (pi, si): (usize, usize)) -> Option<&mut StepState> {
     st.plans.get_mut(pi)?.steps.get_mut(si)

@@ -64,6 +64,17 @@ impl ActionRecord {
     }
 }
 
+/// The most improvement actions one session folds: real ones have tens; a journal with more
+/// is hostile, and folding it must still be quick.
+pub const MAX_ACTIONS: usize = 2_000;
+
+/// A warning, unless there are already enough of them.
+fn warn(st: &mut SessionState, w: String) {
+    if st.warnings.len() < super::fold::MAX_WARNINGS {
+        st.warnings.push(w);
+    }
+}
+
 /// Who made a change, and when: the event's actor and time.
 pub struct By<'a> {
     pub actor: &'a str,
@@ -84,6 +95,13 @@ pub struct Added {
 /// An `action_added` event. An id already taken (two writers raising one each at once) is made
 /// unique with a suffix, and said so in the warnings.
 pub fn add(st: &mut SessionState, by: By, a: Added) {
+    if st.actions.len() >= MAX_ACTIONS {
+        warn(
+            st,
+            format!("more than {MAX_ACTIONS} improvement actions: the rest are in the log only"),
+        );
+        return;
+    }
     let mut id = a.action.clone();
     let mut n = 2;
     while st.action(id.as_str()).is_some() {
@@ -91,10 +109,13 @@ pub fn add(st: &mut SessionState, by: By, a: Added) {
         n += 1;
     }
     if id != a.action {
-        st.warnings.push(format!(
-            "two improvement actions were raised as {}: the one by {} is {id}",
-            a.action, by.actor
-        ));
+        warn(
+            st,
+            format!(
+                "two improvement actions were raised as {}: the one by {} is {id}",
+                a.action, by.actor
+            ),
+        );
     }
     st.actions.push(ActionRecord {
         id,
@@ -123,14 +144,19 @@ pub struct Update {
 /// An `action_updated` event, found by its action's event (else by its label): an action the
 /// session does not have is a warning.
 pub fn update(st: &mut SessionState, by: By, action: &ActionId, of: Option<&EventId>, u: Update) {
-    let i = of
-        .and_then(|e| st.actions.iter().position(|a| a.event == *e))
-        .or_else(|| st.actions.iter().position(|a| a.id == *action));
+    // by the event when it is named: the label alone could be another writer's
+    let i = match of {
+        Some(e) => st.actions.iter().position(|a| a.event == *e),
+        None => st.actions.iter().position(|a| a.id == *action),
+    };
     let Some(a) = i.and_then(|i| st.actions.get_mut(i)) else {
-        st.warnings.push(format!(
-            "an update by {} refers to improvement action {action}, which this session does not have",
-            by.actor
-        ));
+        warn(
+            st,
+            format!(
+                "an update by {} refers to improvement action {action}, which this session does not have (yet): it is in the log only",
+                by.actor
+            ),
+        );
         return;
     };
     let mut what = Vec::new();
@@ -182,10 +208,13 @@ fn observation<'a>(
     if let Some(i) = st.observations.iter().position(|o| o.id == *of) {
         return st.observations.get_mut(i);
     }
-    st.warnings.push(format!(
-        "{what} by {} refers to observation {of}, which this session does not have",
-        by.actor
-    ));
+    warn(
+        st,
+        format!(
+            "{what} by {} refers to observation {of}, which this session does not have",
+            by.actor
+        ),
+    );
     None
 }
 
@@ -240,7 +269,7 @@ impl SessionState {
             .filter_map(|n| n.split('-').next()?.parse::<u32>().ok())
             .max()
             .unwrap_or(0);
-        ActionId::new(format!("A{}", n + 1))
+        ActionId::new(format!("A{}", n.saturating_add(1)))
     }
 
     /// The observations standing (not withdrawn), with their numbers as shown (`O1` ...).
@@ -335,7 +364,7 @@ impl ActionRow {
 }
 
 /// The order a tracking list wants: overdue first (the longest overdue first), then the other
-/// open ones by due date (none last), then the closed ones; ties by session and id.
+/// open ones by due date (none last), then the closed ones; ties by session, then when raised.
 pub fn tracking_order(rows: &mut [ActionRow]) {
     rows.sort_by(|a, b| {
         let rank = |r: &ActionRow| match (r.status, r.overdue) {

@@ -126,10 +126,10 @@ pub fn rto_outcomes(session: &Session, ix: &Index, now: DateTime<Utc>) -> Vec<Rt
             None
         };
         let (outcome, margin, deadline_ex, restored_ex) = match st.clock.as_ref() {
-            // an exercise is judged on its own clock, from the declaration at T+0
+            // an exercise is judged on its own clock: the story is declared at T+0 (as the
+            // TUI's countdown and the step deadlines count)
             Some(_) => {
-                let offset = (st.declared_at - st.started_at).num_milliseconds();
-                let deadline_ex = d.rto.as_ms().saturating_add(offset);
+                let deadline_ex = d.rto.as_ms();
                 let restored_ex = if complete {
                     restoring
                         .iter()
@@ -141,10 +141,12 @@ pub fn rto_outcomes(session: &Session, ix: &Index, now: DateTime<Utc>) -> Vec<Rt
                 let now_ex = st.ex_ms(until).unwrap_or(0);
                 let m = |ms: i64| ms / 60_000;
                 let (o, margin) = match restored_ex {
-                    Some(t) if t <= deadline_ex => ("met", m(deadline_ex - t)),
-                    Some(t) => ("missed", m(t - deadline_ex)),
-                    None if now_ex > deadline_ex => ("missed", m(now_ex - deadline_ex)),
-                    None => ("open", m(deadline_ex - now_ex)),
+                    Some(t) if t <= deadline_ex => ("met", m(deadline_ex.saturating_sub(t))),
+                    Some(t) => ("missed", m(t.saturating_sub(deadline_ex))),
+                    None if now_ex > deadline_ex => {
+                        ("missed", m(now_ex.saturating_sub(deadline_ex)))
+                    }
+                    None => ("open", m(deadline_ex.saturating_sub(now_ex))),
                 };
                 (o, margin, Some(deadline_ex), restored_ex)
             }

@@ -164,7 +164,7 @@ impl StepState {
         let running = self
             .ex
             .active_since
-            .map(|s| (now_ex - s).max(0))
+            .map(|s| now_ex.saturating_sub(s).max(0))
             .unwrap_or(0);
         self.ex.active_ms.saturating_add(running) / 1000
     }
@@ -572,8 +572,8 @@ impl SessionState {
     /// Where the story is: for an exercise, the declared time plus the exercise clock (RTOs are
     /// exercised on it); for an incident, simply now.
     pub fn story_now(&self, now: DateTime<Utc>) -> DateTime<Utc> {
-        match &self.clock {
-            Some(c) => crate::domain::time::add_ms(self.declared_at, c.ex_ms(now)),
+        match self.ex_ms(now) {
+            Some(ex) => crate::domain::time::add_ms(self.declared_at, ex),
             None => now,
         }
     }
