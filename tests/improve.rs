@@ -567,7 +567,11 @@ fn observations_are_tied_to_objectives_corrected_and_withdrawn() {
         &["observation", "withdraw", &id, "O1", "--note", "x"],
     );
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("observation O1 was recorded by omar"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("observation O1 was recorded by omar"),
+        "{}",
+        r.stderr
+    );
     // a correction that changes nothing is refused
     let r = at(
         &env,
