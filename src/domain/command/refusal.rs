@@ -174,9 +174,7 @@ pub enum Refusal {
         len: usize,
         max: usize,
     },
-    #[error(
-        "only the exercise's facilitators ({names}) may {what}: ask one of them, or record an observation (`muster observe`)"
-    )]
+    #[error("only the exercise's facilitators ({names}) may {what}: ask one of them")]
     NotFacilitator { names: String, what: &'static str },
     #[error(
         "session {session} has no improvement actions yet: raise one with `muster action add {session} TEXT` (P in the TUI)"
