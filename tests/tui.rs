@@ -652,6 +652,13 @@ fn facilitator_and_participant_views() {
         "{}",
         part.banner()
     );
+    part.press("x");
+    assert!(
+        part.banner()
+            .contains("Only the exercise's facilitators (tester) may skip injects"),
+        "{}",
+        part.banner()
+    );
     assert_eq!(part.store.sessions[&id].len(), before, "nothing recorded");
     part.press("<Esc>");
 

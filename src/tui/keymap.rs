@@ -656,11 +656,18 @@ static PARTICIPANT: &[Binding] = &[
         "the exercise clock (the facilitators only)",
     ),
     b(
-        &[Char('R'), Char('x')],
-        "R x",
+        &[Char('R')],
+        "R",
         Action::ReleaseInject,
         "",
-        "release or skip an inject (the facilitators only)",
+        "release an inject (the facilitators only)",
+    ),
+    b(
+        &[Char('x')],
+        "x",
+        Action::SkipInject,
+        "",
+        "skip an inject (the facilitators only)",
     ),
     b(
         &[Char('o')],
