@@ -419,7 +419,7 @@ pub(super) fn blocking(cmd: &Command, s: &Session, actor: &str) -> Result<(), Re
 }
 
 /// The trimmed text, `None` when empty; refused when too long.
-fn given(t: &Option<String>, what: &'static str) -> Result<Option<String>, Refusal> {
+pub(super) fn given(t: &Option<String>, what: &'static str) -> Result<Option<String>, Refusal> {
     let Some(t) = t.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
         return Ok(None);
     };

@@ -3,7 +3,8 @@
 //! after their session is closed: an improvement plan is tracked for months after the exercise
 //! or the incident it came from.
 
-use super::needs::{ChoiceField, Need, TextField};
+use super::check::given;
+use super::needs::{ChoiceField, Need, TextField, text_need as text, unasked};
 use super::{Command, Refusal};
 use crate::domain::event::{ActionStatus, Body, ObservationKind};
 use crate::domain::ids::{ActionId, EventId, ObjectiveId};
@@ -90,20 +91,6 @@ pub fn parse_due(given: &str, today: NaiveDate) -> Result<NaiveDate, Refusal> {
             .ok_or_else(bad);
     }
     NaiveDate::parse_from_str(g, "%Y-%m-%d").map_err(|_| bad())
-}
-
-fn unasked<T>(v: &Option<T>) -> bool {
-    v.is_none()
-}
-
-fn text(field: TextField, required: bool, title: String, hint: &str) -> Need {
-    Need::Text {
-        field,
-        required,
-        title,
-        hint: hint.to_string(),
-        param: None,
-    }
 }
 
 /// How an action is offered in a choice: "A2 (open): text · owner · due".
@@ -318,21 +305,6 @@ pub(super) fn fix_needs(c: &FixObservation, s: &Session) -> Vec<Need> {
         ));
     }
     out
-}
-
-/// The trimmed text, `None` when blank; refused when too long.
-fn given(t: &Option<String>, what: &'static str) -> Result<Option<String>, Refusal> {
-    let Some(t) = t.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
-        return Ok(None);
-    };
-    if t.len() > super::MAX_TEXT_BYTES {
-        return Err(Refusal::TooLong {
-            what,
-            len: t.len(),
-            max: super::MAX_TEXT_BYTES,
-        });
-    }
-    Ok(Some(t.to_string()))
 }
 
 fn find_action<'a>(s: &'a Session, c: &ActionCmd) -> Result<Option<&'a ActionRecord>, Refusal> {

@@ -121,7 +121,7 @@ pub enum Answer {
     Time(chrono::DateTime<chrono::Utc>),
 }
 
-fn text_need(field: TextField, required: bool, title: String, hint: &str) -> Need {
+pub(super) fn text_need(field: TextField, required: bool, title: String, hint: &str) -> Need {
     Need::Text {
         field,
         required,
@@ -154,7 +154,7 @@ fn param_needs(cmd: &Command, s: &Session) -> Vec<Need> {
 }
 
 /// The text of an optional field that was not asked for yet.
-fn unasked(v: &Option<String>) -> bool {
+pub(super) fn unasked<T>(v: &Option<T>) -> bool {
     v.is_none()
 }
 
