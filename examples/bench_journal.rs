@@ -160,6 +160,7 @@ fn generate(home: &Path, events: usize, writers: usize) {
             ex_ms: None,
             seen: None,
             saw: Vec::new(),
+            key: None,
             prev: prev.take(),
         };
         let line = file::encode(&e);

@@ -107,3 +107,19 @@ pub fn list(dir: &Path) -> io::Result<Vec<Entry>> {
     }
     result.map(|()| out)
 }
+
+/// Writes a new file readable and writable by its owner only (a secret key), synced to disk.
+/// Fails when the file exists.
+pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    let mut f = o.open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}

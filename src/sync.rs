@@ -9,8 +9,9 @@
 //! git never has to merge the inside of a file.
 
 use crate::journal::StoreError;
-use crate::journal::merge::{self, Merged, complete_lines, is_session_name};
+use crate::journal::merge::{self, Merged, Own, is_session_name};
 use crate::journal::store;
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -48,6 +49,9 @@ pub struct Synced {
     pub remote: String,
     /// Per session that changed here: what the merge did.
     pub pulled: Vec<(String, Merged)>,
+    /// Session folders of the remote that were not taken at all, and why (a link in them, too
+    /// many files, a file over the limit).
+    pub refused: Vec<(String, String)>,
     /// Sessions whose files went out.
     pub pushed: usize,
 }
@@ -94,16 +98,17 @@ fn run(mut c: Command, what: &str) -> Result<String, SyncError> {
     }
 }
 
+/// What git said went wrong, in one sentence without its final full stop: its first `fatal:`
+/// line (the cause; what follows is advice), else its last line.
 fn last_words(stderr: &[u8]) -> String {
     let s = String::from_utf8_lossy(stderr);
-    let line = s
-        .lines()
-        .map(str::trim)
-        .rfind(|l| !l.is_empty())
-        .unwrap_or("no message")
-        .trim_start_matches("fatal: ")
-        .to_string();
-    crate::domain::text::clean(&line, false)
+    let lines: Vec<&str> = s.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let line = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("fatal: "))
+        .or_else(|| lines.last().map(|l| l.trim_start_matches("error: ")))
+        .unwrap_or("no message");
+    crate::domain::text::clean(line.trim_end_matches('.'), false)
 }
 
 /// A remote as git should see it from the staging clone: a relative path made absolute.
@@ -119,8 +124,13 @@ fn absolute(remote: &str) -> String {
     remote.to_string()
 }
 
-/// Syncs the home's sessions with `remote`, or with the last remote used.
-pub fn sync(home: &Path, remote: Option<&str>) -> Result<Synced, SyncError> {
+/// Syncs the home's sessions with `remote`, or with the last remote used. `writer` is this
+/// home's writer: its files are never changed by what comes in.
+pub fn sync(
+    home: &Path,
+    remote: Option<&str>,
+    writer: &crate::domain::ids::WriterId,
+) -> Result<Synced, SyncError> {
     let staging = home.join(".sync");
     let remote = match remote {
         Some(r) => absolute(r),
@@ -167,6 +177,15 @@ pub fn sync(home: &Path, remote: Option<&str>) -> Result<Synced, SyncError> {
         remote: remote.clone(),
         ..Synced::default()
     };
+    let own = Own {
+        writer: writer.clone(),
+        key: crate::journal::keys::load_or_create(home)?
+            .public_hex()
+            .to_string()
+            .into(),
+        sent: BTreeMap::new(),
+    };
+    let sent_path = home.join(SENT);
     for _ in 0..TRIES {
         if has_branch {
             let mut c = git(&staging);
@@ -178,9 +197,10 @@ pub fn sync(home: &Path, remote: Option<&str>) -> Result<Synced, SyncError> {
             let mut c = git(&staging);
             c.args(["clean", "-q", "-fdx"]);
             run(c, "clean")?;
-            pull_in(home, &staging, &mut out)?;
+            pull_in(home, &staging, &own, &sent_path, &mut out)?;
         }
-        out.pushed = copy_out(home, &staging)?;
+        let (pushed, sending) = copy_out(home, &staging, &own)?;
+        out.pushed = pushed;
         let mut c = git(&staging);
         c.args(["add", "-A", "."]);
         run(c, "add")?;
@@ -192,6 +212,7 @@ pub fn sync(home: &Path, remote: Option<&str>) -> Result<Synced, SyncError> {
             c.args(["commit", "-q", "-m", "muster sync"]);
             run(c, "commit")?;
         } else if has_branch {
+            save_sent(&sent_path, &sending);
             return Ok(out);
         }
         let mut c = git(&staging);
@@ -203,7 +224,10 @@ pub fn sync(home: &Path, remote: Option<&str>) -> Result<Synced, SyncError> {
             &format!("HEAD:refs/heads/{BRANCH}"),
         ]);
         match run(c, "push") {
-            Ok(_) => return Ok(out),
+            Ok(_) => {
+                save_sent(&sent_path, &sending);
+                return Ok(out);
+            }
             Err(SyncError::Git { .. }) => {
                 // another home pushed first: take what it pushed, and try again
                 has_branch = true;
@@ -214,8 +238,40 @@ pub fn sync(home: &Path, remote: Option<&str>) -> Result<Synced, SyncError> {
     Err(SyncError::Busy)
 }
 
-/// Merges every session of the staging clone into the home.
-fn pull_in(home: &Path, staging: &Path, out: &mut Synced) -> Result<(), SyncError> {
+/// Where a home keeps how much of each of its own files it last sent: a remote copy shorter
+/// than that was rolled back. (A dot file: never sent, never merged.)
+const SENT: &str = ".sync-sent";
+
+/// What this home last sent of its own files, by `<session>/<file>`.
+fn load_sent(path: &Path) -> BTreeMap<String, u64> {
+    std::fs::read(path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+/// Best effort: without it, a rollback of this home's files in the remote is not noticed (it is
+/// repaired all the same, as this home sends its files again).
+fn save_sent(path: &Path, sent: &BTreeMap<String, u64>) {
+    let mut all = load_sent(path);
+    all.extend(sent.iter().map(|(k, v)| (k.clone(), *v)));
+    if let Ok(json) = serde_json::to_vec(&all) {
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        if fs::write(&tmp, json).is_ok() && fs::rename(&tmp, path).is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+    }
+}
+
+/// Merges every session of the staging clone into the home. A session folder that cannot be
+/// taken at all (a link in it, too many files) is reported and the others go on.
+fn pull_in(
+    home: &Path,
+    staging: &Path,
+    own: &Own,
+    sent_path: &Path,
+    out: &mut Synced,
+) -> Result<(), SyncError> {
     let dir = staging.join("sessions");
     let Ok(entries) = crate::fsx::list(&dir) else {
         return Ok(());
@@ -227,13 +283,25 @@ fn pull_in(home: &Path, staging: &Path, out: &mut Synced) -> Result<(), SyncErro
         .filter(|n| is_session_name(n))
         .collect();
     names.sort();
+    let sent = load_sent(sent_path);
     for n in names {
         let into = store::sessions_dir(home).join(&n);
-        match merge::merge_dir(&dir.join(&n), &into) {
-            Ok(m) if m.changed() || !m.notes.is_empty() => out.pulled.push((n, m)),
+        let prefix = format!("{n}/");
+        let own = Own {
+            sent: sent
+                .iter()
+                .filter_map(|(k, v)| k.strip_prefix(&prefix).map(|f| (f.to_string(), *v)))
+                .collect(),
+            ..own.clone()
+        };
+        match merge::merge_dir(&dir.join(&n), &into, &own) {
+            Ok(m) if m.changed() || !m.notes.is_empty() || m.failed() => out.pulled.push((n, m)),
             Ok(_) => {}
             // a folder with no journal in it (yet): nothing to take
             Err(StoreError::NoJournal { .. }) => {}
+            Err(e @ (StoreError::Refused { .. } | StoreError::TooManyFiles { .. })) => {
+                out.refused.push((n, e.to_string()))
+            }
             Err(e) => return Err(e.into()),
         }
     }
@@ -241,9 +309,16 @@ fn pull_in(home: &Path, staging: &Path, out: &mut Synced) -> Result<(), SyncErro
 }
 
 /// Copies the home's sessions into the staging clone: journal files (complete lines) and
-/// snapshots; never checkpoints or other derived files. Returns how many sessions.
-fn copy_out(home: &Path, staging: &Path) -> Result<usize, SyncError> {
+/// snapshots; never checkpoints or other derived files. Returns how many sessions, and the
+/// length of each of this home's own files as sent.
+fn copy_out(
+    home: &Path,
+    staging: &Path,
+    own: &Own,
+) -> Result<(usize, BTreeMap<String, u64>), SyncError> {
+    use crate::journal::bytes;
     let ids = store::list_ids(home)?;
+    let mut sending = BTreeMap::new();
     for id in &ids {
         let from = store::sessions_dir(home).join(id.as_str());
         let to: PathBuf = staging.join("sessions").join(id.as_str());
@@ -251,24 +326,44 @@ fn copy_out(home: &Path, staging: &Path) -> Result<usize, SyncError> {
         let entries = crate::fsx::list(&from).map_err(|e| StoreError::io("list", &from, e))?;
         for e in entries {
             let name = e.file_name().to_string_lossy().into_owned();
-            let journal = name.starts_with(crate::journal::file::PREFIX)
-                && name.ends_with(crate::journal::file::SUFFIX);
-            let snapshot = (name.starts_with("plan-") || name.starts_with("scenario-"))
-                && name.ends_with(".ron");
-            if !(journal || snapshot) || !e.is_file() {
+            let journal = merge::is_journal_name(&name);
+            if !(journal || merge::is_snapshot_name(&name)) || !e.is_file() {
                 continue;
             }
-            let bytes = fs::read(e.path()).map_err(|x| StoreError::io("read", &e.path(), x))?;
-            let bytes = if journal {
-                complete_lines(&bytes)
-            } else {
-                &bytes[..]
+            let src = e.path();
+            let len = match journal {
+                true => bytes::complete_len(&src)?,
+                false => fs::metadata(&src)
+                    .map_err(|x| StoreError::io("read", &src, x))?
+                    .len(),
             };
+            if journal
+                && (name
+                    == format!(
+                        "{}{}{}",
+                        crate::journal::file::PREFIX,
+                        own.writer,
+                        crate::journal::file::SUFFIX
+                    )
+                    || (own.key.is_some() && bytes::signing_key(&src)? == own.key))
+            {
+                sending.insert(format!("{id}/{name}"), len);
+            }
             let dest = to.join(&name);
-            if fs::read(&dest).ok().as_deref() != Some(bytes) {
-                fs::write(&dest, bytes).map_err(|x| StoreError::io("write", &dest, x))?;
+            let same = dest.is_file()
+                && bytes::complete_len(&dest).ok() == Some(len)
+                && fs::metadata(&dest).map(|m| m.len()).ok() == Some(len)
+                && bytes::relation(&src, len, &dest, len)? == bytes::Relation::Same;
+            if !same {
+                let tmp = to.join(format!(".{name}.part"));
+                let _ = fs::remove_file(&tmp);
+                match journal {
+                    true => bytes::copy_complete(&src, &tmp, u64::MAX).map(|_| ())?,
+                    false => bytes::copy_whole(&src, &tmp, u64::MAX)?,
+                }
+                fs::rename(&tmp, &dest).map_err(|x| StoreError::io("write", &dest, x))?;
             }
         }
     }
-    Ok(ids.len())
+    Ok((ids.len(), sending))
 }

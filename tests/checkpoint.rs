@@ -217,6 +217,7 @@ impl Writer {
             ex_ms: None,
             seen: None,
             saw: Vec::new(),
+            key: None,
             prev: self.prev.take(),
         };
         let line = file::encode(&e);

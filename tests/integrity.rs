@@ -298,11 +298,15 @@ fn a_rewritten_history_under_a_claim_fails_verify_even_when_the_file_is_longer()
     } else {
         panic!("the third event is the note");
     }
+    // by someone with write access to the file, who has their own key but not w1's: every line
+    // re-signed, the file consistent in itself
+    let forger = muster::journal::keys::Signer::from_seed(&[9; 32]);
     let mut prev = None;
     let mut out = String::new();
-    for e in &mut events {
+    for (i, e) in events.iter_mut().enumerate() {
         e.prev = prev.clone();
-        let line = file::encode(e);
+        e.key = (i == 0).then(|| forger.public_hex().to_string());
+        let line = file::encode_signed(e, &forger, &id);
         prev = Some(muster::domain::sha256_hex(line.as_bytes()));
         out.push_str(&line);
         out.push('\n');

@@ -158,7 +158,7 @@ fn merging_a_copied_folder_adds_what_is_new_and_is_idempotent() {
 }
 
 #[test]
-fn one_writer_id_with_two_histories_is_reported_and_both_are_kept() {
+fn two_homes_given_one_writer_id_write_separate_files_and_nothing_mixes() {
     let (a, w) = home("same");
     let b = Env::new();
     let id = run(&a, &w, &["start", "alpha"])
@@ -167,11 +167,54 @@ fn one_writer_id_with_two_histories_is_reported_and_both_are_kept() {
         .trim()
         .to_string();
     copy_dir(&a.session_dir(&id), &b.session_dir(&id));
-    // two machines cloned with the same MUSTER_WRITER, each going its own way
+    // two machines with the same MUSTER_WRITER: b cannot sign a's file, so it goes on in its own
+    note(&a, &w, &id, "on a");
+    let r = run(&b, &w, &["step", &id, "check", "note", "--note", "on b"]).ok();
+    let _ = r;
+    assert!(
+        b.session_dir(&id).join("journal-same.2.jsonl").is_file(),
+        "b goes on in a continuation file"
+    );
+    let theirs = ids(&b.session_dir(&id));
+    let ours = ids(&a.session_dir(&id));
+    let r = run(&a, &w, &["merge", b.session_dir(&id).to_str().unwrap()]).ok();
+    assert!(r.stderr.contains("1 new writer file(s)"), "{}", r.stderr);
+    let all = ids(&a.session_dir(&id));
+    assert!(
+        theirs.is_subset(&all) && ours.is_subset(&all),
+        "nothing lost"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&run(&a, &w, &["status", &id, "--json"]).stdout).unwrap();
+    let notes: Vec<&str> = v["steps"][0]["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert!(
+        notes.contains(&"on a") && notes.contains(&"on b"),
+        "{notes:?}"
+    );
+    run(&a, &w, &["verify", &id]).ok();
+}
+
+#[test]
+fn a_cloned_home_is_reported_and_both_histories_are_kept() {
+    let (a, w) = home("same");
+    let b = Env::new();
+    let id = run(&a, &w, &["start", "alpha"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    // a copy of the whole home, its signing key with it (a cloned VM, a restored backup)
+    copy_dir(&a.home(), &b.home());
     note(&a, &w, &id, "on a");
     note(&b, &w, &id, "on b");
     let theirs = ids(&b.session_dir(&id));
     let ours = ids(&a.session_dir(&id));
+    let before = std::fs::read(a.session_dir(&id).join("journal-same.jsonl")).unwrap();
     let r = run(&a, &w, &["merge", b.session_dir(&id).to_str().unwrap()]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
@@ -179,6 +222,11 @@ fn one_writer_id_with_two_histories_is_reported_and_both_are_kept() {
             .contains("two different histories claim writer `same`"),
         "{}",
         r.stderr
+    );
+    assert_eq!(
+        std::fs::read(a.session_dir(&id).join("journal-same.jsonl")).unwrap(),
+        before,
+        "this home's own file is its own"
     );
     let kept: Vec<String> = std::fs::read_dir(a.session_dir(&id))
         .unwrap()

@@ -57,11 +57,14 @@ impl CliError {
             CliError::Refused(Refusal::Needs(Need::Text { required: true, .. })) => 2,
             CliError::Refused(_) | CliError::Invalid(_) => 1,
             CliError::Store(e) if e.is_input() => 1,
+            CliError::Store(e) if e.is_refusal() => 2,
+            CliError::Append(AppendError::Failed(e)) if e.is_input() => 1,
             CliError::Store(_) | CliError::Append(_) | CliError::Write { .. } => 3,
             CliError::Library(LibraryError::NotAFolder { .. }) => 1,
             CliError::Library(_) => 3,
             CliError::Sync(crate::sync::SyncError::NoRemote) => 2,
             CliError::Sync(crate::sync::SyncError::Store(e)) if e.is_input() => 1,
+            CliError::Sync(crate::sync::SyncError::Store(e)) if e.is_refusal() => 2,
             CliError::Sync(_) => 3,
         }
     }

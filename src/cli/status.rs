@@ -509,10 +509,17 @@ pub fn verify(ctx: &Context, session: &str, seal: Option<&str>) -> Result<Output
     for p in &r.problems {
         say!("{p}");
     }
-    for (name, n, ok) in &r.files {
+    let mine = crate::journal::keys::load(&ctx.home)
+        .ok()
+        .flatten()
+        .map(|k| k.fingerprint());
+    for f in &r.files {
         out.push_str(&format!(
-            "{name}: {n} event(s), {}\n",
-            if *ok { "chain intact" } else { "FAILED" }
+            "{}: {} event(s), {}, {}\n",
+            f.name,
+            f.events,
+            if f.ok { "chain intact" } else { "FAILED" },
+            crate::present::describe::signed_by(f.key.as_deref(), f.unsigned, mine.as_deref())
         ));
     }
     if r.files.is_empty() {

@@ -6,7 +6,7 @@ use crate::domain::text::clean;
 use crate::journal::merge::{self, Merged};
 use std::path::Path;
 
-/// Says what a merge did to a session; whether it found a conflict.
+/// Says what a merge did to a session; whether it found a conflict or left a file out.
 fn tell(id: &str, m: &Merged) -> bool {
     let mut parts = Vec::new();
     if m.new_session {
@@ -30,19 +30,49 @@ fn tell(id: &str, m: &Merged) -> bool {
     }
     for (w, kept) in &m.conflicts {
         say!(
-            "muster: error: {id}: two different histories claim writer `{}`: the other one is kept as {} and both are read; give each machine its own writer (unset MUSTER_WRITER, or set it differently)",
+            "muster: error: {id}: two different histories claim writer `{}`, signed by one key: a copy of that home (a cloned machine, a restored backup) wrote on its own. The other one is kept as {} and both are read; give the copy a home of its own (remove the writer-id and signing-key in its home)",
             clean(w, false),
             clean(kept, false)
         );
     }
-    !m.conflicts.is_empty()
+    for r in &m.rejected {
+        say!(
+            "muster: error: {id}: {} was not taken: {}{}",
+            clean(&r.name, false),
+            clean(&r.why, false),
+            r.kept
+                .as_ref()
+                .map(|k| format!(
+                    " (kept aside as {})",
+                    clean(&k.display().to_string(), false)
+                ))
+                .unwrap_or_default()
+        );
+    }
+    m.failed()
+}
+
+/// Who this home is, for what comes in.
+fn own(ctx: &Context) -> Result<merge::Own> {
+    Ok(merge::Own {
+        writer: ctx.writer.clone(),
+        key: Some(
+            crate::journal::keys::load_or_create(&ctx.home)?
+                .public_hex()
+                .to_string(),
+        ),
+        sent: Default::default(),
+    })
 }
 
 pub fn sync(ctx: &Context, remote: Option<&str>) -> Result<Output> {
-    let s = crate::sync::sync(&ctx.home, remote)?;
+    let s = crate::sync::sync(&ctx.home, remote, &ctx.writer)?;
     let mut conflict = false;
     for (id, m) in &s.pulled {
         conflict |= tell(id, m);
+    }
+    for (id, why) in &s.refused {
+        say!("muster: error: {id}: not taken: {}", clean(why, false));
     }
     say!(
         "muster: synced with {}: {} session(s) changed here, {} session(s) sent",
@@ -52,13 +82,19 @@ pub fn sync(ctx: &Context, remote: Option<&str>) -> Result<Output> {
     );
     Ok(Output {
         stdout: String::new(),
-        code: if conflict { 1 } else { 0 },
+        code: if !s.refused.is_empty() {
+            2
+        } else if conflict {
+            1
+        } else {
+            0
+        },
     })
 }
 
 pub fn merge(ctx: &Context, dir: &Path) -> Result<Output> {
     let (id, into) = merge::target(&ctx.home, dir)?;
-    let m = merge::merge_dir(dir, &into)?;
+    let m = merge::merge_dir(dir, &into, &own(ctx)?)?;
     let conflict = tell(id.as_str(), &m);
     if !m.changed() {
         say!(

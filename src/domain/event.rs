@@ -10,7 +10,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
 
-pub const FORMAT_VERSION: u32 = 1;
+/// The format lines are written in: 2 since lines are signed. Lines of format 1 (unsigned) are
+/// still read.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// RFC 3339 in UTC with milliseconds: `2026-11-21T21:22:13.123Z`.
 pub mod ts {
@@ -470,6 +472,9 @@ pub struct Event {
     /// deleted, rolled back or truncated after someone saw it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub saw: Vec<Witness>,
+    /// The writer's public signing key (lowercase hex), on its first signed line in the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     /// SHA-256 of the previous line of the same file, lowercase hex; absent on the first line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prev: Option<String>,

@@ -60,6 +60,7 @@ struct Fields {
     ex_ms: Option<i64>,
     seen: Option<DateTime<Utc>>,
     saw: Option<Vec<Witness>>,
+    key: Option<String>,
     prev: Option<String>,
     // the bodies' fields
     title: Option<String>,
@@ -316,6 +317,7 @@ impl<'de> Visitor<'de> for EventVisitor {
                         .map(|t| t.0)
                 }
                 "saw" => set!(saw),
+                "key" => f.key = map.next_value().map_err(|e| named::<A::Error>(&key, e))?,
                 "prev" => f.prev = map.next_value().map_err(|e| named::<A::Error>(&key, e))?,
                 "title" => set!(title),
                 "mode" => set!(mode),
@@ -381,6 +383,7 @@ impl<'de> Visitor<'de> for EventVisitor {
             ex_ms: f.ex_ms,
             seen: f.seen,
             saw: f.saw.unwrap_or_default(),
+            key: f.key,
             prev: f.prev,
         })
     }

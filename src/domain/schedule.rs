@@ -169,6 +169,7 @@ mod tests {
             ex_ms: Some(0),
             seen: None,
             saw: Vec::new(),
+            key: None,
             prev: None,
         }];
         for (i, (min, body)) in events.iter().enumerate() {
@@ -186,6 +187,7 @@ mod tests {
                 ex_ms: ex,
                 seen: None,
                 saw: Vec::new(),
+                key: None,
                 prev: None,
             });
         }

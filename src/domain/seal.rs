@@ -54,6 +54,26 @@ pub struct Integrity {
     pub files: usize,
     pub problems: Vec<String>,
     pub seal: Option<SealInfo>,
+    /// Each writer's file, and the key that signs it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub writers: Vec<WriterKey>,
+}
+
+/// A writer's file of a session and the key its lines are signed by.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct WriterKey {
+    pub writer: String,
+    pub file: String,
+    pub events: u64,
+    /// The key's fingerprint (`7K3M-Q9XA-0D2F-R8TB`); `None`: its lines are not signed.
+    pub key: Option<String>,
+    /// Lines from before muster signed lines.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unsigned: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Crockford's base 32: no I, L, O or U, so nothing read aloud is mistaken.
@@ -77,10 +97,15 @@ pub fn digest(session: &SessionId, heads: &[Witness]) -> String {
         h.update(format!("{} {} {}\n", w.w, w.seq, w.hash).as_bytes());
     }
     let d = h.finalize();
-    // the first 80 bits, five at a time
+    groups(&d)
+}
+
+/// The first 80 bits of a digest in Crockford's base 32, four groups of four: how seals and
+/// signing keys are written for people to read out and compare.
+pub fn groups(d: &[u8]) -> String {
     let mut bits: u128 = 0;
-    for b in &d[..10] {
-        bits = (bits << 8) | u128::from(*b);
+    for i in 0..10 {
+        bits = (bits << 8) | u128::from(d.get(i).copied().unwrap_or(0));
     }
     let mut out = String::with_capacity(19);
     for i in 0..16 {

@@ -363,7 +363,7 @@ pub fn integrity_blocks(i: &Integrity) -> Vec<super::doc::Block> {
     let mut out = vec![Block::Para(format!(
         "{}: {} events in {} journal file(s).",
         if i.ok {
-            "Verified, every hash chain and witness intact"
+            "Verified, every hash chain, signature and witness intact"
         } else {
             "NOT VERIFIED: the journal was damaged or altered; the problems follow"
         },
@@ -372,6 +372,25 @@ pub fn integrity_blocks(i: &Integrity) -> Vec<super::doc::Block> {
     ))];
     if !i.problems.is_empty() {
         out.push(Block::List(i.problems.clone()));
+    }
+    if !i.writers.is_empty() {
+        out.push(Block::Para(
+            "Writers, and the keys their lines are signed by (compare a key with `muster key` on its machine):".into(),
+        ));
+        out.push(Block::List(
+            i.writers
+                .iter()
+                .map(|w| {
+                    format!(
+                        "{} ({}): {} event(s), {}",
+                        w.writer,
+                        w.file,
+                        w.events,
+                        crate::present::describe::signed_by(w.key.as_deref(), w.unsigned, None)
+                    )
+                })
+                .collect(),
+        ));
     }
     match &i.seal {
         Some(s) => out.push(Block::Para(format!(

@@ -92,6 +92,7 @@ impl EventSource for Listed<'_> {
             files: 1,
             problems: Vec::new(),
             seal: None,
+            writers: Vec::new(),
         }
     }
 }

@@ -21,6 +21,9 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 pub const PREFIX: &str = "journal-";
+/// The most journal files a session folder may hold: a session has a writer per machine (and a
+/// continuation or a kept history now and then), so more were not written by muster.
+pub const MAX_FILES: usize = 1000;
 pub const SUFFIX: &str = ".jsonl";
 
 /// What ends an unfinished write when the next append finds it. It holds no `"`, `}` or `]`, so
@@ -37,28 +40,65 @@ pub fn writer_of(path: &Path) -> Option<WriterId> {
     (!w.is_empty()).then(|| WriterId::new(w))
 }
 
-/// Serialises an event as its journal line (without the newline), checksum included.
+/// Serialises an event as an unsigned journal line (format 1, without the newline), checksum
+/// included: what muster wrote before lines were signed. Tests and old fixtures use it.
 pub fn encode(e: &Event) -> String {
+    encode_with(e, None)
+}
+
+/// Serialises an event as its journal line (without the newline): its checksum, then its
+/// signature by this home's key for `session`.
+pub fn encode_signed(e: &Event, signer: &super::keys::Signer, session: &str) -> String {
+    encode_with(e, Some((signer, session)))
+}
+
+fn encode_with(e: &Event, signer: Option<(&super::keys::Signer, &str)>) -> String {
     // an Event holds only strings, numbers and times: serialising it cannot fail
     let mut line = serde_json::to_string(e).unwrap_or_default();
     let sum = sha256_hex(line.as_bytes());
     line.pop(); // the closing brace
     line.push_str(",\"sum\":\"");
     line.push_str(&sum);
-    line.push_str("\"}");
+    line.push('"');
+    if let Some((signer, session)) = signer {
+        line.push_str(",\"sig\":\"");
+        line.push_str(&signer.sign(session, &sum));
+        line.push('"');
+    }
+    line.push('}');
     line
 }
 
-/// Whether a line's trailing checksum matches the rest of it (the line as it was hashed is the
-/// line without `,"sum":"..."`): `None` when it has none.
-fn sum_matches(line: &str) -> Option<bool> {
-    use sha2::{Digest, Sha256};
-    const TAIL: usize = ",\"sum\":\"".len() + 64 + 2;
-    if line.len() < TAIL + 2 || !line.is_char_boundary(line.len() - TAIL) {
+/// `,"sig":"` + 128 hex + `"}`: how a signed line ends.
+const SIG_TAIL: usize = 8 + 128 + 2;
+/// `,"sum":"` + 64 hex + `"`.
+const SUM_TAIL: usize = 8 + 64 + 1;
+
+/// A line's parts: what its checksum covers (the line up to its `sum`, without the closing
+/// brace), the checksum, and the signature when it has one. `None` when it has no checksum.
+fn parts(line: &str) -> Option<(&str, &str, Option<&str>)> {
+    let signed = line
+        .len()
+        .checked_sub(SIG_TAIL)
+        .filter(|&i| line.is_char_boundary(i) && line[i..].starts_with(",\"sig\":\""))
+        .filter(|_| line.ends_with("\"}"));
+    let (a, sig) = match signed {
+        Some(i) => (&line[..i], Some(&line[i + 8..line.len() - 2])),
+        None => (line.strip_suffix('}')?, None),
+    };
+    let i = a.len().checked_sub(SUM_TAIL)?;
+    if i < 1 || !a.is_char_boundary(i) {
         return None;
     }
-    let (body, tail) = line.split_at(line.len() - TAIL);
-    let sum = tail.strip_prefix(",\"sum\":\"")?.strip_suffix("\"}")?;
+    let sum = a[i..].strip_prefix(",\"sum\":\"")?.strip_suffix('"')?;
+    Some((&a[..i], sum, sig))
+}
+
+/// Whether a line's checksum matches the rest of it (the line as it was hashed is the line
+/// without `,"sum":"..."` and `,"sig":"..."`): `None` when it has none.
+fn sum_matches(line: &str) -> Option<bool> {
+    use sha2::{Digest, Sha256};
+    let (body, sum, _) = parts(line)?;
     let mut h = Sha256::new();
     h.update(body.as_bytes());
     h.update(b"}");
@@ -139,6 +179,33 @@ pub struct Chain {
     pub claimed: Vec<WriterId>,
     #[serde(skip)]
     pub hashes: Vec<(u64, [u8; 32])>,
+    /// The writer's public signing key (lowercase hex), from its first signed line.
+    #[serde(default)]
+    pub key: Option<String>,
+    /// The line that gave the key.
+    #[serde(default)]
+    pub key_line: usize,
+    /// Lines of the format of before signing (1), read before the first signed line.
+    #[serde(default)]
+    pub unsigned: u64,
+    /// The session the lines are signed for: the name of the file's folder.
+    #[serde(default)]
+    pub session: String,
+    /// The first line found that is not its writer's (a signature that fails, a key that
+    /// changes, an unsigned line after signed ones): its writer never chains onto it.
+    #[serde(default)]
+    pub foreign: Option<usize>,
+    /// Check every line's signature (`muster verify`, and what `sync` and `merge` take in).
+    /// Otherwise only the last line read is checked: it signs the hash of the line before it,
+    /// which hashes the one before that, and so on, and a writer never signs after a line that
+    /// is not its own.
+    #[serde(skip)]
+    pub every_sig: bool,
+    /// The last line read and its signature, to check once the read ends: (line, sum, sig).
+    #[serde(skip)]
+    pending: Option<(usize, String, String)>,
+    #[serde(skip)]
+    verifying_key: Option<ed25519_dalek::VerifyingKey>,
 }
 
 /// A claim as kept while verifying, compactly: the writer (an index into `Chain::claimed`), its
@@ -199,6 +266,155 @@ impl Chain {
             claims: Vec::new(),
             claimed: Vec::new(),
             hashes: Vec::new(),
+            key: None,
+            key_line: 0,
+            unsigned: 0,
+            session: String::new(),
+            foreign: None,
+            every_sig: false,
+            pending: None,
+            verifying_key: None,
+        }
+    }
+
+    /// A chain that checks everything, every line's signature included: for `muster verify`,
+    /// and for what `sync` and `merge` take in.
+    pub fn strict(writer: WriterId, session: &str) -> Chain {
+        Chain {
+            every_sum: true,
+            every_sig: true,
+            session: session.to_string(),
+            ..Chain::new(writer)
+        }
+    }
+
+    /// The file and its key, as a reader is told of it.
+    pub fn writer_key(&self, path: &Path) -> crate::domain::seal::WriterKey {
+        crate::domain::seal::WriterKey {
+            writer: self.writer.to_string(),
+            file: path
+                .file_name()
+                .map(|n| crate::domain::text::clean(&n.to_string_lossy(), false))
+                .unwrap_or_default(),
+            events: self.events,
+            key: self.fingerprint(),
+            unsigned: self.unsigned,
+        }
+    }
+
+    /// The writer's key as people compare it, when its lines are signed.
+    pub fn fingerprint(&self) -> Option<String> {
+        self.key.as_deref().map(super::keys::fingerprint_hex)
+    }
+
+    /// A line that is not its writer's: an error, and the file's writer never chains onto it.
+    fn not_its_writers(&mut self, path: &Path, n: usize, message: String) {
+        self.foreign.get_or_insert(n);
+        self.problem(path, n, true, message);
+    }
+
+    fn signed_by_key(&mut self, sum: &str, sig: &str) -> bool {
+        if self.verifying_key.is_none() {
+            self.verifying_key = self.key.as_deref().and_then(super::keys::public_key);
+        }
+        self.verifying_key
+            .as_ref()
+            .is_some_and(|k| super::keys::verifies(k, &self.session, sum, sig))
+    }
+
+    fn bad_signature(&self) -> String {
+        format!(
+            "this line is not signed by writer `{}`'s key ({}, given on line {}): it was not written by that writer's muster, or it was changed, or it was copied from another session",
+            self.writer.as_str().split('@').next().unwrap_or_default(),
+            self.fingerprint().unwrap_or_default(),
+            self.key_line
+        )
+    }
+
+    /// Checks the last line's signature, when it was left for the end of the read.
+    fn check_pending(&mut self, path: &Path) {
+        if let Some((n, sum, sig)) = self.pending.take()
+            && !self.signed_by_key(&sum, &sig)
+        {
+            let m = self.bad_signature();
+            self.not_its_writers(path, n, m);
+        }
+    }
+
+    /// A line's signature: format 1 lines (before signing) only before the first signed line;
+    /// then every line signed by the key the first one gave.
+    fn signature(&mut self, path: &Path, n: usize, event: &Event, line: &str, last: bool) {
+        let writer = self
+            .writer
+            .as_str()
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        if event.v < 2 {
+            if self.key.is_some() {
+                let m = format!(
+                    "this line is unsigned (format {}), but the lines before it are signed by writer `{writer}`: it was not written by that writer's muster",
+                    event.v
+                );
+                self.not_its_writers(path, n, m);
+            } else {
+                self.unsigned += 1;
+            }
+            return;
+        }
+        let Some((sum, sig)) = parts(line).and_then(|(_, sum, sig)| sig.map(|g| (sum, g))) else {
+            let m = format!(
+                "this line is not signed: it was not written by writer `{writer}`'s muster (muster signs every line)"
+            );
+            self.not_its_writers(path, n, m);
+            return;
+        };
+        if let Some(k) = &event.key {
+            match &self.key {
+                None => match super::keys::public_key(k) {
+                    Some(vk) => {
+                        self.key = Some(k.clone());
+                        self.key_line = n;
+                        self.verifying_key = Some(vk);
+                    }
+                    None => {
+                        self.not_its_writers(
+                            path,
+                            n,
+                            "this line's `key` is not a public key: it was edited or made by hand"
+                                .into(),
+                        );
+                        return;
+                    }
+                },
+                Some(old) if old != k => {
+                    let m = format!(
+                        "writer `{writer}`'s key changes here, from {} (line {}) to {}: a line signed by someone else was put in this writer's file",
+                        super::keys::fingerprint_hex(old),
+                        self.key_line,
+                        super::keys::fingerprint_hex(k)
+                    );
+                    self.not_its_writers(path, n, m);
+                    return;
+                }
+                Some(_) => {}
+            }
+        }
+        if self.key.is_none() {
+            let m = format!(
+                "this line is signed, but writer `{writer}`'s key is not given before it: the writer's first signed line, which carries it, was removed"
+            );
+            self.not_its_writers(path, n, m);
+            return;
+        }
+        if self.every_sig {
+            if !self.signed_by_key(sum, sig) {
+                let m = self.bad_signature();
+                self.not_its_writers(path, n, m);
+            }
+        } else if last {
+            self.pending = Some((n, sum.to_string(), sig.to_string()));
         }
     }
 
@@ -239,6 +455,9 @@ impl Chain {
     /// Reads the complete lines in `buf` (which starts at `self.offset`) and returns their events.
     /// Bytes after the last newline are left for the next read.
     pub fn feed(&mut self, path: &Path, buf: &[u8], out: &mut Vec<Event>) {
+        if self.session.is_empty() {
+            self.session = session_of(path);
+        }
         let mut start = 0;
         let mut last_was_event = false;
         let mut before: Option<&[u8]> = None;
@@ -287,6 +506,7 @@ impl Chain {
             self.end.clone_from(&self.head);
         }
         self.unfinished_tail = start < buf.len();
+        self.check_pending(path);
     }
 
     /// Checks one complete line: its format, checksum, writer, version, sequence and chain.
@@ -304,6 +524,13 @@ impl Chain {
             );
             return None;
         }
+        // an unfinished write may have been cut inside a character: it is marked, whatever it is
+        if bytes.ends_with(UNFINISHED_MARK.as_bytes()) {
+            self.problems
+                .retain(|p| !(p.line == n && p.message.starts_with("the last line is unfinished")));
+            self.problem(path, n, false, "an unfinished write (a crash, a full disk or a quota stopped it), ended by a later append; it is kept as evidence and is not an event".into());
+            return None;
+        }
         let Ok(line) = std::str::from_utf8(bytes) else {
             self.problem(
                 path,
@@ -313,12 +540,6 @@ impl Chain {
             );
             return None;
         };
-        if line.ends_with(UNFINISHED_MARK) {
-            self.problems
-                .retain(|p| !(p.line == n && p.message.starts_with("the last line is unfinished")));
-            self.problem(path, n, false, "an unfinished write (a crash, a full disk or a quota stopped it), ended by a later append; it is kept as evidence and is not an event".into());
-            return None;
-        }
         let event = match serde_json::from_str::<Event>(line) {
             Ok(e) => e,
             Err(err) => {
@@ -384,16 +605,14 @@ impl Chain {
             Some(true)
         } {
             Some(true) => {}
-            Some(false) => self.problem(
+            Some(false) => self.not_its_writers(
                 path,
                 n,
-                true,
                 "this line was edited: its content no longer matches its checksum".into(),
             ),
-            None => self.problem(
+            None => self.not_its_writers(
                 path,
                 n,
-                true,
                 "this line has no checksum: it was not written by muster, or was edited".into(),
             ),
         }
@@ -405,12 +624,14 @@ impl Chain {
             );
             self.problem(path, n, true, msg);
         }
-        if event.v != FORMAT_VERSION {
+        if event.v != FORMAT_VERSION && event.v != 1 {
             let msg = format!(
-                "format version {} is not one this muster reads (it reads {FORMAT_VERSION})",
+                "format version {} is not one this muster reads (it reads 1 to {FORMAT_VERSION}): a newer muster wrote it, or it was edited",
                 event.v
             );
             self.problem(path, n, true, msg);
+        } else {
+            self.signature(path, n, &event, line, check_sum);
         }
         let expected = self.seq + 1;
         if event.seq != expected {
@@ -506,6 +727,14 @@ impl Chain {
         }
         Some(event)
     }
+}
+
+/// The session a journal file belongs to: the name of its folder.
+pub fn session_of(path: &Path) -> String {
+    path.parent()
+        .and_then(|d| d.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Opens a journal file for reading: a regular file only (never a device, a FIFO or a folder).
@@ -657,16 +886,28 @@ pub fn create_dir_durable(dir: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Whether a file name in a session folder is one muster writes there.
+pub fn is_muster_file(name: &str) -> bool {
+    name.starts_with('.')
+        || super::merge::is_journal_name(name)
+        || super::merge::is_snapshot_name(name)
+}
+
 /// The journal files of a session folder, sorted by name; anything else named like one (a
-/// folder, a device, a link) is reported, never read.
+/// folder, a device, a link) is reported, never read, and files that are not muster's are
+/// counted in one warning. More journal files than a session can have is an error.
 pub fn journal_paths(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Problem>), StoreError> {
     let entries =
         crate::fsx::list(dir).map_err(|e| StoreError::io("open the session folder", dir, e))?;
     let mut out = Vec::new();
     let mut odd = Vec::new();
+    let mut others = 0usize;
     for e in entries {
         let p = e.path();
         if writer_of(&p).is_none() {
+            if !is_muster_file(&e.file_name().to_string_lossy()) {
+                others += 1;
+            }
             continue;
         }
         match e.is_file() {
@@ -678,6 +919,23 @@ pub fn journal_paths(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Problem>), StoreEr
                 message: "this is not a regular file, so it is not read as a journal".into(),
             }),
         }
+        if out.len() + odd.len() > MAX_FILES {
+            return Err(StoreError::TooManyFiles {
+                dir: dir.to_path_buf(),
+                count: crate::fsx::list(dir).map(|l| l.len()).unwrap_or(0),
+                limit: MAX_FILES,
+            });
+        }
+    }
+    if others > 0 {
+        odd.push(Problem {
+            path: dir.to_path_buf(),
+            line: 0,
+            error: false,
+            message: format!(
+                "{others} file(s) in this session folder are not muster's: they are left out"
+            ),
+        });
     }
     out.sort();
     Ok((out, odd))

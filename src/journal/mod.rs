@@ -1,8 +1,10 @@
 //! The journal: append-only, hash-chained JSON Lines, one file per writer; sessions on disk and
 //! the store that follows them as they grow.
 
+pub mod bytes;
 pub mod checkpoint;
 pub mod file;
+pub mod keys;
 pub mod merge;
 mod names;
 pub mod open;
@@ -51,6 +53,28 @@ pub enum StoreError {
         "the session changed on disk while this was being recorded, again and again: try again"
     )]
     Busy,
+    #[error(
+        "the signing key {} is damaged: muster will neither sign with it nor make another over it. Restore it from a backup of this home; or move it away, and delete the writer-id beside it, to start this home afresh as a new writer with a new key",
+        shown(path)
+    )]
+    BadKey { path: PathBuf },
+    #[error("{}:{line}: {why}", shown(path))]
+    NotOurs {
+        path: PathBuf,
+        line: usize,
+        why: String,
+    },
+    #[error(
+        "{} holds {count} files named like journals, more than the {limit} a session can have: they were not written by muster. Move the ones you do not know out of the folder (`muster verify` then checks the rest)",
+        shown(dir)
+    )]
+    TooManyFiles {
+        dir: PathBuf,
+        count: usize,
+        limit: usize,
+    },
+    #[error("{}: {why}; nothing was copied", shown(path))]
+    Refused { path: PathBuf, why: String },
 }
 
 impl StoreError {
@@ -66,8 +90,18 @@ impl StoreError {
     pub fn is_input(&self) -> bool {
         matches!(
             self,
-            StoreError::NoSession { .. } | StoreError::AmbiguousSession { .. }
+            StoreError::NoSession { .. }
+                | StoreError::AmbiguousSession { .. }
+                | StoreError::BadKey { .. }
+                | StoreError::NotOurs { .. }
+                | StoreError::TooManyFiles { .. }
         )
+    }
+
+    /// Whether what was given cannot be taken at all (a link, a device, a file too large in a
+    /// folder to merge): a usage error, exit 2.
+    pub fn is_refusal(&self) -> bool {
+        matches!(self, StoreError::Refused { .. })
     }
 }
 

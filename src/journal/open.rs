@@ -57,6 +57,12 @@ impl Opened {
                 .map(super::stream::problem_words)
                 .collect(),
             seal: crate::domain::seal::SealInfo::latest(&self.session.state),
+            writers: self
+                .journal
+                .chains
+                .values()
+                .map(|c| c.writer_key(&file::journal_path(&self.journal.dir, &c.writer)))
+                .collect(),
         }
     }
 
@@ -74,6 +80,10 @@ impl Opened {
         // writer can append in between, and others' events are folded before the check
         let mut locked = self.journal.lock()?;
         self.journal.refresh(&mut self.session, lib)?;
+        if let Some(l) = self.journal.go_on_where_writable()? {
+            locked = l;
+            self.journal.refresh(&mut self.session, lib)?;
+        }
         let confirmed = self.journal.confirm(&mut locked)?;
         let checked = crate::domain::command::check(cmd, &self.session, actor, now)?;
         // the same command again after an append whose sync failed: now it is on disk, once
@@ -100,6 +110,10 @@ impl Opened {
     ) -> Result<(String, bool), SubmitError> {
         let mut locked = self.journal.lock()?;
         self.journal.refresh(&mut self.session, lib)?;
+        if let Some(l) = self.journal.go_on_where_writable()? {
+            locked = l;
+            self.journal.refresh(&mut self.session, lib)?;
+        }
         // a seal covers only what is on disk
         self.journal.confirm(&mut locked)?;
         let me = self.journal.writer.clone();
@@ -256,6 +270,7 @@ pub fn create(
         {
             snapshot_scenario(&tmp, lib, &s)?;
         }
+        let signer = super::keys::load_or_create(home)?;
         let mut locked = Locked::open(&tmp, writer)?;
         // every event of the start (the session, and the injects out at T+0), chained
         let mut lines = String::new();
@@ -273,9 +288,10 @@ pub fn create(
                 ex_ms: checked.ex_ms(),
                 seen: None,
                 saw: Vec::new(),
+                key: (i == 0).then(|| signer.public_hex().to_string()),
                 prev: prev.take(),
             };
-            let line = file::encode(&e);
+            let line = file::encode_signed(&e, &signer, id.as_str());
             prev = Some(crate::domain::sha256_hex(line.as_bytes()));
             lines.push_str(&line);
             lines.push('\n');

@@ -139,8 +139,15 @@ pub fn merge(mut files: Vec<Vec<Event>>) -> Vec<Event> {
 pub struct Journal {
     pub id: SessionId,
     pub dir: PathBuf,
-    /// This process's writer.
+    /// The home: where this writer's signing key is.
+    pub home: PathBuf,
+    /// The key this writer signs with, read once it is needed.
+    signer: Option<Arc<super::keys::Signer>>,
+    /// This process's writer: the one it was given, or the continuation it goes on in (see
+    /// [`Journal::go_on_where_writable`]).
     pub writer: WriterId,
+    /// The writer this process was given.
+    pub given: WriterId,
     /// Each writer's file: how far it has been read, and its verified chain.
     pub chains: BTreeMap<WriterId, Chain>,
     /// Entries named like journals that are not regular files.
@@ -210,6 +217,35 @@ impl From<StoreError> for AppendError {
     }
 }
 
+/// Whether this writer may append to its file: the file is signed by this home's key (or not
+/// signed yet), and holds no line that is not its writer's (a writer never signs after one).
+pub(super) fn own_file(
+    path: &Path,
+    chain: &Chain,
+    signer: &super::keys::Signer,
+) -> Result<(), StoreError> {
+    if let Some(line) = chain.foreign {
+        return Err(StoreError::NotOurs {
+            path: path.to_path_buf(),
+            line,
+            why: "this writer's journal holds a line it did not write, so muster will not add to it (its next line would vouch for that one). `muster verify` names the line; to go on recording, give this machine another writer: `MUSTER_WRITER=<a new name> muster ...`".into(),
+        });
+    }
+    match &chain.key {
+        Some(k) if k != signer.public_hex() => Err(StoreError::NotOurs {
+            path: path.to_path_buf(),
+            line: chain.key_line,
+            why: format!(
+                "this writer's journal is signed by key {}, not by this home's key {}: another home writes as `{}`. Give each machine its own writer (unset MUSTER_WRITER, or set it differently)",
+                super::keys::fingerprint_hex(k),
+                signer.fingerprint(),
+                chain.writer
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// A fresh, unique event id.
 pub(super) fn fresh_id(writer: &WriterId, seq: u64) -> EventId {
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -231,7 +267,10 @@ impl Journal {
     pub fn at(home: &Path, id: SessionId, writer: WriterId) -> Journal {
         Journal {
             dir: sessions_dir(home).join(id.as_str()),
+            home: home.to_path_buf(),
+            signer: None,
             id,
+            given: writer.clone(),
             writer,
             chains: BTreeMap::new(),
             odd: Vec::new(),
@@ -374,6 +413,10 @@ impl Journal {
     /// (Only each writer's latest claim is checked here; `muster verify` checks every claim.)
     fn check_witnesses(&mut self) {
         self.witness = super::witness::witness_problems(&self.dir, &self.chains);
+        self.witness.extend(super::witness::key_problems(
+            &self.dir,
+            self.chains.values(),
+        ));
     }
 
     /// Reads what is new in every writer's file (new files included) and returns it in merge
@@ -619,6 +662,14 @@ impl Journal {
             Ok(d) => return Ok(Appended::Stale(d)),
             Err(NeedsRebuild) => return Ok(Appended::Stale(Delta::default())),
         }
+        if let Some(l) = self.go_on_where_writable()? {
+            locked = l;
+            match self.read_new(lib)? {
+                Ok(d) if d.is_empty() => {}
+                Ok(d) => return Ok(Appended::Stale(d)),
+                Err(NeedsRebuild) => return Ok(Appended::Stale(Delta::default())),
+            }
+        }
         // the same command again after an unconfirmed append: confirmed now, and the session
         // already holds its events
         if let Some(events) = self.confirm(&mut locked)?
@@ -661,6 +712,67 @@ impl Journal {
         Locked::open(&self.dir, &self.writer)
     }
 
+    /// Under the lock, after reading: when this writer's file holds a line it did not write, or
+    /// is signed by another home's key, the writer goes on in the first continuation file that
+    /// is its own (`journal-<writer>.2.jsonl`, then `.3` ...), so the session goes on and nothing
+    /// is chained onto a line that is not this writer's. Returns the lock of the file to append
+    /// to when it changed; the caller reads again before it checks the command.
+    pub fn go_on_where_writable(&mut self) -> Result<Option<Locked>, StoreError> {
+        let signer = self.signer()?;
+        let writable = |j: &Journal, w: &WriterId| {
+            j.chains
+                .get(w)
+                .is_none_or(|c| own_file(&file::journal_path(&j.dir, w), c, &signer).is_ok())
+        };
+        if writable(self, &self.writer) {
+            return Ok(None);
+        }
+        let Some(w) = (2..10_000)
+            .map(|n| WriterId::new(format!("{}.{n}", self.given)))
+            .find(|w| writable(self, w))
+        else {
+            return Err(StoreError::Busy);
+        };
+        let why = self
+            .chains
+            .get(&self.writer)
+            .map(|c| {
+                own_file(&file::journal_path(&self.dir, &self.writer), c, &signer)
+                    .err()
+                    .map(|e| match e {
+                        StoreError::NotOurs { line, .. } => format!("line {line}"),
+                        _ => String::new(),
+                    })
+                    .unwrap_or_default()
+            })
+            .unwrap_or_default();
+        self.kept.push(Problem {
+            path: file::journal_path(&self.dir, &self.writer),
+            line: 0,
+            error: false,
+            message: format!(
+                "writer `{}` goes on in {}: this file holds a line it did not write ({why}), and muster never signs after one",
+                self.writer,
+                file::journal_path(&self.dir, &w)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ),
+        });
+        self.writer = w;
+        self.lock().map(Some)
+    }
+
+    /// This home's signing key, made the first time it is needed.
+    pub fn signer(&mut self) -> Result<Arc<super::keys::Signer>, StoreError> {
+        if let Some(s) = &self.signer {
+            return Ok(s.clone());
+        }
+        let s = Arc::new(super::keys::load_or_create(&self.home)?);
+        self.signer = Some(s.clone());
+        Ok(s)
+    }
+
     /// Writes a checked command under the lock, after the caller has read everything and
     /// checked the command against it.
     pub fn write(
@@ -668,12 +780,16 @@ impl Journal {
         locked: &mut Locked,
         checked: &Checked,
     ) -> Result<Vec<Event>, AppendError> {
+        let signer = self.signer()?;
         let seen = self.seen();
         let mut saw = self.witnesses();
+        let session = self.id.to_string();
         let chain = self
             .chains
             .entry(self.writer.clone())
             .or_insert_with(|| Chain::new(self.writer.clone()));
+        own_file(&locked.path, chain, &signer)?;
+        let mut key = chain.key.is_none().then(|| signer.public_hex().to_string());
         let tail = locked.tail_after(chain.offset)?;
         let tail_len = tail.as_ref().map_or(0, |(bytes, _)| *bytes);
         let mut buf = String::new();
@@ -693,9 +809,10 @@ impl Journal {
                 ex_ms: checked.ex_ms(),
                 seen,
                 saw: std::mem::take(&mut saw),
+                key: key.take(),
                 prev: prev.take(),
             };
-            let line = file::encode(&e);
+            let line = file::encode_signed(&e, &signer, &session);
             prev = Some(sha256_hex(line.as_bytes()));
             buf.push_str(&line);
             buf.push('\n');

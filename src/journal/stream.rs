@@ -191,6 +191,7 @@ impl JournalEvents {
             .cloned()
             .collect();
         problems.extend(super::verify::cross_check(dir, &refs));
+        problems.extend(super::witness::key_problems(dir, refs.iter().copied()));
         let seal = seal.map(|(mut info, heads)| {
             let broken = super::verify::seal_problems(dir, &info.writer, &heads, &refs);
             info.holds = Some(broken.is_empty());
@@ -204,6 +205,7 @@ impl JournalEvents {
             files: chains.len(),
             problems: problems.iter().map(problem_words).collect(),
             seal,
+            writers: chains.iter().map(|(p, c)| c.writer_key(p)).collect(),
         }
     }
 }
@@ -236,6 +238,7 @@ impl crate::export::EventSource for JournalEvents {
                 files: 0,
                 problems: vec![e.to_string()],
                 seal: None,
+                writers: Vec::new(),
             };
             this.error = Some(e);
             i

@@ -130,12 +130,39 @@ pub fn seal_problems(
         .collect()
 }
 
+/// One journal file as `muster verify` found it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FileReport {
+    pub name: String,
+    pub writer: String,
+    pub events: u64,
+    /// Whether its own checks passed.
+    pub ok: bool,
+    /// The fingerprint of the key its lines are signed by.
+    pub key: Option<String>,
+    /// Lines from before muster signed lines.
+    pub unsigned: u64,
+}
+
+impl FileReport {
+    pub fn of(name: String, c: &Chain) -> FileReport {
+        FileReport {
+            name,
+            writer: c.writer.to_string(),
+            events: c.events,
+            ok: c.errors() == 0,
+            key: c.fingerprint(),
+            unsigned: c.unsigned,
+        }
+    }
+}
+
 /// What `muster verify` found.
 #[derive(Debug)]
 pub struct Report {
     pub id: SessionId,
-    /// Each file: its name, events, and whether its own checks passed.
-    pub files: Vec<(String, u64, bool)>,
+    /// Each file: its name, writer, events, key, and whether its own checks passed.
+    pub files: Vec<FileReport>,
     pub problems: Vec<Problem>,
     pub events: u64,
     /// The seal asked about: `None` when it is not in the journal.
@@ -200,7 +227,7 @@ pub fn verify(
     let mut heads: Vec<Vec<Witness>> = Vec::new();
     let mut problems = odd;
     for p in &paths {
-        let mut chain = Chain::verifying(file::writer_of(p).unwrap_or_default());
+        let mut chain = Chain::strict(file::writer_of(p).unwrap_or_default(), id.as_str());
         match file::read_on(p, &mut chain, |e| {
             if let Body::Sealed { heads: h, digest } = &e.body {
                 seals.push(Seal {
@@ -238,10 +265,11 @@ pub fn verify(
             .file_name()
             .map(|n| crate::domain::text::clean(&n.to_string_lossy(), false))
             .unwrap_or_default();
-        files.push((name, c.events, c.errors() == 0));
+        files.push(FileReport::of(name, c));
         problems.extend(c.problems.iter().cloned());
     }
     problems.extend(cross_check(dir, &refs));
+    problems.extend(super::witness::key_problems(dir, refs.iter().copied()));
     let seal = match digest {
         None => None,
         Some(d) => seals

@@ -307,3 +307,17 @@ pub fn describe(e: &Event, session: &Session) -> Described {
         ),
     }
 }
+
+/// Who signed a writer's file, in words: `signed by key 7K3M-Q9XA-0D2F-R8TB (this home)`.
+pub fn signed_by(key: Option<&str>, unsigned: u64, this_home: Option<&str>) -> String {
+    let before = match unsigned {
+        0 => String::new(),
+        n => format!(" after {n} unsigned line(s) from before muster signed lines"),
+    };
+    match key {
+        Some(k) if Some(k) == this_home => format!("signed by key {k} (this home){before}"),
+        Some(k) => format!("signed by key {k}{before}"),
+        None if unsigned > 0 => "not signed (written before muster signed lines)".into(),
+        None => "no signed lines".into(),
+    }
+}

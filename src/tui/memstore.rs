@@ -135,6 +135,7 @@ impl MemStore {
                 ex_ms: None,
                 seen: None,
                 saw: Vec::new(),
+                key: None,
                 prev: None,
             });
         }

@@ -176,6 +176,7 @@ fn every_kind_of_event_reads_back_as_it_was_written() {
                 seq: 9,
                 hash: "ef".into(),
             }],
+            key: Some("ab".repeat(32)),
             prev: Some("00".into()),
         };
         let line = serde_json::to_string(&e).unwrap();

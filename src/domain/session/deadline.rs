@@ -215,6 +215,7 @@ mod tests {
                 ex_ms: None,
                 seen: None,
                 saw: Vec::new(),
+                key: None,
                 prev: None,
             })
             .collect();

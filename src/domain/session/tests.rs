@@ -79,6 +79,7 @@ impl Log {
             ex_ms: None,
             seen: None,
             saw: Vec::new(),
+            key: None,
             prev: None,
         });
         self
