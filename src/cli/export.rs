@@ -7,7 +7,7 @@ use crate::domain::text::clean;
 use crate::export::{self, Format, Input, doc, facts, print, report};
 use crate::journal::StoreError;
 use crate::journal::store;
-use crate::journal::stream::JournalEvents;
+use crate::journal::stream::{JournalEvents, Verdict};
 use std::io::Write;
 use std::path::Path;
 
@@ -72,30 +72,24 @@ pub fn export(
     // streamed: to the file, or to stdout, as the journal is read
     let integrity = match out {
         Some(p) => {
-            let tmp = p.with_extension(format!("{}.part", format.ext()));
-            let f = std::fs::File::create(&tmp).map_err(|e| StoreError::io("write", &tmp, e))?;
-            let mut w = std::io::BufWriter::new(f);
-            let mut seen = Seen::new(&mut events);
-            w.write_all(head)
-                .and_then(|_| export::write(&input, format, &mut seen, &mut w))
-                .and_then(|_| w.flush())
-                .map_err(|e| StoreError::io("write", &tmp, e))?;
-            let verified = seen.verified;
-            drop(w);
-            std::fs::rename(&tmp, p).map_err(|e| StoreError::io("write", p, e))?;
+            let verified = events.write_to(p, &input, format, head)?;
             say!("muster: wrote {}", clean(&p.display().to_string(), false));
             verified
         }
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());
-            let mut seen = Seen::new(&mut events);
+            let mut verified = true;
+            let mut seen = Verdict {
+                inner: &mut events,
+                verified: &mut verified,
+            };
             // a closed pipe (`| head`) is not an error
             let _ = w
                 .write_all(head)
                 .and_then(|_| export::write(&input, format, &mut seen, &mut w))
                 .and_then(|_| w.flush());
-            seen.verified
+            verified
         }
     };
     if let Some(e) = events.error {
@@ -114,27 +108,17 @@ pub fn export(
     })
 }
 
-/// Passes events on, and remembers whether they verified.
-struct Seen<'a> {
-    inner: &'a mut JournalEvents,
-    verified: bool,
-}
-
-impl<'a> Seen<'a> {
-    fn new(inner: &'a mut JournalEvents) -> Seen<'a> {
-        Seen {
-            inner,
-            verified: true,
-        }
-    }
-}
-
-impl export::EventSource for Seen<'_> {
-    fn each(&mut self, each: &mut dyn FnMut(&crate::domain::event::Event)) -> facts::Integrity {
-        let i = self.inner.each(each);
-        self.verified &= i.ok;
-        i
-    }
+/// A document to stdout, or to a file written whole or not at all.
+pub fn deliver(o: Output, out: Option<&Path>) -> Result<Output> {
+    let Some(p) = out else {
+        return Ok(o);
+    };
+    crate::fsx::write_atomic(p, o.stdout.as_bytes()).map_err(|e| StoreError::io("write", p, e))?;
+    say!("muster: wrote {}", clean(&p.display().to_string(), false));
+    Ok(Output {
+        stdout: String::new(),
+        code: o.code,
+    })
 }
 
 pub fn print(

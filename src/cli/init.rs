@@ -65,16 +65,44 @@ pub fn write_new(dir: &Path, files: &[(String, Vec<u8>)], dirs: &[&str]) -> Resu
         path: clean(&p.display().to_string(), false),
         why: clean(&e.to_string(), false),
     };
-    for d in dirs {
-        let p = dir.join(d);
-        std::fs::create_dir_all(&p).map_err(|e| io(&p, e))?;
-    }
-    for (rel, bytes) in files {
-        let p = dir.join(rel);
-        if let Some(parent) = p.parent() {
+    // a folder that is not there yet is put together beside it and appears whole
+    let fresh = !dir.exists();
+    let build = match (fresh, dir.parent(), dir.file_name()) {
+        (true, Some(parent), Some(name)) => {
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
             std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+            parent.join(format!(
+                ".{}.part-{}",
+                name.to_string_lossy(),
+                std::process::id()
+            ))
         }
-        std::fs::write(&p, bytes).map_err(|e| io(&p, e))?;
+        _ => dir.to_path_buf(),
+    };
+    let result = (|| {
+        for d in dirs {
+            let p = build.join(d);
+            std::fs::create_dir_all(&p).map_err(|e| io(&p, e))?;
+        }
+        for (rel, bytes) in files {
+            let p = build.join(rel);
+            if let Some(parent) = p.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+            }
+            // each file whole or not at all
+            crate::fsx::write_atomic(&p, bytes).map_err(|e| io(&dir.join(rel), e))?;
+        }
+        if build != dir {
+            std::fs::rename(&build, dir).map_err(|e| io(dir, e))?;
+        }
+        Ok(())
+    })();
+    if result.is_err() && build != dir {
+        let _ = std::fs::remove_dir_all(&build);
     }
-    Ok(())
+    result
 }

@@ -466,6 +466,9 @@ pub enum Sub {
         /// HTML only: large print, for paper read in a dark room
         #[arg(long)]
         large_print: bool,
+        /// Write to FILE instead of stdout (whole, or not at all)
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// The IT Service Continuity Report over the library and the sessions
     Report {
@@ -475,6 +478,9 @@ pub enum Sub {
         /// HTML only: large print
         #[arg(long)]
         large_print: bool,
+        /// Write to FILE instead of stdout (whole, or not at all)
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Testing aid: appends COUNT notes, printing each event's id once it is durable
     #[command(hide = true, name = "append-notes")]
@@ -616,11 +622,15 @@ pub fn run(ctx: &Context, cmd: Option<Sub>) -> Result<Output> {
             index,
             format,
             large_print,
-        } => export::print(ctx, plan.as_deref(), index, format, large_print),
+            output,
+        } => export::print(ctx, plan.as_deref(), index, format, large_print)
+            .and_then(|o| export::deliver(o, output.as_deref())),
         Sub::Report {
             format,
             large_print,
-        } => export::report(ctx, format, large_print),
+            output,
+        } => export::report(ctx, format, large_print)
+            .and_then(|o| export::deliver(o, output.as_deref())),
         Sub::Actions {
             json,
             csv,

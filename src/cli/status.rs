@@ -427,33 +427,34 @@ struct SessionRow {
     started_at: DateTime<Utc>,
     started_by: String,
     closed: bool,
-    finished: usize,
-    total: usize,
+    /// Steps finished and needed: null when the session was only glanced at (a long session
+    /// not opened since it grew; `muster status` opens it).
+    finished: Option<usize>,
+    total: Option<usize>,
 }
 
 pub fn sessions(ctx: &Context, json: bool) -> Result<Output> {
     let lib = LazyLibrary::new(ctx);
     let mut rows = Vec::new();
     for id in store::list_ids(&ctx.home)? {
-        let o = match store::open(&ctx.home, &lib, id.as_str(), &ctx.writer) {
-            Ok(o) => o,
+        // a glance: never a whole journal, however large or crowded the session
+        let g = match crate::journal::names::glance(&ctx.home, &lib, &id, &ctx.writer) {
+            Ok(g) => g,
             Err(e) => {
                 say!("muster: warning: session {id} cannot be read: {e}");
                 continue;
             }
         };
-        let st = &o.session.state;
-        let (finished, total) = st.progress();
         rows.push(SessionRow {
-            id: o.id().to_string(),
-            title: st.title.clone(),
-            mode: st.mode.label(),
-            plans: st.plans.iter().map(|p| p.id.to_string()).collect(),
-            started_at: st.started_at,
-            started_by: st.started_by.clone(),
-            closed: st.closed.is_some(),
-            finished,
-            total,
+            id: g.id.to_string(),
+            title: g.title,
+            mode: g.mode.label(),
+            plans: g.plans,
+            started_at: g.started_at,
+            started_by: g.started_by,
+            closed: g.closed,
+            finished: g.progress.map(|p| p.0),
+            total: g.progress.map(|p| p.1),
         });
     }
     if json {
@@ -480,7 +481,10 @@ pub fn sessions(ctx: &Context, json: bool) -> Result<Output> {
                 } else {
                     "open".into()
                 },
-                format!("{}/{}", r.finished, r.total),
+                match (r.finished, r.total) {
+                    (Some(f), Some(t)) => format!("{f}/{t}"),
+                    _ => "?".into(),
+                },
                 ctx.zone.full(r.started_at),
                 clean(&r.title, false),
             ]
@@ -539,9 +543,20 @@ pub fn verify(ctx: &Context, session: &str, seal: Option<&str>) -> Result<Output
         r.events,
         r.files.len(),
         if r.problems.iter().all(|p| !p.error) {
-            "verified"
+            "verified".to_string()
+        } else if r.rejected > 0 && r.problems.iter().filter(|p| p.error).count() == r.rejected {
+            format!(
+                "verification FAILED: the files here are intact, but {} that came in by sync or merge {} not what {} claimed to be and {} kept aside (above)",
+                match r.rejected {
+                    1 => "1 copy".to_string(),
+                    n => format!("{n} copies"),
+                },
+                if r.rejected == 1 { "was" } else { "were" },
+                if r.rejected == 1 { "it" } else { "they" },
+                if r.rejected == 1 { "is" } else { "are" },
+            )
         } else {
-            "verification FAILED"
+            "verification FAILED".to_string()
         }
     ));
     if let Some(d) = &digest {

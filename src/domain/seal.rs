@@ -57,6 +57,10 @@ pub struct Integrity {
     /// Each writer's file, and the key that signs it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub writers: Vec<WriterKey>,
+    /// The journal could not be read (an I/O error): nothing was checked, and nothing is said of
+    /// whether it is intact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread: Option<String>,
 }
 
 /// A writer's file of a session and the key its lines are signed by.

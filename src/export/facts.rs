@@ -360,6 +360,11 @@ pub fn doc_row(r: &TimelineRow, exercise: bool) -> Vec<String> {
 /// The integrity section: what reading the journal found.
 pub fn integrity_blocks(i: &Integrity) -> Vec<super::doc::Block> {
     use super::doc::Block;
+    if let Some(why) = &i.unread {
+        return vec![Block::Para(format!(
+            "NOT CHECKED: the journal could not be read ({why}). This says nothing about whether it is intact: run the export again once the disk reads."
+        ))];
+    }
     let mut out = vec![Block::Para(format!(
         "{}: {} events in {} journal file(s).",
         if i.ok {

@@ -93,6 +93,7 @@ impl EventSource for Listed<'_> {
             problems: Vec::new(),
             seal: None,
             writers: Vec::new(),
+            unread: None,
         }
     }
 }

@@ -899,6 +899,17 @@ pub fn is_muster_file(name: &str) -> bool {
 pub fn journal_paths(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Problem>), StoreError> {
     let entries =
         crate::fsx::list(dir).map_err(|e| StoreError::io("open the session folder", dir, e))?;
+    let named = entries
+        .iter()
+        .filter(|e| writer_of(Path::new(e.file_name())).is_some())
+        .count();
+    if named > MAX_FILES {
+        return Err(StoreError::TooManyFiles {
+            dir: dir.to_path_buf(),
+            count: named,
+            limit: MAX_FILES,
+        });
+    }
     let mut out = Vec::new();
     let mut odd = Vec::new();
     let mut others = 0usize;
@@ -918,13 +929,6 @@ pub fn journal_paths(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Problem>), StoreEr
                 error: true,
                 message: "this is not a regular file, so it is not read as a journal".into(),
             }),
-        }
-        if out.len() + odd.len() > MAX_FILES {
-            return Err(StoreError::TooManyFiles {
-                dir: dir.to_path_buf(),
-                count: crate::fsx::list(dir).map(|l| l.len()).unwrap_or(0),
-                limit: MAX_FILES,
-            });
         }
     }
     if others > 0 {

@@ -333,6 +333,10 @@ impl Merge<'_> {
         let kept = (file::create_dir_durable(&dir).is_ok()
             && (dest.exists() || fs::rename(staged, &dest).is_ok()))
         .then_some(dest);
+        if let Some(k) = &kept {
+            // why, for `muster verify` to say until someone removes the copy
+            let _ = fs::write(k.with_extension(format!("{tag}.why")), why.as_bytes());
+        }
         out.rejected.push(Rejected {
             name: name.to_string(),
             kept,
@@ -571,6 +575,36 @@ fn append(
     }
     let path = locked.path.clone();
     bytes::append_range(&mut locked.file, &path, staged, here_len, len)
+}
+
+/// Where the copies of a session's files that were not taken are kept.
+pub fn rejected_dir(session_dir: &Path) -> Option<PathBuf> {
+    let name = session_dir.file_name()?;
+    Some(session_dir.parent()?.join(".rejected").join(name))
+}
+
+/// The copies of a session's files kept aside by merges and syncs, with why each was not taken.
+pub fn rejected(session_dir: &Path) -> Vec<(PathBuf, String)> {
+    let Some(dir) = rejected_dir(session_dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(PathBuf, String)> = crate::fsx::list(&dir)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| e.is_file() && !e.file_name().to_string_lossy().ends_with(".why"))
+        .map(|e| {
+            let p = e.path();
+            let ext = p
+                .extension()
+                .map(|x| x.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let why =
+                fs::read_to_string(p.with_extension(format!("{ext}.why"))).unwrap_or_default();
+            (p, why)
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// Where a copied session folder goes in a home, by its name.

@@ -6,7 +6,7 @@ pub mod checkpoint;
 pub mod file;
 pub mod keys;
 pub mod merge;
-mod names;
+pub mod names;
 pub mod open;
 pub mod snapshots;
 pub mod store;

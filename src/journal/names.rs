@@ -106,3 +106,101 @@ pub fn list_ids(home: &Path) -> Result<Vec<SessionId>, StoreError> {
     ids.sort();
     Ok(ids)
 }
+
+/// A session as a list of sessions shows it.
+#[derive(Debug, Clone)]
+pub struct Glance {
+    pub id: SessionId,
+    pub title: String,
+    pub mode: crate::domain::event::Mode,
+    pub plans: Vec<String>,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    pub started_by: String,
+    pub closed: bool,
+    /// Steps finished and needed, when the session was folded (from its checkpoint).
+    pub progress: Option<(usize, usize)>,
+}
+
+/// Catching up with more than this beyond a checkpoint is left to a command that opens the
+/// session: a list only glances.
+const GLANCE_READ: u64 = 4 << 20;
+
+/// A session for a list, never reading a whole journal: its checkpoint and what was written
+/// since (when that is little), else its start (the first line of its files) and the last lines
+/// of each file (a close).
+pub fn glance(
+    home: &Path,
+    lib: &dyn super::snapshots::Fallback,
+    id: &SessionId,
+    writer: &crate::domain::ids::WriterId,
+) -> Result<Glance, StoreError> {
+    let mut j = super::store::Journal::at(home, id.clone(), writer.clone());
+    let (paths, _) = file::journal_paths(&j.dir)?;
+    let of = |s: &crate::domain::session::Session| {
+        let st = &s.state;
+        Glance {
+            id: id.clone(),
+            title: st.title.clone(),
+            mode: st.mode,
+            plans: st.plans.iter().map(|p| p.id.to_string()).collect(),
+            started_at: st.started_at,
+            started_by: st.started_by.clone(),
+            closed: st.closed.is_some(),
+            progress: Some(st.progress()),
+        }
+    };
+    let total: u64 = paths
+        .iter()
+        .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .sum();
+    if let Some(mut s) = j.from_checkpoint(lib, false)? {
+        let behind: u64 = paths
+            .iter()
+            .map(|p| {
+                let len = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+                let read = file::writer_of(p)
+                    .and_then(|w| j.chains.get(&w))
+                    .map_or(0, |c| c.offset);
+                len.saturating_sub(read)
+            })
+            .sum();
+        if behind <= GLANCE_READ {
+            j.refresh(&mut s, lib)?;
+            return Ok(of(&s));
+        }
+    } else if total <= GLANCE_READ {
+        // a short session is read whole: as quick as a glance
+        return Ok(of(&j.rebuild(lib)?));
+    }
+    let mut g: Option<Glance> = None;
+    let mut closed = false;
+    for p in &paths {
+        let line = super::bytes::first_line(p, 1 << 20)?;
+        if g.is_none()
+            && let Ok(e) = serde_json::from_slice::<Event>(&line)
+            && let Body::SessionStarted {
+                title, mode, plans, ..
+            } = e.body
+        {
+            g = Some(Glance {
+                id: id.clone(),
+                title,
+                mode,
+                plans: plans.iter().map(|p| p.id.to_string()).collect(),
+                started_at: e.at,
+                started_by: e.actor,
+                closed: false,
+                progress: None,
+            });
+        }
+        closed |= file::tail_events(p, 16)?
+            .iter()
+            .any(|e| matches!(e.body, Body::SessionClosed { .. }));
+    }
+    let mut g = g.ok_or_else(|| StoreError::NoJournal {
+        id: id.to_string(),
+        dir: j.dir.clone(),
+    })?;
+    g.closed = closed;
+    Ok(g)
+}

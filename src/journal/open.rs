@@ -63,6 +63,7 @@ impl Opened {
                 .values()
                 .map(|c| c.writer_key(&file::journal_path(&self.journal.dir, &c.writer)))
                 .collect(),
+            unread: None,
         }
     }
 

@@ -24,8 +24,13 @@ pub struct Streamed {
     pub count: usize,
 }
 
+/// The most files read on threads of their own: beyond this (a session with many writers, or a
+/// folder someone filled), the files are read one after another.
+pub const MAX_STREAMED: usize = 16;
+
 /// Reads every writer's file of a session folder and hands each event to `each`, in merge
-/// order. `verify` checks every line's checksum as well as the chains.
+/// order. `verify` checks every line's checksum as well as the chains. With more than
+/// [`MAX_STREAMED`] files nothing is read and `ordered` is false: read the slow way.
 pub fn merged(
     dir: &Path,
     verify: bool,
@@ -33,6 +38,14 @@ pub fn merged(
 ) -> Result<Streamed, StoreError> {
     const BATCH: usize = 4096;
     let (paths, odd) = file::journal_paths(dir)?;
+    if paths.len() > MAX_STREAMED {
+        return Ok(Streamed {
+            chains: Vec::new(),
+            odd,
+            ordered: false,
+            count: 0,
+        });
+    }
     let mut work: Vec<(PathBuf, Chain)> = paths
         .into_iter()
         .filter_map(|p| {
@@ -206,7 +219,57 @@ impl JournalEvents {
             problems: problems.iter().map(problem_words).collect(),
             seal,
             writers: chains.iter().map(|(p, c)| c.writer_key(p)).collect(),
+            unread: None,
         }
+    }
+}
+
+impl JournalEvents {
+    /// Writes an export of the session to `path`, whole or not at all: a journal that cannot be
+    /// read (an I/O error) makes no file, and is an error, never a report calling it damaged.
+    /// Returns whether the journal verified.
+    pub fn write_to(
+        &mut self,
+        path: &Path,
+        input: &crate::export::Input<'_>,
+        format: crate::export::Format,
+        head: &[u8],
+    ) -> Result<bool, StoreError> {
+        let mut verified = true;
+        let mut unread = None;
+        let written = crate::fsx::write_atomic_with(path, |w| {
+            use std::io::Write;
+            w.write_all(head)?;
+            let mut seen = Verdict {
+                inner: &mut *self,
+                verified: &mut verified,
+            };
+            crate::export::write(input, format, &mut seen, &mut *w)?;
+            unread = self.error.take();
+            match unread {
+                Some(_) => Err(std::io::Error::other("the journal could not be read")),
+                None => Ok(()),
+            }
+        });
+        match (unread, written) {
+            (Some(e), _) => Err(e),
+            (None, Err(e)) => Err(StoreError::io("write", path, e)),
+            (None, Ok(())) => Ok(verified),
+        }
+    }
+}
+
+/// Passes the journal's events on, and remembers whether they verified.
+pub struct Verdict<'a> {
+    pub inner: &'a mut JournalEvents,
+    pub verified: &'a mut bool,
+}
+
+impl crate::export::EventSource for Verdict<'_> {
+    fn each(&mut self, each: &mut dyn FnMut(&Event)) -> crate::export::Integrity {
+        let i = self.inner.each(each);
+        *self.verified &= i.ok;
+        i
     }
 }
 
@@ -236,9 +299,10 @@ impl crate::export::EventSource for JournalEvents {
                 ok: false,
                 events: 0,
                 files: 0,
-                problems: vec![e.to_string()],
+                problems: Vec::new(),
                 seal: None,
                 writers: Vec::new(),
+                unread: Some(e.to_string()),
             };
             this.error = Some(e);
             i
@@ -262,7 +326,11 @@ impl crate::export::EventSource for JournalEvents {
             each(e)
         };
         let dir = self.dir.clone();
-        match files_in_time_order(&self.dir) {
+        let few = match file::journal_paths(&self.dir) {
+            Ok((p, _)) => p.len() <= MAX_STREAMED,
+            Err(e) => return failed(e, self),
+        };
+        match files_in_time_order(&self.dir).map(|ordered| ordered && few) {
             Ok(true) => match merged(&self.dir, true, &mut |e| each(&e)) {
                 Ok(s) => {
                     let mut chains = Vec::new();
@@ -270,12 +338,16 @@ impl crate::export::EventSource for JournalEvents {
                     for (p, c) in s.chains {
                         match c {
                             Ok(c) => chains.push((p, c)),
-                            Err(e) => odd.push(Problem {
-                                path: p,
+                            Err(StoreError::NotAFile { path }) => odd.push(Problem {
+                                path,
                                 line: 1,
                                 error: true,
-                                message: e.to_string(),
+                                message:
+                                    "this is not a regular file, so it is not read as a journal"
+                                        .into(),
                             }),
+                            // a read that failed says nothing of what the file holds
+                            Err(e) => return failed(e, self),
                         }
                     }
                     Self::integrity(&dir, &chains, &odd, s.count, seal)

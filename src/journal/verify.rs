@@ -165,6 +165,8 @@ pub struct Report {
     pub files: Vec<FileReport>,
     pub problems: Vec<Problem>,
     pub events: u64,
+    /// Copies that came in by sync or merge and were kept aside, not taken.
+    pub rejected: usize,
     /// The seal asked about: `None` when it is not in the journal.
     pub seal: Option<(Seal, Vec<Problem>)>,
 }
@@ -211,6 +213,41 @@ pub fn kept_problem(dir: &Path) -> Option<Problem> {
                 .unwrap_or_default()
         ),
     })
+}
+
+/// The copies a merge or a sync kept aside: each an error naming its first bad line, until
+/// someone who has looked at it removes it. The journal here does not hold them.
+fn rejected_copies(dir: &Path, id: &SessionId) -> Vec<Problem> {
+    super::merge::rejected(dir)
+        .into_iter()
+        .map(|(path, why)| {
+            let name = path
+                .file_stem()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let mut chain = Chain::strict(
+                file::writer_of(Path::new(&name)).unwrap_or_default(),
+                id.as_str(),
+            );
+            let first = file::read_on(&path, &mut chain, |_| {})
+                .ok()
+                .and_then(|_| chain.problems.iter().find(|p| p.error).cloned());
+            let why = match (&first, why.trim()) {
+                (Some(p), _) => format!("line {}: {}", p.line, p.message),
+                (None, w) if !w.is_empty() => w.to_string(),
+                _ => "it did not pass the checks".into(),
+            };
+            Problem {
+                line: first.as_ref().map_or(0, |p| p.line),
+                path,
+                error: true,
+                message: format!(
+                    "a copy of {} that came in by sync or merge was kept aside, not taken: {why}. The journal here does not hold it; remove the copy once it has been looked at",
+                    crate::domain::text::clean(&name, false)
+                ),
+            }
+        })
+        .collect()
 }
 
 /// Reads and checks every file of a session folder; with `digest`, also whether the journal
@@ -270,6 +307,8 @@ pub fn verify(
     }
     problems.extend(cross_check(dir, &refs));
     problems.extend(super::witness::key_problems(dir, refs.iter().copied()));
+    let rejected = rejected_copies(dir, id);
+    problems.extend(rejected.iter().cloned());
     let seal = match digest {
         None => None,
         Some(d) => seals
@@ -295,6 +334,7 @@ pub fn verify(
     };
     let report = Report {
         id: id.clone(),
+        rejected: rejected.len(),
         files,
         problems,
         events,

@@ -341,19 +341,12 @@ impl Store for FsStore {
         let dir = self.home.join("exports");
         file::create_dir_durable(&dir)?;
         let path = dir.join(crate::export::file_name(&session.state, format));
-        let f = std::fs::File::create(&path).map_err(|e| StoreError::io("write", &path, e))?;
-        let mut w = std::io::BufWriter::new(f);
         // the TUI's CSV is for a spreadsheet: marked as UTF-8
-        if format == Format::Csv {
-            std::io::Write::write_all(&mut w, crate::export::UTF8_BOM)
-                .map_err(|e| StoreError::io("write", &path, e))?;
-        }
-        crate::export::write(&input, format, &mut events, &mut w)
-            .and_then(|_| std::io::Write::flush(&mut w))
-            .map_err(|e| StoreError::io("write", &path, e))?;
-        if let Some(e) = events.error {
-            return Err(e);
-        }
+        let head: &[u8] = match format {
+            Format::Csv => crate::export::UTF8_BOM,
+            _ => b"",
+        };
+        events.write_to(&path, &input, format, head)?;
         Ok(path)
     }
 }
