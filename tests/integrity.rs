@@ -75,6 +75,17 @@ fn a_last_line_without_its_newline_is_never_an_event_and_the_next_append_keeps_t
 /// journal still verifies after the next append, and the unfinished event never counts.
 #[test]
 fn a_write_stopped_at_every_byte_offset_never_counts_and_never_breaks_the_journal() {
+    cut_at_every_byte("the lost one");
+}
+
+/// The same with 2-, 3- and 4-byte characters in the line: a cut inside a character leaves bytes
+/// that are not UTF-8, which are an unfinished write all the same.
+#[test]
+fn a_write_cut_inside_a_multi_byte_character_is_an_unfinished_write_too() {
+    cut_at_every_byte("Zürich ✓ 🚒 é — 北");
+}
+
+fn cut_at_every_byte(lost: &str) {
     let env = Env::new();
     let id = env.start(&["alpha"]);
     let home = env.home();
@@ -98,7 +109,7 @@ fn a_write_stopped_at_every_byte_offset_never_counts_and_never_breaks_the_journa
     // the bytes an append writes: recorded once, then taken off again
     let before = std::fs::read(&journal).unwrap();
     let mut o = store::open(&home, &lib, &id, &writer).unwrap();
-    o.submit(&note("the lost one"), "ann", at, &lib).unwrap();
+    o.submit(&note(lost), "ann", at, &lib).unwrap();
     let line = std::fs::read(&journal).unwrap()[before.len()..].to_vec();
     assert!(line.len() > 200 && line.ends_with(b"\n"));
     for cut in 1..line.len() {
@@ -137,6 +148,9 @@ fn a_write_stopped_at_every_byte_offset_never_counts_and_never_breaks_the_journa
         let o = store::open(&home, &lib, &id, &writer).unwrap();
         assert_eq!(o.journal.errors(), 0, "cut at {cut}");
         assert_eq!(o.session.state.plans[0].steps[0].notes.len(), 1);
+        // and `muster verify` (every line, every signature) passes, with a warning
+        let r = muster::journal::verify::verify(o.dir(), o.id(), None, at).unwrap();
+        assert_eq!(r.errors(), 0, "cut at {cut}: {:?}", r.problems);
     }
     let r = env.run(&["verify", &id]);
     assert_eq!(r.code, 0, "{}", r.stderr);

@@ -3,36 +3,123 @@
 
 use unicode_width::UnicodeWidthStr;
 
-/// The closest candidate to `word`, if it is close enough to be a likely typo.
+/// The closest candidate to `word`, if it is close enough to be a likely typo. For a few
+/// candidates; many words against many candidates go through a [`Suggest`] built once.
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let w = word.to_lowercase();
-    let limit = match w.chars().count() {
+    candidates
+        .into_iter()
+        .filter_map(|c| nearness(&w, &c.to_lowercase()).map(|d| (d, c)))
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+/// How near a lower-cased candidate is to a lower-cased word, in edits; `None` when too far to
+/// be a likely typo. The start of a longer id, typed short ("promot" for promote-leeds),
+/// counts as near, a little behind a whole match.
+fn nearness(w: &str, lc: &str) -> Option<usize> {
+    let n = w.chars().count();
+    let limit = match n {
         0..=3 => 1,
         4..=7 => 2,
         _ => 3,
     };
-    let n = w.chars().count();
-    candidates
-        .into_iter()
-        .map(|c| {
-            let lc = c.to_lowercase();
-            let whole = strsim::damerau_levenshtein(&w, &lc);
-            // the start of a longer id, typed short ("promot" for promote-leeds), counts
-            // as near, a little behind a whole match
-            let start: String = lc.chars().take(n).collect();
-            let prefix = if n >= 4 && lc.chars().count() > n {
-                strsim::damerau_levenshtein(&w, &start) + 1
-            } else {
-                usize::MAX
-            };
-            (whole.min(prefix), c)
-        })
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+    let m = lc.chars().count();
+    let whole = if m.abs_diff(n) <= limit {
+        strsim::damerau_levenshtein(w, lc)
+    } else {
+        usize::MAX
+    };
+    let prefix = if n >= 4 && m > n {
+        let start: String = lc.chars().take(n).collect();
+        strsim::damerau_levenshtein(w, &start) + 1
+    } else {
+        usize::MAX
+    };
+    let d = whole.min(prefix);
+    (d <= limit).then_some(d)
+}
+
+/// Typo suggestions among many candidates, from an index built once: each word is compared
+/// only with the candidates next to it in sorted order (a shared start) and those sharing the
+/// most of its three-letter pieces (a typo anywhere else), never with all of them. Checking a
+/// library with thousands of unknown references stays linear.
+pub struct Suggest {
+    /// (lower-cased, as given), sorted.
+    sorted: Vec<(String, String)>,
+    /// For each three-letter piece, the candidates holding it (pieces most hold are dropped:
+    /// they tell nothing).
+    grams: std::collections::HashMap<[char; 3], Vec<u32>>,
+}
+
+/// How many neighbours in sorted order, and how many by shared pieces, are compared.
+const NEIGHBOURS: usize = 8;
+const BY_PIECES: usize = 48;
+/// A piece held by more candidates than this is too common to tell them apart.
+const COMMON: usize = 256;
+
+fn pieces(s: &str) -> Vec<[char; 3]> {
+    let c: Vec<char> = std::iter::once('\u{2}')
+        .chain(s.chars())
+        .chain(std::iter::once('\u{3}'))
+        .collect();
+    c.windows(3).map(|w| [w[0], w[1], w[2]]).collect()
+}
+
+impl Suggest {
+    pub fn new<'a>(candidates: impl IntoIterator<Item = &'a str>) -> Suggest {
+        let mut sorted: Vec<(String, String)> = candidates
+            .into_iter()
+            .map(|c| (c.to_lowercase(), c.to_string()))
+            .collect();
+        sorted.sort();
+        sorted.dedup();
+        let mut grams: std::collections::HashMap<[char; 3], Vec<u32>> =
+            std::collections::HashMap::new();
+        for (i, (lc, _)) in sorted.iter().enumerate() {
+            let mut p = pieces(lc);
+            p.sort_unstable();
+            p.dedup();
+            for g in p {
+                grams.entry(g).or_default().push(i as u32);
+            }
+        }
+        grams.retain(|_, v| v.len() <= COMMON);
+        Suggest { sorted, grams }
+    }
+
+    /// The closest candidate to `word`, if it is close enough to be a likely typo.
+    pub fn suggest(&self, word: &str) -> Option<&str> {
+        let w = word.to_lowercase();
+        let at = self
+            .sorted
+            .partition_point(|(lc, _)| lc.as_str() < w.as_str());
+        let mut look: Vec<u32> = (at.saturating_sub(NEIGHBOURS)
+            ..(at + NEIGHBOURS).min(self.sorted.len()))
+            .map(|i| i as u32)
+            .collect();
+        let mut shared: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+        for g in pieces(&w) {
+            for &i in self.grams.get(&g).map(Vec::as_slice).unwrap_or_default() {
+                *shared.entry(i).or_default() += 1;
+            }
+        }
+        let mut by: Vec<(u32, u32)> = shared.into_iter().collect();
+        by.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        look.extend(by.into_iter().take(BY_PIECES).map(|(i, _)| i));
+        look.sort_unstable();
+        look.dedup();
+        look.into_iter()
+            .filter_map(|i| {
+                let (lc, c) = &self.sorted[i as usize];
+                nearness(&w, lc).map(|d| (d, c.as_str()))
+            })
+            .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+            .map(|(_, c)| c)
+    }
 }
 
 /// How well `query` matches `text`, forgiving small typos: `None` if it does not match.
@@ -239,6 +326,26 @@ mod tests {
             9
         );
         assert_eq!(UnicodeWidthStr::width(fit("停電", 6).as_str()), 6);
+    }
+
+    #[test]
+    fn an_index_suggests_what_a_scan_would() {
+        let ids: Vec<String> = (0..5000).map(|i| format!("step-{i:05}")).collect();
+        let mut all: Vec<&str> = ids.iter().map(String::as_str).collect();
+        all.extend(["promote-leeds", "check-replica", "notify-board"]);
+        let ix = Suggest::new(all.iter().copied());
+        for w in [
+            "promot",
+            "chek-replica",
+            "step-0042",
+            "stpe-00042",
+            "notify-bord",
+            "nothing-like-it",
+            "x",
+        ] {
+            assert_eq!(ix.suggest(w), did_you_mean(w, all.iter().copied()), "{w}");
+        }
+        assert_eq!(ix.suggest("promot"), Some("promote-leeds"));
     }
 
     #[test]

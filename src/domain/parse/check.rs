@@ -43,13 +43,7 @@ impl Checker<'_> {
     }
 
     /// Reports a reference to an id that does not exist, suggesting a near one.
-    fn exists(
-        &mut self,
-        what: &str,
-        r: &Sp<String>,
-        known: &HashSet<&str>,
-        context: &dyn std::fmt::Display,
-    ) {
+    fn exists(&mut self, what: &str, r: &Sp<String>, known: &Ids, context: &dyn std::fmt::Display) {
         if known.contains(r.v.as_str()) {
             return;
         }
@@ -57,14 +51,47 @@ impl Checker<'_> {
         if what == "plan" && self.lib.unreadable_plan(&r.v).is_some() {
             return;
         }
-        let hint = crate::domain::text::did_you_mean(&r.v, known.iter().copied());
+        let hint = known.hint(&r.v);
         let msg = format!("{context} refers to {what} `{}`, which does not exist", r.v);
         self.error(r.span, msg, hint.map(|h| format!("did you mean `{h}`?")));
     }
 }
 
-fn ids<'a, T>(items: &'a [T], f: impl Fn(&'a T) -> &'a Sp<String>) -> HashSet<&'a str> {
-    items.iter().map(|i| f(i).v.as_str()).collect()
+fn ids<'a, T>(items: &'a [T], f: impl Fn(&'a T) -> &'a Sp<String>) -> Ids<'a> {
+    Ids::new(items.iter().map(|i| f(i).v.as_str()))
+}
+
+/// The ids of one kind, with the index of typo suggestions built the first time a reference
+/// to an id not among them is found: one index per kind, never a scan per reference.
+struct Ids<'a> {
+    set: HashSet<&'a str>,
+    ix: std::sync::OnceLock<crate::domain::text::Suggest>,
+}
+
+impl<'a> Ids<'a> {
+    fn new(ids: impl IntoIterator<Item = &'a str>) -> Ids<'a> {
+        Ids {
+            set: ids.into_iter().collect(),
+            ix: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The id a reference to `word` most likely meant, if one is near.
+    fn hint(&self, word: &str) -> Option<&str> {
+        if self.set.len() <= 32 {
+            return crate::domain::text::did_you_mean(word, self.set.iter().copied());
+        }
+        self.ix
+            .get_or_init(|| crate::domain::text::Suggest::new(self.set.iter().copied()))
+            .suggest(word)
+    }
+}
+
+impl<'a> std::ops::Deref for Ids<'a> {
+    type Target = HashSet<&'a str>;
+    fn deref(&self) -> &HashSet<&'a str> {
+        &self.set
+    }
 }
 
 pub fn check(lib: &mut Library, today: chrono::NaiveDate) {
@@ -275,11 +302,11 @@ pub fn check(lib: &mut Library, today: chrono::NaiveDate) {
 
 /// The ids a plan may refer to.
 struct Known<'k, 'a> {
-    roles: &'k HashSet<&'a str>,
-    services: &'k HashSet<&'a str>,
-    documents: &'k HashSet<&'a str>,
-    plans: &'k HashSet<&'a str>,
-    people: &'k HashSet<&'a str>,
+    roles: &'k Ids<'a>,
+    services: &'k Ids<'a>,
+    documents: &'k Ids<'a>,
+    plans: &'k Ids<'a>,
+    people: &'k Ids<'a>,
 }
 
 impl Checker<'_> {
@@ -327,7 +354,7 @@ fn check_plan(
     }
     c.unique("step", p.steps.iter().map(|s| &s.id));
     check_params(c, p);
-    let steps: HashSet<&str> = p.steps.iter().map(|s| s.id.v.as_str()).collect();
+    let steps = Ids::new(p.steps.iter().map(|s| s.id.v.as_str()));
     for s in &p.steps {
         let sctx = format!("step `{}`", s.id);
         if let Some(r) = &s.role {
@@ -344,7 +371,7 @@ fn check_plan(
             if d.v == s.id.v {
                 c.error(d.span, format!("step `{}` depends on itself", s.id), None);
             } else if !steps.contains(d.v.as_str()) {
-                let hint = crate::domain::text::did_you_mean(&d.v, steps.iter().copied());
+                let hint = steps.hint(&d.v);
                 let msg = format!(
                     "step `{}` depends on `{}`, which is not a step of plan `{}`",
                     s.id, d.v, p.id
@@ -362,7 +389,7 @@ fn check_plan(
             for o in &dec.options {
                 for n in &o.also {
                     if !steps.contains(n.v.as_str()) {
-                        let hint = crate::domain::text::did_you_mean(&n.v, steps.iter().copied());
+                        let hint = steps.hint(&n.v);
                         let msg = format!(
                             "option \"{}\" of the decision in step `{}` leads to `{}`, which is not a step of plan `{}`",
                             o.label, s.id, n.v, p.id
@@ -385,7 +412,7 @@ fn check_plan(
                     None if !o.invoke.is_empty() => {}
                     None => c.error(o.span, format!("option \"{}\" of the decision in step `{}` leads nowhere: add `next: \"step-id\"` (or `invoke: \"plan-id\"` to bring in another plan)", o.label, s.id), None),
                     Some(n) if !steps.contains(n.v.as_str()) => {
-                        let hint = crate::domain::text::did_you_mean(&n.v, steps.iter().copied());
+                        let hint = steps.hint(&n.v);
                         let msg = format!("option \"{}\" of the decision in step `{}` leads to `{}`, which is not a step of plan `{}`", o.label, s.id, n.v, p.id);
                         c.error(n.span, msg, hint.map(|h| format!("did you mean `{h}`?")));
                     }
