@@ -178,3 +178,19 @@ pub fn sync_folder(dir: &Path) {
     #[cfg(not(unix))]
     let _ = dir;
 }
+
+/// Removes a folder and everything in it, best effort, listing with [`list`] (the standard
+/// library's `remove_dir_all` panics when closing a folder fails on a dying disk).
+pub fn remove_tree(path: &Path) {
+    if let Ok(entries) = list(path) {
+        for e in entries {
+            match e.is_dir() {
+                true => remove_tree(&e.path()),
+                false => {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
+    }
+    let _ = std::fs::remove_dir(path);
+}

@@ -135,11 +135,23 @@ pub fn sync(
     let remote = match remote {
         Some(r) => absolute(r),
         None => {
+            if !crate::journal::bytes::present(&staging)? {
+                return Err(SyncError::NoRemote);
+            }
             let mut c = git(&staging);
             c.args(["config", "--get", "muster.remote"]);
-            match staging.is_dir().then(|| run(c, "config")) {
-                Some(Ok(r)) if !r.trim().is_empty() => r.trim().to_string(),
-                _ => return Err(SyncError::NoRemote),
+            let o = c.output().map_err(|e| SyncError::NoGit(e.to_string()))?;
+            let r = String::from_utf8_lossy(&o.stdout).trim().to_string();
+            match o.status.code() {
+                Some(0) if !r.is_empty() => r,
+                // git says 1 when the setting is not there
+                Some(0) | Some(1) => return Err(SyncError::NoRemote),
+                _ => {
+                    return Err(SyncError::Git {
+                        what: "config".into(),
+                        why: last_words(&o.stderr),
+                    });
+                }
             }
         }
     };
@@ -164,7 +176,7 @@ pub fn sync(
         .map_err(|e| StoreError::io("lock", &lock_path, e))?;
     lock.lock()
         .map_err(|e| StoreError::io("lock", &lock_path, e))?;
-    if !staging.join(".git").is_dir() {
+    if !crate::journal::bytes::present(&staging.join(".git"))? {
         fs::create_dir_all(&staging).map_err(|e| StoreError::io("create", &staging, e))?;
         let mut c = git(&staging);
         c.args(["init", "-q", "-b", BRANCH]);

@@ -63,9 +63,24 @@ fn strace() -> bool {
 
 /// Runs muster under strace; returns the run, and the trace when asked for.
 fn traced(env: &Env, args: &[&str], inject: Option<(&str, usize)>, log: bool) -> (Run, String) {
+    traced_opts(env, args, inject, log, &[], true)
+}
+
+/// The same, with more variables, and following the threads and children (`-f`) or not.
+fn traced_opts(
+    env: &Env,
+    args: &[&str],
+    inject: Option<(&str, usize)>,
+    log: bool,
+    vars: &[(&str, &str)],
+    follow: bool,
+) -> (Run, String) {
     let trace = env.dir.path().join("trace");
     let mut c = Command::new("strace");
-    c.args(["-f", "-qq", "-o"]).arg(if log {
+    if follow {
+        c.arg("-f");
+    }
+    c.args(["-qq", "-o"]).arg(if log {
         trace.as_os_str()
     } else {
         std::ffi::OsStr::new("/dev/null")
@@ -80,6 +95,9 @@ fn traced(env: &Env, args: &[&str], inject: Option<(&str, usize)>, log: bool) ->
             Some(v) => c.env(k, v),
             None => c.env_remove(k),
         };
+    }
+    for (k, v) in vars {
+        c.env(k, v);
     }
     c.current_dir(env.dir.path());
     let o = c.output().unwrap();
@@ -104,8 +122,10 @@ fn points(trace: &str, home: &str) -> Vec<(String, usize)> {
     let mut out = Vec::new();
     for line in trace.lines() {
         // "PID name(args...) = ret", or "<... name resumed>"
-        let Some(rest) = line.split_once(' ').map(|(_, r)| r.trim_start()) else {
-            continue;
+        // "PID " in front when threads and children are followed
+        let rest = match line.split_once(' ') {
+            Some((pid, r)) if pid.bytes().all(|b| b.is_ascii_digit()) => r.trim_start(),
+            _ => line,
         };
         if rest.starts_with("<...") || rest.starts_with("+++") || rest.starts_with("---") {
             continue;
@@ -277,4 +297,308 @@ fn a_start_on_a_full_disk_leaves_no_session() {
         before,
         "no session and no leftover folder"
     );
+}
+
+/// A copy of a folder, for a run to start from the same state each time.
+fn restore(from: &std::path::Path, to: &std::path::Path) {
+    let _ = std::fs::remove_dir_all(to);
+    copy_dir(from, to);
+}
+
+/// Every event id in a session folder's journals, and whether any is there twice.
+fn event_ids(dir: &std::path::Path) -> (std::collections::BTreeSet<String>, bool) {
+    let mut out = std::collections::BTreeSet::new();
+    let mut twice = false;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "jsonl") {
+            for l in std::fs::read_to_string(&p).unwrap_or_default().lines() {
+                if let Ok(v) = serde_json::from_str::<serde_json::Value>(l)
+                    && let Some(id) = v["id"].as_str()
+                {
+                    twice |= !out.insert(id.to_string());
+                }
+            }
+        }
+    }
+    (out, twice)
+}
+
+#[test]
+fn an_export_under_a_failing_read_is_exit_3_and_leaves_no_file_never_a_verdict() {
+    if !strace() {
+        return;
+    }
+    let env = Env::new();
+    let lib = mini();
+    let lib = lib.to_str().unwrap().to_string();
+    let id = env.start(&["alpha"]);
+    for i in 0..5 {
+        env.run(&[
+            "--library",
+            &lib,
+            "step",
+            &id,
+            "check",
+            "note",
+            "--note",
+            &format!("n{i}"),
+        ])
+        .ok();
+    }
+    let out = env.dir.path().join("review.md");
+    let o = out.to_str().unwrap().to_string();
+    let args = [
+        "--library",
+        lib.as_str(),
+        "export",
+        &id,
+        "--format",
+        "md",
+        "-o",
+        &o,
+    ];
+    let (r, trace) = traced(&env, &args, None, true);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    std::fs::remove_file(&out).unwrap();
+    let home = env.home().to_str().unwrap().to_string();
+    // every read of the journal, and every other file syscall from the first touch of the home
+    let all = points(&trace, &home);
+    assert!(
+        all.iter().filter(|(n, _)| n == "read").count() > 5,
+        "{all:?}"
+    );
+    for (name, n) in all {
+        let (r, _) = traced(&env, &args, Some((&name, n)), false);
+        match r.code {
+            0 => {
+                let text = std::fs::read_to_string(&out).unwrap();
+                assert!(
+                    !text.contains("NOT VERIFIED") && !text.contains("damaged"),
+                    "{name} #{n}: a report on an intact journal never calls it damaged"
+                );
+                std::fs::remove_file(&out).unwrap();
+            }
+            3 => {
+                assert!(!out.exists(), "{name} #{n}: no half file after a failure");
+                assert!(!r.stderr.contains("damaged"), "{name} #{n}: {}", r.stderr);
+            }
+            c => panic!("{name} #{n}: exit {c} (only 0 or 3): {}", r.stderr),
+        }
+        let leftovers: Vec<_> = std::fs::read_dir(env.dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains(".part"))
+            .collect();
+        assert!(leftovers.is_empty(), "{name} #{n}: {leftovers:?}");
+    }
+}
+
+#[test]
+fn every_failing_syscall_of_a_merge_is_exit_3_and_a_retry_converges() {
+    if !strace() {
+        return;
+    }
+    let a = Env::new();
+    let b = Env::new();
+    let lib = mini();
+    let lib = lib.to_str().unwrap().to_string();
+    let wa = [("MUSTER_WRITER", "site-a")];
+    let wb = [("MUSTER_WRITER", "site-b")];
+    let id = a
+        .run_with(&["--library", &lib, "start", "alpha"], &wa)
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    a.run_with(
+        &[
+            "--library",
+            &lib,
+            "step",
+            &id,
+            "check",
+            "note",
+            "--note",
+            "a1",
+        ],
+        &wa,
+    )
+    .ok();
+    let copy = b.dir.path().join(&id);
+    copy_dir(&a.session_dir(&id), &copy);
+    b.run_with(&["--library", &lib, "merge", copy.to_str().unwrap()], &wb)
+        .ok();
+    for i in 0..3 {
+        b.run_with(
+            &[
+                "--library",
+                &lib,
+                "step",
+                &id,
+                "check",
+                "note",
+                "--note",
+                &format!("b{i}"),
+            ],
+            &wb,
+        )
+        .ok();
+    }
+    a.run_with(
+        &[
+            "--library",
+            &lib,
+            "step",
+            &id,
+            "check",
+            "note",
+            "--note",
+            "a2",
+        ],
+        &wa,
+    )
+    .ok();
+    let from = b.session_dir(&id);
+    let pristine = a.dir.path().join("pristine-home");
+    copy_dir(&a.home(), &pristine);
+    let want = {
+        let mut w = event_ids(&a.session_dir(&id)).0;
+        w.extend(event_ids(&from).0);
+        w
+    };
+    let args = ["--library", lib.as_str(), "merge", from.to_str().unwrap()];
+    let traced_a =
+        |inject: Option<(&str, usize)>| traced_opts(&a, &args, inject, inject.is_none(), &wa, true);
+    let (r, trace) = traced_a(None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let home = a.home().to_str().unwrap().to_string();
+    let points = points(&trace, &home);
+    assert!(points.len() > 20, "{points:?}");
+    for (name, n) in points {
+        restore(&pristine, &a.home());
+        let (r, _) = traced_a(Some((&name, n)));
+        assert!(
+            r.code == 0 || r.code == 3,
+            "{name} #{n}: exit {} (only 0 or 3): {}",
+            r.code,
+            r.stderr
+        );
+        // a retry without faults takes everything, once
+        a.run_with(&args, &wa).ok();
+        let (got, twice) = event_ids(&a.session_dir(&id));
+        assert!(!twice, "{name} #{n}: an event doubled");
+        assert_eq!(got, want, "{name} #{n}: every event, nothing lost");
+        let v = a.run_with(&["verify", &id], &wa);
+        assert_eq!(v.code, 0, "{name} #{n}: {}{}", v.stdout, v.stderr);
+        assert!(
+            !a.home().join("sessions/.rejected").exists(),
+            "{name} #{n}: an I/O error never makes an honest file rejected"
+        );
+    }
+}
+
+#[test]
+fn every_failing_syscall_of_a_sync_is_exit_3_and_a_retry_converges() {
+    if !strace() {
+        return;
+    }
+    let a = Env::new();
+    let b = Env::new();
+    let lib = mini();
+    let lib = lib.to_str().unwrap().to_string();
+    let wa = [("MUSTER_WRITER", "site-a")];
+    let wb = [("MUSTER_WRITER", "site-b")];
+    let remote = a.dir.path().join("shared.git");
+    assert!(
+        Command::new("git")
+            .args(["init", "-q", "--bare"])
+            .arg(&remote)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let remote = remote.to_str().unwrap().to_string();
+    let id = a
+        .run_with(&["--library", &lib, "start", "alpha"], &wa)
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    a.run_with(&["--library", &lib, "sync", &remote], &wa).ok();
+    b.run_with(&["--library", &lib, "sync", &remote], &wb).ok();
+    for i in 0..2 {
+        b.run_with(
+            &[
+                "--library",
+                &lib,
+                "step",
+                &id,
+                "check",
+                "note",
+                "--note",
+                &format!("b{i}"),
+            ],
+            &wb,
+        )
+        .ok();
+        a.run_with(
+            &[
+                "--library",
+                &lib,
+                "step",
+                &id,
+                "check",
+                "note",
+                "--note",
+                &format!("a{i}"),
+            ],
+            &wa,
+        )
+        .ok();
+    }
+    b.run_with(&["--library", &lib, "sync"], &wb).ok();
+    let pristine_home = a.dir.path().join("pristine-home");
+    let pristine_b = a.dir.path().join("pristine-b");
+    let pristine_remote = a.dir.path().join("pristine.git");
+    copy_dir(&a.home(), &pristine_home);
+    copy_dir(&b.home(), &pristine_b);
+    copy_dir(std::path::Path::new(&remote), &pristine_remote);
+    let want = {
+        let mut w = event_ids(&a.session_dir(&id)).0;
+        w.extend(event_ids(&b.session_dir(&id)).0);
+        w
+    };
+    let args = ["--library", lib.as_str(), "sync"];
+    // only muster's own syscalls: git's children run untraced
+    let (r, trace) = traced_opts(&a, &args, None, true, &wa, false);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let home = a.home().to_str().unwrap().to_string();
+    let points = points(&trace, &home);
+    assert!(points.len() > 20, "{points:?}");
+    for (name, n) in points {
+        restore(&pristine_home, &a.home());
+        restore(&pristine_b, &b.home());
+        restore(&pristine_remote, std::path::Path::new(&remote));
+        let (r, _) = traced_opts(&a, &args, Some((&name, n)), false, &wa, false);
+        assert!(
+            r.code == 0 || r.code == 3,
+            "{name} #{n}: exit {} (only 0 or 3): {}",
+            r.code,
+            r.stderr
+        );
+        // retried without faults, then b and a again: both end with every event, once
+        a.run_with(&args, &wa).ok();
+        b.run_with(&args, &wb).ok();
+        a.run_with(&args, &wa).ok();
+        let (ea, twice_a) = event_ids(&a.session_dir(&id));
+        let (eb, twice_b) = event_ids(&b.session_dir(&id));
+        assert!(!twice_a && !twice_b, "{name} #{n}: an event doubled");
+        assert_eq!(ea, eb, "{name} #{n}: both sides hold the same events");
+        assert_eq!(ea, want, "{name} #{n}: every event, nothing lost");
+        for (env, w) in [(&a, &wa), (&b, &wb)] {
+            let v = env.run_with(&["verify", &id], w);
+            assert_eq!(v.code, 0, "{name} #{n}: {}{}", v.stdout, v.stderr);
+        }
+    }
 }

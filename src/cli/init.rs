@@ -102,7 +102,7 @@ pub fn write_new(dir: &Path, files: &[(String, Vec<u8>)], dirs: &[&str]) -> Resu
         Ok(())
     })();
     if result.is_err() && build != dir {
-        let _ = std::fs::remove_dir_all(&build);
+        crate::fsx::remove_tree(&build);
     }
     result
 }

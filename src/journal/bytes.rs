@@ -14,6 +14,31 @@ fn io<'a>(action: &'static str, path: &'a Path) -> impl Fn(std::io::Error) -> St
     move |e| StoreError::io(action, path, e)
 }
 
+/// Whether something is at `path` (a link is something): an error to look is an error, never
+/// "not there", so that nothing is ever put where a file already is.
+pub fn present(path: &Path) -> Result<bool, StoreError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(StoreError::io("look at", path, e)),
+    }
+}
+
+/// Puts a staged file in place under a name where nothing is yet, never over anything: linked,
+/// then the staged name removed. Fails when something took the name meanwhile.
+pub fn adopt(staged: &Path, dest: &Path) -> Result<(), StoreError> {
+    match std::fs::hard_link(staged, dest) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(StoreError::Busy),
+        Err(e) => return Err(StoreError::io("copy", dest, e)),
+    }
+    let _ = std::fs::remove_file(staged);
+    match dest.parent() {
+        Some(d) => file::sync_dir(d),
+        None => Ok(()),
+    }
+}
+
 /// The length of a file's complete lines: up to and with its last newline (what comes after it
 /// is an unfinished write). The file is read from its end.
 pub fn complete_len(path: &Path) -> Result<u64, StoreError> {

@@ -215,7 +215,7 @@ pub fn merge_dir(from: &Path, into: &Path, own: &Own) -> Result<Merged, StoreErr
     let sessions = into.parent().unwrap_or(Path::new(".")).to_path_buf();
     file::create_dir_durable(&sessions)?;
     let staging = sessions.join(format!(".incoming-{session}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&staging);
+    crate::fsx::remove_tree(&staging);
     file::create_dir_durable(&staging)?;
     let result = Merge {
         from,
@@ -226,7 +226,7 @@ pub fn merge_dir(from: &Path, into: &Path, own: &Own) -> Result<Merged, StoreErr
         own,
     }
     .run(&scanned);
-    let _ = fs::remove_dir_all(&staging);
+    crate::fsx::remove_tree(&staging);
     result
 }
 
@@ -250,7 +250,7 @@ impl Merge<'_> {
             ));
         }
         // a session not here yet is put together beside it, and appears whole or not at all
-        let fresh = !self.into.is_dir();
+        let fresh = !bytes::present(self.into)?;
         let target = if fresh {
             self.sessions.join(format!(
                 ".tmp-merge-{}-{}",
@@ -261,7 +261,7 @@ impl Merge<'_> {
             self.into.to_path_buf()
         };
         if fresh {
-            let _ = fs::remove_dir_all(&target);
+            crate::fsx::remove_tree(&target);
             file::create_dir_durable(&target)?;
         }
         let result = (|| {
@@ -275,7 +275,7 @@ impl Merge<'_> {
                 if out.new_files.is_empty() {
                     // nothing could be taken: no session appears
                     out.snapshots = 0;
-                    let _ = fs::remove_dir_all(&target);
+                    crate::fsx::remove_tree(&target);
                     return Ok(());
                 }
                 fs::rename(&target, self.into)
@@ -286,7 +286,7 @@ impl Merge<'_> {
             Ok(())
         })();
         if fresh && result.is_err() {
-            let _ = fs::remove_dir_all(&target);
+            crate::fsx::remove_tree(&target);
         }
         result.map(|()| out)
     }
@@ -309,8 +309,8 @@ impl Merge<'_> {
             return Ok(());
         }
         let here = target.join(name);
-        if here.exists() {
-            if fs::read(&here).ok().as_deref() != Some(&got[..]) {
+        if bytes::present(&here)? {
+            if fs::read(&here).map_err(|e| StoreError::io("read", &here, e))? != got {
                 out.notes.push(format!(
                     "the snapshot {name} differs from the copy here: this one is kept (snapshots are named by their content, so one of them was edited)"
                 ));
@@ -331,7 +331,7 @@ impl Merge<'_> {
             .unwrap_or_else(|_| std::process::id().to_string());
         let dest = dir.join(format!("{name}.{tag}"));
         let kept = (file::create_dir_durable(&dir).is_ok()
-            && (dest.exists() || fs::rename(staged, &dest).is_ok()))
+            && (bytes::present(&dest).unwrap_or(true) || bytes::adopt(staged, &dest).is_ok()))
         .then_some(dest);
         if let Some(k) = &kept {
             // why, for `muster verify` to say until someone removes the copy
@@ -365,7 +365,7 @@ impl Merge<'_> {
         }
         let base = base_writer(name);
         let here = target.join(name);
-        let here_key = match here.is_file() {
+        let here_key = match bytes::present(&here)? {
             true => bytes::signing_key(&here)?,
             false => None,
         };
@@ -380,7 +380,7 @@ impl Merge<'_> {
         let mut first_here: Option<String> = None;
         for c in &candidates {
             let path = target.join(c);
-            if !path.is_file() {
+            if !bytes::present(&path)? {
                 continue;
             }
             let here_len = bytes::complete_len(&path)?;
@@ -397,9 +397,7 @@ impl Merge<'_> {
             }
         }
         let Some(other) = first_here else {
-            fs::rename(&staged, target.join(name))
-                .map_err(|e| StoreError::io("copy", &target.join(name), e))?;
-            file::sync_dir(target)?;
+            bytes::adopt(&staged, &target.join(name))?;
             out.new_files.push(name.to_string());
             return Ok(());
         };
@@ -436,14 +434,13 @@ impl Merge<'_> {
     ) -> Result<(), StoreError> {
         let tag = bytes::hash_prefix(staged, bytes::first_line(staged, 1 << 20)?.len() as u64)?;
         let mut kept = format!("{}{base}@{}{}", file::PREFIX, &tag[..8], file::SUFFIX);
-        if target.join(&kept).exists() {
+        if bytes::present(&target.join(&kept))? {
             let whole = bytes::hash_prefix(staged, len)?;
             kept = format!("{}{base}@{}{}", file::PREFIX, &whole[..8], file::SUFFIX);
         }
         let dest = target.join(&kept);
-        if !dest.exists() {
-            fs::rename(staged, &dest).map_err(|e| StoreError::io("copy", &dest, e))?;
-            file::sync_dir(target)?;
+        if !bytes::present(&dest)? {
+            bytes::adopt(staged, &dest)?;
         } else if bytes::relation(staged, len, &dest, bytes::complete_len(&dest)?)?
             != Relation::Same
         {
@@ -469,11 +466,10 @@ impl Merge<'_> {
             k.map(|k| format!("key {}", super::keys::fingerprint_hex(k)))
                 .unwrap_or_else(|| "no key".into())
         };
-        if !here.is_file() {
+        if !bytes::present(&here)? {
             if chain.key.is_some() && chain.key == self.own.key {
                 // this home's own lines, come back (its session folder was removed here)
-                fs::rename(staged, &here).map_err(|e| StoreError::io("copy", &here, e))?;
-                file::sync_dir(target)?;
+                bytes::adopt(staged, &here)?;
                 out.new_files.push(name.to_string());
             } else {
                 let why = format!(

@@ -313,14 +313,14 @@ pub fn create(
             .map_err(|e| StoreError::io("create the session folder", &dest, e))?;
         // not known to be durable: then not there at all
         file::sync_dir(&root).inspect_err(|_| {
-            let _ = fs::remove_dir_all(&dest);
+            crate::fsx::remove_tree(&dest);
         })?;
         Ok(e)
     })();
     let first = match result {
         Ok(e) => e,
         Err(e) => {
-            let _ = fs::remove_dir_all(&tmp);
+            crate::fsx::remove_tree(&tmp);
             return Err(e);
         }
     };
