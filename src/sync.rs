@@ -87,7 +87,7 @@ fn git(staging: &Path) -> Command {
 
 /// Runs git; its output, or why it failed (the last line of what it said).
 fn run(mut c: Command, what: &str) -> Result<String, SyncError> {
-    let o = c.output().map_err(|e| SyncError::NoGit(e.to_string()))?;
+    let o = capture(&mut c, what)?;
     if o.status.success() {
         Ok(String::from_utf8_lossy(&o.stdout).into_owned())
     } else {
@@ -96,6 +96,46 @@ fn run(mut c: Command, what: &str) -> Result<String, SyncError> {
             why: last_words(&o.stderr),
         })
     }
+}
+
+/// Runs git and collects what it printed. Not `Command::output`, which panics when reading the
+/// child's pipes fails (an I/O error): here that is an error like any other.
+fn capture(c: &mut Command, what: &str) -> Result<std::process::Output, SyncError> {
+    use std::io::Read;
+    use std::process::Stdio;
+    let failed = |e: std::io::Error| SyncError::Git {
+        what: what.to_string(),
+        why: crate::domain::text::clean(&e.to_string(), false),
+    };
+    c.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().map_err(|e| SyncError::NoGit(e.to_string()))?;
+    let stderr = child.stderr.take();
+    let reader = std::thread::Builder::new().spawn(move || {
+        let mut b = Vec::new();
+        if let Some(mut e) = stderr {
+            let _ = e.read_to_end(&mut b);
+        }
+        b
+    });
+    let mut out = Vec::new();
+    let read = match child.stdout.take() {
+        Some(mut o) => o.read_to_end(&mut out).map(|_| ()),
+        None => Ok(()),
+    };
+    // stdout is closed now: a child still writing gets a broken pipe, never a wait forever
+    let status = child.wait();
+    let err = match reader {
+        Ok(r) => r.join().unwrap_or_default(),
+        Err(e) => return Err(failed(e)),
+    };
+    read.map_err(failed)?;
+    Ok(std::process::Output {
+        status: status.map_err(failed)?,
+        stdout: out,
+        stderr: err,
+    })
 }
 
 /// What git said went wrong, in one sentence without its final full stop: its first `fatal:`
@@ -140,7 +180,7 @@ pub fn sync(
             }
             let mut c = git(&staging);
             c.args(["config", "--get", "muster.remote"]);
-            let o = c.output().map_err(|e| SyncError::NoGit(e.to_string()))?;
+            let o = capture(&mut c, "config")?;
             let r = String::from_utf8_lossy(&o.stdout).trim().to_string();
             match o.status.code() {
                 Some(0) if !r.is_empty() => r,

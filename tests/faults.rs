@@ -574,7 +574,13 @@ fn every_failing_syscall_of_a_sync_is_exit_3_and_a_retry_converges() {
     let (r, trace) = traced_opts(&a, &args, None, true, &wa, false);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let home = a.home().to_str().unwrap().to_string();
-    let points = points(&trace, &home);
+    // strace's fault skips the call; a real `close` that fails has released its descriptor all
+    // the same. A skipped close of a pipe to git leaves its end open and the read of git's
+    // output waits forever: that is the injection's doing, so close is not failed here
+    let points: Vec<(String, usize)> = points(&trace, &home)
+        .into_iter()
+        .filter(|(n, _)| n != "close")
+        .collect();
     assert!(points.len() > 20, "{points:?}");
     for (name, n) in points {
         restore(&pristine_home, &a.home());
