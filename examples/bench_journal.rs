@@ -45,7 +45,9 @@ fn bench_append(dir: &Path, n: usize) {
     };
     // warm up: creates the file
     let rec = o.submit(&note(0), "bench", Utc::now(), &lib).unwrap();
-    let line_len = file::encode(rec.events.last().unwrap()).len() + 1;
+    let signer = muster::journal::keys::load_or_create(&home).unwrap();
+    let line_len =
+        file::encode_signed(rec.events.last().unwrap(), &signer, o.id().as_str()).len() + 1;
     let mut ours = Vec::with_capacity(n);
     for i in 0..n {
         let t = Instant::now();
@@ -85,6 +87,9 @@ fn generate(home: &Path, events: usize, writers: usize) {
     std::fs::create_dir_all(&dir).unwrap();
     store::snapshot_plan(&dir, &lib, plan).unwrap();
     let steps: Vec<&str> = plan.steps.iter().map(|s| s.id.v.as_str()).collect();
+    let signers: Vec<muster::journal::keys::Signer> = (0..writers)
+        .map(|w| muster::journal::keys::Signer::from_seed(&[w as u8 + 1; 32]))
+        .collect();
     let mut outs: Vec<(std::io::BufWriter<std::fs::File>, u64, Option<String>)> = (0..writers)
         .map(|w| {
             (
@@ -160,10 +165,11 @@ fn generate(home: &Path, events: usize, writers: usize) {
             ex_ms: None,
             seen: None,
             saw: Vec::new(),
-            key: None,
+            key: (*seq == 1).then(|| signers[w].public_hex().to_string()),
             prev: prev.take(),
         };
-        let line = file::encode(&e);
+        // signed as muster signs, each writer with a key of its own
+        let line = file::encode_signed(&e, &signers[w], id.as_str());
         *prev = Some(sha256_hex(line.as_bytes()));
         out.write_all(line.as_bytes()).unwrap();
         out.write_all(b"\n").unwrap();

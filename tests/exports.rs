@@ -9,6 +9,9 @@ use std::path::PathBuf;
 /// Run ids and hashes differ from run to run; masks 16- and 64-digit hex words.
 fn normalise(s: &str, session: &str) -> String {
     let s = s.replace(session, "SESSION-ID");
+    // each run's homes make their own signing keys
+    let keys = regex::Regex::new(r#"(key"?:? ?"?)[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}"#).unwrap();
+    let s = keys.replace_all(&s, "${1}<key>").into_owned();
     let mut out = String::with_capacity(s.len());
     let bytes: Vec<char> = s.chars().collect();
     let mut i = 0;
@@ -256,7 +259,7 @@ fn incident_review_facts() {
         "| alpha/check | In sync? | Yes | lag 3 s \\| within RPO | cat | 2026-11-21 02:09:00 UTC |",
         "| ann | started the session, 1 step done, 1 hand-over | 2026-11-21 02:00:00 UTC | 2026-11-21 02:50:00 UTC |",
         "| cat | 2 steps started, 1 decision, 1 step done | 2026-11-21 02:02:00 UTC | 2026-11-21 02:14:00 UTC |",
-        "Verified, every hash chain and witness intact: 14 events in 3 journal file(s).",
+        "Verified, every hash chain, signature and witness intact: 14 events in 3 journal file(s).",
         "| ID | Action | Type or capability | Owner | Due | Status |",
         "- **Declared:** 2026-11-21 01:50:00 UTC (2026-11-21 01:50:00 +00:00)",
     ] {

@@ -309,7 +309,14 @@ pub enum Sub {
         #[arg(help = SESSION)]
         session: String,
     },
-    /// Check every journal file's format and hash chain, and what each writer saw of the others
+    /// This home's signing key: the fingerprint to compare with what `muster verify` and the
+    /// exports list for this machine's writer (read it out over the phone), made if needed
+    Key {
+        #[arg(long, help = JSON)]
+        json: bool,
+    },
+    /// Check every journal file's format, hash chain and signatures, and what each writer saw of
+    /// the others
     Verify {
         #[arg(help = SESSION)]
         session: String,
@@ -600,6 +607,7 @@ pub fn run(ctx: &Context, cmd: Option<Sub>) -> Result<Output> {
         Sub::Seal { session } => write::seal(ctx, &session),
         Sub::Sync { remote } => sync::sync(ctx, remote.as_deref()),
         Sub::Merge { dir } => sync::merge(ctx, &dir),
+        Sub::Key { json } => status::key(ctx, json),
         Sub::Verify { session, seal } => status::verify(ctx, &session, seal.as_deref()),
         Sub::Export {
             session,

@@ -496,6 +496,26 @@ pub fn sessions(ctx: &Context, json: bool) -> Result<Output> {
     )))
 }
 
+pub fn key(ctx: &Context, json: bool) -> Result<Output> {
+    let k = crate::journal::keys::load_or_create(&ctx.home)?;
+    let path = crate::journal::keys::key_path(&ctx.home);
+    if json {
+        return Ok(Output::ok(super::to_json(&serde_json::json!({
+            "fingerprint": k.fingerprint(),
+            "public_key": k.public_hex(),
+            "writer": ctx.writer.to_string(),
+            "file": path.display().to_string(),
+        }))));
+    }
+    Ok(Output::ok(format!(
+        "This home signs as writer {} with key {}\npublic key: {}\nsecret key: {} (it never leaves this home: sync and merge never send it)\n",
+        ctx.writer,
+        k.fingerprint(),
+        k.public_hex(),
+        clean(&path.display().to_string(), false)
+    )))
+}
+
 pub fn verify(ctx: &Context, session: &str, seal: Option<&str>) -> Result<Output> {
     let id = store::resolve_id(&ctx.home, session)?;
     let dir = store::sessions_dir(&ctx.home).join(id.as_str());

@@ -204,6 +204,9 @@ pub struct Chain {
     /// The last line read and its signature, to check once the read ends: (line, sum, sig).
     #[serde(skip)]
     pending: Option<(usize, String, String)>,
+    /// Lines whose signatures are to be checked, in a batch on every core (`every_sig`).
+    #[serde(skip)]
+    deferred: Vec<(usize, String, String)>,
     #[serde(skip)]
     verifying_key: Option<ed25519_dalek::VerifyingKey>,
 }
@@ -273,6 +276,7 @@ impl Chain {
             foreign: None,
             every_sig: false,
             pending: None,
+            deferred: Vec::new(),
             verifying_key: None,
         }
     }
@@ -331,8 +335,59 @@ impl Chain {
         )
     }
 
+    /// Checks the signatures of the lines read so far, on every core (what `verify` and the
+    /// sync boundary ask: every line's), reporting each that fails, in line order.
+    fn check_deferred(&mut self, path: &Path) {
+        if self.deferred.is_empty() {
+            return;
+        }
+        if self.verifying_key.is_none() {
+            self.verifying_key = self.key.as_deref().and_then(super::keys::public_key);
+        }
+        let batch = std::mem::take(&mut self.deferred);
+        let key = self.verifying_key;
+        let session = self.session.as_str();
+        let ok = |(_, sum, sig): &(usize, String, String)| {
+            key.as_ref()
+                .is_some_and(|k| super::keys::verifies(k, session, sum, sig))
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
+        let bad: Vec<usize> = if batch.len() < 256 || threads == 1 {
+            batch.iter().filter(|x| !ok(x)).map(|x| x.0).collect()
+        } else {
+            let size = batch.len().div_ceil(threads);
+            std::thread::scope(|sc| {
+                let parts: Vec<_> = batch
+                    .chunks(size)
+                    .map(|part| {
+                        sc.spawn(move || {
+                            part.iter()
+                                .filter(|x| !ok(x))
+                                .map(|x| x.0)
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                parts
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                    .collect()
+            })
+        };
+        if !bad.is_empty() {
+            for n in bad {
+                let m = self.bad_signature();
+                self.not_its_writers(path, n, m);
+            }
+            self.problems.sort_by_key(|p| p.line);
+        }
+    }
+
     /// Checks the last line's signature, when it was left for the end of the read.
     fn check_pending(&mut self, path: &Path) {
+        self.check_deferred(path);
         if let Some((n, sum, sig)) = self.pending.take()
             && !self.signed_by_key(&sum, &sig)
         {
@@ -409,10 +464,7 @@ impl Chain {
             return;
         }
         if self.every_sig {
-            if !self.signed_by_key(sum, sig) {
-                let m = self.bad_signature();
-                self.not_its_writers(path, n, m);
-            }
+            self.deferred.push((n, sum.to_string(), sig.to_string()));
         } else if last {
             self.pending = Some((n, sum.to_string(), sig.to_string()));
         }
