@@ -256,3 +256,19 @@ fn a_cloned_home_is_reported_and_both_histories_are_kept() {
     let r = run(&a, &w, &["merge", b.session_dir(&id).to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+#[test]
+fn a_remote_that_is_not_a_git_repository_is_said_so_in_one_sentence() {
+    let (a, wa) = home("site-a");
+    run(&a, &wa, &["start", "alpha"]).ok();
+    let plain = a.dir.path().join("just-a-folder");
+    std::fs::create_dir_all(&plain).unwrap();
+    let r = run(&a, &wa, &["sync", plain.to_str().unwrap()]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("does not appear to be a git repository. Nothing was changed"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains(".."), "{}", r.stderr);
+}

@@ -385,6 +385,13 @@ impl Chain {
         }
     }
 
+    /// Follows lines this process has just signed and written: checked as any reader checks
+    /// them, but for their signature, which is this process's own.
+    pub fn feed_own(&mut self, path: &Path, buf: &[u8], out: &mut Vec<Event>) {
+        self.feed(path, buf, out);
+        self.pending = None;
+    }
+
     /// Checks the last line's signature, when it was left for the end of the read.
     fn check_pending(&mut self, path: &Path) {
         self.check_deferred(path);
@@ -558,7 +565,6 @@ impl Chain {
             self.end.clone_from(&self.head);
         }
         self.unfinished_tail = start < buf.len();
-        self.check_pending(path);
     }
 
     /// Checks one complete line: its format, checksum, writer, version, sequence and chain.
@@ -872,6 +878,7 @@ pub fn read_on(
         }
         let before = chain.offset;
         chain.feed(path, &carry, &mut events);
+        chain.check_pending(path);
         let used = (chain.offset - before) as usize;
         carry.drain(..used);
         for e in events.drain(..) {

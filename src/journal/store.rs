@@ -833,7 +833,7 @@ impl Journal {
         let follow = |chain: &mut Chain| {
             chain.offset += tail_len;
             let mut written = Vec::new();
-            chain.feed(&path, buf.as_bytes(), &mut written);
+            chain.feed_own(&path, buf.as_bytes(), &mut written);
             written
         };
         match locked.write_durable(buf.as_bytes()) {
