@@ -10,7 +10,8 @@ use std::path::PathBuf;
 fn normalise(s: &str, session: &str) -> String {
     let s = s.replace(session, "SESSION-ID");
     // each run's homes make their own signing keys
-    let keys = regex::Regex::new(r#"(key"?:? ?"?)[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}"#).unwrap();
+    let keys = regex::Regex::new(r#"(key"?:? ?"?)[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}"#)
+        .unwrap();
     let s = keys.replace_all(&s, "${1}<key>").into_owned();
     let mut out = String::with_capacity(s.len());
     let bytes: Vec<char> = s.chars().collect();

@@ -266,7 +266,8 @@ fn a_remote_that_is_not_a_git_repository_is_said_so_in_one_sentence() {
     let r = run(&a, &wa, &["sync", plain.to_str().unwrap()]);
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(
-        r.stderr.contains("does not appear to be a git repository. Nothing was changed"),
+        r.stderr
+            .contains("does not appear to be a git repository. Nothing was changed"),
         "{}",
         r.stderr
     );
