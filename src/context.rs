@@ -159,32 +159,16 @@ pub fn login_name() -> String {
             return v.trim().to_string();
         }
     }
-    // SAFETY: getuid has no preconditions; getpwuid returns a pointer into static storage or null.
-    unsafe {
-        let pw = libc::getpwuid(libc::getuid());
-        if !pw.is_null()
-            && !(*pw).pw_name.is_null()
-            && let Ok(s) = std::ffi::CStr::from_ptr((*pw).pw_name).to_str()
-        {
-            return s.to_string();
-        }
-    }
-    "responder".to_string()
+    crate::platform::login_name()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "responder".to_string())
 }
 
 pub fn hostname() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: the buffer is valid for its length; gethostname writes at most that many bytes.
-    let r = unsafe { libc::gethostname(buf.as_mut_ptr() as *mut libc::c_char, buf.len()) };
-    if r == 0 {
-        let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-        if let Ok(s) = std::str::from_utf8(&buf[..end])
-            && !s.is_empty()
-        {
-            return s.split('.').next().unwrap_or(s).to_string();
-        }
+    match crate::platform::hostname() {
+        Some(s) if !s.trim().is_empty() => s.split('.').next().unwrap_or(&s).trim().to_string(),
+        _ => "localhost".to_string(),
     }
-    "localhost".to_string()
 }
 
 /// `$MUSTER_NOW` (RFC 3339) fixes the clock, for reproducible tests, demos and screenshots.

@@ -15,6 +15,7 @@ pub mod import;
 pub mod journal;
 pub mod library;
 pub mod plain;
+pub mod platform;
 pub mod present;
 pub mod remember;
 pub mod sync;

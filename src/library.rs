@@ -152,14 +152,9 @@ fn read(p: &Path, shown: String, notes: &mut Vec<Diagnostic>) -> Result<Option<V
 /// A library file's bytes, or why they cannot be had, in words (see [`read`]).
 pub fn read_bounded(p: &Path) -> std::result::Result<Vec<u8>, String> {
     use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
     let problem = |msg: String| Err(msg);
     // never blocking on a FIFO; what was opened is checked before it is read
-    let f = match fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(p)
-    {
+    let f = match crate::platform::open_no_wait(p) {
         Ok(f) => f,
         Err(e) => return problem(why_unreadable(p, &e)),
     };
@@ -207,7 +202,7 @@ fn why_unreadable(p: &Path, e: &std::io::Error) -> String {
                 .map(|t| crate::domain::text::clean(&t.display().to_string(), false))
                 .unwrap_or_else(|_| "a file".into())
         ),
-        (_, Some(libc::ELOOP)) => {
+        _ if crate::platform::is_link_loop(e) => {
             "this link leads back to itself (a loop): fix the link or remove it".into()
         }
         (std::io::ErrorKind::PermissionDenied, _) => {

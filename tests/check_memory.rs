@@ -2,10 +2,11 @@
 //! diagnostic shows a window of its line, never the whole line. (Its own test binary: the peak
 //! memory of children is counted per process.)
 
+#![cfg(target_os = "linux")]
+
 mod common;
 use common::*;
 
-#[cfg(target_os = "linux")]
 #[test]
 fn a_megabyte_line_with_thousands_of_errors_is_checked_in_little_memory() {
     let env = Env::new();

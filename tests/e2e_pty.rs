@@ -1,5 +1,7 @@
 //! The real binary in a pseudo-terminal: what a responder does, checked in the journal it wrote.
 
+#![cfg(unix)]
+
 mod common;
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};

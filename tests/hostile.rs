@@ -4,10 +4,11 @@
 mod common;
 use common::*;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 /// Runs a command, failing the test if it has not finished within `secs` (a hang).
+#[cfg(target_os = "linux")]
 fn within(env: &Env, args: &[&str], secs: u64) -> Run {
+    use std::time::{Duration, Instant};
     let mut child = env
         .cmd(args)
         .stdout(std::process::Stdio::piped())

@@ -30,6 +30,16 @@ pub fn adopt(staged: &Path, dest: &Path) -> Result<(), StoreError> {
     match std::fs::hard_link(staged, dest) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(StoreError::Busy),
+        // a file system without hard links (FAT, exFAT, some network shares): copied into a
+        // new file, never over one
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::Unsupported | std::io::ErrorKind::PermissionDenied
+            ) && !dest.exists() =>
+        {
+            copy_new(staged, dest).map_err(|_| StoreError::io("copy", dest, e))?
+        }
         Err(e) => return Err(StoreError::io("copy", dest, e)),
     }
     let _ = std::fs::remove_file(staged);
@@ -37,6 +47,21 @@ pub fn adopt(staged: &Path, dest: &Path) -> Result<(), StoreError> {
         Some(d) => file::sync_dir(d),
         None => Ok(()),
     }
+}
+
+/// Copies a file into a new one (failing when `dest` exists), synced.
+fn copy_new(from: &Path, dest: &Path) -> std::io::Result<()> {
+    let mut src = std::fs::File::open(from)?;
+    let mut dst = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(dest)?;
+    let copied = std::io::copy(&mut src, &mut dst).and_then(|_| dst.sync_all());
+    if copied.is_err() {
+        drop(dst);
+        let _ = std::fs::remove_file(dest);
+    }
+    copied
 }
 
 /// The length of a file's complete lines: up to and with its last newline (what comes after it

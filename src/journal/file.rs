@@ -797,18 +797,13 @@ pub fn session_of(path: &Path) -> String {
 
 /// Opens a journal file for reading: a regular file only (never a device, a FIFO or a folder).
 pub fn open_regular(path: &Path) -> Result<File, StoreError> {
-    use std::os::unix::fs::OpenOptionsExt;
     let not_a_file = || StoreError::NotAFile {
         path: path.to_path_buf(),
     };
     // never following a link, never waiting on a FIFO; what was opened is then checked
-    let f = match OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
-    {
-        Ok(f) => f,
-        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Err(not_a_file()),
+    let f = match crate::platform::open_no_follow(path) {
+        Ok(Some(f)) => f,
+        Ok(None) => return Err(not_a_file()),
         Err(e) => return Err(StoreError::io("read the journal", path, e)),
     };
     let meta = f
@@ -921,9 +916,7 @@ pub fn read_file(path: &Path) -> Result<(Chain, Vec<Event>), StoreError> {
 
 /// Fsyncs a folder so that a file created or renamed in it survives a power cut.
 pub fn sync_dir(dir: &Path) -> Result<(), StoreError> {
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| StoreError::io("sync the folder", dir, e))
+    crate::platform::sync_dir(dir).map_err(|e| StoreError::io("sync the folder", dir, e))
 }
 
 /// Creates a folder (and its parents), syncing each new one into its parent.

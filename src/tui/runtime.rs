@@ -157,11 +157,7 @@ pub fn run_terminal(
 ) -> Result<i32, TuiError> {
     use ratatui::crossterm::{event::EnableBracketedPaste, execute};
     let stop = Arc::new(AtomicBool::new(false));
-    for sig in [
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGHUP,
-        signal_hook::consts::SIGINT,
-    ] {
+    for &sig in crate::platform::STOP_SIGNALS {
         let flag = Arc::clone(&stop);
         // SAFETY: the handler only stores into atomics, which is async-signal-safe.
         unsafe {
@@ -203,9 +199,14 @@ fn watchdog(stop: Arc<AtomicBool>) {
         let mut since: Option<std::time::Instant> = None;
         loop {
             std::thread::park_timeout(Duration::from_millis(250));
-            if terminal_hung_up() {
+            if crate::platform::terminal_hung_up() {
                 STOPPED_BY
-                    .compare_exchange(0, libc::SIGHUP, Ordering::Relaxed, Ordering::Relaxed)
+                    .compare_exchange(
+                        0,
+                        crate::platform::HANG_UP,
+                        Ordering::Relaxed,
+                        Ordering::Relaxed,
+                    )
                     .ok();
                 stop.store(true, Ordering::Relaxed);
             }
@@ -222,16 +223,4 @@ fn watchdog(stop: Arc<AtomicBool>) {
             }
         }
     });
-}
-
-/// Whether the terminal on standard input has hung up (the SSH connection or the window closed).
-fn terminal_hung_up() -> bool {
-    let mut fds = libc::pollfd {
-        fd: 0,
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd, a zero timeout: poll only reports the descriptor's state.
-    let n = unsafe { libc::poll(&mut fds, 1, 0) };
-    n > 0 && fds.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
 }
