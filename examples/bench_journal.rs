@@ -165,6 +165,8 @@ fn generate(home: &Path, events: usize, writers: usize) {
             ex_ms: None,
             seen: None,
             saw: Vec::new(),
+            recorded_by: None,
+            transcribed_at: None,
             key: (*seq == 1).then(|| signers[w].public_hex().to_string()),
             prev: prev.take(),
         };

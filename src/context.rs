@@ -21,6 +21,8 @@ pub struct Context {
     pub slow_link: bool,
     /// The zone times are shown in: the machine's.
     pub zone: Zone,
+    /// `--for NAME`: the actor records on NAME's behalf (a scribe for the commander).
+    pub for_name: Option<String>,
 }
 
 impl Context {
@@ -64,6 +66,19 @@ impl Context {
             now: fixed_now().unwrap_or_else(Utc::now),
             slow_link: false,
             zone: Zone::Local,
+            for_name: None,
+        }
+    }
+
+    /// Who a recorded action is by, and how it is recorded: with `--for NAME`, NAME's action
+    /// recorded by the one acting.
+    pub fn acting(&self) -> (&str, crate::domain::command::Recording) {
+        match &self.for_name {
+            Some(name) => (
+                name.as_str(),
+                crate::domain::command::Recording::scribe(&self.actor),
+            ),
+            None => (&self.actor, Default::default()),
         }
     }
 

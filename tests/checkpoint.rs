@@ -217,6 +217,8 @@ impl Writer {
             ex_ms: None,
             seen: None,
             saw: Vec::new(),
+            recorded_by: None,
+            transcribed_at: None,
             key: None,
             prev: self.prev.take(),
         };

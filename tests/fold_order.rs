@@ -82,13 +82,13 @@ proptest! {
         let t0 = Utc.with_ymd_and_hms(2026, 11, 21, 2, 0, 0).unwrap();
         let mut files: Vec<Vec<Event>> = (0..5).map(|_| Vec::new()).collect();
         let start = Body::SessionStarted { title: "T".into(), mode: Mode::Incident, declared_at: t0, plans: vec![PlanRef { params: Default::default(), id: "p".into(), hash: "h".into(), title: "P".into() }], scenario: None, facilitators: Vec::new(), evaluators: Vec::new() };
-        files[4].push(Event { v: 1, id: "s".into(), seq: 1, at: t0, actor: "ic".into(), writer: "w4".into(), body: start, ex_ms: None, seen: None, saw: Vec::new(), key: None, prev: None });
+        files[4].push(Event { v: 1, id: "s".into(), seq: 1, at: t0, actor: "ic".into(), writer: "w4".into(), body: start, ex_ms: None, seen: None, saw: Vec::new(), recorded_by: None, transcribed_at: None, key: None, prev: None });
         for (n, (w, min, kind, step)) in evs.iter().enumerate() {
             let f = &mut files[*w as usize];
             // within one writer, time never goes backwards
             let at = f.last().map(|e| e.at).unwrap_or(t0).max(t0 + Duration::minutes(*min as i64 + 1));
             let seq = f.len() as u64 + 1;
-            f.push(Event { v: 1, id: format!("{w}-{seq}").into(), seq, at, actor: format!("actor{}", w % 2), writer: format!("w{w}").into(), body: body(*kind, *step, n as u32), ex_ms: None, seen: None, saw: Vec::new(), key: None, prev: None });
+            f.push(Event { v: 1, id: format!("{w}-{seq}").into(), seq, at, actor: format!("actor{}", w % 2), writer: format!("w{w}").into(), body: body(*kind, *step, n as u32), ex_ms: None, seen: None, saw: Vec::new(), recorded_by: None, transcribed_at: None, key: None, prev: None });
         }
         let fold = |evs: &[Event]| serde_json::to_string(&Session::fold("s".into(), evs, vec![plan.clone()], None).state).unwrap();
         let reference = fold(&merge(files.clone()));

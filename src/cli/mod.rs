@@ -76,6 +76,15 @@ pub struct Cli {
         allow_hyphen_values = true
     )]
     pub as_: Option<String>,
+    /// Record on NAME's behalf: the events say NAME did it, recorded by the one acting (a
+    /// scribe for the commander)
+    #[arg(
+        long = "for",
+        global = true,
+        value_name = "NAME",
+        allow_hyphen_values = true
+    )]
+    pub for_: Option<String>,
     /// The plain line mode: commands from stdin, short lines out, no escape sequences (for
     /// serial consoles, screen readers, slow links). Also when TERM=dumb or stdout is not a
     /// terminal.
@@ -517,6 +526,12 @@ pub fn main() -> i32 {
     };
     let mut ctx = Context::resolve(cli.library.clone(), cli.home.clone(), cli.as_.clone());
     ctx.slow_link = cli.slow_link;
+    ctx.for_name = cli
+        .for_
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
     let plain = cli.command.is_none() && (cli.plain || plain_terminal());
     let result = if plain {
         crate::plain::run(&ctx, cli.session.as_deref()).map(|code| Output {

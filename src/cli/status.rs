@@ -363,7 +363,7 @@ pub fn log_line(ctx: &Context, session: &Session, e: &Event) -> String {
     if let Some(ms) = e.ex_ms.filter(|_| session.state.is_exercise()) {
         line.push_str(&format!(" [{}]", ex_time(ms)));
     }
-    line.push_str(&format!("  {}  {}", clean(&e.actor, false), d.action));
+    line.push_str(&format!("  {}  {}", clean(&e.who(), false), d.action));
     if let Some(s) = &d.step {
         line.push_str(&format!(" {s}"));
     }

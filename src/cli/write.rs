@@ -153,7 +153,8 @@ pub fn run(ctx: &Context, sub: Sub) -> Result<Output> {
     }
     let cmd = to_command(&sub, &o.session, &lib)?;
     let before = o.session.clone();
-    let rec = o.submit(&cmd, &ctx.actor, ctx.now, &lib)?;
+    let (actor, how) = ctx.acting();
+    let rec = o.submit_recorded(&cmd, actor, ctx.now, &lib, &how)?;
     Ok(Output::ok(said(ctx, &cmd, &rec, &before, &o)))
 }
 
@@ -343,7 +344,14 @@ fn said(ctx: &Context, cmd: &Command, rec: &Recorded, before: &Session, o: &Open
                 say!(
                     "recorded: {} by {} at {}",
                     clean(rec.checked.what(), false),
-                    clean(&ctx.actor, false),
+                    clean(
+                        &crate::domain::event::who(
+                            rec.checked.actor(),
+                            rec.checked.recorder(),
+                            rec.checked.transcribed_at().is_some()
+                        ),
+                        false
+                    ),
                     ctx.zone.full(ctx.now)
                 );
             }
@@ -513,7 +521,9 @@ fn start(
             );
         }
     }
-    let checked = command::check(&Command::Start(new), &Session::blank(), &ctx.actor, ctx.now)?;
+    let (actor, how) = ctx.acting();
+    let checked =
+        command::check(&Command::Start(new), &Session::blank(), actor, ctx.now)?.recorded(&how);
     let o = store::create(&ctx.home, &lib, &ctx.writer, &checked)?;
     // what the facilitator reads out first: the injects released with the start
     for b in checked.bodies() {

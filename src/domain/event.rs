@@ -472,6 +472,13 @@ pub struct Event {
     /// deleted, rolled back or truncated after someone saw it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub saw: Vec<Witness>,
+    /// Who entered the event when it is not the actor's own doing: a scribe recording for the
+    /// commander (`--for`), or whoever typed in the paper log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
+    /// When an entry of the paper log was typed in (`at` is the paper's time).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "ts::opt")]
+    pub transcribed_at: Option<DateTime<Utc>>,
     /// The writer's public signing key (lowercase hex), on its first signed line in the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
@@ -562,6 +569,50 @@ impl Event {
 
     pub fn owned_key(&self) -> OrderKey {
         (self.at, self.writer.clone(), self.seq)
+    }
+
+    /// Who did it, as every timeline says it: "priya", "priya (recorded by sam)", or "priya
+    /// (from the paper log, typed in by sam)".
+    pub fn who(&self) -> std::borrow::Cow<'_, str> {
+        who(
+            &self.actor,
+            self.recorded_by.as_deref(),
+            self.transcribed_at.is_some(),
+        )
+    }
+
+    /// How it came to be recorded when not by its actor's own hand: "recorded by sam".
+    pub fn recorded(&self) -> Option<String> {
+        recorded(
+            &self.actor,
+            self.recorded_by.as_deref(),
+            self.transcribed_at.is_some(),
+        )
+    }
+}
+
+/// How an event came to be recorded when not by its actor's own hand: "recorded by sam", or
+/// "from the paper log, typed in by sam".
+pub fn recorded(actor: &str, recorded_by: Option<&str>, transcribed: bool) -> Option<String> {
+    match (recorded_by, transcribed) {
+        (by, true) => Some(format!(
+            "from the paper log, typed in by {}",
+            by.unwrap_or(actor)
+        )),
+        (Some(by), false) if by != actor => Some(format!("recorded by {by}")),
+        _ => None,
+    }
+}
+
+/// Who did it, as every timeline and document says it: "priya (recorded by sam)".
+pub fn who<'a>(
+    actor: &'a str,
+    recorded_by: Option<&str>,
+    transcribed: bool,
+) -> std::borrow::Cow<'a, str> {
+    match recorded(actor, recorded_by, transcribed) {
+        None => std::borrow::Cow::Borrowed(actor),
+        Some(how) => std::borrow::Cow::Owned(format!("{actor} ({how})")),
     }
 }
 

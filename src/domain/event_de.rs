@@ -62,6 +62,8 @@ struct Fields {
     saw: Option<Vec<Witness>>,
     key: Option<String>,
     prev: Option<String>,
+    recorded_by: Option<String>,
+    transcribed_at: Option<DateTime<Utc>>,
     // the bodies' fields
     title: Option<String>,
     mode: Option<Mode>,
@@ -317,6 +319,15 @@ impl<'de> Visitor<'de> for EventVisitor {
                         .map(|t| t.0)
                 }
                 "saw" => set!(saw),
+                "recorded_by" => {
+                    f.recorded_by = map.next_value().map_err(|e| named::<A::Error>(&key, e))?
+                }
+                "transcribed_at" => {
+                    f.transcribed_at = map
+                        .next_value::<Option<Ts>>()
+                        .map_err(|e| named::<A::Error>(&key, e))?
+                        .map(|t| t.0)
+                }
                 "key" => f.key = map.next_value().map_err(|e| named::<A::Error>(&key, e))?,
                 "prev" => f.prev = map.next_value().map_err(|e| named::<A::Error>(&key, e))?,
                 "title" => set!(title),
@@ -383,6 +394,8 @@ impl<'de> Visitor<'de> for EventVisitor {
             ex_ms: f.ex_ms,
             seen: f.seen,
             saw: f.saw.unwrap_or_default(),
+            recorded_by: f.recorded_by,
+            transcribed_at: f.transcribed_at,
             key: f.key,
             prev: f.prev,
         })

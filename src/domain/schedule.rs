@@ -169,6 +169,8 @@ mod tests {
             ex_ms: Some(0),
             seen: None,
             saw: Vec::new(),
+            recorded_by: None,
+            transcribed_at: None,
             key: None,
             prev: None,
         }];
@@ -187,6 +189,8 @@ mod tests {
                 ex_ms: ex,
                 seen: None,
                 saw: Vec::new(),
+                recorded_by: None,
+                transcribed_at: None,
                 key: None,
                 prev: None,
             });

@@ -22,6 +22,12 @@ pub struct TimelineRow {
     pub local: String,
     pub ex_time: Option<String>,
     pub actor: String,
+    /// A scribe who recorded it for the actor, or whoever typed in the paper log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
+    /// When a paper log entry was typed in (`at` is the paper's time).
+    #[serde(skip_serializing_if = "Option::is_none", with = "ts::opt")]
+    pub transcribed_at: Option<DateTime<Utc>>,
     pub writer: String,
     pub kind: String,
     pub action: String,
@@ -47,6 +53,18 @@ pub struct StepRow {
 }
 
 pub use crate::domain::session::rto::RtoRow;
+
+impl TimelineRow {
+    /// "priya", or "priya (recorded by sam)".
+    pub fn who(&self) -> String {
+        crate::domain::event::who(
+            &self.actor,
+            self.recorded_by.as_deref(),
+            self.transcribed_at.is_some(),
+        )
+        .into_owned()
+    }
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Participant {
@@ -332,6 +350,8 @@ pub fn timeline_row(e: &crate::domain::event::Event, o: &Input) -> TimelineRow {
             .filter(|_| o.session.state.is_exercise())
             .map(ex_time),
         actor: e.actor.clone(),
+        recorded_by: e.recorded_by.clone(),
+        transcribed_at: e.transcribed_at,
         writer: e.writer.to_string(),
         kind: e.body.kind().to_string(),
         action: d.action,
@@ -353,7 +373,7 @@ pub fn doc_row(r: &TimelineRow, exercise: bool) -> Vec<String> {
         (None, false) => format!("{} {}", r.action, r.subject),
         (None, true) => r.action.clone(),
     };
-    row.extend([r.actor.clone(), what, r.text.clone().unwrap_or_default()]);
+    row.extend([r.who(), what, r.text.clone().unwrap_or_default()]);
     row
 }
 
@@ -441,7 +461,7 @@ pub fn csv_record(r: &TimelineRow) -> [String; 11] {
         r.at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
         r.local.clone(),
         r.ex_time.clone().unwrap_or_default(),
-        r.actor.clone(),
+        r.who(),
         r.writer.clone(),
         r.kind.clone(),
         r.action.clone(),

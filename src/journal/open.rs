@@ -77,6 +77,18 @@ impl Opened {
         now: DateTime<Utc>,
         lib: &dyn Fallback,
     ) -> Result<Recorded, SubmitError> {
+        self.submit_recorded(cmd, actor, now, lib, &Default::default())
+    }
+
+    /// [`Opened::submit`], recorded by a scribe for `actor` or typed in from the paper log.
+    pub fn submit_recorded(
+        &mut self,
+        cmd: &crate::domain::command::Command,
+        actor: &str,
+        now: DateTime<Utc>,
+        lib: &dyn Fallback,
+        how: &crate::domain::command::Recording,
+    ) -> Result<Recorded, SubmitError> {
         // under the lock, read what is new and check against it: no other process of this
         // writer can append in between, and others' events are folded before the check
         let mut locked = self.journal.lock()?;
@@ -86,7 +98,7 @@ impl Opened {
             self.journal.refresh(&mut self.session, lib)?;
         }
         let confirmed = self.journal.confirm(&mut locked)?;
-        let checked = crate::domain::command::check(cmd, &self.session, actor, now)?;
+        let checked = crate::domain::command::check(cmd, &self.session, actor, now)?.recorded(how);
         // the same command again after an append whose sync failed: now it is on disk, once
         if let Some(events) = confirmed
             && super::store::same_command(&events, &checked)
@@ -289,6 +301,8 @@ pub fn create(
                 ex_ms: checked.ex_ms(),
                 seen: None,
                 saw: Vec::new(),
+                recorded_by: checked.recorder().map(str::to_string),
+                transcribed_at: checked.transcribed_at(),
                 key: (i == 0).then(|| signer.public_hex().to_string()),
                 prev: prev.take(),
             };

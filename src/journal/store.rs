@@ -809,6 +809,8 @@ impl Journal {
                 ex_ms: checked.ex_ms(),
                 seen,
                 saw: std::mem::take(&mut saw),
+                recorded_by: checked.recorder().map(str::to_string),
+                transcribed_at: checked.transcribed_at(),
                 key: key.take(),
                 prev: prev.take(),
             };

@@ -533,7 +533,7 @@ fn announce(
     zone: crate::present::Zone,
 ) -> String {
     let d = crate::present::describe::describe(e, s);
-    let mut line = format!("New: at {} {} {}", zone.hm(e.at), e.actor, d.action);
+    let mut line = format!("New: at {} {} {}", zone.hm(e.at), e.who(), d.action);
     if let Some(st) = d
         .step
         .as_deref()

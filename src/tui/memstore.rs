@@ -135,6 +135,8 @@ impl MemStore {
                 ex_ms: None,
                 seen: None,
                 saw: Vec::new(),
+                recorded_by: None,
+                transcribed_at: None,
                 key: None,
                 prev: None,
             });
@@ -255,6 +257,8 @@ impl Store for MemStore {
         };
         for e in &mut list[total..] {
             e.ex_ms = checked.ex_ms();
+            e.recorded_by = checked.recorder().map(str::to_string);
+            e.transcribed_at = checked.transcribed_at();
         }
         let written = list[total..].to_vec();
         self.delivered += written.len();

@@ -359,6 +359,8 @@ pub fn check(
         ex_ms: st.ex_ms(now),
         what,
         basis: st.events,
+        recorded_by: None,
+        transcribed_at: None,
     })
 }
 
@@ -389,6 +391,8 @@ pub fn seal(
         ex_ms: st.ex_ms(now),
         basis: st.events,
         plans: Default::default(),
+        recorded_by: None,
+        transcribed_at: None,
     })
 }
 

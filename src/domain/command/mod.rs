@@ -311,6 +311,26 @@ impl Command {
     }
 }
 
+/// How a command comes to be recorded when not by its actor's own hand: a scribe recording for
+/// the commander (`--for`), or an entry of the paper log typed in afterwards.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recording {
+    /// Who entered it.
+    pub by: Option<String>,
+    /// When a paper entry was typed in (the event's time is then the paper's).
+    pub transcribed_at: Option<DateTime<Utc>>,
+}
+
+impl Recording {
+    /// A scribe recording for someone else.
+    pub fn scribe(by: &str) -> Recording {
+        Recording {
+            by: Some(by.to_string()),
+            transcribed_at: None,
+        }
+    }
+}
+
 /// A command the gate has allowed, with the events it becomes. Only [`check`] can make one,
 /// and the journal appends nothing else.
 #[derive(Debug, Clone, PartialEq)]
@@ -324,6 +344,10 @@ pub struct Checked {
     basis: usize,
     /// The definitions of the plans its events bring in, filled in with their values.
     plans: Joined,
+    /// A scribe recording for the actor, or whoever types in the paper log.
+    recorded_by: Option<String>,
+    /// When a paper entry was typed in (`at` is then the paper's time).
+    transcribed_at: Option<DateTime<Utc>>,
 }
 
 /// Plans a checked command brings in; equal when they are the same versions.
@@ -375,6 +399,23 @@ impl Checked {
     }
     pub fn actor(&self) -> &str {
         &self.actor
+    }
+    /// Marked as recorded by a scribe for the actor, or typed in from the paper log.
+    pub fn recorded(mut self, how: &Recording) -> Checked {
+        self.recorded_by = how
+            .by
+            .as_deref()
+            .map(str::trim)
+            .filter(|b| !b.is_empty() && (*b != self.actor || how.transcribed_at.is_some()))
+            .map(str::to_string);
+        self.transcribed_at = how.transcribed_at;
+        self
+    }
+    pub fn recorder(&self) -> Option<&str> {
+        self.recorded_by.as_deref()
+    }
+    pub fn transcribed_at(&self) -> Option<DateTime<Utc>> {
+        self.transcribed_at
     }
     /// The exercise time the events carry (exercises only).
     pub fn ex_ms(&self) -> Option<i64> {

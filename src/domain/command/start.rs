@@ -99,6 +99,8 @@ pub(super) fn start(
         ex_ms: (mode == Mode::Exercise).then_some(0),
         what,
         basis: 0,
+        recorded_by: None,
+        transcribed_at: None,
     })
 }
 

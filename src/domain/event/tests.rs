@@ -176,6 +176,8 @@ fn every_kind_of_event_reads_back_as_it_was_written() {
                 seq: 9,
                 hash: "ef".into(),
             }],
+            recorded_by: Some("sam".into()),
+            transcribed_at: Some(t + chrono::Duration::hours(5)),
             key: Some("ab".repeat(32)),
             prev: Some("00".into()),
         };

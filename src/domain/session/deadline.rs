@@ -215,6 +215,8 @@ mod tests {
                 ex_ms: None,
                 seen: None,
                 saw: Vec::new(),
+                recorded_by: None,
+                transcribed_at: None,
                 key: None,
                 prev: None,
             })

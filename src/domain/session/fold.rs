@@ -120,7 +120,8 @@ impl Session {
             if w.last_at.is_none_or(|t| t < e.at) {
                 w.last_at = Some(e.at);
             }
-            if let Some(seen) = e.seen {
+            // a paper log entry carries the paper's time, long before it was typed in
+            if let Some(seen) = e.seen.filter(|_| e.transcribed_at.is_none()) {
                 let lag = (seen - e.at).num_seconds();
                 if lag > SKEW_TOLERANCE_SECS {
                     w.behind_secs = w.behind_secs.max(lag);

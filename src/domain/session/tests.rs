@@ -79,6 +79,8 @@ impl Log {
             ex_ms: None,
             seen: None,
             saw: Vec::new(),
+            recorded_by: None,
+            transcribed_at: None,
             key: None,
             prev: None,
         });

@@ -49,6 +49,9 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         if let Some(x) = &d.text {
             text.push_str(&format!(": {}", clean(x, false)));
         }
+        if let Some(how) = e.recorded() {
+            text.push_str(&format!(" ({})", clean(&how, false)));
+        }
         let style = if i == app.timeline_sel {
             t.selected()
         } else if d.action.starts_with("inject") {
@@ -65,7 +68,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let detail: Vec<Line> = match sel {
         Some(e) => {
             let d = describe(e, o);
-            let mut full = format!("{} {} {}", app.zone.hm(e.at), e.actor, d.action);
+            let mut full = format!("{} {} {}", app.zone.hm(e.at), e.who(), d.action);
             if let Some(s) = &d.step {
                 full.push_str(&format!(" {s}"));
             }
