@@ -298,6 +298,24 @@ pub enum Sub {
         #[arg(long, allow_hyphen_values = true)]
         note: Option<String>,
     },
+    /// Record a phone call and what it gave; for a role, the next person in its escalation
+    /// order is the one called (the person on call, its people, then their deputies)
+    Call {
+        #[arg(help = SESSION)]
+        session: String,
+        /// A person (their id in the index, or their name) or a role (then its next person)
+        #[arg(allow_hyphen_values = true)]
+        who: String,
+        /// What the call gave
+        #[arg(long, value_name = "RESULT", value_parser = ["reached", "no-answer", "voicemail", "busy"])]
+        result: String,
+        /// What was said, when to call back
+        #[arg(long, allow_hyphen_values = true)]
+        note: Option<String>,
+        /// The step the call is about
+        #[arg(long, help = STEP)]
+        step: Option<String>,
+    },
     /// Add a note to the session (not tied to a step)
     Note {
         #[arg(help = SESSION)]

@@ -60,6 +60,24 @@ struct StatusJson<'a> {
     /// How many steps responders disagree about (each step's `conflicts` says how).
     conflicts: usize,
     integrity: crate::export::Integrity,
+    /// Every phone call recorded: `who`, `result`, `at`, and the role and step it was for.
+    calls: &'a [crate::domain::calls::CallRecord],
+    /// Roles whose last call reached no one for longer than their `escalate_after`.
+    escalations: Vec<EscalationJson>,
+    /// Every step command muster ran.
+    runs: &'a [crate::domain::session::RunRecord],
+}
+
+#[derive(Serialize)]
+struct EscalationJson {
+    role: String,
+    /// Whom to call next (a person's id) and their name.
+    next: String,
+    next_name: String,
+    attempts: usize,
+    #[serde(with = "ts")]
+    since: DateTime<Utc>,
+    sentence: String,
 }
 
 #[derive(Serialize)]
@@ -84,6 +102,7 @@ fn status_json(
     rto: Vec<RtoRow>,
     warnings: Vec<String>,
     integrity: crate::export::Integrity,
+    escalations: Vec<crate::domain::calls::Escalation>,
     now: DateTime<Utc>,
 ) -> String {
     let st = &session.state;
@@ -149,6 +168,19 @@ fn status_json(
         events: st.events,
         conflicts: st.conflicted().count(),
         integrity,
+        calls: &st.calls,
+        escalations: escalations
+            .into_iter()
+            .map(|e| EscalationJson {
+                sentence: e.sentence(|t| t.format("%H:%M UTC").to_string()),
+                role: e.role,
+                next: e.next.person,
+                next_name: e.next.name,
+                attempts: e.attempts,
+                since: e.last.at,
+            })
+            .collect(),
+        runs: &st.runs,
     })
 }
 
@@ -171,7 +203,14 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
             .chain(st.all_warnings(ctx.now))
             .collect();
         return Ok(Output {
-            stdout: status_json(&o.session, rto, warnings, integrity, ctx.now),
+            stdout: status_json(
+                &o.session,
+                rto,
+                warnings,
+                integrity,
+                crate::domain::calls::escalations(&o.session, &lib.index, ctx.now),
+                ctx.now,
+            ),
             code,
         });
     }
@@ -260,6 +299,20 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
             "OVERDUE: {} step(s): {}\n",
             overdue.len(),
             overdue.join(", ")
+        ));
+    }
+    for e in crate::domain::calls::escalations(&o.session, &lib.index, ctx.now) {
+        out.push_str(&format!(
+            "ESCALATE: {}\n",
+            clean(&e.sentence(|t| local_short(t)), false)
+        ));
+    }
+    if let Some(c) = st.calls.last() {
+        out.push_str(&format!(
+            "Calls: {} recorded; the last at {}: {}\n",
+            st.calls.len(),
+            local_short(c.at),
+            clean(&c.words(), false)
         ));
     }
     let (done, total) = st.progress();

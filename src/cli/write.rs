@@ -113,7 +113,8 @@ fn session_of(sub: &Sub) -> Option<&str> {
         | Sub::Inject { session, .. }
         | Sub::Observe { session, .. }
         | Sub::Clock { session, .. }
-        | Sub::Rate { session, .. } => session,
+        | Sub::Rate { session, .. }
+        | Sub::Call { session, .. } => session,
         Sub::Action { cmd } => cmd.session(),
         Sub::Observation { cmd } => cmd.session(),
         _ => return None,
@@ -329,6 +330,30 @@ pub fn to_command(sub: &Sub, s: &Session, lib: &LazyLibrary) -> Result<Command> 
             ),
             note: Some(note.clone().unwrap_or_default()),
         },
+        Sub::Call {
+            who,
+            result,
+            note,
+            step,
+            ..
+        } => {
+            let ix = &lib.get()?.index;
+            let callee = crate::domain::calls::resolve(ix, who, &s.state.calls, lib.ctx().now)
+                .map_err(CliError::Invalid)?;
+            Command::Call {
+                candidates: vec![callee],
+                who: Some(0),
+                result: Some(
+                    result
+                        .parse()
+                        .map_err(|e: crate::domain::event::UnknownWord| {
+                            CliError::Usage(e.to_string())
+                        })?,
+                ),
+                note: Some(note.clone().unwrap_or_default()),
+                step: step.as_deref().map(|x| resolve::step(s, x)).transpose()?,
+            }
+        }
         _ => return Err(CliError::Usage("this is not a command that records".into())),
     })
 }
@@ -358,6 +383,7 @@ fn said(ctx: &Context, cmd: &Command, rec: &Recorded, before: &Session, o: &Open
             String::new()
         }
         Command::Decide { .. } => format!("Recorded the {}\n", clean(rec.checked.what(), false)),
+        Command::Call { .. } => format!("Recorded the {}.\n", clean(rec.checked.what(), false)),
         Command::Undo => {
             let mut w = clean(rec.checked.what(), false);
             if let Some(f) = w.get_mut(0..1) {

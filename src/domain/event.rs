@@ -422,6 +422,42 @@ pub enum Body {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
     },
+    /// A phone call to a person (for a role, about a step) and what it gave.
+    Call {
+        /// The person's id in the index, or the name as given.
+        who: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<String>,
+        result: crate::domain::calls::CallResult,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        plan: Option<PlanId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        step: Option<StepId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// A step's command run by muster after the responder confirmed it: the exact command, how
+    /// it ended, how long it took, and the SHA-256 of its output (kept beside the journal in
+    /// `runs/<output>`).
+    CommandRan {
+        plan: PlanId,
+        step: StepId,
+        command: String,
+        /// The exit status; none when it was killed (a timeout, a signal).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        exit: Option<i32>,
+        #[serde(default)]
+        timed_out: bool,
+        duration_ms: u64,
+        /// SHA-256 of the output as stored (lowercase hex).
+        output_hash: String,
+        /// The stored output's file name in the session's `runs/` folder.
+        output: String,
+        /// Bytes of output the command wrote (more than is stored when it was long).
+        output_bytes: u64,
+    },
     /// Written by the journal, not by a person: the line before this one is an unfinished
     /// write (a crash, a full disk, a quota) of `bytes` bytes with this SHA-256, kept as evidence
     /// and ended so it can never be read as an event.
@@ -517,6 +553,8 @@ impl Body {
             Body::ObservationWithdrawn { .. } => "observation_withdrawn",
             Body::ActionAdded { .. } => "action_added",
             Body::ActionUpdated { .. } => "action_updated",
+            Body::Call { .. } => "call",
+            Body::CommandRan { .. } => "command_ran",
             Body::UnfinishedWrite { .. } => "unfinished_write",
             Body::Sealed { .. } => "sealed",
         }
@@ -531,6 +569,7 @@ impl Body {
             | Body::StepBlocked { plan, step, .. }
             | Body::StepReopened { plan, step, .. }
             | Body::Assigned { plan, step, .. }
+            | Body::CommandRan { plan, step, .. }
             | Body::DecisionTaken { plan, step, .. } => Some((plan, step)),
             Body::Note {
                 plan: Some(plan),
@@ -538,6 +577,11 @@ impl Body {
                 ..
             }
             | Body::Observation {
+                plan: Some(plan),
+                step: Some(step),
+                ..
+            }
+            | Body::Call {
                 plan: Some(plan),
                 step: Some(step),
                 ..

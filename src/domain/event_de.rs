@@ -98,6 +98,17 @@ struct Fields {
     due: Option<NaiveDate>,
     capability: Option<String>,
     status: Option<ActionStatus>,
+    who: Option<String>,
+    name: Option<String>,
+    role: Option<String>,
+    result: Option<crate::domain::calls::CallResult>,
+    command: Option<String>,
+    exit: Option<i32>,
+    timed_out: Option<bool>,
+    duration_ms: Option<u64>,
+    output_hash: Option<String>,
+    output: Option<String>,
+    output_bytes: Option<u64>,
 }
 
 /// A value's error with the field it was in: "`text`: invalid type: integer `5`, expected a string".
@@ -259,6 +270,26 @@ impl Fields {
                 status: self.status.take(),
                 note: self.note.take(),
             },
+            "call" => Body::Call {
+                who: need(self.who.take(), "who")?,
+                name: self.name.take(),
+                role: self.role.take(),
+                result: need(self.result.take(), "result")?,
+                plan: self.plan_opt()?,
+                step: self.step.take(),
+                note: self.note.take(),
+            },
+            "command_ran" => Body::CommandRan {
+                plan: self.plan_id()?,
+                step: step(self)?,
+                command: need(self.command.take(), "command")?,
+                exit: self.exit.take(),
+                timed_out: self.timed_out.take().unwrap_or(false),
+                duration_ms: need(self.duration_ms.take(), "duration_ms")?,
+                output_hash: need(self.output_hash.take(), "output_hash")?,
+                output: need(self.output.take(), "output")?,
+                output_bytes: self.output_bytes.take().unwrap_or(0),
+            },
             "unfinished_write" => Body::UnfinishedWrite {
                 bytes: need(self.bytes.take(), "bytes")?,
                 hash: need(self.hash.take(), "hash")?,
@@ -375,6 +406,17 @@ impl<'de> Visitor<'de> for EventVisitor {
                 "due" => set!(due),
                 "capability" => set!(capability),
                 "status" => set!(status),
+                "who" => set!(who),
+                "name" => f.name = map.next_value().map_err(|e| named::<A::Error>(&key, e))?,
+                "role" => f.role = map.next_value().map_err(|e| named::<A::Error>(&key, e))?,
+                "result" => set!(result),
+                "command" => set!(command),
+                "exit" => f.exit = map.next_value().map_err(|e| named::<A::Error>(&key, e))?,
+                "timed_out" => set!(timed_out),
+                "duration_ms" => set!(duration_ms),
+                "output_hash" => set!(output_hash),
+                "output" => set!(output),
+                "output_bytes" => set!(output_bytes),
                 // the checksum, and fields of a newer muster: read past
                 _ => {
                     map.next_value::<IgnoredAny>()

@@ -60,6 +60,8 @@ pub struct Role {
     pub duties: Option<String>,
     /// In escalation order: call the first, then the next.
     pub people: Vec<Sp<String>>,
+    /// Call the next person when no one has been reached this long after the last attempt.
+    pub escalate_after: Option<crate::domain::time::Minutes>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -193,6 +195,7 @@ impl Index {
                 title: o.req(de, "title", De::string).unwrap_or_default(),
                 duties: o.opt(de, "duties", De::string),
                 people: o.list(de, "people", De::id),
+                escalate_after: o.opt(de, "escalate_after", De::minutes).map(|m| m.v),
             };
             o.finish(de);
             Some(r)

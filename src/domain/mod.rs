@@ -4,6 +4,7 @@
 //! `tests/layers.rs` reads these sources to keep it so).
 
 pub mod branches;
+pub mod calls;
 pub mod command;
 pub mod event;
 mod event_de;

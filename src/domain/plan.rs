@@ -86,6 +86,11 @@ pub struct Step {
     pub due: Option<Due>,
     /// A recurring step: due again this long after each time it is done.
     pub every: Option<Minutes>,
+    /// Call the next person when no one of the step's roles has been reached this long after
+    /// the last attempt (overrides the role's own `escalate_after`).
+    pub escalate_after: Option<Minutes>,
+    /// Its commands may be run by muster in an exercise too (never otherwise).
+    pub run_in_exercise: bool,
     pub todo: Vec<Sp<String>>,
 }
 
@@ -340,6 +345,8 @@ impl Step {
             links: o.list(de, "links", read_links),
             due: o.opt(de, "due", read_due),
             every: o.opt(de, "every", read_every),
+            escalate_after: o.opt(de, "escalate_after", De::minutes).map(|m| m.v),
+            run_in_exercise: o.opt(de, "run_in_exercise", De::boolean).unwrap_or(false),
             todo: o.list(de, "todo", read_todo),
         };
         o.finish(de);

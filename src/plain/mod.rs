@@ -40,6 +40,7 @@ pub fn run(ctx: &Context, session: Option<&str>) -> Result<i32, CliError> {
         open: None,
         rx,
         clock: crate::clock::from_env(),
+        escalated: Default::default(),
     };
     p.say("muster plain mode: one command a line. Type help for the commands, quit to leave.");
     p.pick(session);
@@ -49,8 +50,12 @@ pub fn run(ctx: &Context, session: Option<&str>) -> Result<i32, CliError> {
                 if !p.handle(line.trim()) {
                     break;
                 }
+                p.escalate();
             }
-            Err(RecvTimeoutError::Timeout) => p.poll(),
+            Err(RecvTimeoutError::Timeout) => {
+                p.poll();
+                p.escalate();
+            }
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }
@@ -64,11 +69,13 @@ struct Plain<'a> {
     open: Option<Opened>,
     rx: Receiver<String>,
     clock: Box<dyn crate::clock::Clock>,
+    /// The escalations said already (role, the call they wait on): each is said once.
+    escalated: std::collections::HashSet<(String, chrono::DateTime<chrono::Utc>)>,
 }
 
 const WORDS: &[&str] = &[
     "help", "status", "list", "show", "start", "done", "skip", "block", "reopen", "note", "assign",
-    "decide", "undo", "who", "sessions", "open", "close", "declared", "quit",
+    "decide", "undo", "who", "sessions", "open", "close", "declared", "quit", "call",
 ];
 
 impl Plain<'_> {
@@ -186,6 +193,7 @@ impl Plain<'_> {
             "start" | "done" | "skip" | "block" | "reopen" | "assign" => self.step(&word, rest),
             "note" => self.note(rest),
             "decide" => self.decide(rest),
+            "call" => self.call(rest),
             "undo" => self.submit(Command::Undo),
             "close" => self.close(rest),
             "declared" | "declare" => self.declared(rest),
@@ -259,6 +267,68 @@ impl Plain<'_> {
             to,
             anyway: false,
         });
+    }
+
+    /// `call WHO RESULT [note]`, or `call N WHO RESULT [note]` about step N: WHO a person or a
+    /// role (its next person).
+    fn call(&mut self, rest: &str) {
+        use crate::domain::calls::{self, CallResult};
+        let Some(o) = &self.open else { return };
+        let (first, after) = split_first(rest);
+        let (step, rest) = match first.chars().next() {
+            Some(c) if c.is_ascii_digit() => match self.step_ref(first) {
+                Some(r) => (Some(r), after),
+                None => return,
+            },
+            _ => (None, rest),
+        };
+        let (who, rest) = split_first(rest);
+        let (result, note) = split_first(rest);
+        if who.is_empty() || result.is_empty() {
+            return self.say(
+                "Say whom and what it gave, for example: call dba no-answer, or call 3 hannah-kowalski reached on her way",
+            );
+        }
+        let result: CallResult = match result.parse() {
+            Ok(r) => r,
+            Err(e) => return self.say(format!("{e}.")),
+        };
+        let callee = match calls::resolve(&self.lib.index, who, &o.session.state.calls, self.clock.now()) {
+            Ok(c) => c,
+            Err(e) => return self.say(format!("{e}.")),
+        };
+        self.submit(Command::Call {
+            candidates: vec![callee],
+            who: Some(0),
+            result: Some(result),
+            note: Some(note.to_string()),
+            step,
+        });
+    }
+
+    /// Says, once each, the roles whose last call reached no one for too long.
+    fn escalate(&mut self) {
+        let Some(o) = &self.open else { return };
+        let now = self.clock.now();
+        let mut out = Vec::new();
+        for e in crate::domain::calls::escalations(&o.session, &self.lib.index, now) {
+            if self.escalated.insert((e.role.clone(), e.last.at)) {
+                let phone = self
+                    .lib
+                    .index
+                    .person(&e.next.person)
+                    .and_then(|p| p.phones.first().cloned())
+                    .map(|p| format!(" ({p})"))
+                    .unwrap_or_default();
+                out.push(format!(
+                    "CALL NEXT: {} {}{phone}: then type call {} RESULT.",
+                    e.sentence(|t| self.ctx.zone.hm(t)),
+                    e.next.name,
+                    e.role
+                ));
+            }
+        }
+        self.lines(out);
     }
 
     /// `note 3 text` on a step; `note text` on the session.
@@ -461,7 +531,9 @@ impl Plain<'_> {
         }
         let now = self.clock.now();
         let Some(o) = self.open.as_mut() else { return };
-        match o.submit(&cmd, &actor, now, &self.lib) {
+        let (actor, how) = self.ctx.acting();
+        let actor = actor.to_string();
+        match o.submit_recorded(&cmd, &actor, now, &self.lib, &how) {
             Ok(rec) => {
                 let line = format!(
                     "Recorded: {}, by {} at {}.",

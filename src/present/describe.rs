@@ -144,6 +144,57 @@ pub fn describe(e: &Event, session: &Session) -> Described {
             x
         }
         Body::ResponderJoined {} => d("joined", String::new(), None),
+        Body::Call {
+            who,
+            name,
+            role,
+            result,
+            plan,
+            step,
+            note,
+        } => {
+            let whom = match role {
+                Some(r) => format!("{} ({r})", name.as_deref().unwrap_or(who)),
+                None => name.clone().unwrap_or_else(|| who.clone()),
+            };
+            let what = format!("{whom}: {}", result.words());
+            let text = match note {
+                Some(n) => format!("{what}; {n}"),
+                None => what,
+            };
+            match (plan, step) {
+                (Some(p), Some(st)) => {
+                    let mut x = s("called about", p, st, None);
+                    x.text = Some(text);
+                    x
+                }
+                _ => d("called", text, None),
+            }
+        }
+        Body::CommandRan {
+            plan,
+            step,
+            command,
+            exit,
+            timed_out,
+            duration_ms,
+            ..
+        } => {
+            let mut x = s("ran the command of", plan, step, None);
+            let how = match (exit, timed_out) {
+                (_, true) => "stopped after its time limit".to_string(),
+                (Some(c), _) => format!("exit status {c}"),
+                (None, _) => "killed by a signal".to_string(),
+            };
+            x.text = Some(format!(
+                "`{}`: {how}, in {}",
+                crate::domain::text::ellipsis(command, 80),
+                crate::domain::time::human_duration(chrono::Duration::milliseconds(
+                    (*duration_ms).min(i64::MAX as u64) as i64
+                ))
+            ));
+            x
+        }
         Body::HandOver { to, note } => d("handed over", format!("to {to}"), note.as_ref()),
         Body::InjectReleased { inject, early } => d(
             if *early {

@@ -38,6 +38,7 @@ impl App {
             }),
             Action::Undo if self.screen == Screen::Session => Some(Command::Undo),
             Action::SessionNote => Some(Command::SessionNote { text: None }),
+            Action::Call => self.call_command(),
             Action::HandOver => Some(Command::HandOver {
                 to: None,
                 note: None,
@@ -187,6 +188,37 @@ impl App {
                 Vec::new()
             }
         }
+    }
+
+    /// A call about the selected step: its roles' people offered, the next to call first; with
+    /// no step (or a step naming no one), the next person of every role.
+    fn call_command(&mut self) -> Option<Command> {
+        use crate::domain::calls;
+        let s = self.session.as_ref()?;
+        let ix = &self.lib.index;
+        let step = self.session_step();
+        let mut candidates = step
+            .as_ref()
+            .map(|r| calls::candidates(s, ix, r, self.now))
+            .unwrap_or_default();
+        if candidates.is_empty() {
+            candidates = ix
+                .roles
+                .iter()
+                .filter_map(|r| calls::next_for_role(ix, &r.id.v, &s.state.calls, self.now))
+                .collect();
+        }
+        if candidates.is_empty() {
+            self.error("The index lists no one to call: add people and roles to index.ron.");
+            return None;
+        }
+        Some(Command::Call {
+            candidates,
+            who: None,
+            result: None,
+            note: None,
+            step,
+        })
     }
 
     fn clock(&self) -> Option<&crate::domain::session::ExerciseClock> {

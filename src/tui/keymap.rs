@@ -62,6 +62,8 @@ pub enum Action {
     FixObservation,
     /// Mark the inject shown as read.
     AckInject,
+    /// Record a phone call about the step (whom, what it gave).
+    Call,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -288,6 +290,13 @@ static SESSION: &[Binding] = &[
         Action::Decide,
         "decide",
         "take the step's decision",
+    ),
+    b(
+        &[Char('p')],
+        "p",
+        Action::Call,
+        "call",
+        "record a phone call about the step: whom (the next to call first), what it gave",
     ),
     b(
         &[Char('u')],

@@ -199,6 +199,41 @@ pub fn check(
             (bodies, what)
         }
         Command::Undo => undo(s, actor)?,
+        Command::Call {
+            candidates,
+            who,
+            result,
+            note,
+            step,
+        } => {
+            if let Some(r) = step {
+                known_step(s, r)?;
+            }
+            blocking(cmd, s, actor)?;
+            let (Some(c), Some(result)) = (who.and_then(|i| candidates.get(i)), *result) else {
+                return Err(Refusal::Needs(Need::Text {
+                    field: super::needs::TextField::To,
+                    required: true,
+                    title: "Call".into(),
+                    hint: "Whom you called: a person or a role of the index".into(),
+                    param: None,
+                }));
+            };
+            let whom = given(&Some(c.person.clone()), "who was called")?.unwrap_or_default();
+            let what = format!("call to {}: {}", c.name, result.words());
+            (
+                vec![Body::Call {
+                    who: whom,
+                    name: (c.name != c.person).then(|| c.name.clone()),
+                    role: c.role.clone(),
+                    result,
+                    plan: step.as_ref().map(|r| r.plan.clone()),
+                    step: step.as_ref().map(|r| r.step.clone()),
+                    note: given(note, "the note")?,
+                }],
+                what,
+            )
+        }
         Command::SessionNote { text } => {
             blocking(cmd, s, actor)?;
             (

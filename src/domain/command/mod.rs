@@ -188,6 +188,15 @@ pub enum Command {
         rating: Option<Rating>,
         note: Option<String>,
     },
+    /// A phone call and what it gave: `candidates` are whom the front end offers (the role's
+    /// next person first), `who` the one called, by index.
+    Call {
+        candidates: Vec<crate::domain::calls::Callee>,
+        who: Option<usize>,
+        result: Option<crate::domain::calls::CallResult>,
+        note: Option<String>,
+        step: Option<StepRef>,
+    },
 }
 
 /// The kinds of command, one per thing a user can do: each has a CLI subcommand.
@@ -222,10 +231,11 @@ pub enum CommandKind {
     ClockSpeed,
     ClockAdvance,
     Rate,
+    Call,
 }
 
 impl CommandKind {
-    pub const ALL: [CommandKind; 29] = [
+    pub const ALL: [CommandKind; 30] = [
         CommandKind::Start,
         CommandKind::Invoke,
         CommandKind::StepStart,
@@ -255,6 +265,7 @@ impl CommandKind {
         CommandKind::ClockSpeed,
         CommandKind::ClockAdvance,
         CommandKind::Rate,
+        CommandKind::Call,
     ];
 }
 
@@ -296,6 +307,7 @@ impl Command {
                 ClockAct::Advance(_) => CommandKind::ClockAdvance,
             },
             Command::Rate { .. } => CommandKind::Rate,
+            Command::Call { .. } => CommandKind::Call,
         }
     }
 

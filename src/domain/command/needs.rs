@@ -46,6 +46,10 @@ pub enum ChoiceField {
     Action,
     /// An observation of the session.
     Observation,
+    /// Who was called.
+    Callee,
+    /// What the call gave.
+    CallResult,
 }
 
 /// Something to ask for.
@@ -473,6 +477,57 @@ impl Command {
                     ));
                 }
             }
+            Command::Call {
+                candidates,
+                who,
+                result,
+                note,
+                step,
+            } => {
+                let about = step
+                    .as_ref()
+                    .map(|r| format!(" about {r}"))
+                    .unwrap_or_default();
+                if who.is_none() {
+                    out.push(Need::Choice {
+                        field: ChoiceField::Callee,
+                        title: format!("Call{about}: whom? (the next to call first)"),
+                        options: candidates
+                            .iter()
+                            .map(|c| match &c.role {
+                                Some(r) => format!("{} ({r})", c.name),
+                                None => c.name.clone(),
+                            })
+                            .collect(),
+                    });
+                } else if result.is_none() {
+                    let name = who
+                        .and_then(|i| candidates.get(i))
+                        .map(|c| c.name.clone())
+                        .unwrap_or_default();
+                    out.push(Need::Choice {
+                        field: ChoiceField::CallResult,
+                        title: format!("Call to {name}: what did it give?"),
+                        options: crate::domain::calls::CallResult::ALL
+                            .iter()
+                            .map(|r| {
+                                let w = r.words();
+                                let mut c = w.chars();
+                                c.next()
+                                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                                    .unwrap_or_default()
+                            })
+                            .collect(),
+                    });
+                } else if unasked(note) {
+                    out.push(text_need(
+                        TextField::Note,
+                        false,
+                        "Call: a note (optional)".into(),
+                        "What was said, when to call back. Enter to record.",
+                    ));
+                }
+            }
         }
         out
     }
@@ -543,6 +598,10 @@ impl Command {
                     (Command::Rate { rating, .. }, ChoiceField::Rating) => {
                         *rating = Rating::ALL.get(i).copied()
                     }
+                    (Command::Call { who, .. }, ChoiceField::Callee) => *who = Some(i),
+                    (Command::Call { result, .. }, ChoiceField::CallResult) => {
+                        *result = crate::domain::calls::CallResult::ALL.get(i).copied()
+                    }
                     _ => {}
                 }
             }
@@ -581,6 +640,7 @@ impl Command {
             (Command::InjectSkip { reason, .. }, TextField::Reason) => reason,
             (Command::Observe { text, .. }, TextField::Text) => text,
             (Command::Rate { note, .. }, TextField::Note) => note,
+            (Command::Call { note, .. }, TextField::Note) => note,
             (cmd, field) => return super::improve::text_slot(cmd, field),
         })
     }

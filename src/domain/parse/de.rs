@@ -155,6 +155,16 @@ impl<'a> De<'a> {
         Some(s)
     }
 
+    pub fn boolean(&mut self, node: &Node) -> Option<bool> {
+        match node.kind {
+            Kind::Bool(b) => Some(b),
+            _ => {
+                self.expected(node, "true or false");
+                None
+            }
+        }
+    }
+
     pub fn minutes(&mut self, node: &Node) -> Option<Sp<Minutes>> {
         let s = self.string(node)?;
         match s.parse::<Minutes>() {

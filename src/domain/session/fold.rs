@@ -446,6 +446,52 @@ impl Session {
                 });
                 None
             }
+            Body::Call {
+                who,
+                name,
+                role,
+                result,
+                plan,
+                step: st_id,
+                note: n,
+            } => {
+                st.calls.push(crate::domain::calls::CallRecord {
+                    at: e_at,
+                    by: e_actor.clone(),
+                    name: name.unwrap_or_else(|| who.clone()),
+                    who,
+                    role,
+                    result,
+                    step: plan.zip(st_id).map(|(plan, step)| StepRef { plan, step }),
+                    note: n,
+                });
+                None
+            }
+            Body::CommandRan {
+                plan,
+                step: st_id,
+                command,
+                exit,
+                timed_out,
+                duration_ms,
+                output_hash,
+                output,
+                output_bytes,
+            } => {
+                st.runs.push(super::state::RunRecord {
+                    at: e_at,
+                    by: e_actor.clone(),
+                    step: StepRef { plan, step: st_id },
+                    command,
+                    exit,
+                    timed_out,
+                    duration_ms,
+                    output_hash,
+                    output,
+                    output_bytes,
+                });
+                None
+            }
             Body::HandOver { to, note: n } => {
                 st.handovers.push(HandOverRecord {
                     from: e_actor.clone(),

@@ -291,6 +291,29 @@ pub struct HandOverRecord {
     pub at: DateTime<Utc>,
 }
 
+/// A step's command run by muster, and how it ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    #[serde(with = "ts")]
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub step: StepRef,
+    pub command: String,
+    pub exit: Option<i32>,
+    pub timed_out: bool,
+    pub duration_ms: u64,
+    pub output_hash: String,
+    pub output: String,
+    pub output_bytes: u64,
+}
+
+impl RunRecord {
+    /// It ended well: exit status 0.
+    pub fn ok(&self) -> bool {
+        self.exit == Some(0) && !self.timed_out
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InjectRecord {
     pub inject: InjectId,
@@ -413,6 +436,12 @@ pub struct SessionState {
     /// The seals given out, oldest first.
     #[serde(default)]
     pub seals: Vec<SealRecord>,
+    /// Every phone call recorded, oldest first.
+    #[serde(default)]
+    pub calls: Vec<crate::domain::calls::CallRecord>,
+    /// Every step command muster ran, oldest first.
+    #[serde(default)]
+    pub runs: Vec<RunRecord>,
     /// Things a reader should know that the events themselves say: a second start, events about
     /// steps that are not in the session.
     pub warnings: Vec<String>,
@@ -482,6 +511,8 @@ impl SessionState {
             declarations: Vec::new(),
             writers: BTreeMap::new(),
             seals: Vec::new(),
+            calls: Vec::new(),
+            runs: Vec::new(),
             warnings: Vec::new(),
             events: 0,
             last_key: None,

@@ -395,6 +395,35 @@ pub fn step_lines(
             ));
         }
     }
+    // the calls made about it
+    if let Some(s) = &app.session {
+        let r = crate::domain::ids::StepRef {
+            plan: crate::domain::ids::PlanId::new(plan.id.v.as_str()),
+            step: crate::domain::ids::StepId::new(step.id.v.as_str()),
+        };
+        let calls: Vec<_> = s
+            .state
+            .calls
+            .iter()
+            .filter(|c| c.step.as_ref() == Some(&r))
+            .collect();
+        if !calls.is_empty() {
+            l.push(Line::raw(""));
+            l.push(Line::styled("Calls (p records one)", t.heading()));
+            for c in calls {
+                let note = c.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
+                l.extend(wrapped(
+                    &clean(
+                        &format!("{} {}{note} (by {})", app.zone.hm(c.at), c.words(), c.by),
+                        false,
+                    ),
+                    width,
+                    t.text(),
+                    "  ",
+                ));
+            }
+        }
+    }
     // who to tell: roles (their people) or people of the index
     if !step.notify.is_empty() {
         let ix = &app.lib.index;

@@ -81,6 +81,12 @@ pub fn render(app: &App, f: &mut Frame) {
         Screen::Plan(_) => detail::render(app, f, body),
         Screen::Session => {
             let h = exercise::inject_panel(app, f, body);
+            let body = Rect {
+                y: body.y + h,
+                height: body.height.saturating_sub(h),
+                ..body
+            };
+            let h = escalation_panel(app, f, body);
             let rest = Rect {
                 y: body.y + h,
                 height: body.height.saturating_sub(h),
@@ -102,6 +108,43 @@ pub fn render(app: &App, f: &mut Frame) {
     if app.help {
         help(app, f, body);
     }
+}
+
+/// A role whose last call reached no one for too long: whom to call next, above the steps.
+fn escalation_panel(app: &App, f: &mut Frame, area: Rect) -> u16 {
+    let t = &app.theme;
+    let Some(s) = &app.session else {
+        return 0;
+    };
+    if s.state.closed.is_some() {
+        return 0;
+    }
+    let due = crate::domain::calls::escalations(s, &app.lib.index, app.now);
+    if due.is_empty() || area.height < 6 {
+        return 0;
+    }
+    let w = area.width as usize;
+    let mut l: Vec<Line> = Vec::new();
+    for e in due.iter().take(2) {
+        let phone = app
+            .lib
+            .index
+            .person(&e.next.person)
+            .and_then(|p| p.phones.first().cloned())
+            .map(|p| format!(" {p}"))
+            .unwrap_or_default();
+        let text = format!(
+            "CALL NEXT{phone}: {} p records the call.",
+            e.sentence(|t| app.zone.hm(t))
+        );
+        l.extend(text::wrapped(&clean(&text, false), w, t.error_banner(), ""));
+    }
+    let h = (l.len() as u16).min(area.height / 3);
+    l.truncate(h as usize);
+    let r = Rect { height: h, ..area };
+    f.render_widget(Clear, r);
+    f.render_widget(Paragraph::new(l), r);
+    h
 }
 
 /// The top line: session, mode, time since declared, the nearest RTO, progress, responder.
