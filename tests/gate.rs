@@ -346,6 +346,15 @@ fn case(kind: CommandKind) -> Case {
             "ok",
             &[0, 1],
         ),
+        CommandKind::Call => c(
+            &["call", "@", "dba", "--result", "reached"],
+            &["--note", "on her way"],
+            "session",
+            0,
+            "p",
+            "on her way",
+            &[0, 0],
+        ),
     }
 }
 

@@ -158,8 +158,11 @@ pub fn resolve(
 ) -> Result<Callee, String> {
     let w = who.trim();
     if let Some(r) = ix.role(w) {
-        return next_for_role(ix, &r.id.v, calls, now)
-            .ok_or_else(|| format!("role `{w}` has no people in the index: add them to its `people`, or give a person"));
+        return next_for_role(ix, &r.id.v, calls, now).ok_or_else(|| {
+            format!(
+                "role `{w}` has no people in the index: add them to its `people`, or give a person"
+            )
+        });
     }
     if let Some(p) = ix.person(w) {
         return Ok(callee(ix, &p.id.v, None));
@@ -192,10 +195,7 @@ pub fn candidates(s: &Session, ix: &Index, step: &StepRef, now: DateTime<Utc>) -
     };
     let calls = &s.state.calls;
     let mut push = |c: Callee| {
-        if !out
-            .iter()
-            .any(|o| o.person == c.person && o.role == c.role)
-        {
+        if !out.iter().any(|o| o.person == c.person && o.role == c.role) {
             out.push(c);
         }
     };

@@ -293,7 +293,12 @@ impl Plain<'_> {
             Ok(r) => r,
             Err(e) => return self.say(format!("{e}.")),
         };
-        let callee = match calls::resolve(&self.lib.index, who, &o.session.state.calls, self.clock.now()) {
+        let callee = match calls::resolve(
+            &self.lib.index,
+            who,
+            &o.session.state.calls,
+            self.clock.now(),
+        ) {
             Ok(c) => c,
             Err(e) => return self.say(format!("{e}.")),
         };

@@ -411,7 +411,11 @@ pub fn step_lines(
             l.push(Line::raw(""));
             l.push(Line::styled("Calls (p records one)", t.heading()));
             for c in calls {
-                let note = c.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
+                let note = c
+                    .note
+                    .as_deref()
+                    .map(|n| format!(": {n}"))
+                    .unwrap_or_default();
                 l.extend(wrapped(
                     &clean(
                         &format!("{} {}{note} (by {})", app.zone.hm(c.at), c.words(), c.by),
