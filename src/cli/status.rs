@@ -304,7 +304,7 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
     for e in crate::domain::calls::escalations(&o.session, &lib.index, ctx.now) {
         out.push_str(&format!(
             "ESCALATE: {}\n",
-            clean(&e.sentence(|t| local_short(t)), false)
+            clean(&e.sentence(local_short), false)
         ));
     }
     if let Some(c) = st.calls.last() {
