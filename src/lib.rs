@@ -18,5 +18,6 @@ pub mod plain;
 pub mod platform;
 pub mod present;
 pub mod remember;
+pub mod runner;
 pub mod sync;
 pub mod tui;

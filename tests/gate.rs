@@ -346,6 +346,7 @@ fn case(kind: CommandKind) -> Case {
             "ok",
             &[0, 1],
         ),
+        CommandKind::Run => c(&["run", "@", "check"], &[], "session", 0, "!", "", &[]),
         CommandKind::Call => c(
             &["call", "@", "dba", "--result", "reached"],
             &["--note", "on her way"],
@@ -505,7 +506,15 @@ fn through_cli(st: &State, c: &Case, full: bool) -> Outcome {
     }
     let dir = scratch.session_dir(&st.id);
     let before = events_of(&dir).len();
-    let r = run(&scratch, &args);
+    let r = if c.kind == CommandKind::Run {
+        // it asks before it runs: yes; and when it fails, whether to block the step: no
+        let lib = mini();
+        let mut a = vec!["--library", lib.to_str().unwrap()];
+        a.extend_from_slice(&args);
+        scratch.run_input(&a, &[("MUSTER_NOW", NOW)], "y\nn\n")
+    } else {
+        run(&scratch, &args)
+    };
     let after = events_of(&dir);
     match r.code {
         0 => Outcome::Recorded(kinds(&after[before..])),
@@ -604,6 +613,15 @@ fn through_tui(st: &State, c: &Case, full: bool) -> Option<Outcome> {
     let after = &store.sessions[&id];
     if after.len() > before {
         return Some(Outcome::Recorded(kinds(&after[before..])));
+    }
+    if let Some(Modal::Run { .. }) = &app.modal {
+        // the command shown: y runs it on the next tick
+        press(&mut app, &mut store, key('y'));
+        dispatch(&mut app, &mut store, Msg::Tick(now()));
+        let after = &store.sessions[&id];
+        if after.len() > before {
+            return Some(Outcome::Recorded(kinds(&after[before..])));
+        }
     }
     if let Some(Modal::Pick { choice, .. }) = &app.modal {
         // a UI choice (which plan to invoke): take the first

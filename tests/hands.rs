@@ -154,3 +154,157 @@ fn a_scribe_records_for_the_commander_and_the_log_and_the_review_say_both() {
     assert_eq!(e["actor"], "priya");
     assert_eq!(e["recorded_by"], "sam");
 }
+
+/// The mini library whose first step's command is `echo hello; exit 3`.
+fn failing_command_lib(env: &Env) -> std::path::PathBuf {
+    let dir = env.copy_mini();
+    let p = dir.join("plans/alpha.ron");
+    let text = std::fs::read_to_string(&p).unwrap().replace(
+        r#"Command(run: "psql -c 'select 1'", lang: "sh")"#,
+        r#"Command(run: "echo hello; exit 3", lang: "sh")"#,
+    );
+    assert!(text.contains("exit 3"));
+    std::fs::write(&p, text).unwrap();
+    dir
+}
+
+fn with_stdin(env: &Env, args: &[&str], input: &str) -> Run {
+    env.run_input(args, &[], input)
+}
+
+#[test]
+fn run_shows_the_command_runs_it_only_when_confirmed_and_journals_its_result() {
+    let env = Env::new();
+    let lib = failing_command_lib(&env);
+    let l = lib.to_str().unwrap();
+    let id = env
+        .run(&["--library", l, "start", "alpha"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let journal =
+        || std::fs::read_to_string(env.session_dir(&id).join("journal-w1.jsonl")).unwrap();
+    let before = journal();
+    // declined: nothing runs, nothing is recorded
+    let r = with_stdin(&env, &["--library", l, "run", &id, "check"], "n\n");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("echo hello; exit 3"), "{}", r.stderr);
+    assert!(r.stderr.contains("Not run"), "{}", r.stderr);
+    assert!(!r.stderr.contains("\nhello"), "it ran: {}", r.stderr);
+    assert_eq!(journal(), before);
+    assert!(!env.session_dir(&id).join("runs").exists());
+    // confirmed, then the offer to block declined
+    let r = with_stdin(&env, &["--library", l, "run", &id, "check"], "y\nn\n");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("exit status 3"), "{}", r.stderr);
+    let line = journal()
+        .lines()
+        .find(|l| l.contains("\"command_ran\""))
+        .unwrap()
+        .to_string();
+    let e = json(&line);
+    assert_eq!(e["command"], "echo hello; exit 3");
+    assert_eq!(e["exit"], 3);
+    assert_eq!(e["tail"], "hello");
+    assert!(e["duration_ms"].as_u64().is_some(), "{line}");
+    // the output is kept beside the journal, under the hash the journal holds
+    let kept = env
+        .session_dir(&id)
+        .join("runs")
+        .join(e["output"].as_str().unwrap());
+    let bytes = std::fs::read(&kept).unwrap();
+    assert_eq!(bytes, b"hello\n");
+    assert_eq!(
+        muster::domain::sha256_hex(&bytes),
+        e["output_hash"].as_str().unwrap()
+    );
+    let s = json(
+        &env.run(&["--library", l, "status", &id, "--json"])
+            .ok()
+            .stdout,
+    );
+    assert_eq!(s["runs"][0]["exit"], 3, "{s}");
+    assert_eq!(s["steps"][0]["state"], "pending", "{s}");
+    // the export shows the command, its status and its output
+    let md = env
+        .run(&["--library", l, "export", &id, "--format", "md"])
+        .ok()
+        .stdout;
+    let section = md
+        .split("## Commands run")
+        .nth(1)
+        .expect("a Commands run section");
+    assert!(section.contains("$ echo hello; exit 3"), "{section}");
+    assert!(section.contains("exit status 3"), "{section}");
+    assert!(section.contains("hello"), "{section}");
+    // a failing command offers to block the step with its output as the reason
+    let r = with_stdin(&env, &["--library", l, "run", &id, "check"], "y\ny\n");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let s = json(
+        &env.run(&["--library", l, "status", &id, "--json"])
+            .ok()
+            .stdout,
+    );
+    assert_eq!(s["steps"][0]["state"], "blocked", "{s}");
+    assert!(
+        s["steps"][0]["reason"].as_str().unwrap().contains("hello"),
+        "{s}"
+    );
+}
+
+#[test]
+fn an_exercise_never_runs_a_command_unless_the_step_allows_it() {
+    let env = Env::new();
+    let lib = failing_command_lib(&env);
+    let l = lib.to_str().unwrap();
+    let id = env
+        .run(&["--library", l, "start", "--exercise", "drill"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let r = with_stdin(&env, &["--library", l, "run", &id, "check"], "y\n");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("run_in_exercise: true"), "{}", r.stderr);
+    assert!(!r.stderr.contains("Run it?"), "{}", r.stderr);
+    assert!(!env.session_dir(&id).join("runs").exists());
+}
+
+#[test]
+fn the_tui_runs_a_step_command_after_y_and_offers_to_block_when_it_fails() {
+    let env = Env::new();
+    let dir = failing_command_lib(&env);
+    let lib =
+        muster::library::load(&muster::library::Location::Dir(dir), t0().date_naive()).unwrap();
+    let mut h = Harness::with(80, 24, Arc::new(lib));
+    h.start_alpha();
+    h.press("!");
+    let screen = h.screen();
+    assert!(screen.contains("echo hello; exit 3"), "{screen}");
+    assert!(screen.contains("y: run it"), "{screen}");
+    // any other key: not run
+    h.press("n");
+    assert!(h.store.outputs.is_empty());
+    assert!(h.state().runs.is_empty());
+    h.press("!").press("y");
+    assert!(h.screen().contains("Running"), "{}", h.screen());
+    // the next tick runs it
+    h.press("");
+    assert_eq!(h.store.outputs, vec![b"hello\n".to_vec()]);
+    let runs = h.state().runs;
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].exit, Some(3));
+    let screen = h.screen();
+    assert!(screen.contains("FAILED: exit status 3"), "{screen}");
+    assert!(screen.contains("hello"), "{screen}");
+    // Enter blocks the step with the output as the reason
+    h.press("<Enter>");
+    let check = h.step("alpha", "check");
+    assert_eq!(
+        check.state,
+        muster::domain::session::StepStatus::Blocked,
+        "{}",
+        h.screen()
+    );
+}

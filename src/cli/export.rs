@@ -61,12 +61,14 @@ pub fn export(
         ));
     }
     let head: &[u8] = if bom { export::UTF8_BOM } else { b"" };
+    let outputs = crate::journal::runs::load(o.dir(), &o.session.state.runs);
     let input = Input {
         session: &o.session,
         index: &lib.index,
         now: ctx.now,
         zone: ctx.zone,
         large,
+        outputs: &outputs,
     };
     let mut events = JournalEvents::new(o.dir());
     // streamed: to the file, or to stdout, as the journal is read
@@ -163,6 +165,7 @@ pub fn report(ctx: &Context, format: DocFormat, large: bool) -> Result<Output> {
             now: ctx.now,
             zone: ctx.zone,
             large: false,
+            outputs: &Default::default(),
         };
         let f = facts::facts(&input);
         sessions.push((o.session, f));

@@ -19,6 +19,7 @@ mod import;
 mod index;
 mod init;
 mod list;
+mod run;
 mod show;
 mod status;
 mod sync;
@@ -315,6 +316,20 @@ pub enum Sub {
         /// The step the call is about
         #[arg(long, help = STEP)]
         step: Option<String>,
+    },
+    /// Run a step's command, after showing it and asking (y on standard input): journaled with
+    /// its exit status, duration and output's hash, the output kept beside the journal
+    Run {
+        #[arg(help = SESSION)]
+        session: String,
+        #[arg(help = STEP)]
+        step: String,
+        /// Which of the step's commands (from 1; default: each in turn, each asked for)
+        #[arg(long = "command", value_name = "N")]
+        command: Option<usize>,
+        /// Stop it after this long (default 5m)
+        #[arg(long, value_name = "DURATION")]
+        timeout: Option<String>,
     },
     /// Add a note to the session (not tied to a step)
     Note {
@@ -666,6 +681,12 @@ pub fn run(ctx: &Context, cmd: Option<Sub>) -> Result<Output> {
             output,
         } => export::print(ctx, plan.as_deref(), index, format, large_print)
             .and_then(|o| export::deliver(o, output.as_deref())),
+        Sub::Run {
+            session,
+            step,
+            command,
+            timeout,
+        } => run::run(ctx, &session, &step, command, timeout.as_deref()),
         Sub::Report {
             format,
             large_print,

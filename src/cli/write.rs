@@ -79,7 +79,7 @@ pub(crate) fn open_session(ctx: &Context, lib: &dyn Fallback, spec: &str) -> Res
 }
 
 /// Opens a session to record in it: its notes stay in the checkpoint (the gate needs none).
-fn open_to_record(ctx: &Context, lib: &dyn Fallback, spec: &str) -> Result<Opened> {
+pub(crate) fn open_to_record(ctx: &Context, lib: &dyn Fallback, spec: &str) -> Result<Opened> {
     let o = store::open_with(&ctx.home, lib, spec, &ctx.writer, false)?;
     report_problems(ctx, &o);
     Ok(o)
@@ -383,7 +383,9 @@ fn said(ctx: &Context, cmd: &Command, rec: &Recorded, before: &Session, o: &Open
             String::new()
         }
         Command::Decide { .. } => format!("Recorded the {}\n", clean(rec.checked.what(), false)),
-        Command::Call { .. } => format!("Recorded the {}.\n", clean(rec.checked.what(), false)),
+        Command::Call { .. } | Command::RecordRun(_) => {
+            format!("Recorded the {}.\n", clean(rec.checked.what(), false))
+        }
         Command::Undo => {
             let mut w = clean(rec.checked.what(), false);
             if let Some(f) = w.get_mut(0..1) {

@@ -457,6 +457,10 @@ pub enum Body {
         output: String,
         /// Bytes of output the command wrote (more than is stored when it was long).
         output_bytes: u64,
+        /// The end of the output (its last lines, at most 2 KiB), so the journal itself says
+        /// what the command said wherever it is read.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tail: Option<String>,
     },
     /// Written by the journal, not by a person: the line before this one is an unfinished
     /// write (a crash, a full disk, a quota) of `bytes` bytes with this SHA-256, kept as evidence

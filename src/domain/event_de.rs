@@ -109,6 +109,7 @@ struct Fields {
     output_hash: Option<String>,
     output: Option<String>,
     output_bytes: Option<u64>,
+    tail: Option<String>,
 }
 
 /// A value's error with the field it was in: "`text`: invalid type: integer `5`, expected a string".
@@ -289,6 +290,7 @@ impl Fields {
                 output_hash: need(self.output_hash.take(), "output_hash")?,
                 output: need(self.output.take(), "output")?,
                 output_bytes: self.output_bytes.take().unwrap_or(0),
+                tail: self.tail.take(),
             },
             "unfinished_write" => Body::UnfinishedWrite {
                 bytes: need(self.bytes.take(), "bytes")?,
@@ -417,6 +419,7 @@ impl<'de> Visitor<'de> for EventVisitor {
                 "output_hash" => set!(output_hash),
                 "output" => set!(output),
                 "output_bytes" => set!(output_bytes),
+                "tail" => f.tail = map.next_value().map_err(|e| named::<A::Error>(&key, e))?,
                 // the checksum, and fields of a newer muster: read past
                 _ => {
                     map.next_value::<IgnoredAny>()

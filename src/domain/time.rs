@@ -137,6 +137,15 @@ pub fn human_duration(d: Duration) -> String {
     }
 }
 
+/// How long a command took: "340 ms" under a second, else as [`human_duration`] says it.
+pub fn took_ms(ms: u64) -> String {
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else {
+        human_duration(Duration::milliseconds(ms.min(i64::MAX as u64) as i64))
+    }
+}
+
 /// Exercise time as `T+01:05:00`.
 pub fn ex_time(ms: i64) -> String {
     let s = ms.max(0) / 1000;

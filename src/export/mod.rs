@@ -69,6 +69,8 @@ pub struct Input<'a> {
     pub zone: Zone,
     /// Large print (HTML): for paper read in a dark room.
     pub large: bool,
+    /// The output of the commands muster ran, as kept beside the journal.
+    pub outputs: &'a crate::journal::runs::Outputs,
 }
 
 /// Where a session's events come from, in merge order: the journal (read and verified as they

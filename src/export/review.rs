@@ -112,6 +112,7 @@ pub(super) fn common_sections(d: &mut Doc, f: &Facts, o: &Input) {
             f.decisions.clone(),
         );
     }
+    calls_and_runs(d, o);
     d.h2(if exercise {
         "Recovery time objectives (as exercised)"
     } else {
@@ -220,6 +221,65 @@ pub(super) fn common_sections(d: &mut Doc, f: &Facts, o: &Input) {
     if !f.warnings.is_empty() {
         d.h3("Warnings");
         d.list(f.warnings.clone());
+    }
+}
+
+/// The calls made, and the commands muster ran with their output (sections only when there are
+/// any).
+fn calls_and_runs(d: &mut Doc, o: &Input) {
+    let st = &o.session.state;
+    if !st.calls.is_empty() {
+        d.h2("Calls");
+        let rows = st
+            .calls
+            .iter()
+            .map(|c| {
+                vec![
+                    utc(c.at),
+                    c.by.clone(),
+                    match &c.role {
+                        Some(r) => format!("{} ({r})", c.name),
+                        None => c.name.clone(),
+                    },
+                    c.result.words().to_string(),
+                    c.step.as_ref().map(|s| s.to_string()).unwrap_or_default(),
+                    c.note.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        d.table(&["When", "By", "Called", "Result", "Step", "Note"], rows);
+    }
+    if !st.runs.is_empty() {
+        d.h2("Commands run");
+        d.para("Each command muster ran for a step, after the responder confirmed it, with how it ended and its output as kept beside the journal (its start and end when it was long). The SHA-256 is the one the journal holds.");
+        for r in &st.runs {
+            let how = match (r.exit, r.timed_out) {
+                (_, true) => "stopped after its time limit".to_string(),
+                (Some(c), _) => format!("exit status {c}"),
+                (None, _) => "killed by a signal".to_string(),
+            };
+            d.h3(format!("{} {} ({how})", utc(r.at), r.step));
+            d.facts(vec![
+                ("Run by".into(), r.by.clone()),
+                ("Took".into(), crate::domain::time::took_ms(r.duration_ms)),
+                (
+                    "Output".into(),
+                    format!("{} bytes, SHA-256 {}", r.output_bytes, r.output_hash),
+                ),
+            ]);
+            d.pre(format!("$ {}", r.command));
+            match o.outputs.get(&r.output) {
+                Some(text) if text.is_empty() => d.para("It wrote nothing."),
+                Some(text) => d.pre(text.as_str()),
+                None => {
+                    d.para(format!(
+                        "The output file {} is not in this session folder (it is kept on the machine that ran the command); the journal holds its end:",
+                        r.output
+                    ));
+                    d.pre(r.tail.as_deref().unwrap_or("(nothing)"))
+                }
+            };
+        }
     }
 }
 

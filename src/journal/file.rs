@@ -941,6 +941,7 @@ pub fn create_dir_durable(dir: &Path) -> Result<(), StoreError> {
 /// Whether a file name in a session folder is one muster writes there.
 pub fn is_muster_file(name: &str) -> bool {
     name.starts_with('.')
+        || name == super::runs::DIR
         || super::merge::is_journal_name(name)
         || super::merge::is_snapshot_name(name)
 }

@@ -8,6 +8,7 @@ pub mod keys;
 pub mod merge;
 pub mod names;
 pub mod open;
+pub mod runs;
 pub mod snapshots;
 pub mod store;
 pub mod stream;

@@ -79,6 +79,23 @@ pub fn sync_dir(_: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// The command interpreter and how to hand it a command: `%COMSPEC% /C`, else `cmd.exe /C`.
+pub fn shell() -> (String, &'static str) {
+    let sh = std::env::var("COMSPEC")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "cmd.exe".into());
+    (sh, "/C")
+}
+
+/// Nothing to do: a child is stopped on its own.
+pub fn own_group(_: &mut std::process::Command) {}
+
+/// Stops a child.
+pub fn kill_tree(child: &mut std::process::Child) {
+    let _ = child.kill();
+}
+
 /// Hang-ups are not seen this way here: the console closing ends the process.
 pub fn terminal_hung_up() -> bool {
     false

@@ -150,6 +150,32 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
+/// The user's shell and how to hand it a command: `$SHELL -c`, else `/bin/sh -c`.
+pub fn shell() -> (String, &'static str) {
+    let sh = std::env::var("SHELL")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "/bin/sh".into());
+    (sh, "-c")
+}
+
+/// A child in a process group of its own, so that stopping it stops what it started.
+pub fn own_group(c: &mut std::process::Command) {
+    use std::os::unix::process::CommandExt;
+    c.process_group(0);
+}
+
+/// Stops a child and everything in its process group.
+pub fn kill_tree(child: &mut std::process::Child) {
+    if let Ok(pid) = i32::try_from(child.id()) {
+        // SAFETY: a signal to the child's own process group (made by `own_group`).
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+    let _ = child.kill();
+}
+
 /// Whether the terminal on standard input has hung up (the SSH connection or the window closed).
 pub fn terminal_hung_up() -> bool {
     let mut fds = libc::pollfd {

@@ -189,9 +189,7 @@ pub fn describe(e: &Event, session: &Session) -> Described {
             x.text = Some(format!(
                 "`{}`: {how}, in {}",
                 crate::domain::text::ellipsis(command, 80),
-                crate::domain::time::human_duration(chrono::Duration::milliseconds(
-                    (*duration_ms).min(i64::MAX as u64) as i64
-                ))
+                crate::domain::time::took_ms(*duration_ms)
             ));
             x
         }

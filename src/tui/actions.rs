@@ -39,6 +39,10 @@ impl App {
             Action::Undo if self.screen == Screen::Session => Some(Command::Undo),
             Action::SessionNote => Some(Command::SessionNote { text: None }),
             Action::Call => self.call_command(),
+            Action::RunCommand => {
+                self.ask_to_run();
+                None
+            }
             Action::HandOver => Some(Command::HandOver {
                 to: None,
                 note: None,
@@ -186,6 +190,42 @@ impl App {
                     );
                 }
                 Vec::new()
+            }
+        }
+    }
+
+    /// Shows the selected step's command and asks before running it (the first the step has
+    /// that was not run yet in this session, else the first).
+    fn ask_to_run(&mut self) {
+        let Some(s) = self.session.as_ref() else {
+            return;
+        };
+        let Some(step) = self.session_step() else {
+            return;
+        };
+        if let Err(r) = crate::domain::command::open_for_changes(s, self.now) {
+            return self.refused(r);
+        }
+        match crate::domain::command::runnable(s, &step) {
+            Err(r) => self.refused(r),
+            Ok(commands) => {
+                let ran: Vec<&str> = s
+                    .state
+                    .runs
+                    .iter()
+                    .filter(|r| r.step == step)
+                    .map(|r| r.command.as_str())
+                    .collect();
+                let command = commands
+                    .iter()
+                    .find(|c| !ran.contains(&c.as_str()))
+                    .unwrap_or(&commands[0])
+                    .clone();
+                self.modal = Some(super::flow::Modal::Run {
+                    step,
+                    command,
+                    running: false,
+                });
             }
         }
     }

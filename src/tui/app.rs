@@ -342,6 +342,10 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::Ran(r) => {
+                let (step, r) = *r;
+                self.ran(step, r)
+            }
             Msg::Exported(path) => {
                 self.info(format!("Written: {}", path.display()));
                 Vec::new()
@@ -495,6 +499,20 @@ impl App {
     /// Time passed: look for other writers, for new sessions, for injects coming due.
     fn on_tick(&mut self) -> Vec<Effect> {
         let mut out = Vec::new();
+        // a confirmed command runs once the screen said it is running
+        if let Some(Modal::Run {
+            step,
+            command,
+            running: true,
+        }) = &self.modal
+        {
+            let effect = Effect::Run {
+                step: step.clone(),
+                command: command.clone(),
+            };
+            self.modal = None;
+            return vec![effect];
+        }
         let due = |last: Option<DateTime<Utc>>, every: i64, now: DateTime<Utc>| {
             last.is_none_or(|t| (now - t).num_milliseconds() >= every || now < t)
         };

@@ -36,6 +36,11 @@ pub enum Effect {
     /// Put text on the clipboard of the terminal (OSC 52: it reaches the responder's own
     /// machine even over SSH, where the terminal allows it).
     Copy(String),
+    /// Run a step's command the responder confirmed, and keep its output beside the journal.
+    Run {
+        step: crate::domain::ids::StepRef,
+        command: String,
+    },
     /// Write an export of the session into `<home>/exports/`.
     Export {
         session: Box<Session>,
@@ -66,6 +71,13 @@ pub trait Store {
     fn remember_name(&mut self, name: &str);
     /// Puts text on the terminal's clipboard.
     fn copy(&mut self, text: &str);
+    /// Runs a step's command (confirmed) and keeps its output beside the followed session's
+    /// journal; returns how it ended, with the output's file name and hash.
+    fn run_command(
+        &mut self,
+        step: &crate::domain::ids::StepRef,
+        command: &str,
+    ) -> Result<Ran, StoreError>;
     /// Writes an export; returns where.
     fn export(
         &mut self,
@@ -74,6 +86,32 @@ pub trait Store {
         now: DateTime<Utc>,
         zone: Zone,
     ) -> Result<PathBuf, StoreError>;
+}
+
+/// A command run: how it ended, and where its output is kept.
+#[derive(Debug, Clone)]
+pub struct Ran {
+    pub ran: crate::runner::Ran,
+    pub name: String,
+    pub hash: String,
+}
+
+/// Runs a command for the responder and keeps its output in the session folder `dir`.
+pub fn run_and_keep(
+    dir: &std::path::Path,
+    step: &crate::domain::ids::StepRef,
+    command: &str,
+) -> Result<Ran, StoreError> {
+    let at = crate::context::fixed_now().unwrap_or_else(Utc::now);
+    let ran = crate::runner::run(command, crate::runner::DEFAULT_LIMIT, |_| {}).map_err(|e| {
+        StoreError::io(
+            "start the shell to run the command",
+            std::path::Path::new(&crate::runner::shell_words()),
+            e,
+        )
+    })?;
+    let (name, hash) = crate::journal::runs::keep(dir, at, step, &ran.output)?;
+    Ok(Ran { ran, name, hash })
 }
 
 /// What a poll found.
@@ -142,6 +180,13 @@ pub fn run(store: &mut dyn Store, e: Effect) -> Vec<Msg> {
             store.copy(&text);
             Vec::new()
         }
+        Effect::Run { step, command } => vec![match store.run_command(&step, &command) {
+            Ok(r) => Msg::Ran(Box::new((step, r))),
+            Err(e) => Msg::Failed {
+                what: "The command was not run".into(),
+                error: e.to_string(),
+            },
+        }],
         Effect::Export {
             session,
             format,
@@ -320,6 +365,17 @@ impl Store for FsStore {
         }
     }
 
+    fn run_command(
+        &mut self,
+        step: &crate::domain::ids::StepRef,
+        command: &str,
+    ) -> Result<Ran, StoreError> {
+        let Some(j) = self.journal.as_ref() else {
+            return Err(StoreError::Busy);
+        };
+        run_and_keep(&j.dir, step, command)
+    }
+
     fn export(
         &mut self,
         session: &Session,
@@ -330,12 +386,14 @@ impl Store for FsStore {
         let Some(j) = self.journal.as_ref() else {
             return Err(StoreError::Busy);
         };
+        let outputs = crate::journal::runs::load(&j.dir, &session.state.runs);
         let input = crate::export::Input {
             session,
             index: &self.lib.index,
             now,
             zone,
             large: false,
+            outputs: &outputs,
         };
         let mut events = crate::journal::stream::JournalEvents::new(&j.dir);
         let dir = self.home.join("exports");

@@ -71,6 +71,12 @@ pub enum Modal {
         back: Box<Modal>,
         quit: bool,
     },
+    /// A step's command shown before it runs: y runs it (`running` once it is on its way).
+    Run {
+        step: crate::domain::ids::StepRef,
+        command: String,
+        running: bool,
+    },
     /// A message that stays until dismissed; Enter tries the kept command again.
     Alert {
         title: String,
@@ -187,6 +193,69 @@ impl App {
     }
 
     /// Says why the gate refused, until the next key.
+    /// A confirmed command ran: its run goes through the gate into the journal, and its output
+    /// is shown; a failure offers to block the step with the output as the reason.
+    pub(super) fn ran(
+        &mut self,
+        step: crate::domain::ids::StepRef,
+        r: super::effects::Ran,
+    ) -> Vec<Effect> {
+        let super::effects::Ran { ran, name, hash } = r;
+        let cmd = Command::RecordRun(command::RanCmd {
+            step: step.clone(),
+            command: ran.command.clone(),
+            exit: ran.exit,
+            timed_out: ran.timed_out,
+            duration_ms: u64::try_from(ran.duration.as_millis()).unwrap_or(u64::MAX),
+            output_hash: hash,
+            output: name,
+            output_bytes: ran.output_bytes,
+            tail: command::output_tail(&ran.output),
+        });
+        let effects = self.begin(cmd);
+        // its last lines: what fits on a small screen, the rest is in the log
+        let shown = match command::output_tail(&ran.output) {
+            None => "(no output)".to_string(),
+            Some(t) => {
+                let lines: Vec<&str> = t.lines().collect();
+                lines[lines.len().saturating_sub(10)..].join("\n")
+            }
+        };
+        let took = crate::domain::time::took_ms(
+            u64::try_from(ran.duration.as_millis()).unwrap_or(u64::MAX),
+        );
+        if ran.ok() {
+            self.modal = Some(Modal::Alert {
+                title: format!("Ran: exit status 0 in {took}"),
+                text: format!("{shown}\n\nAny key closes this."),
+                retry: None,
+            });
+        } else {
+            let reason = format!(
+                "its command failed ({}): {}",
+                ran.how(),
+                match ran.last_lines(3) {
+                    t if t.is_empty() => "it wrote nothing".to_string(),
+                    t => t,
+                }
+            );
+            self.modal = Some(Modal::Alert {
+                title: format!("FAILED: {} after {took}", ran.how()),
+                text: format!(
+                    "{shown}\n\nEnter blocks step {step} with this as the reason; any other key leaves it as it is."
+                ),
+                retry: Some(Box::new(Command::Step {
+                    step,
+                    act: command::StepAct::Block,
+                    text: Some(reason),
+                    to: None,
+                    anyway: false,
+                })),
+            });
+        }
+        effects
+    }
+
     pub(super) fn refused(&mut self, r: Refusal) {
         self.banner = Some(Banner::error(sentence(&r.to_string())));
     }
@@ -361,6 +430,28 @@ impl App {
                     KeyCode::Char('y' | 'Y') => self.quit = quit,
                     _ => self.modal = Some(*back),
                 }
+                Vec::new()
+            }
+            Modal::Run {
+                step,
+                command,
+                running: false,
+            } => {
+                if matches!(key.code, KeyCode::Char('y' | 'Y')) {
+                    // shown as running first: the command runs on the next tick
+                    self.modal = Some(Modal::Run {
+                        step,
+                        command,
+                        running: true,
+                    });
+                } else {
+                    self.info("Not run: nothing was recorded.");
+                }
+                Vec::new()
+            }
+            running @ Modal::Run { .. } => {
+                // keys wait while the command runs
+                self.modal = Some(running);
                 Vec::new()
             }
             Modal::Alert { retry, .. } => match (key.code, retry) {

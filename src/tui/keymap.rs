@@ -64,6 +64,8 @@ pub enum Action {
     AckInject,
     /// Record a phone call about the step (whom, what it gave).
     Call,
+    /// Run the step's command, after showing it and asking.
+    RunCommand,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -290,6 +292,13 @@ static SESSION: &[Binding] = &[
         Action::Decide,
         "decide",
         "take the step's decision",
+    ),
+    b(
+        &[Char('!')],
+        "!",
+        Action::RunCommand,
+        "run",
+        "run the step's command: shown first, run only when you press y, its output kept in the log",
     ),
     b(
         &[Char('p')],

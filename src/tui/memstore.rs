@@ -36,6 +36,8 @@ pub struct MemStore {
     pub copied: Vec<String>,
     /// Sessions listed so far (to answer "nothing changed").
     listed: Option<usize>,
+    /// The output of every command run, in order.
+    pub outputs: Vec<Vec<u8>>,
 }
 
 impl MemStore {
@@ -52,6 +54,7 @@ impl MemStore {
             remembered: None,
             copied: Vec::new(),
             listed: None,
+            outputs: Vec::new(),
         }
     }
 
@@ -273,6 +276,23 @@ impl Store for MemStore {
         Ok(Some(Polled::Delta(d, 0)))
     }
 
+    fn run_command(
+        &mut self,
+        _step: &crate::domain::ids::StepRef,
+        command: &str,
+    ) -> Result<super::effects::Ran, StoreError> {
+        // run for real (tests run `echo`), its output kept in memory only
+        let ran = crate::runner::run(command, crate::runner::DEFAULT_LIMIT, |_| {})
+            .map_err(|e| StoreError::io("run", std::path::Path::new("sh"), e))?;
+        let hash = crate::domain::sha256_hex(&ran.output);
+        self.outputs.push(ran.output.clone());
+        Ok(super::effects::Ran {
+            name: format!("mem-{}.txt", &hash[..12]),
+            hash,
+            ran,
+        })
+    }
+
     fn export(
         &mut self,
         session: &Session,
@@ -292,6 +312,7 @@ impl Store for MemStore {
             now,
             zone,
             large: false,
+            outputs: &Default::default(),
         };
         let name = crate::export::file_name(&session.state, format);
         let text = crate::export::render(&input, format, &mut crate::export::Listed(&events));

@@ -91,6 +91,8 @@ pub enum Msg {
         error: String,
         cmd: Command,
     },
+    /// A step's command ran: how it ended, where its output is kept.
+    Ran(Box<(crate::domain::ids::StepRef, super::effects::Ran)>),
     Sessions(Vec<SessionRow>),
     Exported(PathBuf),
     Failed {

@@ -77,6 +77,30 @@ impl Env {
         self.run_with(args, &[])
     }
 
+    /// Runs a command with `input` on its standard input (answers to what it asks).
+    pub fn run_input(&self, args: &[&str], env: &[(&str, &str)], input: &str) -> Run {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut c = self.cmd(args);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        c.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = c.spawn().expect("run muster");
+        if let Some(mut i) = child.stdin.take() {
+            // it may stop reading early (a declined command): that is not a failure here
+            let _ = i.write_all(input.as_bytes());
+        }
+        let o = child.wait_with_output().expect("run muster");
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
     /// Starts a session on the mini library and returns its id.
     pub fn start(&self, args: &[&str]) -> String {
         let mini = mini();

@@ -199,6 +199,39 @@ pub fn check(
             (bodies, what)
         }
         Command::Undo => undo(s, actor)?,
+        Command::RecordRun(r) => {
+            known_step(s, &r.step)?;
+            let commands = super::runnable(s, &r.step)?;
+            if !commands.contains(&r.command) {
+                return Err(Refusal::NotRunnable {
+                    step: r.step.clone(),
+                    why: "that is not one of its commands".into(),
+                });
+            }
+            (
+                vec![Body::CommandRan {
+                    plan: r.step.plan.clone(),
+                    step: r.step.step.clone(),
+                    command: r.command.clone(),
+                    exit: r.exit,
+                    timed_out: r.timed_out,
+                    duration_ms: r.duration_ms,
+                    output_hash: r.output_hash.clone(),
+                    output: r.output.clone(),
+                    output_bytes: r.output_bytes,
+                    tail: r.tail.as_ref().map(|t| {
+                        let mut t = t.clone();
+                        let mut cut = t.len().min(super::TAIL_BYTES);
+                        while !t.is_char_boundary(cut) {
+                            cut -= 1;
+                        }
+                        t.truncate(cut);
+                        t
+                    }),
+                }],
+                format!("run of step {}'s command", r.step),
+            )
+        }
         Command::Call {
             candidates,
             who,

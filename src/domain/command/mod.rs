@@ -188,6 +188,8 @@ pub enum Command {
         rating: Option<Rating>,
         note: Option<String>,
     },
+    /// A step's command that muster ran after the responder confirmed it, and how it ended.
+    RecordRun(RanCmd),
     /// A phone call and what it gave: `candidates` are whom the front end offers (the role's
     /// next person first), `who` the one called, by index.
     Call {
@@ -197,6 +199,105 @@ pub enum Command {
         note: Option<String>,
         step: Option<StepRef>,
     },
+}
+
+/// A step's command as muster ran it: the output itself is kept beside the journal, by name and
+/// hash.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RanCmd {
+    pub step: StepRef,
+    pub command: String,
+    pub exit: Option<i32>,
+    pub timed_out: bool,
+    pub duration_ms: u64,
+    pub output_hash: String,
+    pub output: String,
+    pub output_bytes: u64,
+    /// The end of the output, as the journal keeps it.
+    pub tail: Option<String>,
+}
+
+/// The most of a command's output the journal's event holds (its end).
+pub const TAIL_BYTES: usize = 2048;
+
+/// The end of a command's output as the journal keeps it: its last [`TAIL_BYTES`], from a line
+/// start where there is one, without the escape sequences of a terminal.
+pub fn output_tail(output: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(output);
+    let text = text.trim_end();
+    if text.is_empty() {
+        return None;
+    }
+    let mut start = text.len().saturating_sub(TAIL_BYTES);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let mut tail = &text[start..];
+    if start > 0
+        && let Some(i) = tail.find('\n')
+    {
+        tail = &tail[i + 1..];
+    }
+    Some(crate::domain::text::clean(tail, true))
+}
+
+/// The shell languages muster runs a command of; any other (`sql`, `python`) is copied by the
+/// responder, never run.
+pub const SHELL_LANGS: [&str; 8] = [
+    "",
+    "sh",
+    "bash",
+    "shell",
+    "console",
+    "zsh",
+    "cmd",
+    "powershell",
+];
+
+/// The commands of a step muster may run in this session, or why none.
+pub fn runnable(s: &crate::domain::session::Session, r: &StepRef) -> Result<Vec<String>, Refusal> {
+    let def = s.step_def(r).ok_or_else(|| Refusal::NoSuchStep {
+        step: r.clone(),
+        suggestion: None,
+    })?;
+    let no = |why: &str| Refusal::NotRunnable {
+        step: r.clone(),
+        why: why.to_string(),
+    };
+    if s.state.is_exercise() && !def.run_in_exercise {
+        return Err(no(
+            "this is an exercise, and muster runs a step's command in an exercise only where the step says `run_in_exercise: true`",
+        ));
+    }
+    if def.commands.is_empty() {
+        return Err(no("it has no command"));
+    }
+    let shell: Vec<String> = def
+        .commands
+        .iter()
+        .filter(|c| {
+            SHELL_LANGS.contains(
+                &c.lang
+                    .as_deref()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+                    .as_str(),
+            )
+        })
+        .map(|c| c.run.clone())
+        .collect();
+    if shell.is_empty() {
+        return Err(no(&format!(
+            "its commands are not shell commands ({}): copy them into the right tool",
+            def.commands
+                .iter()
+                .filter_map(|c| c.lang.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Ok(shell)
 }
 
 /// The kinds of command, one per thing a user can do: each has a CLI subcommand.
@@ -232,10 +333,11 @@ pub enum CommandKind {
     ClockAdvance,
     Rate,
     Call,
+    Run,
 }
 
 impl CommandKind {
-    pub const ALL: [CommandKind; 30] = [
+    pub const ALL: [CommandKind; 31] = [
         CommandKind::Start,
         CommandKind::Invoke,
         CommandKind::StepStart,
@@ -266,6 +368,7 @@ impl CommandKind {
         CommandKind::ClockAdvance,
         CommandKind::Rate,
         CommandKind::Call,
+        CommandKind::Run,
     ];
 }
 
@@ -308,6 +411,7 @@ impl Command {
             },
             Command::Rate { .. } => CommandKind::Rate,
             Command::Call { .. } => CommandKind::Call,
+            Command::RecordRun(_) => CommandKind::Run,
         }
     }
 

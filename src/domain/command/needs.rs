@@ -202,7 +202,7 @@ impl Command {
             Command::Action(a) => out.extend(super::improve::action_needs(a, s)),
             Command::FixObservation(f) => out.extend(super::improve::fix_needs(f, s)),
             Command::Invoke { .. } => out.extend(param_needs(self, s)),
-            Command::Undo | Command::Clock(_) => {}
+            Command::Undo | Command::Clock(_) | Command::RecordRun(_) => {}
             Command::InjectRelease { .. } => {}
             Command::Step {
                 step,

@@ -114,6 +114,8 @@ pub enum Refusal {
         by: String,
         option: String,
     },
+    #[error("step {step} cannot be run by muster: {why}")]
+    NotRunnable { step: StepRef, why: String },
     #[error("session {session} is a real incident, not an exercise")]
     NotAnExercise { session: SessionId },
     #[error(

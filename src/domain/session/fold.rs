@@ -477,6 +477,7 @@ impl Session {
                 output_hash,
                 output,
                 output_bytes,
+                tail,
             } => {
                 st.runs.push(super::state::RunRecord {
                     at: e_at,
@@ -489,6 +490,7 @@ impl Session {
                     output_hash,
                     output,
                     output_bytes,
+                    tail,
                 });
                 None
             }

@@ -305,6 +305,9 @@ pub struct RunRecord {
     pub output_hash: String,
     pub output: String,
     pub output_bytes: u64,
+    /// The end of the output as the journal holds it.
+    #[serde(default)]
+    pub tail: Option<String>,
 }
 
 impl RunRecord {

@@ -375,12 +375,57 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
             ]));
             ("Are you sure?".to_string(), t.error_banner(), lines, 0)
         }
+        Modal::Run {
+            step,
+            command,
+            running,
+        } => {
+            let mut lines = text::wrapped(
+                &format!(
+                    "Step {step}: muster runs this under {}, with no input, and stops it after {}:",
+                    crate::runner::shell_words(),
+                    human_duration(
+                        chrono::Duration::from_std(crate::runner::DEFAULT_LIMIT)
+                            .unwrap_or_default()
+                    )
+                ),
+                inner_w,
+                t.text(),
+                "",
+            );
+            lines.push(Line::raw(""));
+            lines.extend(text::wrapped(
+                &clean(command, false),
+                inner_w,
+                t.code(),
+                "  ",
+            ));
+            lines.push(Line::raw(""));
+            if *running {
+                lines.push(Line::styled(
+                    "Running… its output is kept in the log.",
+                    t.warn(),
+                ));
+            } else {
+                lines.push(Line::from(vec![
+                    Span::styled("y: run it", t.key()),
+                    Span::raw("   any other key: do not run it"),
+                ]));
+            }
+            ("Run the step's command?".to_string(), t.warn(), lines, 0)
+        }
         Modal::Alert {
             title, text: body, ..
         } => (
             title.clone(),
             t.error_banner(),
-            text::wrapped(&clean(body, false), inner_w, t.text(), ""),
+            // line by line: a command's output keeps its lines
+            body.split('\n')
+                .flat_map(|l| match l.trim().is_empty() {
+                    true => vec![Line::raw("")],
+                    false => text::wrapped(&clean(l, false), inner_w, t.text(), ""),
+                })
+                .collect(),
             0,
         ),
     };
