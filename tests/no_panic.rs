@@ -415,6 +415,7 @@ fn exercise_times_at_the_ends_of_the_range_do_not_overflow() {
             now,
             zone: Zone::Utc,
             large: false,
+            outputs: &Default::default(),
         };
         for format in Format::ALL {
             let mut events = muster::journal::stream::JournalEvents::new(&dir);
