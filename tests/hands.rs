@@ -308,3 +308,77 @@ fn the_tui_runs_a_step_command_after_y_and_offers_to_block_when_it_fails() {
         h.screen()
     );
 }
+
+#[test]
+fn handover_json_lists_what_is_in_progress_blocked_and_due_and_journals_it() {
+    let env = Env::new();
+    let id = env.start(&["alpha"]);
+    mini_run(&env, &["step", &id, "check", "start", "--as", "ann"]).ok();
+    mini_run(
+        &env,
+        &[
+            "step",
+            &id,
+            "tell",
+            "block",
+            "--note",
+            "no phone line",
+            "--anyway",
+        ],
+    )
+    .ok();
+    mini_run(&env, &["call", &id, "lead", "--result", "voicemail"]).ok();
+    let r = mini_run(&env, &["handover", &id, "--to", "sam", "--json"]).ok();
+    let h = json(&r.stdout);
+    assert_eq!(h["to"], "sam");
+    let s = &h["summary"];
+    assert_eq!(s["in_progress"][0]["about"], "alpha/check", "{h}");
+    assert_eq!(s["in_progress"][0]["who"], "ann", "{h}");
+    assert_eq!(s["blocked"][0]["about"], "alpha/tell", "{h}");
+    assert_eq!(s["blocked"][0]["text"], "no phone line", "{h}");
+    // the RTO of the database the plan restores is due
+    assert!(
+        s["due"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["about"] == "db" && d["text"].as_str().unwrap().contains("left")),
+        "{h}"
+    );
+    assert_eq!(s["calls"][0]["about"], "lead", "{h}");
+    assert_eq!(s["calls"][0]["text"], "voicemail left", "{h}");
+    // journaled with the hand-over, and in the review
+    let journal = std::fs::read_to_string(env.session_dir(&id).join("journal-w1.jsonl")).unwrap();
+    let line = journal
+        .lines()
+        .find(|l| l.contains("\"hand_over\""))
+        .unwrap();
+    assert_eq!(json(line)["summary"]["blocked"][0]["text"], "no phone line");
+    let md = mini_run(&env, &["export", &id, "--format", "md"])
+        .ok()
+        .stdout;
+    assert!(md.contains("What they were told"), "{md}");
+    assert!(md.contains("alpha/tell Tell the business"), "{md}");
+    // the text form prints the same summary
+    let r = mini_run(&env, &["handover", &id, "--to", "ben"]).ok();
+    assert!(r.stdout.contains("Blocked:"), "{}", r.stdout);
+    assert!(r.stdout.contains("no phone line"), "{}", r.stdout);
+}
+
+#[test]
+fn the_tui_shows_the_hand_over_summary_before_it_is_recorded() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha();
+    h.press("a");
+    h.press("H").press("sam<Enter>");
+    let screen = h.screen();
+    assert!(screen.contains("In progress:"), "{screen}");
+    assert!(screen.contains("alpha/check Check the replica"), "{screen}");
+    h.press("<Enter>");
+    let st = h.state();
+    let told = st.handovers[0]
+        .summary
+        .as_ref()
+        .expect("the summary is kept");
+    assert_eq!(told.in_progress[0].about, "alpha/check");
+}

@@ -298,6 +298,8 @@ pub enum Sub {
         /// What they need to know
         #[arg(long, allow_hyphen_values = true)]
         note: Option<String>,
+        #[arg(long, help = JSON)]
+        json: bool,
     },
     /// Record a phone call and what it gave; for a role, the next person in its escalation
     /// order is the one called (the person on call, its people, then their deputies)

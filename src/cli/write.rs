@@ -156,6 +156,18 @@ pub fn run(ctx: &Context, sub: Sub) -> Result<Output> {
     let before = o.session.clone();
     let (actor, how) = ctx.acting();
     let rec = o.submit_recorded(&cmd, actor, ctx.now, &lib, &how)?;
+    if let (Sub::Handover { json: true, .. }, Command::HandOver { to, note, summary }) =
+        (&sub, &cmd)
+    {
+        return Ok(Output::ok(super::to_json(&serde_json::json!({
+            "session": o.id().as_str(),
+            "from": rec.checked.actor(),
+            "to": to.as_deref().unwrap_or_default().trim(),
+            "note": note.as_deref().map(str::trim).filter(|n| !n.is_empty()),
+            "at": crate::domain::event::ts_string(rec.checked.at()),
+            "summary": summary,
+        }))));
+    }
     Ok(Output::ok(said(ctx, &cmd, &rec, &before, &o)))
 }
 
@@ -244,6 +256,11 @@ pub fn to_command(sub: &Sub, s: &Session, lib: &LazyLibrary) -> Result<Command> 
         Sub::Handover { to, note, .. } => Command::HandOver {
             to: Some(to.clone()),
             note: Some(note.clone().unwrap_or_default()),
+            summary: Some(Box::new(crate::domain::session::handover::summary(
+                s,
+                &lib.get()?.index,
+                lib.ctx().now,
+            ))),
         },
         Sub::Note { text: t, .. } => Command::SessionNote {
             text: Some(t.clone()),
@@ -393,10 +410,21 @@ fn said(ctx: &Context, cmd: &Command, rec: &Recorded, before: &Session, o: &Open
             }
             format!("{w}.\n")
         }
-        Command::HandOver { to, .. } => format!(
-            "Handed over to {}.\n",
-            clean(to.as_deref().unwrap_or_default().trim(), false)
-        ),
+        Command::HandOver { to, summary, .. } => {
+            let mut out = format!(
+                "Handed over to {}.\n",
+                clean(to.as_deref().unwrap_or_default().trim(), false)
+            );
+            for l in summary
+                .as_deref()
+                .map(|s| s.lines(&|t| ctx.zone.hm(t)))
+                .unwrap_or_default()
+            {
+                out.push_str(&clean(&l, false));
+                out.push('\n');
+            }
+            out
+        }
         Command::Close { .. } => {
             let (done, needed) = st.progress();
             let open: Vec<String> = before

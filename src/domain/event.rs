@@ -51,6 +51,11 @@ pub mod ts {
     }
 }
 
+/// A time as the journal writes it: `2026-11-21T21:22:13.123Z`.
+pub fn ts_string(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
 /// A real incident, or an exercise (which every screen and export says it is).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -323,6 +328,10 @@ pub enum Body {
         to: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
+        /// What the next shift was told: in progress, blocked, due, calls waiting, decisions,
+        /// injects out.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        summary: Option<Box<crate::domain::session::handover::Summary>>,
     },
     InjectReleased {
         inject: InjectId,

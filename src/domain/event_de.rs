@@ -110,6 +110,7 @@ struct Fields {
     output: Option<String>,
     output_bytes: Option<u64>,
     tail: Option<String>,
+    summary: Option<Box<crate::domain::session::handover::Summary>>,
 }
 
 /// A value's error with the field it was in: "`text`: invalid type: integer `5`, expected a string".
@@ -209,6 +210,7 @@ impl Fields {
             "hand_over" => Body::HandOver {
                 to: need(self.to.take(), "to")?,
                 note: self.note.take(),
+                summary: self.summary.take(),
             },
             "inject_released" => Body::InjectReleased {
                 inject: need(self.inject.take(), "inject")?,
@@ -419,6 +421,9 @@ impl<'de> Visitor<'de> for EventVisitor {
                 "output_hash" => set!(output_hash),
                 "output" => set!(output),
                 "output_bytes" => set!(output_bytes),
+                "summary" => {
+                    f.summary = map.next_value().map_err(|e| named::<A::Error>(&key, e))?
+                }
                 "tail" => f.tail = map.next_value().map_err(|e| named::<A::Error>(&key, e))?,
                 // the checksum, and fields of a newer muster: read past
                 _ => {

@@ -195,11 +195,21 @@ pub(super) fn common_sections(d: &mut Doc, f: &Facts, o: &Input) {
                     h.from.clone(),
                     h.to.clone(),
                     h.note.clone().unwrap_or_default(),
+                    h.summary
+                        .as_deref()
+                        .map(|s| {
+                            s.lines(&|t| utc(t))
+                                .iter()
+                                .map(|l| l.trim())
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        })
+                        .unwrap_or_default(),
                 ]
             })
             .collect();
         d.h3("Hand-overs");
-        d.table(&["When", "From", "To", "Note"], rows);
+        d.table(&["When", "From", "To", "Note", "What they were told"], rows);
     }
     d.h2("Plan versions followed");
     let rows = f

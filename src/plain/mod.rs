@@ -75,7 +75,7 @@ struct Plain<'a> {
 
 const WORDS: &[&str] = &[
     "help", "status", "list", "show", "start", "done", "skip", "block", "reopen", "note", "assign",
-    "decide", "undo", "who", "sessions", "open", "close", "declared", "quit", "call",
+    "decide", "undo", "who", "sessions", "open", "close", "declared", "quit", "call", "handover",
 ];
 
 impl Plain<'_> {
@@ -194,6 +194,7 @@ impl Plain<'_> {
             "note" => self.note(rest),
             "decide" => self.decide(rest),
             "call" => self.call(rest),
+            "handover" | "hand-over" => self.handover(rest),
             "undo" => self.submit(Command::Undo),
             "close" => self.close(rest),
             "declared" | "declare" => self.declared(rest),
@@ -308,6 +309,28 @@ impl Plain<'_> {
             result: Some(result),
             note: Some(note.to_string()),
             step,
+        });
+    }
+
+    /// `handover NAME [note]`: the summary the next shift gets, then the hand-over recorded
+    /// with it.
+    fn handover(&mut self, rest: &str) {
+        let (to, note) = split_first(rest);
+        if to.is_empty() {
+            return self.say("Say to whom, for example: handover sam the DBA is on her way");
+        }
+        let Some(o) = &self.open else { return };
+        let summary = crate::domain::session::handover::summary(
+            &o.session,
+            &self.lib.index,
+            self.clock.now(),
+        );
+        let zone = self.ctx.zone;
+        self.lines(summary.lines(&|t| zone.hm(t)));
+        self.submit(Command::HandOver {
+            to: Some(to.to_string()),
+            note: Some(note.to_string()),
+            summary: Some(Box::new(summary)),
         });
     }
 

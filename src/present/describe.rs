@@ -193,7 +193,7 @@ pub fn describe(e: &Event, session: &Session) -> Described {
             ));
             x
         }
-        Body::HandOver { to, note } => d("handed over", format!("to {to}"), note.as_ref()),
+        Body::HandOver { to, note, .. } => d("handed over", format!("to {to}"), note.as_ref()),
         Body::InjectReleased { inject, early } => d(
             if *early {
                 "inject released early"

@@ -46,6 +46,13 @@ impl App {
             Action::HandOver => Some(Command::HandOver {
                 to: None,
                 note: None,
+                summary: self.session.as_ref().map(|s| {
+                    Box::new(crate::domain::session::handover::summary(
+                        s,
+                        &self.lib.index,
+                        self.now,
+                    ))
+                }),
             }),
             Action::Observe => Some(Command::Observe {
                 kind: None,

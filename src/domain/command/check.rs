@@ -278,13 +278,14 @@ pub fn check(
                 "note on the session".to_string(),
             )
         }
-        Command::HandOver { to, note } => {
+        Command::HandOver { to, note, summary } => {
             blocking(cmd, s, actor)?;
             let to = given(to, "the name")?.unwrap_or_default();
             (
                 vec![Body::HandOver {
                     to: to.clone(),
                     note: given(note, "the note")?,
+                    summary: summary.clone(),
                 }],
                 format!("handed over to {to}"),
             )

@@ -153,6 +153,8 @@ pub enum Command {
     HandOver {
         to: Option<String>,
         note: Option<String>,
+        /// What the next shift is told, made by the front end from the session and the index.
+        summary: Option<Box<crate::domain::session::handover::Summary>>,
     },
     Close {
         note: Option<String>,

@@ -311,7 +311,7 @@ impl Command {
                     ));
                 }
             }
-            Command::HandOver { to, note } => {
+            Command::HandOver { to, note, summary } => {
                 if missing(to) {
                     out.push(text_need(
                         TextField::To,
@@ -320,11 +320,21 @@ impl Command {
                         "Who takes over from you? Enter to go on.",
                     ));
                 } else if unasked(note) {
+                    // what the next shift is told, shown before it is recorded
+                    let told = summary
+                        .as_ref()
+                        .map(|s| s.lines(&|t| t.format("%H:%M UTC").to_string()).join("\n"))
+                        .unwrap_or_default();
                     out.push(text_need(
                         TextField::Note,
                         false,
-                        "Hand-over note".into(),
-                        "What they need to know (optional). Enter to record.",
+                        format!(
+                            "Hand over to {}",
+                            crate::domain::text::ellipsis(to.as_deref().unwrap_or_default(), 30)
+                        ),
+                        &format!(
+                            "{told}\n\nThis summary goes with the hand-over. What else they need to know (optional). Enter to record."
+                        ),
                     ));
                 }
             }

@@ -494,12 +494,17 @@ impl Session {
                 });
                 None
             }
-            Body::HandOver { to, note: n } => {
+            Body::HandOver {
+                to,
+                note: n,
+                summary,
+            } => {
                 st.handovers.push(HandOverRecord {
                     from: e_actor.clone(),
                     to,
                     note: n,
                     at: e_at,
+                    summary,
                 });
                 None
             }

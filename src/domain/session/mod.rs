@@ -3,6 +3,7 @@
 pub mod clock;
 pub mod deadline;
 mod fold;
+pub mod handover;
 pub mod improve;
 pub mod rto;
 pub mod state;

@@ -289,6 +289,9 @@ pub struct HandOverRecord {
     pub note: Option<String>,
     #[serde(with = "ts")]
     pub at: DateTime<Utc>,
+    /// What the next shift was told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Box<super::handover::Summary>>,
 }
 
 /// A step's command run by muster, and how it ended.
