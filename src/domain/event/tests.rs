@@ -84,6 +84,21 @@ fn every_body() -> Vec<Body> {
         Body::HandOver {
             to: "b".into(),
             note: Some("n".into()),
+            summary: None,
+        },
+        Body::HandOver {
+            to: "c".into(),
+            note: None,
+            summary: Some(Box::new(crate::domain::session::handover::Summary {
+                blocked: vec![crate::domain::session::handover::Item {
+                    about: "p/s".into(),
+                    title: "S".into(),
+                    who: Some("ann".into()),
+                    at: Some(t),
+                    text: Some("waiting for the vendor".into()),
+                }],
+                ..Default::default()
+            })),
         },
         Body::InjectReleased {
             inject: "i".into(),

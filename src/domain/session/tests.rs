@@ -393,6 +393,7 @@ fn responders_handovers_and_close() {
         Body::HandOver {
             to: "bob".into(),
             note: Some("going home".into()),
+            summary: None,
         },
     );
     l.push(
