@@ -65,6 +65,7 @@ fn body(kind: u8, step: u8, n: u32) -> Body {
         _ => Body::HandOver {
             to: format!("x{n}"),
             note: None,
+            summary: None,
         },
     }
 }
