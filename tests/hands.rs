@@ -382,3 +382,191 @@ fn the_tui_shows_the_hand_over_summary_before_it_is_recorded() {
         .expect("the summary is kept");
     assert_eq!(told.in_progress[0].about, "alpha/check");
 }
+
+fn paper_env() -> (Env, String) {
+    let env = Env::new();
+    let id = env
+        .run_with(
+            &[
+                "--library",
+                mini().to_str().unwrap(),
+                "start",
+                "alpha",
+                "--as",
+                "ic",
+            ],
+            &[("MUSTER_NOW", "2026-11-21T02:00:00Z")],
+        )
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    (env, id)
+}
+
+fn transcribe(env: &Env, id: &str, file: &std::path::Path) -> Run {
+    env.run_with(
+        &[
+            "--library",
+            mini().to_str().unwrap(),
+            "transcribe",
+            id,
+            file.to_str().unwrap(),
+            "--as",
+            "sam",
+        ],
+        &[("MUSTER_NOW", "2026-11-21T09:00:00Z")],
+    )
+}
+
+#[test]
+fn the_paper_log_typed_in_gives_events_at_the_papers_times_marked_transcribed() {
+    let (env, id) = paper_env();
+    let paper = env.dir.path().join("paper.txt");
+    std::fs::write(
+        &paper,
+        "# the night of the 21st, from the sign-off sheet\n\
+         02:10 priya start check\n\
+         02:25 priya done alpha/1 lag 40 s   # the sheet's number\n\
+         \n\
+         02:26 ben start restore\n\
+         2026-11-21 02:40 ben block 3 no backup tape on site\n\
+         02:55 ann note tell phoned the ops director\n",
+    )
+    .unwrap();
+    let r = transcribe(&env, &id, &paper);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("Typed in 5 entries"), "{}", r.stdout);
+    let journal = std::fs::read_to_string(env.session_dir(&id).join("journal-w1.jsonl")).unwrap();
+    let typed: Vec<serde_json::Value> = journal
+        .lines()
+        .map(json)
+        .filter(|e| e["kind"] != "responder_joined" && e["transcribed_at"].is_string())
+        .collect();
+    let seen: Vec<(String, String, String)> = typed
+        .iter()
+        .map(|e| {
+            (
+                e["at"].as_str().unwrap()[11..16].to_string(),
+                e["actor"].as_str().unwrap().to_string(),
+                e["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("02:10", "priya", "step_started"),
+        ("02:25", "priya", "step_done"),
+        ("02:26", "ben", "step_started"),
+        ("02:40", "ben", "step_blocked"),
+        ("02:55", "ann", "note"),
+    ];
+    assert_eq!(
+        seen,
+        want.iter()
+            .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+            .collect::<Vec<_>>()
+    );
+    for e in &typed {
+        assert_eq!(e["recorded_by"], "sam");
+        assert_eq!(e["transcribed_at"], "2026-11-21T09:00:00.000Z");
+    }
+    assert_eq!(typed[3]["reason"], "no backup tape on site");
+    // the timeline orders them by the paper's time and marks them
+    let log = mini_run(&env, &["log", &id]).ok().stdout;
+    let lines: Vec<&str> = log.lines().collect();
+    assert!(lines[0].contains("started the session"), "{log}");
+    assert!(
+        log.contains("priya (from the paper log, typed in by sam)  done alpha/check"),
+        "{log}"
+    );
+    // the fold keeps the paper's times: the check took 15 minutes
+    let s = json(&mini_run(&env, &["status", &id, "--json"]).ok().stdout);
+    let check = &s["steps"][0];
+    assert_eq!(check["state"], "done");
+    assert_eq!(check["at"], "2026-11-21T02:25:00.000Z", "{check}");
+}
+
+#[test]
+fn one_bad_line_and_nothing_is_recorded_with_the_line_and_column_named() {
+    let (env, id) = paper_env();
+    let before = std::fs::read_to_string(env.session_dir(&id).join("journal-w1.jsonl")).unwrap();
+    let paper = env.dir.path().join("paper.txt");
+    std::fs::write(
+        &paper,
+        "02:10 priya start check\n02:25 priya done check\n02:26 ben fly restore\n02:40 ben start restore\n02:55 ann done tell\n",
+    )
+    .unwrap();
+    let r = transcribe(&env, &id, &paper);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("{}:3:11:", paper.display())),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("`fly` is not an action"), "{}", r.stderr);
+    assert!(r.stderr.contains("Nothing was recorded"), "{}", r.stderr);
+    let after = std::fs::read_to_string(env.session_dir(&id).join("journal-w1.jsonl")).unwrap();
+    assert_eq!(before, after);
+    // a skip with no reason, a step that is not there, a time in the future
+    std::fs::write(
+        &paper,
+        "02:10 priya skip check\n02:11 priya done nosuch\n23:59 ann done tell\n",
+    )
+    .unwrap();
+    let r = transcribe(&env, &id, &paper);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains(":1:23:"), "{}", r.stderr);
+    assert!(r.stderr.contains(":2:18:"), "{}", r.stderr);
+    assert!(r.stderr.contains(":3:1:"), "{}", r.stderr);
+    assert!(r.stderr.contains("in the future"), "{}", r.stderr);
+}
+
+#[test]
+fn the_tui_paper_form_records_an_entry_at_the_papers_time_and_says_why_a_line_does_not_read() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha();
+    h.now = t0() + chrono::Duration::hours(6);
+    h.press("T");
+    assert!(
+        h.screen().contains("Paper log: 0 typed in"),
+        "{}",
+        h.screen()
+    );
+    h.press("02:4x ann done check<Enter>");
+    assert!(h.screen().contains("is not a time"), "{}", h.screen());
+    for _ in 0.."02:4x ann done check".len() {
+        h.press("<BS>");
+    }
+    h.press("02:40 ann done check went fine<Enter>");
+    assert!(
+        h.screen().contains("Paper log: 1 typed in"),
+        "{}",
+        h.screen()
+    );
+    h.press("<Esc>");
+    let check = h.step("alpha", "check");
+    assert_eq!(check.by.as_deref(), Some("ann"));
+    assert_eq!(check.at, Some(t0() + chrono::Duration::minutes(10)));
+}
+
+#[test]
+fn recording_for_in_the_tui_records_the_commanders_action_by_the_scribe() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha();
+    h.press("f").press("priya<Enter>");
+    assert!(h.screen().contains("tester for priya"), "{}", h.screen());
+    h.press("a");
+    let events = &h.store.sessions[&h.id()];
+    let started = events
+        .iter()
+        .find(|e| e.body.kind() == "step_started")
+        .unwrap();
+    assert_eq!(started.actor, "priya");
+    assert_eq!(started.recorded_by.as_deref(), Some("tester"));
+    // f again: back to oneself
+    h.press("f").press("nhello<Enter>");
+    let events = &h.store.sessions[&h.id()];
+    let last = events.last().unwrap();
+    assert_eq!(last.actor, "tester");
+    assert_eq!(last.recorded_by, None);
+}

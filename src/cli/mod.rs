@@ -24,6 +24,7 @@ mod show;
 mod status;
 mod sync;
 pub mod table;
+mod transcribe;
 pub mod write;
 
 pub use error::CliError;
@@ -318,6 +319,16 @@ pub enum Sub {
         /// The step the call is about
         #[arg(long, help = STEP)]
         step: Option<String>,
+    },
+    /// Type in the paper log: one entry a line, `[DATE] HH:MM WHO ACTION STEP [NOTE...]` (ACTION
+    /// start, done, skip, block, reopen or note; STEP as the paper copy numbers it, plan/4, or
+    /// its id; # starts a comment). Nothing is recorded unless every line reads
+    Transcribe {
+        #[arg(help = SESSION)]
+        session: String,
+        /// The file of entries, or - for standard input
+        #[arg(allow_hyphen_values = true)]
+        file: String,
     },
     /// Run a step's command, after showing it and asking (y on standard input): journaled with
     /// its exit status, duration and output's hash, the output kept beside the journal
@@ -689,6 +700,7 @@ pub fn run(ctx: &Context, cmd: Option<Sub>) -> Result<Output> {
             command,
             timeout,
         } => run::run(ctx, &session, &step, command, timeout.as_deref()),
+        Sub::Transcribe { session, file } => transcribe::transcribe(ctx, &session, &file),
         Sub::Report {
             format,
             large_print,

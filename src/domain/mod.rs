@@ -22,6 +22,7 @@ pub mod search;
 pub mod session;
 pub mod text;
 pub mod time;
+pub mod transcribe;
 
 pub use index::Index;
 pub use parse::library::{InputFile, Library, sha256_hex};

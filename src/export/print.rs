@@ -153,6 +153,10 @@ pub fn plan_doc(lib: &Library, p: &Plan, today: chrono::NaiveDate) -> Doc {
         rows,
         3,
     );
+    d.para(format!(
+        "Afterwards, type this sheet into the session's log: `muster transcribe SESSION FILE`, one entry a line, `HH:MM WHO ACTION {}/# [NOTE]` (ACTION: start, done, skip, block, reopen or note; # the number in the second column), for example `03:12 priya done {}/2 lag 40 s`.",
+        p.id.v, p.id.v
+    ));
     d.page_break();
     d.h2("The steps in full");
     let mut phase = None;

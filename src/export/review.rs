@@ -197,13 +197,7 @@ pub(super) fn common_sections(d: &mut Doc, f: &Facts, o: &Input) {
                     h.note.clone().unwrap_or_default(),
                     h.summary
                         .as_deref()
-                        .map(|s| {
-                            s.lines(&|t| utc(t))
-                                .iter()
-                                .map(|l| l.trim())
-                                .collect::<Vec<_>>()
-                                .join("; ")
-                        })
+                        .map(|s| s.brief(&|t| utc(t)))
                         .unwrap_or_default(),
                 ]
             })

@@ -60,24 +60,30 @@ impl Zone {
             let Ok(n) = chrono::NaiveDateTime::parse_from_str(s, f) else {
                 continue;
             };
-            let t = match self {
-                Zone::Utc => Some(n.and_utc()),
-                Zone::Fixed(o) => n
-                    .and_local_timezone(o)
-                    .single()
-                    .map(|t| t.with_timezone(&Utc)),
-                Zone::Local => match n.and_local_timezone(Local) {
-                    chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
-                        Some(t.with_timezone(&Utc))
-                    }
-                    chrono::LocalResult::None => None,
-                },
-            };
+            let t = self.instant(n);
             if t.is_some() {
                 return t;
             }
         }
         None
+    }
+
+    /// A date and time on this zone's clock as an instant; `None` when the clock never showed
+    /// it (a change to summer time). A time shown twice (the change back) is the first.
+    pub fn instant(self, n: chrono::NaiveDateTime) -> Option<DateTime<Utc>> {
+        match self {
+            Zone::Utc => Some(n.and_utc()),
+            Zone::Fixed(o) => n
+                .and_local_timezone(o)
+                .single()
+                .map(|t| t.with_timezone(&Utc)),
+            Zone::Local => match n.and_local_timezone(Local) {
+                chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
+                    Some(t.with_timezone(&Utc))
+                }
+                chrono::LocalResult::None => None,
+            },
+        }
     }
 
     /// [`Zone::parse`], or a time of day alone (`03:10`): today in this zone, or yesterday

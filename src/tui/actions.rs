@@ -39,6 +39,30 @@ impl App {
             Action::Undo if self.screen == Screen::Session => Some(Command::Undo),
             Action::SessionNote => Some(Command::SessionNote { text: None }),
             Action::Call => self.call_command(),
+            Action::RecordFor => {
+                match self.recording_for.take() {
+                    Some(name) => self.info(format!(
+                        "You stopped recording for {name}: you record as yourself ({}).",
+                        self.who()
+                    )),
+                    None => {
+                        self.modal = Some(super::flow::Modal::RecordFor {
+                            input: super::prompt::TextInput::default(),
+                        })
+                    }
+                }
+                None
+            }
+            Action::Transcribe => {
+                if self.session.is_some() {
+                    self.modal = Some(super::flow::Modal::Paper {
+                        input: super::prompt::TextInput::default(),
+                        typed: 0,
+                        error: None,
+                    });
+                }
+                None
+            }
             Action::RunCommand => {
                 self.ask_to_run();
                 None

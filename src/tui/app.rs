@@ -109,6 +109,9 @@ pub struct App {
     pub search: Option<SearchState>,
     pub modal: Option<Modal>,
     pub help: bool,
+    /// "Recording for": what is recorded is this person's doing, recorded by the one at the
+    /// keyboard (a scribe for the commander on the phone).
+    pub recording_for: Option<String>,
     pub help_scroll: u16,
     pub banner: Option<Banner>,
     pub quit: bool,
@@ -178,6 +181,7 @@ impl App {
             search: None,
             modal: None,
             help: false,
+            recording_for: None,
             help_scroll: 0,
             banner: None,
             quit: false,
@@ -284,7 +288,11 @@ impl App {
                 self.info(format!("Recorded: {what}"));
                 Vec::new()
             }
-            Msg::Stale { delta, cmd } => {
+            Msg::Stale {
+                delta,
+                cmd,
+                checked,
+            } => {
                 let events = delta.events.clone();
                 let Some(s) = self.session.as_mut() else {
                     return Vec::new();
@@ -297,8 +305,16 @@ impl App {
                 }
                 self.remember(events);
                 self.announce();
-                // check it again against the session as it now is
-                self.advance(cmd)
+                // check it again against the session as it now is, by the same hand
+                let how = crate::domain::command::Recording {
+                    by: checked.recorder().map(str::to_string),
+                    transcribed_at: checked.transcribed_at(),
+                };
+                let at = match how.transcribed_at {
+                    Some(_) => checked.at(),
+                    None => self.now,
+                };
+                self.advance_as(cmd, checked.actor().to_string(), at, how)
             }
             Msg::Unconfirmed {
                 checked,

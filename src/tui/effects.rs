@@ -143,7 +143,11 @@ pub fn run(store: &mut dyn Store, e: Effect) -> Vec<Msg> {
                 checked: Box::new(checked),
                 events,
             },
-            Ok(Appended::Stale(delta)) => Msg::Stale { delta, cmd },
+            Ok(Appended::Stale(delta)) => Msg::Stale {
+                delta,
+                cmd,
+                checked: Box::new(checked),
+            },
             Err(AppendError::Unconfirmed { error, events }) => Msg::Unconfirmed {
                 checked: Box::new(checked.clone()),
                 error: error.to_string(),

@@ -71,6 +71,17 @@ pub enum Modal {
         back: Box<Modal>,
         quit: bool,
     },
+    /// "Record for whom?" (a scribe's setting): empty to record as oneself.
+    RecordFor {
+        input: TextInput,
+    },
+    /// The paper log typed in, an entry at a time; what was typed in so far, and why the last
+    /// line did not read.
+    Paper {
+        input: TextInput,
+        typed: usize,
+        error: Option<String>,
+    },
     /// A step's command shown before it runs: y runs it (`running` once it is on its way).
     Run {
         step: crate::domain::ids::StepRef,
@@ -151,14 +162,30 @@ impl App {
         self.modal = Some(Modal::Name { input, then });
     }
 
-    /// One step of a command's flow: refused, asked, or submitted.
+    /// One step of a command's flow: refused, asked, or submitted. With "recording for" set,
+    /// it is that person's action, recorded by the one at the keyboard.
     pub(super) fn advance(&mut self, cmd: Command) -> Vec<Effect> {
-        let actor = self.who();
+        let (actor, how) = match &self.recording_for {
+            Some(name) => (name.clone(), command::Recording::scribe(&self.who())),
+            None => (self.who(), command::Recording::default()),
+        };
+        let now = self.now;
+        self.advance_as(cmd, actor, now, how)
+    }
+
+    /// [`App::advance`] by `actor` at `at`, recorded as `how` says (a scribe, the paper log).
+    pub(super) fn advance_as(
+        &mut self,
+        cmd: Command,
+        actor: String,
+        at: chrono::DateTime<chrono::Utc>,
+        how: command::Recording,
+    ) -> Vec<Effect> {
         let blank = self.target(&cmd);
         let Some(s) = blank.as_ref().or(self.session.as_ref()) else {
             return Vec::new();
         };
-        let result = command::check(&cmd, s, &actor, self.now);
+        let result = command::check(&cmd, s, &actor, at).map(|c| c.recorded(&how));
         if let Err(r) = &result
             && r.need().is_none()
         {
@@ -193,6 +220,69 @@ impl App {
     }
 
     /// Says why the gate refused, until the next key.
+    /// One entry of the paper log, typed in: read and checked as `muster transcribe` reads a
+    /// line, then recorded at the paper's time; the form stays for the next.
+    fn paper_line(&mut self, input: TextInput, typed: usize) -> Vec<Effect> {
+        let Some(s) = self.session.as_ref() else {
+            return Vec::new();
+        };
+        let zone = self.zone;
+        let clock = crate::domain::transcribe::Clock {
+            to_utc: &|n| zone.instant(n),
+            date_of: &|t| zone.date(t),
+            now: self.now,
+        };
+        match crate::domain::transcribe::read(&input.text, s, &clock) {
+            Ok(entries) if entries.len() == 1 => {
+                let e = &entries[0];
+                let how = command::Recording {
+                    by: Some(self.who()),
+                    transcribed_at: Some(self.now),
+                };
+                let out = self.advance_as(e.command(), e.who.clone(), e.at, how);
+                if self
+                    .banner
+                    .as_ref()
+                    .is_some_and(|b| b.kind == super::app::BannerKind::Error)
+                {
+                    let why = self.banner.take().map(|b| b.text);
+                    self.modal = Some(Modal::Paper {
+                        input,
+                        typed,
+                        error: why,
+                    });
+                    return out;
+                }
+                self.modal = Some(Modal::Paper {
+                    input: TextInput::default(),
+                    typed: typed + 1,
+                    error: None,
+                });
+                out
+            }
+            Ok(_) => {
+                self.modal = Some(Modal::Paper {
+                    input,
+                    typed,
+                    error: Some("One entry a line: HH:MM WHO ACTION STEP [NOTE].".into()),
+                });
+                Vec::new()
+            }
+            Err(errors) => {
+                let why = errors
+                    .first()
+                    .map(|e| format!("Column {}: {}", e.col, e.message))
+                    .unwrap_or_default();
+                self.modal = Some(Modal::Paper {
+                    input,
+                    typed,
+                    error: Some(sentence(&why)),
+                });
+                Vec::new()
+            }
+        }
+    }
+
     /// A confirmed command ran: its run goes through the gate into the journal, and its output
     /// is shown; a failure offers to block the step with the output as the reason.
     pub(super) fn ran(
@@ -449,6 +539,52 @@ impl App {
                 }
                 Vec::new()
             }
+            Modal::RecordFor { mut input } => match key.code {
+                KeyCode::Esc => Vec::new(),
+                KeyCode::Enter => {
+                    let name = input.text.trim().to_string();
+                    if name.is_empty() || Some(&name) == self.actor.as_ref() {
+                        self.recording_for = None;
+                        self.info(format!("You record as yourself ({}).", self.who()));
+                    } else {
+                        self.info(format!(
+                            "Recording for {name}: everything you record is theirs, recorded by you. f to stop."
+                        ));
+                        self.recording_for = Some(name);
+                    }
+                    Vec::new()
+                }
+                code => {
+                    edit(&mut input, code, key.modifiers);
+                    self.modal = Some(Modal::RecordFor { input });
+                    Vec::new()
+                }
+            },
+            Modal::Paper {
+                mut input,
+                typed,
+                error,
+            } => match key.code {
+                KeyCode::Esc => {
+                    if typed > 0 {
+                        self.info(format!(
+                            "Typed in {typed} entr{} from the paper log.",
+                            if typed == 1 { "y" } else { "ies" }
+                        ));
+                    }
+                    Vec::new()
+                }
+                KeyCode::Enter if !input.is_blank() => self.paper_line(input, typed),
+                code => {
+                    edit(&mut input, code, key.modifiers);
+                    self.modal = Some(Modal::Paper {
+                        input,
+                        typed,
+                        error,
+                    });
+                    Vec::new()
+                }
+            },
             running @ Modal::Run { .. } => {
                 // keys wait while the command runs
                 self.modal = Some(running);
@@ -465,7 +601,9 @@ impl App {
     pub(super) fn paste(&mut self, text: &str) -> Vec<Effect> {
         match self.modal.as_mut() {
             Some(Modal::Flow(f)) if matches!(f.need, Need::Text { .. }) => f.input.paste(text),
-            Some(Modal::Name { input, .. }) => input.paste(&text.replace('\n', " ")),
+            Some(Modal::Name { input, .. })
+            | Some(Modal::RecordFor { input })
+            | Some(Modal::Paper { input, .. }) => input.paste(&text.replace('\n', " ")),
             _ => {
                 if let Some(s) = self.search.as_mut() {
                     s.query.push_str(&text.replace(['\n', '\r'], " "));

@@ -66,6 +66,10 @@ pub enum Action {
     Call,
     /// Run the step's command, after showing it and asking.
     RunCommand,
+    /// Record for someone else (a scribe), or stop.
+    RecordFor,
+    /// Type in entries of the paper log.
+    Transcribe,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -299,6 +303,20 @@ static SESSION: &[Binding] = &[
         Action::RunCommand,
         "run",
         "run the step's command: shown first, run only when you press y, its output kept in the log",
+    ),
+    b(
+        &[Char('f')],
+        "f",
+        Action::RecordFor,
+        "",
+        "record for someone else (you are their scribe); f again to record as yourself",
+    ),
+    b(
+        &[Char('T')],
+        "T",
+        Action::Transcribe,
+        "",
+        "type in the paper log: HH:MM WHO ACTION STEP [NOTE], one entry at a time",
     ),
     b(
         &[Char('p')],

@@ -78,6 +78,8 @@ pub enum Msg {
     Stale {
         delta: Delta,
         cmd: Command,
+        /// The command as checked: who it was by, when, how it was recorded.
+        checked: Box<Checked>,
     },
     /// Written, but the sync failed: it may not survive a crash.
     Unconfirmed {

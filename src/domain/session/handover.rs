@@ -62,6 +62,35 @@ impl Summary {
             && self.injects.is_empty()
     }
 
+    /// The summary in one paragraph, for a table cell: "Blocked: a/b Title (ann): why; Due
+    /// next: ...".
+    pub fn brief(&self, hm: &dyn Fn(DateTime<Utc>) -> String) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        let mut cur: Option<(String, Vec<String>)> = None;
+        for l in self.lines(hm) {
+            match l.strip_prefix("  ") {
+                Some(item) => {
+                    if let Some((_, items)) = cur.as_mut() {
+                        items.push(item.to_string());
+                    }
+                }
+                None => {
+                    if let Some((head, items)) = cur.take() {
+                        parts.push(format!("{head} {}", items.join("; ")));
+                    }
+                    cur = Some((l, Vec::new()));
+                }
+            }
+        }
+        if let Some((head, items)) = cur {
+            parts.push(match items.is_empty() {
+                true => head,
+                false => format!("{head} {}", items.join("; ")),
+            });
+        }
+        parts.join(". ")
+    }
+
     /// The summary as lines for a person: a heading per part, an item a line, `hm` writing a
     /// time.
     pub fn lines(&self, hm: &dyn Fn(DateTime<Utc>) -> String) -> Vec<String> {

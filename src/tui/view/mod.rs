@@ -155,6 +155,11 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
         .actor
         .clone()
         .unwrap_or_else(|| app.default_actor.clone());
+    // a scribe sees whose actions they record
+    let who = match &app.recording_for {
+        Some(f) => format!("{who} for {f}"),
+        None => who,
+    };
     match &app.session {
         Some(o) => {
             let st = &o.state;
@@ -374,6 +379,40 @@ fn modal(app: &App, m: &Modal, f: &mut Frame, area: Rect) {
                 Span::raw("  y: yes, discard  any other key: keep typing"),
             ]));
             ("Are you sure?".to_string(), t.error_banner(), lines, 0)
+        }
+        Modal::RecordFor { input } => {
+            let mut lines = text::wrapped(
+                "Whose actions do you record? Everything you record is theirs, marked as recorded by you. Enter with no name records as yourself; Esc cancels.",
+                inner_w,
+                t.dim(),
+                "",
+            );
+            lines.push(Line::raw(""));
+            lines.extend(typed_lines(&input.text));
+            ("Record for".to_string(), t.focus_border(), lines, 0)
+        }
+        Modal::Paper {
+            input,
+            typed,
+            error,
+        } => {
+            let mut lines = text::wrapped(
+                "One entry of the paper log: HH:MM WHO ACTION STEP [NOTE], e.g. 03:12 priya done alpha/4 lag 40 s. ACTION: start, done, skip, block, reopen, note. Enter records it at the paper's time; Esc ends.",
+                inner_w,
+                t.dim(),
+                "",
+            );
+            if let Some(e) = error {
+                lines.extend(text::wrapped(e, inner_w, t.warn(), ""));
+            }
+            lines.push(Line::raw(""));
+            lines.extend(typed_lines(&input.text));
+            (
+                format!("Paper log: {typed} typed in"),
+                t.focus_border(),
+                lines,
+                0,
+            )
         }
         Modal::Run {
             step,
