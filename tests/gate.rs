@@ -541,7 +541,7 @@ fn through_tui(st: &State, c: &Case, full: bool) -> Option<Outcome> {
         "tester".into(),
         Some("tester".into()),
         now(),
-        Theme { color: false },
+        Theme::new(false),
         Zone::Utc,
     );
     let press = |app: &mut App, store: &mut MemStore, k: KeyEvent| {

@@ -570,3 +570,61 @@ fn recording_for_in_the_tui_records_the_commanders_action_by_the_scribe() {
     assert_eq!(last.actor, "tester");
     assert_eq!(last.recorded_by, None);
 }
+
+#[test]
+fn a_config_that_rebinds_done_is_obeyed_and_the_footer_shows_it_and_a_typo_is_a_located_warning() {
+    let env = Env::new();
+    let cfg = env.dir.path().join("config.ron");
+    std::fs::write(
+        &cfg,
+        "// mine\n(\n    theme: \"high-contrast\",\n    keys: { \"done\": [\"Z\"] },\n)\n",
+    )
+    .unwrap();
+    let (settings, problems) = muster::config::load_from(&cfg);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(settings.theme.palette.name, "high-contrast");
+    let mut h = Harness::new(80, 24);
+    h.app.keymap = Arc::new(settings.keymap);
+    h.start_alpha();
+    // the footer shows the keys once the banner of the start is gone
+    h.app.banner = None;
+    h.draw();
+    let screen = h.screen();
+    let footer = screen.lines().rev().find(|l| !l.trim().is_empty()).unwrap();
+    assert!(footer.contains("Z done"), "{footer}");
+    assert!(!footer.contains("d done"), "{footer}");
+    // d no longer marks it done; Z does
+    h.press("d");
+    assert!(h.app.modal.is_none(), "{}", h.screen());
+    h.press("Z<Enter>");
+    assert_eq!(
+        h.step("alpha", "check").state,
+        muster::domain::session::StepStatus::Done
+    );
+    // the help says it too
+    h.press("?");
+    assert!(
+        h.screen().contains(" Z       mark the step done"),
+        "{}",
+        h.screen()
+    );
+    // a typo: a located warning from `muster config`, and the defaults
+    std::fs::write(&cfg, "(\n    keys: { \"doen\": [\"Z\"] },\n)\n").unwrap();
+    let r = env.run_with(&["config"], &[("MUSTER_CONFIG", cfg.to_str().unwrap())]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("{}:2:13:", cfg.display())),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("did you mean `done`?"), "{}", r.stderr);
+    let (settings, problems) = muster::config::load_from(&cfg);
+    assert_eq!(problems.len(), 1);
+    assert_eq!(settings, muster::config::Settings::default());
+    // every setting, commented, reads back as the defaults
+    let r = env.run(&["config", "--defaults"]).ok();
+    std::fs::write(&cfg, &r.stdout).unwrap();
+    let (settings, problems) = muster::config::load_from(&cfg);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(settings, muster::config::Settings::default());
+}

@@ -314,7 +314,7 @@ fn the_tui_never_panics_over_random_keys_pastes_and_sizes() {
             "tester".into(),
             None,
             t0,
-            muster::tui::theme::Theme { color: true },
+            muster::tui::theme::Theme::new(true),
             Zone::Utc,
         );
         let mut store = MemStore::new(Arc::clone(&lib), "w1");

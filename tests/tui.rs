@@ -551,7 +551,7 @@ fn rto_countdown_is_green_then_amber_then_red() {
 #[test]
 fn no_color_means_no_colour_and_marks_still_tell_states() {
     let mut h = Harness::new(80, 24);
-    h.app.theme = Theme { color: false };
+    h.app.theme = Theme::new(false);
     h.start_alpha().press("dfine<Enter>");
     let buf = h.term.backend().buffer();
     for y in 0..24 {
@@ -583,7 +583,7 @@ fn text_from_files_is_neutralised() {
     std::fs::write(&p, text).unwrap();
     let lib = library::load(&Location::Dir(lib_dir), t0().date_naive()).unwrap();
     let mut h = Harness::with(80, 24, Arc::new(lib));
-    h.app.theme = Theme { color: false };
+    h.app.theme = Theme::new(false);
     h.press("j<Enter>");
     let s = h.screen();
     assert!(s.contains("Check \\u{1b}[2J\\u{1b}[31mweb"), "{s}");

@@ -320,6 +320,13 @@ pub enum Sub {
         #[arg(long, help = STEP)]
         step: Option<String>,
     },
+    /// Your settings (theme, keys): where the file is and whether it reads; --defaults prints
+    /// every setting, commented, to start a file from
+    Config {
+        /// Print every setting with its default, commented
+        #[arg(long)]
+        defaults: bool,
+    },
     /// Type in the paper log: one entry a line, `[DATE] HH:MM WHO ACTION STEP [NOTE...]` (ACTION
     /// start, done, skip, block, reopen or note; STEP as the paper copy numbers it, plan/4, or
     /// its id; # starts a comment). Nothing is recorded unless every line reads
@@ -701,6 +708,32 @@ pub fn run(ctx: &Context, cmd: Option<Sub>) -> Result<Output> {
             timeout,
         } => run::run(ctx, &session, &step, command, timeout.as_deref()),
         Sub::Transcribe { session, file } => transcribe::transcribe(ctx, &session, &file),
+        Sub::Config { defaults: true } => Ok(Output::ok(crate::config::defaults_text())),
+        Sub::Config { defaults: false } => {
+            let Some(path) = crate::config::path() else {
+                return Err(CliError::Invalid(
+                    "this system has no folder for settings: set MUSTER_CONFIG to a file".into(),
+                ));
+            };
+            let (_, problems) = crate::config::load_from(&path);
+            let shown = crate::domain::text::clean(&path.display().to_string(), false);
+            let mut out = match path.exists() {
+                true => format!("Settings: {shown}\n"),
+                false => format!(
+                    "Settings: {shown} (no such file: every setting is its default; `muster config --defaults > {shown}` starts one)\n"
+                ),
+            };
+            for p in &problems {
+                say!("muster: warning: {p}");
+            }
+            if problems.is_empty() && path.exists() {
+                out.push_str("It reads: no problem.\n");
+            }
+            Ok(Output {
+                stdout: out,
+                code: if problems.is_empty() { 0 } else { 1 },
+            })
+        }
         Sub::Report {
             format,
             large_print,

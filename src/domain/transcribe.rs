@@ -292,7 +292,8 @@ mod tests {
         assert_eq!(w[3].2, "4");
         // columns count characters, not bytes
         let w = words("03:12 zoë done 4");
-        assert_eq!(w[2].0, 12);
+        assert_eq!(w[2].0, 11);
+        assert_eq!(w[3].0, 16);
     }
 
     #[test]

@@ -112,6 +112,8 @@ pub struct App {
     /// "Recording for": what is recorded is this person's doing, recorded by the one at the
     /// keyboard (a scribe for the commander on the phone).
     pub recording_for: Option<String>,
+    /// The keys in force: the shipped ones with the configuration's changes.
+    pub keymap: std::sync::Arc<keymap::Keymap>,
     pub help_scroll: u16,
     pub banner: Option<Banner>,
     pub quit: bool,
@@ -182,6 +184,7 @@ impl App {
             modal: None,
             help: false,
             recording_for: None,
+            keymap: Default::default(),
             help_scroll: 0,
             banner: None,
             quit: false,
@@ -613,7 +616,7 @@ impl App {
         }
         // a banner is read: any key dismisses it (and then acts)
         self.banner = None;
-        match keymap::action_for(self.context(), &key) {
+        match self.keymap.action_for(self.context(), &key) {
             Some(a) => self.act(a),
             None => Vec::new(),
         }

@@ -79,7 +79,7 @@ impl Harness {
             "tester".into(),
             None,
             t0(),
-            Theme { color: true },
+            Theme::new(true),
             Zone::Utc,
         );
         let mut hs = Harness {

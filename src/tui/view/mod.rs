@@ -286,7 +286,7 @@ fn footer(app: &App, f: &mut Frame, area: Rect) {
         return;
     }
     let mut spans = Vec::new();
-    let binds = keymap::bindings(app.context());
+    let binds = app.keymap.bindings(app.context());
     let mut width = 0;
     for b in binds
         .iter()
@@ -297,11 +297,14 @@ fn footer(app: &App, f: &mut Frame, area: Rect) {
             break;
         }
         width += item.chars().count();
-        spans.push(Span::styled(b.label, t.key()));
+        spans.push(Span::styled(b.label.clone(), t.key()));
         spans.push(Span::styled(format!(" {}  ", b.short), t.dim()));
     }
-    spans.push(Span::styled("?", t.key()));
-    spans.push(Span::styled(" help", t.dim()));
+    // the help's key as configured
+    if let Some(h) = binds.iter().find(|b| b.action == keymap::Action::Help) {
+        spans.push(Span::styled(h.label.clone(), t.key()));
+        spans.push(Span::styled(" help", t.dim()));
+    }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
@@ -583,9 +586,9 @@ fn search(app: &App, s: &super::app::SearchState, f: &mut Frame, area: Rect) {
 
 fn help(app: &App, f: &mut Frame, area: Rect) {
     let t = &app.theme;
-    let binds = keymap::bindings(app.context());
+    let binds = app.keymap.bindings(app.context());
     let mut lines: Vec<Line> = Vec::new();
-    for b in &binds {
+    for b in binds {
         lines.push(Line::from(vec![
             Span::styled(format!(" {:<8}", b.label), t.key()),
             Span::raw(b.help),

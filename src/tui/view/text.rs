@@ -375,7 +375,7 @@ mod tests {
     #[test]
     fn markdown_lists_and_code_blocks() {
         let md = "Intro **bold** and `code`.\n\n- one\n- two\n\n```\nlong line that is not wrapped at all\n```";
-        let l = markdown(md, 20, &Theme { color: false }, 0);
+        let l = markdown(md, 20, &Theme::new(false), 0);
         let t = text(&l);
         assert_eq!(t[0], "Intro bold and code.");
         assert!(t.contains(&"  • one".to_string()), "{t:?}");
@@ -385,7 +385,7 @@ mod tests {
             "cut at the edge, marked: {t:?}"
         );
         assert!(!code.contains("wrapped"));
-        let scrolled = text(&markdown(md, 20, &Theme { color: false }, 16));
+        let scrolled = text(&markdown(md, 20, &Theme::new(false), 16));
         let code = scrolled.iter().find(|l| l.starts_with("  │ ")).unwrap();
         assert!(code.contains("wrapped"), "scrolled sideways: {scrolled:?}");
     }
@@ -393,7 +393,7 @@ mod tests {
     #[test]
     fn tables_are_drawn_as_tables_and_links_show_their_address() {
         let md = "| Symptom | Action |\n|---|---|\n| Disk full | Run `df -h` |\n| 停電 | Call |\n\nSee [the status page](https://status.example.org) and [below](#x).";
-        let t = text(&markdown(md, 40, &Theme { color: false }, 0));
+        let t = text(&markdown(md, 40, &Theme::new(false), 0));
         assert_eq!(t[0], "Symptom   │ Action");
         assert!(t[1].starts_with("──────────┼─"), "{t:?}");
         assert_eq!(t[2], "Disk full │ Run df -h");
@@ -408,12 +408,12 @@ mod tests {
             "an anchor in the document is not an address: {t:?}"
         );
         // wider than the pane: cut and marked, then scrolled sideways
-        let narrow = text(&markdown(md, 12, &Theme { color: false }, 0));
+        let narrow = text(&markdown(md, 12, &Theme::new(false), 0));
         assert!(
             narrow[2].ends_with('→') && narrow[2].width() <= 12,
             "{narrow:?}"
         );
-        let scrolled = text(&markdown(md, 12, &Theme { color: false }, 10));
+        let scrolled = text(&markdown(md, 12, &Theme::new(false), 10));
         assert!(scrolled[2].contains("Run df"), "{scrolled:?}");
     }
 
@@ -426,7 +426,7 @@ mod tests {
             chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap(),
         )
         .unwrap();
-        let theme = Theme { color: false };
+        let theme = Theme::new(false);
         // letters and digits in order: a token longer than a line may be split, never lost
         let chars = |s: &str| -> Vec<char> { s.chars().filter(|c| c.is_alphanumeric()).collect() };
         for plan in &lib.plans {
@@ -468,7 +468,7 @@ mod tests {
 
     #[test]
     fn escape_sequences_are_neutralised() {
-        let l = markdown("a\x1b[31mred", 40, &Theme { color: false }, 0);
+        let l = markdown("a\x1b[31mred", 40, &Theme::new(false), 0);
         assert_eq!(text(&l), ["a\\u{1b}[31mred"]);
     }
 

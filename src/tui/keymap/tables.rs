@@ -1,90 +1,11 @@
-//! Keys. One table per context: the same table drives dispatch and the `?` help, so the help can
-//! never disagree with what the keys do.
+//! The keys as muster ships them: one table per screen. A configuration file changes some of
+//! them (see `overrides.rs`); the help and the footer show whatever is in force.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use super::{Action, Context};
+use ratatui::crossterm::event::KeyCode;
 
-/// What a user can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    Left,
-    Right,
-    Open,
-    Back,
-    Quit,
-    Help,
-    Search,
-    NextTab,
-    PrevTab,
-    ToggleMark,
-    StartSession,
-    Index,
-    Timeline,
-    StepStart,
-    StepDone,
-    StepSkip,
-    StepBlock,
-    StepReopen,
-    StepNote,
-    StepAssign,
-    Decide,
-    Undo,
-    HandOver,
-    SessionNote,
-    Export,
-    Facilitator,
-    ReleaseInject,
-    SkipInject,
-    ClockToggle,
-    ClockSpeed,
-    ClockSlower,
-    ClockAdvance,
-    Observe,
-    Rate,
-    PlanNext,
-    PlanPrev,
-    Invoke,
-    Close,
-    /// Set or correct when the disaster was declared.
-    Declare,
-    /// Copy the selected step's commands to the clipboard.
-    Copy,
-    /// Change the name recorded on everything you do (remembered for next time).
-    ChangeName,
-    /// Improvement actions: raise, update, close, reopen.
-    Improve,
-    /// Correct or withdraw an observation.
-    FixObservation,
-    /// Mark the inject shown as read.
-    AckInject,
-    /// Record a phone call about the step (whom, what it gave).
-    Call,
-    /// Run the step's command, after showing it and asking.
-    RunCommand,
-    /// Record for someone else (a scribe), or stop.
-    RecordFor,
-    /// Type in entries of the paper log.
-    Transcribe,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Context {
-    Home,
-    Plan,
-    Session,
-    Index,
-    Timeline,
-    Facilitator,
-    /// The exercise view of someone who does not run the exercise.
-    Participant,
-}
-
-pub struct Binding {
+/// A key binding as muster ships it.
+pub struct Def {
     pub keys: &'static [KeyCode],
     pub label: &'static str,
     pub action: Action,
@@ -99,8 +20,8 @@ const fn b(
     action: Action,
     short: &'static str,
     help: &'static str,
-) -> Binding {
-    Binding {
+) -> Def {
+    Def {
         keys,
         label,
         action,
@@ -114,7 +35,7 @@ use KeyCode::{
     Right, Tab, Up,
 };
 
-const MOVE: [Binding; 4] = [
+const MOVE: [Def; 4] = [
     b(&[Up, Char('k')], "↑/k", Action::Up, "", "move up"),
     b(&[Down, Char('j')], "↓/j", Action::Down, "", "move down"),
     b(&[HomeKey, Char('g')], "g", Action::Top, "", "go to the top"),
@@ -127,7 +48,7 @@ const MOVE: [Binding; 4] = [
     ),
 ];
 
-const COMMON: [Binding; 4] = [
+const COMMON: [Def; 4] = [
     b(
         &[Char('/')],
         "/",
@@ -140,7 +61,7 @@ const COMMON: [Binding; 4] = [
     b(&[Char('q')], "q", Action::Quit, "quit", "quit"),
 ];
 
-static HOME: &[Binding] = &[
+static HOME: &[Def] = &[
     b(
         &[Enter, Char('l')],
         "Enter",
@@ -194,7 +115,7 @@ static HOME: &[Binding] = &[
     ),
 ];
 
-static PLAN: &[Binding] = &[
+static PLAN: &[Def] = &[
     b(
         &[Char('s')],
         "s",
@@ -240,7 +161,7 @@ static PLAN: &[Binding] = &[
     ),
 ];
 
-static SESSION: &[Binding] = &[
+static SESSION: &[Def] = &[
     b(
         &[Char('a')],
         "a",
@@ -475,7 +396,7 @@ static SESSION: &[Binding] = &[
     ),
 ];
 
-static INDEX: &[Binding] = &[
+static INDEX: &[Def] = &[
     b(
         &[Tab, Right, Char('l')],
         "Tab",
@@ -506,7 +427,7 @@ static INDEX: &[Binding] = &[
     ),
 ];
 
-static TIMELINE: &[Binding] = &[
+static TIMELINE: &[Def] = &[
     b(&[PageUp], "PgUp", Action::PageUp, "", "page up"),
     b(&[PageDown], "PgDn", Action::PageDown, "", "page down"),
     b(
@@ -525,7 +446,7 @@ static TIMELINE: &[Binding] = &[
     ),
 ];
 
-static FACILITATOR: &[Binding] = &[
+static FACILITATOR: &[Def] = &[
     b(
         &[Enter, Char('R')],
         "R",
@@ -633,7 +554,7 @@ static FACILITATOR: &[Binding] = &[
     ),
 ];
 
-static PARTICIPANT: &[Binding] = &[
+static PARTICIPANT: &[Def] = &[
     b(
         &[Tab],
         "Tab",
@@ -714,9 +635,9 @@ static PARTICIPANT: &[Binding] = &[
     ),
 ];
 
-/// The bindings of a context, its own first, then movement and the common ones.
-pub fn bindings(ctx: Context) -> Vec<&'static Binding> {
-    let own: &[Binding] = match ctx {
+/// The shipped bindings of a context, its own first, then movement and the common ones.
+pub fn defaults(ctx: Context) -> impl Iterator<Item = &'static Def> {
+    let own: &'static [Def] = match ctx {
         Context::Home => HOME,
         Context::Plan => PLAN,
         Context::Session => SESSION,
@@ -725,47 +646,5 @@ pub fn bindings(ctx: Context) -> Vec<&'static Binding> {
         Context::Facilitator => FACILITATOR,
         Context::Participant => PARTICIPANT,
     };
-    own.iter().chain(MOVE.iter()).chain(COMMON.iter()).collect()
-}
-
-/// The action for a key in a context, if any.
-pub fn action_for(ctx: Context, key: &KeyEvent) -> Option<Action> {
-    if key.modifiers.contains(KeyModifiers::CONTROL) {
-        return match key.code {
-            Char('c') | Char('q') => Some(Action::Quit),
-            Char('d') => Some(Action::PageDown),
-            Char('u') => Some(Action::PageUp),
-            _ => None,
-        };
-    }
-    bindings(ctx)
-        .into_iter()
-        .find(|b| b.keys.contains(&key.code))
-        .map(|b| b.action)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn no_key_is_bound_twice_in_a_context() {
-        for ctx in [
-            Context::Home,
-            Context::Plan,
-            Context::Session,
-            Context::Index,
-            Context::Timeline,
-            Context::Facilitator,
-            Context::Participant,
-        ] {
-            let mut seen = Vec::new();
-            for b in bindings(ctx) {
-                for k in b.keys {
-                    assert!(!seen.contains(k), "{k:?} bound twice in {ctx:?}");
-                    seen.push(*k);
-                }
-            }
-        }
-    }
+    own.iter().chain(MOVE.iter()).chain(COMMON.iter())
 }
