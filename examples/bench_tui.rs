@@ -55,7 +55,7 @@ fn main() {
         "bench".into(),
         Some("bench".into()),
         now,
-        Theme { color: true },
+        Theme::new(true),
         Zone::Utc,
     );
     app.update(Msg::Opened(Box::new(Loaded {
