@@ -42,7 +42,7 @@ fn main() {
         "bench".into(),
         Some("bench".into()),
         t0,
-        Theme { color: !slow },
+        Theme::new(!slow),
         Zone::Utc,
     );
     app.slow_link = slow;
