@@ -688,7 +688,18 @@ fn commands_say_what_they_recorded_and_refuse_what_means_nothing() {
     let r = env
         .run(&["--library", lib, "handover", &id, "--to", "ben"])
         .ok();
-    assert_eq!(r.stdout, "Handed over to ben.\n");
+    // the hand-over, then what the next shift is told
+    assert!(
+        r.stdout.starts_with("Handed over to ben.\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("Decisions taken:\n  alpha/check Check the replica"),
+        "{}",
+        r.stdout
+    );
     let r = env
         .run(&[
             "--library",
