@@ -101,6 +101,16 @@ pub fn read_dir(dir: &Path) -> Result<(Vec<InputFile>, Vec<Diagnostic>)> {
             bytes,
         });
     }
+    let risks = dir.join(crate::domain::parse::library::RISKS);
+    if fs::symlink_metadata(&risks).is_ok()
+        && let Some(bytes) = read(&risks, shown("risks.ron"), &mut notes)?
+    {
+        files.push(InputFile {
+            rel: "risks.ron".into(),
+            shown: shown("risks.ron"),
+            bytes,
+        });
+    }
     for sub in ["plans", "scenarios"] {
         let d = dir.join(sub);
         let mut entries = match crate::fsx::list(&d) {

@@ -95,6 +95,8 @@ fn check_file(ctx: &Context, p: &Path) -> Result<(Library, String)> {
         .unwrap_or("");
     let (rel, lib_dir) = if name == "index.ron" || head == "Index" {
         ("index.ron".to_string(), Some(parent.to_path_buf()))
+    } else if name == "risks.ron" || head == "Risks" {
+        ("risks.ron".to_string(), Some(parent.to_path_buf()))
     } else if folder == "scenarios" || head == "Scenario" {
         (
             format!("scenarios/{name}"),
@@ -108,7 +110,10 @@ fn check_file(ctx: &Context, p: &Path) -> Result<(Library, String)> {
     };
     let around = lib_dir.filter(|d| {
         d.join("index.ron").is_file()
-            && (folder == "plans" || folder == "scenarios" || rel == "index.ron")
+            && (folder == "plans"
+                || folder == "scenarios"
+                || rel == "index.ron"
+                || rel == "risks.ron")
     });
     let loc = around
         .map(Location::Dir)
