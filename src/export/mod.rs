@@ -4,6 +4,7 @@
 mod aar;
 pub mod doc;
 pub mod facts;
+pub mod graph;
 mod md_html;
 mod pir;
 pub mod print;
