@@ -56,13 +56,18 @@ pub fn impact(ctx: &Context, kind: LostKind, id: &str, json: bool) -> Result<Out
         return Ok(Output::ok(out));
     }
     let direct = i.service_details.iter().filter(|s| s.direct).count();
-    out.push_str(&format!(
-        "{} service(s) down ({direct} directly, {} through what they depend on), {} vital business function(s), {} plan(s) to invoke.\n\n",
-        i.services.len(),
-        i.services.len() - direct,
-        i.vbfs.len(),
-        i.plans.len()
-    ));
+    wrap(
+        &mut out,
+        "",
+        &format!(
+            "{} service(s) down ({direct} directly, {} through what they depend on), {} vital business function(s), {} plan(s) to invoke.",
+            i.services.len(),
+            i.services.len() - direct,
+            i.vbfs.len(),
+            i.plans.len()
+        ),
+    );
+    out.push('\n');
     out.push_str("Recover in this order (dependencies first, then the earliest deadline):\n");
     let rows: Vec<Vec<String>> = i
         .service_details
@@ -104,7 +109,7 @@ pub fn impact(ctx: &Context, kind: LostKind, id: &str, json: bool) -> Result<Out
                 dash(v.rto),
                 dash(v.mtpd),
                 dash(v.at_rto),
-                ellipsis(&v.services.join(", "), 34),
+                ellipsis(&v.services.join(", "), 30),
             ]
         })
         .collect();
@@ -120,22 +125,29 @@ pub fn impact(ctx: &Context, kind: LostKind, id: &str, json: bool) -> Result<Out
             clean(&p.title, false)
         };
         out.push_str(&format!(
-            "{:>3}. {} - {}\n     restores {}\n",
+            "{:>3}. {} - {}\n",
             n + 1,
             p.id,
-            ellipsis(&title, 60),
-            p.services.join(", ")
+            ellipsis(&title, 70usize.saturating_sub(p.id.len()))
         ));
+        wrap(
+            &mut out,
+            "     ",
+            &format!("restores {}", p.services.join(", ")),
+        );
     }
     if i.plan_details.is_empty() {
         out.push_str("  none: no plan restores these services (see `muster check`)\n");
     }
     if !i.risks.is_empty() {
-        out.push_str(&format!(
-            "\nRisks of the register that name it: {}\n",
-            i.risks.join(", ")
-        ));
+        out.push('\n');
+        wrap(
+            &mut out,
+            "",
+            &format!("Risks of the register that name it: {}", i.risks.join(", ")),
+        );
     }
+    // one line, to copy whole
     if !i.plans.is_empty() {
         out.push_str(&format!("\nTo start: muster start {}\n", i.plans.join(" ")));
     }
@@ -301,6 +313,15 @@ pub fn risks(ctx: &Context, json: bool) -> Result<Output> {
         scale(&IMPACT)
     ));
     Ok(Output::ok(out))
+}
+
+/// Text wrapped to 80 columns, each line after `pad`.
+fn wrap(out: &mut String, pad: &str, text: &str) {
+    for l in crate::domain::text::wrap_words(text, 80 - pad.len()) {
+        out.push_str(pad);
+        out.push_str(&l);
+        out.push('\n');
+    }
 }
 
 fn scale(words: &[&str; 5]) -> String {

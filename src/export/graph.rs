@@ -109,7 +109,7 @@ pub fn text(lib: &Library) -> String {
             ));
         }
         facts.push(format!("tier {}", s.tier));
-        let mut line = format!("{:>3}. {} [{}]", n + 1, s.id, facts.join(", "));
+        let mut line = format!("{} [{}]", s.id, facts.join(", "));
         if !svc.depends_on.is_empty() {
             let _ = write!(line, " needs {}", join(&svc.depends_on));
         }
@@ -119,7 +119,7 @@ pub fn text(lib: &Library) -> String {
         if !svc.vendors.is_empty() {
             let _ = write!(line, "; vendors {}", join(&svc.vendors));
         }
-        put(&mut out, "", "       ", &line);
+        put(&mut out, &format!("{:>3}. ", n + 1), "       ", &line);
     }
     if !order.in_cycles.is_empty() {
         put(
