@@ -357,9 +357,9 @@ pub fn mermaid(lib: &Library) -> String {
 /// The most services the SVG picture draws; a larger library gets the text picture instead.
 pub const SVG_MAX_SERVICES: usize = 60;
 
-const BOX_W: f64 = 150.0;
+const BOX_W: f64 = 136.0;
 const BOX_H: f64 = 34.0;
-const COL_GAP: f64 = 50.0;
+const COL_GAP: f64 = 34.0;
 const ROW_GAP: f64 = 10.0;
 
 struct Placed {
@@ -388,12 +388,22 @@ pub fn svg(lib: &Library, order: &Order) -> Option<String> {
     let mut nodes: Vec<Placed> = Vec::new();
     let vbf_col = 0;
     let svc_col = |t: usize| 1 + (tiers - 1 - t.min(tiers - 1));
-    let end_col = tiers + 1;
+    let site_col = tiers + 1;
+    let vendor_col = tiers + 2;
+    let used = |f: &dyn Fn(&Service) -> bool| ix.services.iter().any(f);
     for v in &ix.vital_business_functions {
         nodes.push(Placed {
             key: format!("vbf:{}", v.id.v),
             title: v.name.clone(),
-            sub: vbf_facts(v),
+            sub: [
+                v.rto.as_ref().map(|r| format!("RTO {}", r.v)),
+                v.mtpd.as_ref().map(|r| format!("MTPD {}", r.v)),
+                v.priority.as_ref().map(|p| format!("P{}", p.v)),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · "),
             class: "vbf",
             col: vbf_col,
             row: 0.0,
@@ -409,23 +419,31 @@ pub fn svg(lib: &Library, order: &Order) -> Option<String> {
             row: 0.0,
         });
     }
-    for s in &ix.sites {
+    for s in ix
+        .sites
+        .iter()
+        .filter(|x| used(&|s: &Service| s.sites.iter().any(|y| y.v == x.id.v)))
+    {
         nodes.push(Placed {
             key: format!("site:{}", s.id.v),
             title: s.name.clone(),
             sub: "site".into(),
             class: "site",
-            col: end_col,
+            col: site_col,
             row: 0.0,
         });
     }
-    for v in &ix.vendors {
+    for v in ix
+        .vendors
+        .iter()
+        .filter(|x| used(&|s: &Service| s.vendors.iter().any(|y| y.v == x.id.v)))
+    {
         nodes.push(Placed {
             key: format!("vendor:{}", v.id.v),
             title: v.name.clone(),
             sub: "vendor".into(),
             class: "vendor",
-            col: end_col,
+            col: vendor_col,
             row: 0.0,
         });
     }
@@ -461,7 +479,7 @@ pub fn svg(lib: &Library, order: &Order) -> Option<String> {
         }
     }
     // rows: each column in its order, then twice sorted by where its neighbours are
-    let cols = end_col + 1;
+    let cols = vendor_col + 1;
     let mut by_col: Vec<Vec<usize>> = vec![Vec::new(); cols];
     for (i, n) in nodes.iter().enumerate() {
         by_col[n.col].push(i);
@@ -520,7 +538,7 @@ pub fn svg(lib: &Library, order: &Order) -> Option<String> {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"graph\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"100%\" role=\"img\" aria-label=\"Dependency picture\">"
+        "<svg class=\"graph\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"100%\" role=\"img\" aria-label=\"Dependency picture\">"
     );
     o.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 8 8\" refX=\"8\" refY=\"4\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto\"><path d=\"M0,0 L8,4 L0,8 z\" fill=\"#8a8a8a\"/></marker></defs>\n");
     let heads = std::iter::once("Vital business functions".to_string())
@@ -531,7 +549,7 @@ pub fn svg(lib: &Library, order: &Order) -> Option<String> {
                 format!("tier {t}")
             }
         }))
-        .chain(std::iter::once("Sites and vendors".to_string()));
+        .chain(["Sites".to_string(), "Vendors".to_string()]);
     for (c, h) in heads.enumerate() {
         let _ = writeln!(
             o,
@@ -552,8 +570,8 @@ pub fn svg(lib: &Library, order: &Order) -> Option<String> {
     }
     for n in &nodes {
         let (x, y) = xy(n, &by_col);
-        let title = crate::domain::text::ellipsis(&clean(&n.title, false), 24);
-        let sub = crate::domain::text::ellipsis(&n.sub, 28);
+        let title = crate::domain::text::ellipsis(&clean(&n.title, false), 21);
+        let sub = crate::domain::text::ellipsis(&n.sub, 26);
         let _ = writeln!(
             o,
             "<g class=\"{}\"><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{BOX_W}\" height=\"{BOX_H}\" rx=\"4\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"t\">{}</text><text x=\"{:.1}\" y=\"{:.1}\" class=\"s\">{}</text></g>",
