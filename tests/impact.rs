@@ -440,3 +440,88 @@ fn check_standard_warns_about_a_plan_missing_its_activation_criteria() {
     let r = env.run(&["--library", l, "check", "--standard", "iso9001"]);
     assert_eq!(r.code, 2);
 }
+
+#[test]
+fn the_html_report_holds_the_bia_the_heat_map_the_coverage_and_the_picture() {
+    let env = Env::new();
+    let html = env.run(&["report", "--format", "html"]).ok().stdout;
+    let doc = scraper::Html::parse_document(&html);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let heads: Vec<String> = doc.select(&sel("h2")).map(|h| h.text().collect()).collect();
+    let pos = |h: &str| {
+        heads
+            .iter()
+            .position(|x| x == h)
+            .unwrap_or_else(|| panic!("no section {h}: {heads:?}"))
+    };
+    // the gaps come first, then the analysis
+    assert_eq!(pos("Gaps, the most urgent first"), 0);
+    assert!(pos("Business impact analysis") < pos("Risk register and heat map"));
+    assert!(pos("Risk register and heat map") < pos("Coverage of the vital business functions"));
+    pos("Dependency picture");
+    pos("Recovery order");
+    // the BIA: one row a function, highest priority first, tinted by the impact scale
+    let bia = doc.select(&sel("table.tinted")).next().unwrap();
+    let rows: Vec<scraper::ElementRef> = bia.select(&sel("tbody > tr")).collect();
+    assert_eq!(
+        rows.len(),
+        5,
+        "{:?}",
+        rows.iter()
+            .map(|r| r.text().collect::<String>())
+            .collect::<Vec<_>>()
+    );
+    let first: Vec<String> = rows[0]
+        .select(&sel("td"))
+        .map(|c| c.text().collect())
+        .collect();
+    assert_eq!(&first[..4], ["Vehicle dispatch", "1", "4h", "1d"]);
+    assert!(
+        bia.select(&sel("td.tone-4"))
+            .any(|c| c.text().collect::<String>() == "high")
+    );
+    // the heat map: 5 by 5, almost certain at the top, every cell tinted by its band
+    let heat = doc.select(&sel("table.tinted.grid")).next().unwrap();
+    let rows: Vec<scraper::ElementRef> = heat.select(&sel("tbody > tr")).collect();
+    assert_eq!(rows.len(), 5);
+    for r in &rows {
+        assert_eq!(r.select(&sel("td")).count(), 6);
+        assert_eq!(r.select(&sel("td[class^=\"tone-\"]")).count(), 5);
+    }
+    let possible: Vec<String> = rows[2]
+        .select(&sel("td"))
+        .map(|c| c.text().collect())
+        .collect();
+    assert_eq!(possible[0], "3 possible");
+    assert_eq!(possible[5], "ransomware", "likelihood 3, impact 5");
+    // the coverage matrix names each function with its services, plans and last test
+    let coverage = html
+        .split("<h2>Coverage of the vital business functions</h2>")
+        .nth(1)
+        .unwrap();
+    assert!(
+        coverage.contains("<th>Last exercise</th><th>Recovered / RTO</th><th>Result</th>"),
+        "{coverage}"
+    );
+    assert!(
+        coverage.contains(
+            "<td>Vehicle dispatch (dispatch)</td><td>4h</td><td>core-db, tms, identity, dns</td>"
+        ),
+        "{coverage}"
+    );
+    // the picture is drawn here, with nothing fetched and nothing run
+    assert_eq!(doc.select(&sel("figure.graph svg")).count(), 1);
+    assert!(
+        doc.select(&sel("svg text"))
+            .any(|t| t.text().collect::<String>() == "core-db")
+    );
+    assert_eq!(doc.select(&sel("script")).count(), 0);
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    // the Markdown has the heat map as a table and the picture in words
+    let md = env.run(&["report"]).ok().stdout;
+    assert!(
+        md.contains("| 3 possible |  |  | dns-provider, key-people | wan-cut | ransomware |"),
+        "{md}"
+    );
+    assert!(md.contains("|-- core-db [RTO 2h]"), "{md}");
+}

@@ -67,11 +67,7 @@ pub struct Exercised {
     pub outcome: &'static str,
 }
 
-pub fn last_exercise(
-    lib: &Library,
-    v: &Vbf,
-    sessions: &[(Session, Facts)],
-) -> Option<Exercised> {
+pub fn last_exercise(lib: &Library, v: &Vbf, sessions: &[(Session, Facts)]) -> Option<Exercised> {
     let services = services_of(lib, v);
     let (o, f) = sessions
         .iter()
@@ -95,7 +91,11 @@ pub fn last_exercise(
             _ => None,
         })
         .collect();
-    let actual = mins.iter().copied().collect::<Option<Vec<i64>>>().map(|v| v.into_iter().max().unwrap_or(0));
+    let actual = mins
+        .iter()
+        .copied()
+        .collect::<Option<Vec<i64>>>()
+        .map(|v| v.into_iter().max().unwrap_or(0));
     let limit = v.rto.as_ref().map(|r| r.v.0 as i64);
     let outcome = match (actual, limit) {
         (Some(a), Some(l)) if a <= l => "met",
@@ -151,13 +151,35 @@ pub fn gaps(lib: &Library, sessions: &[(Session, Facts)], today: NaiveDate) -> V
         let services = services_of(lib, v);
         let plans = vbf_plans(lib, v);
         if services.is_empty() {
-            out.push((1, "no service".into(), what, "no service names it in its `vbfs`: its recovery cannot be planned".into()));
+            out.push((
+                1,
+                "no service".into(),
+                what,
+                "no service names it in its `vbfs`: its recovery cannot be planned".into(),
+            ));
             continue;
         }
         if plans.is_empty() {
-            out.push((1, "no plan".into(), what.clone(), format!("no plan restores {}", services.join(", "))));
+            out.push((
+                1,
+                "no plan".into(),
+                what.clone(),
+                format!("no plan restores {}", services.join(", ")),
+            ));
         } else if !plans.iter().any(|p| tested(p, today)) {
-            out.push((2, "no tested plan".into(), what.clone(), format!("plans {} are untested or overdue for a test", plans.iter().map(|p| p.id.v.as_str()).collect::<Vec<_>>().join(", "))));
+            out.push((
+                2,
+                "no tested plan".into(),
+                what.clone(),
+                format!(
+                    "plans {} are untested or overdue for a test",
+                    plans
+                        .iter()
+                        .map(|p| p.id.v.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
         }
         match last_exercise(lib, v, sessions) {
             Some(e) if e.outcome == "missed" => out.push((
@@ -172,11 +194,21 @@ pub fn gaps(lib: &Library, sessions: &[(Session, Facts)], today: NaiveDate) -> V
                     v.rto.as_ref().map_or("-".into(), |r| r.v.to_string())
                 ),
             )),
-            None => out.push((3, "never exercised".into(), what.clone(), "no exercise recorded on this machine recovered its services".into())),
+            None => out.push((
+                3,
+                "never exercised".into(),
+                what.clone(),
+                "no exercise recorded on this machine recovered its services".into(),
+            )),
             _ => {}
         }
         if v.mtpd.is_none() || v.impact_over_time.is_empty() {
-            out.push((4, "no impact analysis".into(), what, "give it `impact_over_time` and `mtpd` (docs/FORMAT.md)".into()));
+            out.push((
+                4,
+                "no impact analysis".into(),
+                what,
+                "give it `impact_over_time` and `mtpd` (docs/FORMAT.md)".into(),
+            ));
         }
     }
     for p in &lib.plans {
@@ -198,10 +230,20 @@ pub fn gaps(lib: &Library, sessions: &[(Session, Facts)], today: NaiveDate) -> V
         for r in reg.by_score() {
             let what = format!("risk {} ({} {})", r.id.v, r.score(), r.band().word());
             if r.is_high() && r.plans.is_empty() {
-                out.push((1, "high risk, no plan".into(), what.clone(), r.threat.clone()));
+                out.push((
+                    1,
+                    "high risk, no plan".into(),
+                    what.clone(),
+                    r.threat.clone(),
+                ));
             }
             if r.is_high() && r.owner.is_none() {
-                out.push((1, "high risk, no owner".into(), what.clone(), r.threat.clone()));
+                out.push((
+                    1,
+                    "high risk, no owner".into(),
+                    what.clone(),
+                    r.threat.clone(),
+                ));
             }
             if let Some(due) = r.review_due(reg.review_interval)
                 && due < today
@@ -211,9 +253,7 @@ pub fn gaps(lib: &Library, sessions: &[(Session, Facts)], today: NaiveDate) -> V
         }
     }
     out.sort_by_key(|g| g.0);
-    out.into_iter()
-        .map(|(_, a, b, c)| vec![a, b, c])
-        .collect()
+    out.into_iter().map(|(_, a, b, c)| vec![a, b, c]).collect()
 }
 
 /// The points in time the BIA table shows: every one the functions give when they are few,
@@ -258,7 +298,10 @@ pub fn bia(d: &mut Doc, lib: &Library) {
         .map(|v| {
             let mut row = vec![
                 (v.name.clone(), 0),
-                (v.priority.as_ref().map_or("-".into(), |p| p.v.to_string()), 0),
+                (
+                    v.priority.as_ref().map_or("-".into(), |p| p.v.to_string()),
+                    0,
+                ),
                 (v.rto.as_ref().map_or("-".into(), |r| r.v.to_string()), 0),
                 (v.mtpd.as_ref().map_or("-".into(), |r| r.v.to_string()), 0),
             ];
@@ -275,7 +318,7 @@ pub fn bia(d: &mut Doc, lib: &Library) {
         })
         .collect();
     let refs: Vec<&str> = head.iter().map(String::as_str).collect();
-    d.tinted(&refs, rows);
+    d.tinted(&refs, rows, false);
     d.para(format!(
         "Impact scale: {}. Each cell is the impact an outage has reached by then; the MTPD is the longest the business can bear it.",
         Level::ALL
@@ -323,7 +366,12 @@ fn tone(score: u8) -> u8 {
 /// holds the risks there.
 pub fn heat_map(reg: &Register) -> (Vec<String>, Vec<Vec<(String, u8)>>) {
     let mut head = vec!["Likelihood ↓ impact →".to_string()];
-    head.extend(IMPACT.iter().enumerate().map(|(i, w)| format!("{} {w}", i + 1)));
+    head.extend(
+        IMPACT
+            .iter()
+            .enumerate()
+            .map(|(i, w)| format!("{} {w}", i + 1)),
+    );
     let rows = (1..=5u8)
         .rev()
         .map(|l| {
@@ -356,7 +404,7 @@ pub fn risks(d: &mut Doc, lib: &Library, today: NaiveDate) {
     };
     let (head, rows) = heat_map(reg);
     let refs: Vec<&str> = head.iter().map(String::as_str).collect();
-    d.tinted(&refs, rows);
+    d.tinted(&refs, rows, true);
     d.para("Score = likelihood x impact: 1-4 low, 5-9 medium, 10-16 high, 20-25 very high. A high risk needs an owner and a plan.");
     let rows: Vec<Vec<String>> = reg
         .by_score()
@@ -373,7 +421,11 @@ pub fn risks(d: &mut Doc, lib: &Library, today: NaiveDate) {
                 .mitigations
                 .iter()
                 .map(|m| {
-                    let who = m.owner.as_ref().map(|o| format!(" ({})", o.v)).unwrap_or_default();
+                    let who = m
+                        .owner
+                        .as_ref()
+                        .map(|o| format!(" ({})", o.v))
+                        .unwrap_or_default();
                     match (m.status, &m.due) {
                         (crate::domain::risk::MitigationStatus::Planned, Some(due)) => {
                             format!("{}{who}, planned for {}", m.what, due.v)
@@ -391,14 +443,25 @@ pub fn risks(d: &mut Doc, lib: &Library, today: NaiveDate) {
                 (None, _) => "never".into(),
             };
             vec![
-                format!("{} ({} {}, {}x{})", r.id.v, r.score(), r.band().word(), r.likelihood.v, r.impact.v),
+                format!(
+                    "{} ({} {}, {}x{})",
+                    r.id.v,
+                    r.score(),
+                    r.band().word(),
+                    r.likelihood.v,
+                    r.impact.v
+                ),
                 r.threat.clone(),
                 affects.join(", "),
                 r.owner.as_ref().map_or("NO OWNER".into(), |o| o.v.clone()),
                 if r.plans.is_empty() {
                     "none".into()
                 } else {
-                    r.plans.iter().map(|p| p.v.as_str()).collect::<Vec<_>>().join(", ")
+                    r.plans
+                        .iter()
+                        .map(|p| p.v.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 },
                 bullets(&mitigations),
                 reviewed,
@@ -407,7 +470,15 @@ pub fn risks(d: &mut Doc, lib: &Library, today: NaiveDate) {
         .collect();
     d.h3("The register, highest score first");
     d.table(
-        &["Risk", "Threat", "Affects", "Owner", "Plans", "Mitigations", "Reviewed"],
+        &[
+            "Risk",
+            "Threat",
+            "Affects",
+            "Owner",
+            "Plans",
+            "Mitigations",
+            "Reviewed",
+        ],
         rows,
     );
     d.landscape(2);
@@ -434,11 +505,19 @@ pub fn coverage(d: &mut Doc, lib: &Library, sessions: &[(Session, Facts)], today
             vec![
                 format!("{} ({})", v.name, v.id.v),
                 v.rto.as_ref().map_or("-".into(), |r| r.v.to_string()),
-                if services.is_empty() { "none".into() } else { services.join(", ") },
+                if services.is_empty() {
+                    "none".into()
+                } else {
+                    services.join(", ")
+                },
                 if plans.is_empty() {
                     "none".into()
                 } else {
-                    plans.iter().map(|p| p.id.v.as_str()).collect::<Vec<_>>().join(", ")
+                    plans
+                        .iter()
+                        .map(|p| p.id.v.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 },
                 match last_tested {
                     Some((t, true)) => t.to_string(),

@@ -31,10 +31,15 @@ pub enum Block {
     Tinted {
         head: Vec<String>,
         rows: Vec<Vec<(String, u8)>>,
+        /// A grid of equal columns (a heat map), not a table sized by its text.
+        grid: bool,
     },
     /// A picture muster drew (SVG markup made by `export::graph`, every text in it escaped),
     /// with the same in words: Markdown shows the words.
-    Figure { svg: String, text: String },
+    Figure {
+        svg: String,
+        text: String,
+    },
     /// Preformatted text (commands), never wrapped or reflowed.
     Pre(String),
     /// A page break on paper.
@@ -145,10 +150,11 @@ impl Doc {
         }
         self
     }
-    pub fn tinted(&mut self, head: &[&str], rows: Vec<Vec<(String, u8)>>) -> &mut Self {
+    pub fn tinted(&mut self, head: &[&str], rows: Vec<Vec<(String, u8)>>, grid: bool) -> &mut Self {
         self.blocks.push(Block::Tinted {
             head: head.iter().map(|s| s.to_string()).collect(),
             rows,
+            grid,
         });
         self
     }
@@ -247,7 +253,7 @@ fn md_block(b: &Block, rows: &mut dyn Rows, o: &mut dyn Write) -> std::io::Resul
             }
             writeln!(o)
         }
-        Block::Tinted { head, rows: r } => {
+        Block::Tinted { head, rows: r, .. } => {
             o.write_all(md_row(head, head.len()).as_bytes())?;
             writeln!(o, "|{}", " --- |".repeat(head.len()))?;
             for row in r {
@@ -256,7 +262,7 @@ fn md_block(b: &Block, rows: &mut dyn Rows, o: &mut dyn Write) -> std::io::Resul
             }
             writeln!(o)
         }
-        Block::Figure { text, .. } => md_block(&Block::Pre(text.clone()), rows, o),
+        Block::Figure { text, .. } => md_block(&Block::Pre(text.trim_end().to_string()), rows, o),
         Block::Stream { head } => {
             o.write_all(md_row(head, head.len()).as_bytes())?;
             writeln!(o, "|{}", " --- |".repeat(head.len()))?;
@@ -495,8 +501,13 @@ fn html_block(b: &Block, rows: &mut dyn Rows, o: &mut dyn Write) -> std::io::Res
             }
             o.write_all(b"</tbody>\n</table>\n")
         }
-        Block::Tinted { head, rows: r } => {
-            o.write_all(b"<table class=\"tinted\">\n<thead><tr>")?;
+        Block::Tinted {
+            head,
+            rows: r,
+            grid,
+        } => {
+            let class = if *grid { "tinted grid" } else { "tinted" };
+            write!(o, "<table class=\"{class}\">\n<thead><tr>")?;
             for h in head {
                 write!(o, "<th>{}</th>", html_escape(h))?;
             }

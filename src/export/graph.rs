@@ -570,7 +570,7 @@ pub fn svg(lib: &Library, order: &Order) -> Option<String> {
     }
     for n in &nodes {
         let (x, y) = xy(n, &by_col);
-        let title = crate::domain::text::ellipsis(&clean(&n.title, false), 21);
+        let title = crate::domain::text::ellipsis(&clean(&n.title, false), 19);
         let sub = crate::domain::text::ellipsis(&n.sub, 26);
         let _ = writeln!(
             o,
