@@ -202,6 +202,8 @@ pub struct Service {
     pub sites: Vec<Sp<String>>,
     pub vendors: Vec<Sp<String>>,
     pub owner: Option<Sp<String>>,
+    /// Questions still open (a guess of `muster import`), each a warning of `check`.
+    pub todo: Vec<Sp<String>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -400,6 +402,7 @@ impl Index {
                 sites: o.list(de, "sites", De::id),
                 vendors: o.list(de, "vendors", De::id),
                 owner: o.opt(de, "owner", De::id),
+                todo: o.list(de, "todo", De::sp_string),
             };
             o.finish(de);
             Some(s)

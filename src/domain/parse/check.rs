@@ -194,6 +194,7 @@ pub fn check(lib: &mut Library, today: chrono::NaiveDate) {
         if let Some(o) = &s.owner {
             c.exists("role", o, &roles, &ctx);
         }
+        c.todo(&s.todo, &ctx);
         if s.plans.is_empty() && !covered.contains(s.id.v.as_str()) {
             match &s.rto {
                 Some(rto) => c.warn(rto.span, format!("service `{}` has an RTO of {} but no plan restores it: write one, or list it in a plan's `services`", s.id, rto.v)),
