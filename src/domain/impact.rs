@@ -443,17 +443,22 @@ pub fn impact(lib: &Library, kind: Kind, id: &str) -> Result<Impact, Unknown> {
         .enumerate()
         .map(|(k, s)| (s.id.as_str(), k))
         .collect();
-    // the functions behind them
+    // the functions behind them, each with the services hit that it needs (in recovery order)
+    let mut needs: HashMap<&str, Vec<String>> = HashMap::new();
+    for s in &service_details {
+        for v in &s.vbfs {
+            let list = needs.entry(v.as_str()).or_default();
+            if !list.contains(&s.id) {
+                list.push(s.id.clone());
+            }
+        }
+    }
     let mut vbf_details: Vec<VbfHit> = ix
         .vital_business_functions
         .iter()
         .filter_map(|v| {
-            let services: Vec<String> = service_details
-                .iter()
-                .filter(|s| s.vbfs.contains(&v.id.v))
-                .map(|s| s.id.clone())
-                .collect();
-            (!services.is_empty()).then(|| VbfHit {
+            let services = needs.get(v.id.v.as_str())?.clone();
+            Some(VbfHit {
                 id: v.id.v.clone(),
                 name: v.name.clone(),
                 rto: v.rto.as_ref().map(|x| x.v),
@@ -472,16 +477,28 @@ pub fn impact(lib: &Library, kind: Kind, id: &str) -> Result<Impact, Unknown> {
         )
     });
     // the plans that restore them, in the order of the first service each restores
+    let titles: HashMap<&str, &str> = lib
+        .plans
+        .iter()
+        .map(|p| (p.id.v.as_str(), p.title.as_str()))
+        .collect();
     let mut plan_details: Vec<PlanHit> = Vec::new();
+    let mut plan_at: HashMap<String, usize> = HashMap::new();
     for s in &service_details {
         for p in &s.plans {
-            match plan_details.iter_mut().find(|x| x.id == *p) {
-                Some(x) => x.services.push(s.id.clone()),
-                None => plan_details.push(PlanHit {
-                    id: p.clone(),
-                    title: lib.plan(p).map(|x| x.title.clone()).unwrap_or_default(),
-                    services: vec![s.id.clone()],
-                }),
+            match plan_at.get(p) {
+                Some(&k) => plan_details[k].services.push(s.id.clone()),
+                None => {
+                    plan_at.insert(p.clone(), plan_details.len());
+                    plan_details.push(PlanHit {
+                        id: p.clone(),
+                        title: titles
+                            .get(p.as_str())
+                            .map(|t| t.to_string())
+                            .unwrap_or_default(),
+                        services: vec![s.id.clone()],
+                    });
+                }
             }
         }
     }

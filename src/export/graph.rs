@@ -13,6 +13,8 @@ use std::fmt::Write;
 pub const WIDTH: usize = 80;
 /// How deep a tree of the text picture is drawn.
 const MAX_DEPTH: usize = 8;
+/// How many services one tree draws, at most.
+const MAX_TREE_ITEMS: usize = 60;
 
 fn rto(s: &Service) -> String {
     s.rto
@@ -153,10 +155,18 @@ fn tree<'a>(
     // an explicit stack: a chain of thousands of services draws without recursion
     let mut lists: Vec<Vec<&'a str>> = vec![ids.to_vec()];
     let mut stack: Vec<(usize, usize, String)> = vec![(0, 0, indent.to_string())];
+    let mut items = 0;
     while let Some((list, i, pad)) = stack.pop() {
         let Some(&id) = lists[list].get(i) else {
             continue;
         };
+        items += 1;
+        if items > MAX_TREE_ITEMS {
+            out.push_str(&format!(
+                "{indent}`-- ... and more: the list in recovery order below has every service\n"
+            ));
+            return;
+        }
         let last = i + 1 == lists[list].len();
         stack.push((list, i + 1, pad.clone()));
         let (branch, cont) = if last {
