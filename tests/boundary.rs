@@ -185,8 +185,7 @@ fn a_line_forged_into_another_writers_file_fails_verify_naming_the_file_and_line
     let r = run(&a, "site-a", &["verify", &id]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(
-        r.stderr.contains(&format!("journal-site-b.jsonl."))
-            && r.stderr.contains(&format!(":{line}: error")),
+        r.stderr.contains("journal-site-b.jsonl.") && r.stderr.contains(&format!(":{line}: error")),
         "names b's file and line {line}: {}",
         r.stderr
     );

@@ -759,7 +759,7 @@ mod tests {
                 rtos in proptest::collection::vec(0u32..5000, 40),
             ) {
                 let mut services = String::new();
-                for i in 0..40 {
+                for (i, rto) in rtos.iter().enumerate() {
                     // only edges to a lower number: no circle
                     let deps: Vec<String> = edges
                         .iter()
@@ -768,7 +768,7 @@ mod tests {
                         .collect();
                     services.push_str(&format!(
                         "Service(id: \"s{i}\", name: \"S\", rto: \"{}m\", depends_on: [{}]),",
-                        rtos[i],
+                        rto,
                         deps.join(",")
                     ));
                 }

@@ -217,8 +217,7 @@ pub fn index_entries(lib: &Library) -> Vec<Entry> {
             "Owner",
             v.owner
                 .as_ref()
-                .map(|o| ix.person(o).map_or(ix.role_title(o), |p| p.name.as_str()))
-                .as_deref(),
+                .map(|o| ix.person(o).map_or(ix.role_title(o), |p| p.name.as_str())),
         );
         let svcs: Vec<String> = ix
             .services
