@@ -478,16 +478,8 @@ fn bia_library(env: &Env, index: &str) -> (std::path::PathBuf, String) {
     (dir, file)
 }
 
-/// `LINE:COL` of the `nth` (from 0) `needle` in `text`.
 fn pos(text: &str, needle: &str, nth: usize) -> String {
-    let i = text
-        .match_indices(needle)
-        .nth(nth)
-        .unwrap_or_else(|| panic!("{needle} not in the text"))
-        .0;
-    let line = text[..i].matches('\n').count() + 1;
-    let col = text[..i].rsplit('\n').next().unwrap().chars().count() + 1;
-    format!("{line}:{col}")
+    line_col(text, needle, nth)
 }
 
 fn check_bia(index: &str) -> (i32, String, String) {

@@ -279,14 +279,8 @@ fn library(env: &Env, index: &str, risks: Option<&str>) -> std::path::PathBuf {
     dir
 }
 
-/// `LINE:COL` of the first `needle` in `text`.
 fn at(text: &str, needle: &str) -> String {
-    let i = text
-        .find(needle)
-        .unwrap_or_else(|| panic!("{needle} not in the text"));
-    let line = text[..i].matches('\n').count() + 1;
-    let col = text[..i].rsplit('\n').next().unwrap().chars().count() + 1;
-    format!("{line}:{col}")
+    line_col(text, needle, 0)
 }
 
 const INDEX: &str = r#"Index(

@@ -429,31 +429,25 @@ pub fn svg(lib: &Library, order: &Order) -> Option<String> {
             row: 0.0,
         });
     }
-    for s in ix
+    // the sites and vendors some service runs at or relies on
+    let ends = ix
         .sites
         .iter()
         .filter(|x| used(&|s: &Service| s.sites.iter().any(|y| y.v == x.id.v)))
-    {
+        .map(|x| ("site", &x.id.v, &x.name, site_col))
+        .chain(
+            ix.vendors
+                .iter()
+                .filter(|x| used(&|s: &Service| s.vendors.iter().any(|y| y.v == x.id.v)))
+                .map(|x| ("vendor", &x.id.v, &x.name, vendor_col)),
+        );
+    for (class, id, name, col) in ends {
         nodes.push(Placed {
-            key: format!("site:{}", s.id.v),
-            title: s.name.clone(),
-            sub: "site".into(),
-            class: "site",
-            col: site_col,
-            row: 0.0,
-        });
-    }
-    for v in ix
-        .vendors
-        .iter()
-        .filter(|x| used(&|s: &Service| s.vendors.iter().any(|y| y.v == x.id.v)))
-    {
-        nodes.push(Placed {
-            key: format!("vendor:{}", v.id.v),
-            title: v.name.clone(),
-            sub: "vendor".into(),
-            class: "vendor",
-            col: vendor_col,
+            key: format!("{class}:{id}"),
+            title: name.clone(),
+            sub: class.into(),
+            class,
+            col,
             row: 0.0,
         });
     }

@@ -2,6 +2,7 @@
 //! business functions, services) and a risk register. Every entry is a guess: it carries a
 //! `todo` with the row it came from, which `muster check` shows until a person settles it.
 
+use super::contacts::{cells, col};
 use super::ron_out::{Obj, string};
 use super::{Ids, slug, unique};
 use crate::domain::Minutes;
@@ -86,9 +87,14 @@ fn five(s: &str) -> Option<u8> {
     None
 }
 
-fn col(head: &[String], words: &[&str]) -> Option<usize> {
+/// A table row as "heading: cell; ...", its empty cells left out.
+fn row_text(head: &[String], row: &[String]) -> String {
     head.iter()
-        .position(|h| words.iter().any(|w| h.to_lowercase().contains(w)))
+        .zip(row)
+        .filter(|(_, c)| !c.is_empty())
+        .map(|(h, c)| format!("{h}: {c}"))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Vital business functions, services and risks drafted from tables.
@@ -107,10 +113,10 @@ impl Drafts {
     /// systems with their RTO (a BIA), or of risks with their likelihood and impact.
     pub fn read_table(&mut self, table: &str, shown: &str, line: usize) {
         let mut lines = table.lines();
-        let Some(head) = lines.next().map(super::contacts::cells) else {
+        let Some(head) = lines.next().map(cells) else {
             return;
         };
-        let rows: Vec<Vec<String>> = lines.skip(1).map(super::contacts::cells).collect();
+        let rows: Vec<Vec<String>> = lines.skip(1).map(cells).collect();
         let likelihood = col(&head, &["likelihood", "probability", "chance"]);
         let impact = col(&head, &["impact", "severity", "consequence"]);
         let threat = col(&head, &["risk", "threat", "hazard", "scenario"]);
@@ -159,12 +165,7 @@ impl Drafts {
             let from = format!(
                 "guessed by `muster import` from the table at {shown}:{}: {}",
                 line + 2 + k,
-                head.iter()
-                    .zip(row)
-                    .filter(|(_, c)| !c.is_empty())
-                    .map(|(h, c)| format!("{h}: {c}"))
-                    .collect::<Vec<_>>()
-                    .join("; ")
+                row_text(&head, row)
             );
             let rto_v = duration(get(rto));
             let mtpd_v = duration(get(mtpd));
@@ -259,12 +260,7 @@ impl Drafts {
             let mut todo = vec![format!(
                 "TODO: guessed by `muster import` from the table at {shown}:{}: {}. Check the figures; name what it affects (`sites`, `services`, `vendors`) and the plans that answer it",
                 line + 2 + k,
-                head.iter()
-                    .zip(row)
-                    .filter(|(_, c)| !c.is_empty())
-                    .map(|(h, c)| format!("{h}: {c}"))
-                    .collect::<Vec<_>>()
-                    .join("; ")
+                row_text(head, row)
             )];
             let mut figure = |idx: usize, what: &str| match five(get(Some(idx))) {
                 Some(n) => n,

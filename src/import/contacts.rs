@@ -35,7 +35,7 @@ pub(super) fn cells(line: &str) -> Vec<String> {
         .collect()
 }
 
-fn col(head: &[String], words: &[&str]) -> Option<usize> {
+pub(super) fn col(head: &[String], words: &[&str]) -> Option<usize> {
     head.iter()
         .position(|h| words.iter().any(|w| h.to_lowercase().contains(w)))
 }
