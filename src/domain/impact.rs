@@ -134,7 +134,7 @@ pub struct Order {
 }
 
 /// The services as a graph of positions in the index: built once per question.
-pub struct Graph<'a> {
+struct Graph<'a> {
     ix: &'a Index,
     pos: HashMap<&'a str, usize>,
     /// What each service depends on (known services, each once, never itself).
@@ -146,7 +146,7 @@ pub struct Graph<'a> {
 }
 
 impl<'a> Graph<'a> {
-    pub fn new(ix: &'a Index) -> Graph<'a> {
+    fn new(ix: &'a Index) -> Graph<'a> {
         let n = ix.services.len();
         let mut pos = HashMap::with_capacity(n);
         for (i, s) in ix.services.iter().enumerate() {

@@ -220,7 +220,14 @@ fn scale(de: &mut De, n: &Node, what: &str) -> Option<Sp<u8>> {
                 .join(", ");
             de.error(
                 n.span,
-                format!("expected a {what} from 1 to 5 ({scale}), found {found}"),
+                format!(
+                    "expected {} {what} from 1 to 5 ({scale}), found {found}",
+                    if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                        "an"
+                    } else {
+                        "a"
+                    }
+                ),
                 None,
             );
             None

@@ -131,7 +131,10 @@ fn parse_one(file_no: u32, f: InputFile) -> FileResult {
         diags.push(Diagnostic::file(
             Severity::Error,
             &f.shown,
-            "this file is empty: write a plan in it, or delete it",
+            match kind {
+                FileKind::Risks => "this file is empty: write the risk register in it (`Risks(risks: [...])`), or delete it",
+                _ => "this file is empty: write a plan in it, or delete it",
+            },
         ));
         return (Some(src), Parsed::Nothing, diags);
     }
