@@ -519,3 +519,31 @@ fn the_html_report_holds_the_bia_the_heat_map_the_coverage_and_the_picture() {
     );
     assert!(md.contains("|-- core-db [RTO 2h]"), "{md}");
 }
+
+#[test]
+fn status_names_the_services_waiting_for_a_dependency_not_back_yet() {
+    let env = Env::new();
+    let s = env.start(&["alpha", "beta"]);
+    let lib = mini();
+    let r = env
+        .run(&["--library", lib.to_str().unwrap(), "status", &s])
+        .ok();
+    let waiting: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("WAITING: "))
+        .collect();
+    assert_eq!(waiting.len(), 1, "{}", r.stdout);
+    assert!(
+        waiting[0].starts_with("WAITING: web (RTO due "),
+        "{}",
+        r.stdout
+    );
+    assert!(waiting[0].ends_with(") waits for db"), "{}", r.stdout);
+    // a session of beta alone: db is not part of it, nothing is said to wait
+    let s = env.start(&["beta"]);
+    let r = env
+        .run(&["--library", lib.to_str().unwrap(), "status", &s])
+        .ok();
+    assert!(!r.stdout.contains("WAITING"), "{}", r.stdout);
+}
