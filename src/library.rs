@@ -90,16 +90,19 @@ pub fn read_dir(dir: &Path) -> Result<(Vec<InputFile>, Vec<Diagnostic>)> {
     let mut files = Vec::new();
     let mut notes = Vec::new();
     let shown = |rel: &str| dir.join(rel).display().to_string();
-    let index = dir.join("index.ron");
-    // there, even as a broken link: then it is reported, not taken for missing
-    if fs::symlink_metadata(&index).is_ok()
-        && let Some(bytes) = read(&index, shown("index.ron"), &mut notes)?
-    {
-        files.push(InputFile {
-            rel: "index.ron".into(),
-            shown: shown("index.ron"),
-            bytes,
-        });
+    // the index, and the risk register beside it when there is one
+    for rel in ["index.ron", crate::domain::parse::library::RISKS] {
+        let p = dir.join(rel);
+        // there, even as a broken link: then it is reported, not taken for missing
+        if fs::symlink_metadata(&p).is_ok()
+            && let Some(bytes) = read(&p, shown(rel), &mut notes)?
+        {
+            files.push(InputFile {
+                rel: rel.into(),
+                shown: shown(rel),
+                bytes,
+            });
+        }
     }
     for sub in ["plans", "scenarios"] {
         let d = dir.join(sub);

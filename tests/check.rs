@@ -463,3 +463,160 @@ fn notify_names_roles_or_people_and_a_person_may_be_a_team_with_several_addresse
     );
     assert!(r.stdout.contains("team"), "{}", r.stdout);
 }
+
+/// A library of one index and one plan (for `app`), written into the test's folder.
+fn bia_library(env: &Env, index: &str) -> (std::path::PathBuf, String) {
+    let dir = env.dir.path().join("bia");
+    std::fs::create_dir_all(dir.join("plans")).unwrap();
+    std::fs::write(dir.join("index.ron"), index).unwrap();
+    std::fs::write(
+        dir.join("plans/p.ron"),
+        "Plan(id: \"p\", title: \"P\", services: [\"app\", \"db\", \"dns\", \"auth\"], steps: [Step(id: \"a\", title: \"A\")])",
+    )
+    .unwrap();
+    let file = dir.join("index.ron").display().to_string();
+    (dir, file)
+}
+
+fn pos(text: &str, needle: &str, nth: usize) -> String {
+    line_col(text, needle, nth)
+}
+
+fn check_bia(index: &str) -> (i32, String, String) {
+    let env = Env::new();
+    let (dir, file) = bia_library(&env, index);
+    let r = env.run(&["check", dir.to_str().unwrap()]);
+    (r.code, r.stderr, file)
+}
+
+fn has(stderr: &str, want: &str) {
+    assert!(
+        stderr.lines().any(|l| l == want),
+        "missing line\n  {want}\nin stderr:\n{stderr}"
+    );
+}
+
+#[test]
+fn a_service_whose_rto_is_longer_than_its_functions_is_an_error_at_its_rto() {
+    let index = r#"Index(
+    organisation: (name: "T"),
+    vital_business_functions: [Vbf(id: "sell", name: "Selling", rto: "4h")],
+    services: [Service(id: "app", name: "App", vbfs: ["sell"], rto: "8h")],
+)"#;
+    let (code, err, file) = check_bia(index);
+    assert_eq!(code, 1, "{err}");
+    has(
+        &err,
+        &format!(
+            "{file}:{}: error: service `app` has an RTO of 8h, longer than the RTO of 4h of vital business function `sell` it supports ({file}:{}): it would be back too late for it; shorten the service's RTO, or take `sell` out of its `vbfs`",
+            pos(index, "\"8h\"", 0),
+            pos(index, "\"4h\"", 0)
+        ),
+    );
+}
+
+#[test]
+fn a_service_depending_on_one_with_a_longer_rto_is_an_error_with_the_chain() {
+    // app (2h) needs db (8h) directly, and auth (1h) needs it through svc, which has no RTO
+    let index = r#"Index(
+    organisation: (name: "T"),
+    services: [
+        Service(id: "app", name: "App", rto: "2h", depends_on: ["db"]),
+        Service(id: "auth", name: "Auth", rto: "1h", depends_on: ["svc"]),
+        Service(id: "svc", name: "Middle", depends_on: ["db"], plans: ["p"]),
+        Service(id: "db", name: "DB", rto: "8h"),
+    ],
+)"#;
+    let (code, err, file) = check_bia(index);
+    assert_eq!(code, 1, "{err}");
+    let db = pos(index, "\"8h\"", 0);
+    has(
+        &err,
+        &format!(
+            "{file}:{}: error: service `app` (RTO 2h) depends on `db` (RTO 8h, {file}:{db}), which cannot be back before it: `app` -> `db`; shorten the RTO of `db`, or lengthen that of `app`",
+            pos(index, "\"db\"", 0)
+        ),
+    );
+    has(
+        &err,
+        &format!(
+            "{file}:{}: error: service `auth` (RTO 1h) depends on `db` (RTO 8h, {file}:{db}), which cannot be back before it: `auth` -> `svc` -> `db`; shorten the RTO of `db`, or lengthen that of `auth`",
+            pos(index, "\"svc\"", 0)
+        ),
+    );
+}
+
+#[test]
+fn a_dependency_cycle_between_services_is_an_error_naming_the_circle() {
+    let index = r#"Index(
+    organisation: (name: "T"),
+    services: [
+        Service(id: "app", name: "App", depends_on: ["db"]),
+        Service(id: "db", name: "DB", depends_on: ["dns"]),
+        Service(id: "dns", name: "DNS", depends_on: ["app"]),
+    ],
+)"#;
+    let (code, err, file) = check_bia(index);
+    assert_eq!(code, 1, "{err}");
+    has(
+        &err,
+        &format!(
+            "{file}:{}: error: services depend on each other in a circle: `app` -> `db` -> `dns` -> `app`",
+            pos(index, "\"db\"", 0)
+        ),
+    );
+}
+
+#[test]
+fn an_rto_over_the_mtpd_and_a_function_nothing_supports() {
+    let index = r#"Index(
+    organisation: (name: "T"),
+    vital_business_functions: [
+        Vbf(id: "sell", name: "Selling", rto: "2d", mtpd: "1d",
+            impact_over_time: [("4h", High), ("1h", Low), ("1d", Medium)]),
+        Vbf(id: "pay", name: "Payroll", rto: "3d", priority: 0),
+    ],
+    services: [
+        Service(id: "app", name: "App", vbfs: ["sell"]),
+        Service(id: "mail", name: "Mail"),
+    ],
+)"#;
+    let (code, err, file) = check_bia(index);
+    assert_eq!(code, 1, "{err}");
+    has(
+        &err,
+        &format!(
+            "{file}:{}: error: the RTO of vital business function `sell` (2d) is longer than its MTPD (1d, {file}:{}): the business would be lost before the function is back; shorten the RTO or check the MTPD",
+            pos(index, "\"2d\"", 0),
+            pos(index, "\"1d\"", 0)
+        ),
+    );
+    has(
+        &err,
+        &format!(
+            "{file}:{}: error: the impact over time of `sell` goes back in time: 1h comes after 4h; list the points in the order of time",
+            pos(index, "\"1h\"", 0)
+        ),
+    );
+    has(
+        &err,
+        &format!(
+            "{file}:{}: error: expected a priority from 1 (recovered first) to 1000, found 0",
+            pos(index, "0)", 0)
+        ),
+    );
+    has(
+        &err,
+        &format!(
+            "{file}:{}: warning: vital business function `pay` has no service supporting it: list it in the `vbfs` of the services it needs, so impact, order and the report can see it",
+            pos(index, "\"pay\"", 0)
+        ),
+    );
+    has(
+        &err,
+        &format!(
+            "{file}:{}: warning: service `mail` has no plan that restores it: write one, or list it in a plan's `services`",
+            pos(index, "\"mail\"", 0)
+        ),
+    );
+}

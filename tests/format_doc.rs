@@ -17,8 +17,8 @@ fn every_example_in_format_md_reads_cleanly() {
     let ex = examples();
     assert_eq!(
         ex.len(),
-        5,
-        "an index, a plan, a plan with deadlines and links, a plan with parameters, a scenario"
+        6,
+        "an index, a plan, a plan with deadlines and links, a plan with parameters, a scenario, a risk register"
     );
     let files = vec![
         InputFile {
@@ -46,6 +46,11 @@ fn every_example_in_format_md_reads_cleanly() {
             shown: "FORMAT.md plan with deadlines".into(),
             bytes: ex[2].clone().into_bytes(),
         },
+        InputFile {
+            rel: "risks.ron".into(),
+            shown: "FORMAT.md risk register".into(),
+            bytes: ex[5].clone().into_bytes(),
+        },
     ];
     let lib = Library::load(
         "docs",
@@ -55,6 +60,12 @@ fn every_example_in_format_md_reads_cleanly() {
     );
     assert_eq!(lib.plans.len(), 3);
     assert_eq!(lib.scenarios.len(), 1);
+    let risks = lib.risks.as_ref().expect("the register reads");
+    assert_eq!(risks.risks[0].score(), 10);
+    assert_eq!(risks.risks[0].mitigations.len(), 3);
+    let dispatch = lib.index.vbf("dispatch").unwrap();
+    assert_eq!(dispatch.impact_over_time.len(), 3);
+    assert_eq!(dispatch.mtpd.as_ref().unwrap().v.to_string(), "1d");
     let plan = |id: &str| lib.plans.iter().find(|p| p.id.v == id).unwrap();
     assert_eq!(plan("db-failover").steps.len(), 3);
     let comms = plan("data-breach-comms");

@@ -242,3 +242,71 @@ fn import_refuses_to_overwrite_and_names_a_file_it_cannot_read() {
     assert!(r.stderr.contains("not UTF-8"), "{}", r.stderr);
     assert!(!env.dir.path().join("out3").exists(), "nothing written");
 }
+
+#[test]
+fn a_bia_table_and_a_risk_register_are_drafted_as_guesses_marked_todo() {
+    let env = Env::new();
+    let out = env.dir.path().join("bia");
+    let src = fixtures().join("import/bia-risk-register.md");
+    env.run(&["import", src.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .ok();
+    let lib = out.to_str().unwrap();
+    let r = env.run(&["check", lib]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ix: serde_json::Value =
+        serde_json::from_str(&env.run(&["--library", lib, "index", "--json"]).ok().stdout).unwrap();
+    let vbfs = ix["vital_business_functions"].as_array().unwrap();
+    assert_eq!(vbfs.len(), 4);
+    let picking = vbfs
+        .iter()
+        .find(|v| v["id"] == "order-picking-and-despatch")
+        .unwrap();
+    assert_eq!(picking["rto"], "4h");
+    assert_eq!(picking["mtpd"], "1d");
+    assert_eq!(picking["priority"], 1);
+    assert_eq!(picking["impact_over_time"][1]["level"], "high");
+    assert_eq!(picking["impact_over_time"][1]["after"], "4h");
+    assert!(
+        picking["todo"][0]
+            .as_str()
+            .unwrap()
+            .contains("bia-risk-register.md:17"),
+        "{picking}"
+    );
+    let services = ix["services"].as_array().unwrap();
+    assert_eq!(services[0]["id"], "wms-hosted");
+    assert_eq!(services[0]["rpo"], "15m");
+    let risks: serde_json::Value =
+        serde_json::from_str(&env.run(&["--library", lib, "risks", "--json"]).ok().stdout).unwrap();
+    let risks = risks.as_array().unwrap();
+    assert_eq!(risks.len(), 4);
+    // by score, the likelier first: R4 (4x3), then R1 (3x4)
+    assert_eq!(risks[0]["id"], "loss-of-key-staff-during-peak");
+    assert_eq!(risks[0]["score"], 12);
+    assert_eq!(
+        risks[1]["id"],
+        "power-outage-at-the-warehouse-longer-than-4-hour"
+    );
+    assert_eq!(risks[1]["score"], 12);
+    assert_eq!(
+        risks[1]["mitigations"][1]["what"],
+        "generator hire contract"
+    );
+    assert_eq!(
+        risks[1]["mitigations"][2]["what"],
+        "Quarterly generator test"
+    );
+    // each guess is a warning of check until someone settles it
+    assert!(r.stderr.contains("TODO (risk `power-outage-at-the-warehouse-longer-than-4-hour`): guessed by `muster import`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the owner is \"Facilities manager\""),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("TODO (vital business function `order-picking-and-despatch`)"),
+        "{}",
+        r.stderr
+    );
+}

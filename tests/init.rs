@@ -22,7 +22,12 @@ fn a_new_library_passes_check_when_checked_from_inside_it() {
         r.stderr
     );
     let lib = env.dir.path().join("mylib");
-    for f in ["index.ron", "plans/first-plan.ron", "README.md"] {
+    for f in [
+        "index.ron",
+        "risks.ron",
+        "plans/first-plan.ron",
+        "README.md",
+    ] {
         assert!(lib.join(f).is_file(), "{f}");
     }
     assert!(lib.join("scenarios").is_dir());
@@ -38,6 +43,33 @@ fn a_new_library_passes_check_when_checked_from_inside_it() {
     assert!(!r.stdout.contains("sample"), "{}", r.stdout);
     let r = run_in(&env, &lib, &["list", "--json"]).ok();
     assert!(r.stdout.contains("first-plan"), "{}", r.stdout);
+    // the new fields come as a commented skeleton, which reads back once uncommented
+    let index = std::fs::read_to_string(lib.join("index.ron")).unwrap();
+    assert!(index.contains("//     mtpd: \"1d\""), "{index}");
+    let risks = std::fs::read_to_string(lib.join("risks.ron")).unwrap();
+    assert!(risks.contains("//     likelihood: 2"), "{risks}");
+    let r = run_in(&env, &lib, &["risks", "--json"]).ok();
+    assert_eq!(r.stdout.trim(), "[]");
+    let uncomment = |t: &str| {
+        t.lines()
+            .map(|l| match l.strip_prefix("        // ") {
+                Some(rest) => format!("        {rest}\n"),
+                None => format!("{l}\n"),
+            })
+            .collect::<String>()
+    };
+    std::fs::write(lib.join("index.ron"), uncomment(&index)).unwrap();
+    std::fs::write(lib.join("risks.ron"), uncomment(&risks)).unwrap();
+    let r = run_in(&env, &lib, &["check"]);
+    assert!(!r.stderr.contains("RON syntax"), "{}", r.stderr);
+    assert!(!r.stderr.contains("unknown field"), "{}", r.stderr);
+    let r = run_in(&env, &lib, &["risks", "--json"]);
+    assert!(
+        r.stdout.contains("\"power-loss\""),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
 }
 
 #[test]

@@ -969,3 +969,47 @@ fn an_improvement_action_from_an_observation_in_one_go() {
     h.press("P31done<Enter>");
     assert!(!h.state().actions[0].is_open());
 }
+
+#[test]
+fn the_index_says_what_losing_a_site_takes_down() {
+    let mut h = Harness::new(80, 24);
+    h.press("i<Tab><Tab><Tab>");
+    let s = h.screen();
+    assert!(
+        s.contains("If it is lost: 2 service(s) down; recover in"),
+        "{s}"
+    );
+    assert!(s.contains("Functions hit: orders (RTO 4h)"), "{s}");
+    insta::assert_snapshot!("index_site_lost", s);
+}
+
+#[test]
+fn in_a_session_the_index_orders_services_by_deadline_and_marks_what_waits() {
+    let mut h = Harness::new(80, 24);
+    h.start_alpha().press("I1");
+    h.press("i<Tab><Tab><Tab><Tab><Tab>");
+    let ids: Vec<String> = h
+        .app
+        .section_entries()
+        .iter()
+        .map(|e| e.id.clone())
+        .collect();
+    assert_eq!(ids, ["db", "web"], "the 2-hour RTO first");
+    h.press("j");
+    let s = h.screen();
+    assert!(s.contains("06:30 wait Web shop"), "{s}");
+    assert!(s.contains("04:30      Database"), "{s}");
+    assert!(s.contains("Waits for: db (not back yet)"), "{s}");
+    assert!(
+        s.contains("In this session: RTO deadline 06:30 (4:00 left)"),
+        "{s}"
+    );
+    // the waiting service stands out in the warning colour (when not selected)
+    h.press("k");
+    let buf = h.term.backend().buffer().clone();
+    let row = (0..24)
+        .find(|&y| (0..16).map(|x| buf[(x, y)].symbol()).collect::<String>() == "06:30 wait Web s")
+        .expect("the row of web");
+    assert_eq!(buf[(0, row)].fg, ratatui::style::Color::Yellow);
+    insta::assert_snapshot!("index_session_services", h.screen());
+}

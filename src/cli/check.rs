@@ -3,29 +3,78 @@
 use super::Output;
 use super::{CliError, Result};
 use crate::context::Context;
+use crate::domain::standards::{self, Standard};
 use crate::domain::text::clean;
-use crate::domain::{Diagnostic, InputFile, Library};
+use crate::domain::{Diagnostic, InputFile, Library, Severity};
 use crate::library::{self, Location};
 use std::path::{Path, PathBuf};
 
 /// The most problems `check` prints for one file.
 const MAX_PER_FILE: usize = 50;
 
-pub fn run(ctx: &Context, paths: &[PathBuf]) -> Result<Output> {
+/// The standards `check --standard` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StandardArg {
+    /// ISO 22301:2019, business continuity plans
+    #[value(name = "iso22301")]
+    Iso22301,
+    /// NIST SP 800-34 Rev. 1, information system contingency plans
+    #[value(name = "nist-800-34")]
+    Nist80034,
+}
+
+/// Adds a warning for each element the standard expects of a plan and the plan lacks, in the
+/// order of the files.
+fn with_standard(mut lib: Library, standard: Option<StandardArg>) -> Library {
+    let Some(std) = standard else { return lib };
+    let std = match std {
+        StandardArg::Iso22301 => Standard::Iso22301,
+        StandardArg::Nist80034 => Standard::Nist80034,
+    };
+    let mut more = Vec::new();
+    for p in &lib.plans {
+        for g in standards::plan_gaps(&lib, p, std) {
+            more.push(lib.diag_at(Severity::Warning, g.span, g.message, None));
+        }
+    }
+    lib.diagnostics.extend(more);
+    let order: std::collections::HashMap<&str, usize> = lib
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.path.as_str(), i))
+        .collect();
+    let mut diags = std::mem::take(&mut lib.diagnostics);
+    diags.sort_by_key(|d| {
+        (
+            order.get(d.path.as_str()).copied().unwrap_or(usize::MAX),
+            d.line,
+            d.col,
+        )
+    });
+    lib.diagnostics = diags;
+    lib
+}
+
+pub fn run(ctx: &Context, paths: &[PathBuf], standard: Option<StandardArg>) -> Result<Output> {
     let mut diags: Vec<Diagnostic> = Vec::new();
     let mut summary = Vec::new();
     if paths.is_empty() {
-        let lib = ctx.load_library()?;
+        let lib = with_standard(ctx.load_library()?, standard);
         summary.push(describe(&lib));
         diags.extend(lib.diagnostics);
     }
     for p in paths {
         if p.is_dir() {
-            let lib = library::load(&Location::Dir(p.clone()), ctx.today())?;
+            let lib = with_standard(
+                library::load(&Location::Dir(p.clone()), ctx.today())?,
+                standard,
+            );
             summary.push(describe(&lib));
             diags.extend(lib.diagnostics);
         } else {
             let (lib, shown) = check_file(ctx, p)?;
+            let lib = with_standard(lib, standard);
             summary.push(format!("{shown}: checked against {}", lib.describe()));
             diags.extend(lib.diagnostics.into_iter().filter(|d| d.path == shown));
         }
@@ -95,6 +144,8 @@ fn check_file(ctx: &Context, p: &Path) -> Result<(Library, String)> {
         .unwrap_or("");
     let (rel, lib_dir) = if name == "index.ron" || head == "Index" {
         ("index.ron".to_string(), Some(parent.to_path_buf()))
+    } else if name == "risks.ron" || head == "Risks" {
+        ("risks.ron".to_string(), Some(parent.to_path_buf()))
     } else if folder == "scenarios" || head == "Scenario" {
         (
             format!("scenarios/{name}"),
@@ -108,7 +159,10 @@ fn check_file(ctx: &Context, p: &Path) -> Result<(Library, String)> {
     };
     let around = lib_dir.filter(|d| {
         d.join("index.ron").is_file()
-            && (folder == "plans" || folder == "scenarios" || rel == "index.ron")
+            && (folder == "plans"
+                || folder == "scenarios"
+                || rel == "index.ron"
+                || rel == "risks.ron")
     });
     let loc = around
         .map(Location::Dir)

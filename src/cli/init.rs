@@ -6,6 +6,7 @@ use std::path::Path;
 
 const SKELETON: &[(&str, &str)] = &[
     ("index.ron", include_str!("../../assets/skeleton/index.ron")),
+    ("risks.ron", include_str!("../../assets/skeleton/risks.ron")),
     (
         "plans/first-plan.ron",
         include_str!("../../assets/skeleton/plans/first-plan.ron"),

@@ -15,6 +15,7 @@ pub mod actions;
 mod check;
 pub mod error;
 mod export;
+mod impact;
 mod import;
 mod index;
 mod init;
@@ -149,6 +150,10 @@ pub enum Sub {
     Check {
         /// Library folders, or plan, scenario or index files (default: the library)
         paths: Vec<PathBuf>,
+        /// Also warn, plan by plan, about the elements this standard expects of a plan and the
+        /// plan lacks (docs/STANDARDS.md)
+        #[arg(long, value_enum, value_name = "STANDARD")]
+        standard: Option<check::StandardArg>,
     },
     /// Start a new library folder: an index and one plan to edit, or a copy of the sample
     Init {
@@ -188,6 +193,36 @@ pub enum Sub {
         query: Vec<String>,
         #[arg(long, help = JSON)]
         json: bool,
+    },
+    /// What losing a site, a service or a vendor takes down: the services (directly or through
+    /// what they depend on), the vital business functions, the plans to invoke, and the order to
+    /// bring services back
+    Impact {
+        /// What is lost
+        #[arg(value_enum)]
+        kind: impact::LostKind,
+        /// Its id in the index (`muster index` lists them)
+        id: String,
+        #[arg(long, help = JSON)]
+        json: bool,
+    },
+    /// The library's whole recovery order, tier by tier: dependencies first, then the earliest
+    /// deadline
+    Order {
+        #[arg(long, help = JSON)]
+        json: bool,
+    },
+    /// The risk register (risks.ron), highest score first
+    Risks {
+        #[arg(long, help = JSON)]
+        json: bool,
+    },
+    /// The dependency picture: vital business functions -> services -> the services, sites
+    /// and vendors they depend on
+    Graph {
+        /// text (80 columns), dot (Graphviz) or mermaid
+        #[arg(long, value_enum, default_value = "text")]
+        format: impact::GraphFormat,
     },
     /// The exercise scenarios
     Scenarios {
@@ -646,7 +681,11 @@ pub fn run(ctx: &Context, cmd: Option<Sub>) -> Result<Output> {
         });
     };
     match cmd {
-        Sub::Check { paths } => check::run(ctx, &paths),
+        Sub::Check { paths, standard } => check::run(ctx, &paths, standard),
+        Sub::Impact { kind, id, json } => impact::impact(ctx, kind, &id, json),
+        Sub::Order { json } => impact::order(ctx, json),
+        Sub::Risks { json } => impact::risks(ctx, json),
+        Sub::Graph { format } => impact::graph(ctx, format),
         Sub::Init { dir, sample } => init::run(&dir, sample),
         Sub::Import { files, out, report } => import::run(&files, &out, report),
         Sub::List { json } => list::run(ctx, json),

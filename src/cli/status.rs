@@ -286,6 +286,31 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
             local_short(r.deadline)
         ));
     }
+    // the services that cannot come back yet: what they depend on is not back
+    let restored: std::collections::HashSet<String> = rto
+        .iter()
+        .filter(|r| r.restored_at.is_some())
+        .map(|r| r.service.clone())
+        .collect();
+    let by_deadline: Vec<(String, chrono::DateTime<chrono::Utc>)> = rto
+        .iter()
+        .map(|r| (r.service.clone(), r.deadline))
+        .collect();
+    let waiting: Vec<String> = crate::domain::impact::overview(&lib.index, &by_deadline, &restored)
+        .into_iter()
+        .filter(|w| !w.restored && !w.waits_for.is_empty())
+        .map(|w| {
+            format!(
+                "{} (RTO due {}) waits for {}",
+                w.service,
+                local_short(w.deadline),
+                w.waits_for.join(", ")
+            )
+        })
+        .collect();
+    if st.closed.is_none() && !waiting.is_empty() {
+        out.push_str(&format!("WAITING: {}\n", waiting.join("; ")));
+    }
     let overdue: Vec<String> = deadlines(&o.session, ctx.now)
         .into_iter()
         .filter(|(_, _, d)| d.state == DueState::Overdue)

@@ -98,7 +98,7 @@ pub struct Site {
     pub notes: Option<String>,
 }
 
-/// A vital business function.
+/// A vital business function, with its business impact analysis (all of it optional).
 #[derive(Debug, Clone, Serialize)]
 pub struct Vbf {
     pub id: Sp<String>,
@@ -106,6 +106,89 @@ pub struct Vbf {
     pub impact: Option<String>,
     pub rto: Option<Sp<Minutes>>,
     pub rpo: Option<Sp<Minutes>>,
+    /// How the harm of an outage grows: after so long, so bad (in the order of time).
+    pub impact_over_time: Vec<ImpactAt>,
+    /// The maximum tolerable period of disruption: after it the business is lost or badly harmed.
+    pub mtpd: Option<Sp<Minutes>>,
+    /// Recovery priority: 1 is recovered first.
+    pub priority: Option<Sp<u32>>,
+    /// The recovery strategy chosen.
+    pub strategy: Option<String>,
+    /// The risk reduction or recovery options considered.
+    pub recovery_options: Vec<String>,
+    /// Who owns the function in the business (a role or person id).
+    pub owner: Option<Sp<String>>,
+    /// Questions still open (a guess of `muster import`), each a warning of `check`.
+    pub todo: Vec<Sp<String>>,
+}
+
+/// The business impact scale, 1 to 5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Negligible = 1,
+    Low = 2,
+    Medium = 3,
+    High = 4,
+    Severe = 5,
+}
+
+impl Level {
+    pub const ALL: [Level; 5] = [
+        Level::Negligible,
+        Level::Low,
+        Level::Medium,
+        Level::High,
+        Level::Severe,
+    ];
+    pub fn word(self) -> &'static str {
+        match self {
+            Level::Negligible => "negligible",
+            Level::Low => "low",
+            Level::Medium => "medium",
+            Level::High => "high",
+            Level::Severe => "severe",
+        }
+    }
+    /// The names a file writes (`High`), for the reader.
+    pub const NAMES: [(&'static str, Level); 5] = [
+        ("Negligible", Level::Negligible),
+        ("Low", Level::Low),
+        ("Medium", Level::Medium),
+        ("High", Level::High),
+        ("Severe", Level::Severe),
+    ];
+    /// 1 (negligible) to 5 (severe).
+    pub fn score(self) -> u8 {
+        self as u8
+    }
+}
+
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.word())
+    }
+}
+
+/// One point of a VBF's impact over time: `("4h", High, "drivers idle")`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImpactAt {
+    pub after: Sp<Minutes>,
+    pub level: Level,
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub span: super::parse::span::Span,
+}
+
+impl Vbf {
+    /// How bad the outage is after `t`: the last point at or before it.
+    pub fn level_at(&self, t: Minutes) -> Option<Level> {
+        self.impact_over_time
+            .iter()
+            .filter(|p| p.after.v <= t)
+            .map(|p| p.level)
+            .max()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -121,6 +204,8 @@ pub struct Service {
     pub sites: Vec<Sp<String>>,
     pub vendors: Vec<Sp<String>>,
     pub owner: Option<Sp<String>>,
+    /// Questions still open (a guess of `muster import`), each a warning of `check`.
+    pub todo: Vec<Sp<String>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -138,6 +223,54 @@ pub struct Invocation {
     pub who_may_invoke: Vec<Sp<String>>,
     pub first_steps: Vec<String>,
     pub first_level_support: Vec<String>,
+}
+
+/// `("4h", High, "drivers idle")` or `("4h", High)`.
+fn read_impact_at(de: &mut De, n: &Node) -> Option<ImpactAt> {
+    let items = match &n.kind {
+        Kind::Tuple { name: None, items } if (2..=3).contains(&items.len()) => items,
+        _ => {
+            de.error(
+                n.span,
+                format!(
+                    "expected a point of the impact over time like `(\"4h\", High, \"drivers idle\")`, found {}",
+                    n.describe()
+                ),
+                None,
+            );
+            return None;
+        }
+    };
+    let after = de.minutes(&items[0]);
+    let level = de.variant(&items[1], &Level::NAMES);
+    let note = items.get(2).and_then(|x| de.string(x));
+    Some(ImpactAt {
+        after: after?,
+        level: level?,
+        note,
+        span: n.span,
+    })
+}
+
+/// A priority: a whole number from 1 (first).
+fn read_priority(de: &mut De, n: &Node) -> Option<Sp<u32>> {
+    match n.kind {
+        Kind::Int(i) if (1..=1000).contains(&i) => Some(Sp::new(i as u32, n.span)),
+        _ => {
+            de.error(
+                n.span,
+                format!(
+                    "expected a priority from 1 (recovered first) to 1000, found {}",
+                    match n.kind {
+                        Kind::Int(i) => i.to_string(),
+                        _ => n.describe().to_string(),
+                    }
+                ),
+                None,
+            );
+            None
+        }
+    }
 }
 
 impl Index {
@@ -247,6 +380,13 @@ impl Index {
                 impact: o.opt(de, "impact", De::string),
                 rto: o.opt(de, "rto", De::minutes),
                 rpo: o.opt(de, "rpo", De::minutes),
+                impact_over_time: o.list(de, "impact_over_time", read_impact_at),
+                mtpd: o.opt(de, "mtpd", De::minutes),
+                priority: o.opt(de, "priority", read_priority),
+                strategy: o.opt(de, "strategy", De::string),
+                recovery_options: o.list(de, "recovery_options", De::string),
+                owner: o.opt(de, "owner", De::id),
+                todo: o.list(de, "todo", De::sp_string),
             };
             o.finish(de);
             Some(v)
@@ -265,6 +405,7 @@ impl Index {
                 sites: o.list(de, "sites", De::id),
                 vendors: o.list(de, "vendors", De::id),
                 owner: o.opt(de, "owner", De::id),
+                todo: o.list(de, "todo", De::sp_string),
             };
             o.finish(de);
             Some(s)
@@ -305,6 +446,13 @@ impl Index {
             documents,
             invocation,
         })
+    }
+
+    pub fn site(&self, id: &str) -> Option<&Site> {
+        self.sites.iter().find(|s| s.id.v == id)
+    }
+    pub fn vendor(&self, id: &str) -> Option<&Vendor> {
+        self.vendors.iter().find(|s| s.id.v == id)
     }
 
     /// A role's title for its id; anything else (free text) as it is.

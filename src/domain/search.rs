@@ -198,6 +198,27 @@ pub fn index_entries(lib: &Library) -> Vec<Entry> {
         e.line("Impact", v.impact.as_deref());
         e.line("RTO", v.rto.as_ref().map(|r| r.v.to_string()).as_deref());
         e.line("RPO", v.rpo.as_ref().map(|r| r.v.to_string()).as_deref());
+        e.line("MTPD", v.mtpd.as_ref().map(|r| r.v.to_string()).as_deref());
+        e.line(
+            "Priority",
+            v.priority.as_ref().map(|p| p.v.to_string()).as_deref(),
+        );
+        for p in &v.impact_over_time {
+            e.lines.push(match &p.note {
+                Some(n) => format!("After {}: {} - {n}", p.after.v, p.level),
+                None => format!("After {}: {}", p.after.v, p.level),
+            });
+        }
+        e.line("Strategy", v.strategy.as_deref());
+        for o in &v.recovery_options {
+            e.lines.push(format!("Option: {o}"));
+        }
+        e.line(
+            "Owner",
+            v.owner
+                .as_ref()
+                .map(|o| ix.person(o).map_or(ix.role_title(o), |p| p.name.as_str())),
+        );
         let svcs: Vec<String> = ix
             .services
             .iter()

@@ -195,6 +195,36 @@ pub fn chunks(line: &str, width: usize) -> Vec<String> {
     out
 }
 
+/// Text cut at spaces into lines of at most `width` display columns (a word longer than that
+/// is cut where the width ends).
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(8);
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        let ww = UnicodeWidthStr::width(word);
+        let cw = UnicodeWidthStr::width(cur.as_str());
+        if !cur.is_empty() && cw + 1 + ww > width {
+            out.push(std::mem::take(&mut cur));
+        }
+        if ww > width {
+            let mut pieces = chunks(word, width);
+            let last = pieces.pop().unwrap_or_default();
+            out.extend(pieces);
+            cur = last;
+            continue;
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() || out.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
 /// Makes text from a file, a note or a journal safe to show in a terminal: control characters
 /// (escape sequences included) become visible `\u{..}` escapes; tabs become spaces; newlines are
 /// kept only when `keep_newlines`.

@@ -25,6 +25,21 @@ pub enum Block {
         /// printed wide enough to write a name, a time, a note.
         write_in: usize,
     },
+    /// A table whose cells each carry a tone from 0 (none) to 5 (worst): a heat map, a
+    /// business impact table. The text of a cell says what its tone shows, for Markdown and
+    /// for a reader who cannot tell the colours apart.
+    Tinted {
+        head: Vec<String>,
+        rows: Vec<Vec<(String, u8)>>,
+        /// A grid of equal columns (a heat map), not a table sized by its text.
+        grid: bool,
+    },
+    /// A picture muster drew (SVG markup made by `export::graph`, every text in it escaped),
+    /// with the same in words: Markdown shows the words.
+    Figure {
+        svg: String,
+        text: String,
+    },
     /// Preformatted text (commands), never wrapped or reflowed.
     Pre(String),
     /// A page break on paper.
@@ -135,6 +150,18 @@ impl Doc {
         }
         self
     }
+    pub fn tinted(&mut self, head: &[&str], rows: Vec<Vec<(String, u8)>>, grid: bool) -> &mut Self {
+        self.blocks.push(Block::Tinted {
+            head: head.iter().map(|s| s.to_string()).collect(),
+            rows,
+            grid,
+        });
+        self
+    }
+    pub fn figure(&mut self, svg: String, text: String) -> &mut Self {
+        self.blocks.push(Block::Figure { svg, text });
+        self
+    }
     pub fn pre(&mut self, s: impl Into<String>) -> &mut Self {
         self.blocks.push(Block::Pre(s.into()));
         self
@@ -226,6 +253,16 @@ fn md_block(b: &Block, rows: &mut dyn Rows, o: &mut dyn Write) -> std::io::Resul
             }
             writeln!(o)
         }
+        Block::Tinted { head, rows: r, .. } => {
+            o.write_all(md_row(head, head.len()).as_bytes())?;
+            writeln!(o, "|{}", " --- |".repeat(head.len()))?;
+            for row in r {
+                let cells: Vec<String> = row.iter().map(|(t, _)| t.clone()).collect();
+                o.write_all(md_row(&cells, head.len()).as_bytes())?;
+            }
+            writeln!(o)
+        }
+        Block::Figure { text, .. } => md_block(&Block::Pre(text.trim_end().to_string()), rows, o),
         Block::Stream { head } => {
             o.write_all(md_row(head, head.len()).as_bytes())?;
             writeln!(o, "|{}", " --- |".repeat(head.len()))?;
@@ -463,6 +500,35 @@ fn html_block(b: &Block, rows: &mut dyn Rows, o: &mut dyn Write) -> std::io::Res
                 o.write_all(html_row(row, head.len()).as_bytes())?;
             }
             o.write_all(b"</tbody>\n</table>\n")
+        }
+        Block::Tinted {
+            head,
+            rows: r,
+            grid,
+        } => {
+            let class = if *grid { "tinted grid" } else { "tinted" };
+            write!(o, "<table class=\"{class}\">\n<thead><tr>")?;
+            for h in head {
+                write!(o, "<th>{}</th>", html_escape(h))?;
+            }
+            o.write_all(b"</tr></thead>\n<tbody>\n")?;
+            for row in r {
+                o.write_all(b"<tr>")?;
+                for i in 0..head.len() {
+                    let (text, tone) = row.get(i).map_or(("", 0), |(t, n)| (t.as_str(), *n));
+                    let cell = html_escape(text).replace('\n', "<br>");
+                    if tone > 0 {
+                        write!(o, "<td class=\"tone-{}\">{cell}</td>", tone.min(5))?;
+                    } else {
+                        write!(o, "<td>{cell}</td>")?;
+                    }
+                }
+                o.write_all(b"</tr>\n")?;
+            }
+            o.write_all(b"</tbody>\n</table>\n")
+        }
+        Block::Figure { svg, .. } => {
+            write!(o, "<figure class=\"graph\">\n{svg}</figure>\n")
         }
         Block::Stream { head } => {
             o.write_all(html_head(head, 0).as_bytes())?;

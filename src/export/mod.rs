@@ -2,8 +2,10 @@
 //! Report. Pure: the caller reads the journal, hands in what it found, and writes the text.
 
 mod aar;
+mod continuity;
 pub mod doc;
 pub mod facts;
+pub mod graph;
 mod md_html;
 mod pir;
 pub mod print;

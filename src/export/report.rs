@@ -8,10 +8,7 @@ use crate::domain::session::Session;
 use crate::domain::session::improve::{ActionRow, tracking_order};
 use crate::domain::{Library, Plan};
 
-/// A plan counts as tested when it has a test date and the test is not overdue.
-fn tested(p: &Plan, today: chrono::NaiveDate) -> bool {
-    p.last_tested.is_some() && p.test_due().is_none_or(|d| d >= today)
-}
+use super::continuity::{self, plans_of, tested};
 
 pub fn report_doc(lib: &Library, sessions: &[(Session, Facts)], today: chrono::NaiveDate) -> Doc {
     let mut d = Doc::new(format!(
@@ -32,7 +29,8 @@ pub fn report_doc(lib: &Library, sessions: &[(Session, Facts)], today: chrono::N
         .iter()
         .filter(|(o, _)| o.state.is_exercise())
         .count();
-    d.facts(vec![
+    let gaps = continuity::gaps(lib, sessions, today);
+    let mut facts = vec![
         ("Date".into(), today.to_string()),
         ("Library".into(), lib.label()),
         (
@@ -47,7 +45,34 @@ pub fn report_doc(lib: &Library, sessions: &[(Session, Facts)], today: chrono::N
                 super::review::plural(exercises, "exercise", "exercises")
             ),
         ),
-    ]);
+    ];
+    if let Some(reg) = &lib.risks {
+        let high = reg.risks.iter().filter(|r| r.is_high()).count();
+        facts.push((
+            "Risks".into(),
+            format!("{} ({high} high or very high)", reg.risks.len()),
+        ));
+    }
+    facts.push((
+        "Gaps".into(),
+        if gaps.is_empty() {
+            "none".into()
+        } else {
+            gaps.len().to_string()
+        },
+    ));
+    d.facts(facts);
+
+    d.h2("Gaps, the most urgent first");
+    if gaps.is_empty() {
+        d.para("No gap: every vital business function has services and a tested plan, met its RTO in its last exercise, and every high risk has an owner and a plan.");
+    } else {
+        d.table(&["Gap", "What", "Detail"], gaps);
+    }
+    continuity::bia(&mut d, lib);
+    continuity::risks(&mut d, lib, today);
+    continuity::coverage(&mut d, lib, sessions, today);
+    continuity::picture(&mut d, lib);
 
     d.h2("Plans overdue for review or test");
     if overdue.is_empty() {
@@ -97,19 +122,7 @@ pub fn report_doc(lib: &Library, sessions: &[(Session, Facts)], today: chrono::N
     }
 
     d.h2("Services and vital business functions without a (tested) plan");
-    let plans_of = |sid: &str| -> Vec<&Plan> {
-        lib.plans
-            .iter()
-            .filter(|p| {
-                p.services.iter().any(|s| s.v == sid)
-                    || lib
-                        .index
-                        .service(sid)
-                        .is_some_and(|s| s.plans.iter().any(|x| x.v == p.id.v))
-            })
-            .map(|p| &**p)
-            .collect()
-    };
+    let plans_of = |sid: &str| -> Vec<&Plan> { plans_of(lib, sid) };
     // the gap, if any, of a set of plans: none at all, or none tested
     let gap = |plans: &[&Plan]| -> Option<&'static str> {
         if plans.is_empty() {

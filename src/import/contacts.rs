@@ -22,7 +22,7 @@ pub struct Contacts {
     vendors: Vec<String>,
 }
 
-fn cells(line: &str) -> Vec<String> {
+pub(super) fn cells(line: &str) -> Vec<String> {
     let l = line.trim().trim_start_matches('|').trim_end_matches('|');
     l.split('|')
         .map(|c| {
@@ -35,7 +35,7 @@ fn cells(line: &str) -> Vec<String> {
         .collect()
 }
 
-fn col(head: &[String], words: &[&str]) -> Option<usize> {
+pub(super) fn col(head: &[String], words: &[&str]) -> Option<usize> {
     head.iter()
         .position(|h| words.iter().any(|w| h.to_lowercase().contains(w)))
 }
@@ -133,7 +133,7 @@ impl Contacts {
         self.vendors.push(o.write(8));
     }
 
-    pub fn index_ron(&self) -> String {
+    pub fn index_ron(&self, drafts: &super::bia::Drafts) -> String {
         let list = |items: &[String]| -> String {
             if items.is_empty() {
                 "[]".into()
@@ -148,10 +148,12 @@ impl Contacts {
             }
         };
         format!(
-            "// Drafted by `muster import`: the people and vendors found in the runbooks' contact tables.\n// Check every entry; add roles, sites, services and documents (see docs/FORMAT.md).\nIndex(\n    organisation: (name: {}),\n    people: {},\n    roles: [],\n    vendors: {},\n    sites: [],\n    vital_business_functions: [],\n    services: [],\n    documents: [],\n)\n",
+            "// Drafted by `muster import`: the people and vendors found in the runbooks' contact tables,\n// and the functions and services of their business impact tables. Check every entry; add roles,\n// sites, services and documents (see docs/FORMAT.md).\nIndex(\n    organisation: (name: {}),\n    people: {},\n    roles: [],\n    vendors: {},\n    sites: [],\n    vital_business_functions: {},\n    services: {},\n    documents: [],\n)\n",
             string("Imported runbooks"),
             list(&self.people),
-            list(&self.vendors)
+            list(&self.vendors),
+            list(&drafts.vbfs),
+            list(&drafts.services)
         )
     }
 }

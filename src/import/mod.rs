@@ -2,6 +2,7 @@
 //! out. Every guess is written into the plan as a `todo`, which `muster check` shows as a
 //! warning until a person settles it; every part of the source ends up somewhere in the output.
 
+mod bia;
 mod blocks;
 mod contacts;
 mod guess;
@@ -47,6 +48,7 @@ pub fn import(sources: &[Source]) -> Imported {
         todos: 0,
     };
     let mut people = contacts::Contacts::default();
+    let mut drafts = bia::Drafts::default();
     for (src, id) in sources.iter().zip(&plan_ids) {
         let text = normalise(&src.text);
         let doc = blocks::read(&text);
@@ -75,6 +77,11 @@ pub fn import(sources: &[Source]) -> Imported {
         for blk in &doc.blocks {
             if blk.kind == Kind::Table {
                 people.read_table(&text[blk.range.clone()]);
+                drafts.read_table(
+                    &text[blk.range.clone()],
+                    &src.shown,
+                    b.lines.of(blk.range.start),
+                );
             }
         }
         out.steps += b.steps.len();
@@ -84,7 +91,12 @@ pub fn import(sources: &[Source]) -> Imported {
         out.plans += 1;
     }
     out.files
-        .insert(0, ("index.ron".into(), people.index_ron()));
+        .insert(0, ("index.ron".into(), people.index_ron(&drafts)));
+    if let Some(r) = drafts.risks_ron() {
+        out.todos += drafts.risks.len();
+        out.files.insert(1, ("risks.ron".into(), r));
+    }
+    out.todos += drafts.vbfs.len() + drafts.services.len();
     out
 }
 

@@ -5,9 +5,13 @@ use super::effects::Effect;
 use super::keymap::Action;
 use crate::domain::Plan;
 use crate::domain::ids::StepRef;
+use crate::domain::impact::{self, Waiting};
 use crate::domain::search::{self, Entry, EntryKind};
 use crate::domain::session::StepState;
+use crate::domain::session::rto;
+use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::HashSet;
 
 /// The sections of the index browser, in order.
 pub const INDEX_SECTIONS: [EntryKind; 8] = EntryKind::INDEX;
@@ -52,10 +56,37 @@ impl App {
 
     pub fn section_entries(&self) -> Vec<&Entry> {
         let kind = INDEX_SECTIONS[self.index_section];
-        self.index_entries
+        let mut v: Vec<&Entry> = self
+            .index_entries
             .iter()
             .filter(|e| e.kind == kind)
-            .collect()
+            .collect();
+        // in a session, the commander's overview: the services it restores, soonest deadline
+        // first, then the others in the index's order
+        if kind == EntryKind::Service
+            && let Some(o) = self.incident_services()
+        {
+            let rank = |id: &str| o.iter().position(|w| w.service == id).unwrap_or(usize::MAX);
+            v.sort_by_key(|e| rank(&e.id));
+        }
+        v
+    }
+
+    /// In a session, the services its plans restore, soonest RTO deadline first, each with
+    /// what it depends on that is not back yet (`impact::overview`); `None` outside one.
+    pub fn incident_services(&self) -> Option<Vec<Waiting<DateTime<Utc>>>> {
+        let s = self.session.as_ref()?;
+        let ix = &self.lib.index;
+        let deadlines: Vec<(String, DateTime<Utc>)> = rto::rto_deadlines(s, ix)
+            .into_iter()
+            .map(|d| (d.service, d.deadline))
+            .collect();
+        let restored: HashSet<String> = rto::rto_outcomes(s, ix, self.now)
+            .into_iter()
+            .filter(|r| r.restored_at.is_some())
+            .map(|r| r.service)
+            .collect();
+        Some(impact::overview(ix, &deadlines, &restored))
     }
 
     /// Handles a key that moves around; `None` when the action is not a move.

@@ -10,6 +10,19 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
+/// `LINE:COL` (from 1, columns in characters) of the `nth` (from 0) `needle` in `text`: where
+/// a diagnostic about it points.
+pub fn line_col(text: &str, needle: &str, nth: usize) -> String {
+    let i = text
+        .match_indices(needle)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("{needle} not in the text"))
+        .0;
+    let line = text[..i].matches('\n').count() + 1;
+    let col = text[..i].rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    format!("{line}:{col}")
+}
+
 pub fn mini() -> PathBuf {
     fixtures().join("mini")
 }

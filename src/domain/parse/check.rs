@@ -6,6 +6,8 @@ use crate::domain::plan_extra::{Link, LinkTo};
 use crate::domain::scenario::Release;
 use std::collections::{HashMap, HashSet};
 
+mod bia;
+
 struct Checker<'a> {
     lib: &'a Library,
     out: Vec<Diagnostic>,
@@ -192,11 +194,12 @@ pub fn check(lib: &mut Library, today: chrono::NaiveDate) {
         if let Some(o) = &s.owner {
             c.exists("role", o, &roles, &ctx);
         }
-        if let Some(rto) = &s.rto
-            && s.plans.is_empty()
-            && !covered.contains(s.id.v.as_str())
-        {
-            c.warn(rto.span, format!("service `{}` has an RTO of {} but no plan restores it: write one, or list it in a plan's `services`", s.id, rto.v));
+        c.todo(&s.todo, &ctx);
+        if s.plans.is_empty() && !covered.contains(s.id.v.as_str()) {
+            match &s.rto {
+                Some(rto) => c.warn(rto.span, format!("service `{}` has an RTO of {} but no plan restores it: write one, or list it in a plan's `services`", s.id, rto.v)),
+                None => c.warn(s.id.span, format!("service `{}` has no plan that restores it: write one, or list it in a plan's `services`", s.id)),
+            }
         }
     }
     // service dependency cycles
@@ -213,6 +216,16 @@ pub fn check(lib: &mut Library, today: chrono::NaiveDate) {
             None,
         );
     }
+    let known = bia::Known {
+        roles: &roles,
+        people: &people,
+        sites: &sites,
+        vendors: &vendors,
+        services: &services,
+        plans: &plans,
+    };
+    bia::check_bia(&mut c, ix, &known);
+    bia::check_risks(&mut c, &known, today);
     if let Some(inv) = &ix.invocation {
         for r in &inv.who_may_invoke {
             c.exists("role", r, &roles, &"the invocation guideline");

@@ -28,6 +28,9 @@ fn struct_name(what: &str) -> Option<&'static str> {
         "step" => "Step",
         "vendor" => "Vendor",
         "vital business function" => "Vbf",
+        "risk register" => "Risks",
+        "risk" => "Risk",
+        "mitigation" => "Mitigation",
         _ => return None,
     })
 }

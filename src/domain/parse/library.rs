@@ -5,9 +5,13 @@ use super::ron_tree::{self, Kind};
 use super::span::{Diagnostic, Severity, Source};
 use crate::domain::index::Index;
 use crate::domain::plan::Plan;
+use crate::domain::risk::Register;
 use crate::domain::scenario::Scenario;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
+
+/// The risk register's file, beside `index.ron`.
+pub const RISKS: &str = "risks.ron";
 
 /// Files larger than this are refused: a plan is text, and a huge file is a mistake.
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
@@ -31,6 +35,8 @@ pub struct Library {
     pub index: Index,
     pub plans: Vec<Arc<Plan>>,
     pub scenarios: Vec<Arc<Scenario>>,
+    /// The risk register (`risks.ron`), when the library has one.
+    pub risks: Option<Register>,
     pub diagnostics: Vec<Diagnostic>,
     /// Files that could not be read into the model (`plans/x.ron`...), with their shown paths.
     pub unreadable: Vec<(String, String)>,
@@ -43,6 +49,7 @@ enum Parsed {
     Index(Box<Index>),
     Plan(Box<Plan>),
     Scenario(Box<Scenario>),
+    Risks(Box<Register>),
     Nothing,
 }
 
@@ -51,6 +58,7 @@ enum FileKind {
     Index,
     Plan,
     Scenario,
+    Risks,
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -76,6 +84,8 @@ fn parse_one(file_no: u32, f: InputFile) -> FileResult {
     let mut diags = Vec::new();
     let kind = if f.rel == "index.ron" {
         FileKind::Index
+    } else if f.rel == RISKS {
+        FileKind::Risks
     } else if f.rel.starts_with("scenarios/") {
         FileKind::Scenario
     } else {
@@ -121,7 +131,10 @@ fn parse_one(file_no: u32, f: InputFile) -> FileResult {
         diags.push(Diagnostic::file(
             Severity::Error,
             &f.shown,
-            "this file is empty: write a plan in it, or delete it",
+            match kind {
+                FileKind::Risks => "this file is empty: write the risk register in it (`Risks(risks: [...])`), or delete it",
+                _ => "this file is empty: write a plan in it, or delete it",
+            },
         ));
         return (Some(src), Parsed::Nothing, diags);
     }
@@ -159,9 +172,10 @@ fn parse_one(file_no: u32, f: InputFile) -> FileResult {
             FileKind::Index => "Index",
             FileKind::Plan => "Plan",
             FileKind::Scenario => "Scenario",
+            FileKind::Risks => "Risks",
         };
         match name {
-            Some(n) if n != expected && ["Index", "Plan", "Scenario"].contains(&n) => {
+            Some(n) if n != expected && ["Index", "Plan", "Scenario", "Risks"].contains(&n) => {
                 let head = super::span::Span {
                     end: node.span.start + n.len() as u32,
                     ..node.span
@@ -176,6 +190,8 @@ fn parse_one(file_no: u32, f: InputFile) -> FileResult {
                     .map_or(Parsed::Nothing, |p| Parsed::Plan(Box::new(p))),
                 FileKind::Scenario => Scenario::read(&mut de, &node, hash)
                     .map_or(Parsed::Nothing, |s| Parsed::Scenario(Box::new(s))),
+                FileKind::Risks => Register::read(&mut de, &node)
+                    .map_or(Parsed::Nothing, |r| Parsed::Risks(Box::new(r))),
             },
         }
     };
@@ -216,6 +232,7 @@ impl Library {
                 }
                 Parsed::Plan(p) => lib.plans.push(Arc::from(p)),
                 Parsed::Scenario(s) => lib.scenarios.push(Arc::from(s)),
+                Parsed::Risks(r) => lib.risks = Some(*r),
                 Parsed::Nothing => {}
             }
         }

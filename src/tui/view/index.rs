@@ -3,6 +3,8 @@
 
 use super::home::window;
 use super::text::{ellipsis, wrapped};
+use crate::domain::impact::{self, Kind};
+use crate::domain::search::{Entry, EntryKind};
 use crate::domain::text::clean;
 use crate::tui::app::App;
 use crate::tui::nav::INDEX_SECTIONS;
@@ -27,9 +29,15 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(Line::from(spans)), tabs);
     let entries = app.section_entries();
     // the list grows with the terminal, up to what its longest title needs
+    let overview = match INDEX_SECTIONS[app.index_section] {
+        EntryKind::Service => app.incident_services(),
+        _ => None,
+    };
+    // in a session the services carry their deadline and state before the name
+    let tag_w = if overview.is_some() { 11 } else { 0 };
     let longest = entries
         .iter()
-        .map(|e| unicode_width::UnicodeWidthStr::width(e.title.as_str()))
+        .map(|e| unicode_width::UnicodeWidthStr::width(e.title.as_str()) + tag_w)
         .max()
         .unwrap_or(0) as u16;
     let left_w = (body.width * 2 / 5)
@@ -42,9 +50,26 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let mut lines = Vec::new();
     for i in window(sel, entries.len(), left.height as usize) {
         let e = entries[i];
-        let style = if i == sel { t.selected() } else { t.text() };
+        // in a session: its deadline, and back, waiting for a dependency, or still to do
+        let (tag, style) = match overview
+            .as_ref()
+            .and_then(|o| o.iter().find(|x| x.service == e.id))
+        {
+            Some(x) if x.restored => (format!("{} back ", app.zone.hm(x.deadline)), t.dim()),
+            Some(x) if !x.waits_for.is_empty() => {
+                (format!("{} wait ", app.zone.hm(x.deadline)), t.warn())
+            }
+            Some(x) => (format!("{}      ", app.zone.hm(x.deadline)), t.text()),
+            None if overview.is_some() => ("   -       ".to_string(), t.dim()),
+            None => (String::new(), t.text()),
+        };
+        let style = if i == sel { t.selected() } else { style };
+        let name = ellipsis(
+            &clean(&e.title, false),
+            w.saturating_sub(tag.chars().count()),
+        );
         lines.push(Line::styled(
-            format!("{:w$}", ellipsis(&clean(&e.title, false), w)),
+            format!("{:w$}", format!("{tag}{name}")),
             style,
         ));
     }
@@ -69,7 +94,31 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         let mut l = wrapped(&e.title, w, t.title(), "");
         l.push(Line::styled(format!("{} · {}", e.kind, e.id), t.dim()));
         l.push(Line::raw(""));
-        for line in &e.lines {
+        let mut more: Vec<String> = Vec::new();
+        if let Some(x) = overview
+            .as_ref()
+            .and_then(|o| o.iter().find(|x| x.service == e.id))
+            && let Some(s) = &app.session
+        {
+            let left = x.deadline - s.state.story_now(app.now);
+            more.push(match (x.restored, left.num_seconds() < 0) {
+                (true, _) => "In this session: back (restored)".to_string(),
+                (false, true) => format!("In this session: RTO MISSED by {}", super::clock(-left)),
+                (false, false) => format!(
+                    "In this session: RTO deadline {} ({} left)",
+                    app.zone.hm(x.deadline),
+                    super::clock(left)
+                ),
+            });
+            if !x.restored && !x.waits_for.is_empty() {
+                more.push(format!(
+                    "Waits for: {} (not back yet)",
+                    x.waits_for.join(", ")
+                ));
+            }
+        }
+        more.extend(lost(app, e));
+        for line in e.lines.iter().chain(&more) {
             // "Label: value": the label stands out
             match line.split_once(": ") {
                 Some((label, value)) if label.len() < 24 => {
@@ -88,4 +137,41 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             inner,
         );
     }
+}
+
+/// What losing a site, a vendor or a service takes down, in lines for the details
+/// (`impact::impact`, as `muster impact` shows it).
+fn lost(app: &App, e: &Entry) -> Vec<String> {
+    let kind = match e.kind {
+        EntryKind::Site => Kind::Site,
+        EntryKind::Vendor => Kind::Vendor,
+        EntryKind::Service => Kind::Service,
+        _ => return Vec::new(),
+    };
+    let Ok(i) = impact::impact(&app.lib, kind, &e.id) else {
+        return Vec::new();
+    };
+    if i.services.is_empty() {
+        return vec!["If it is lost: no service of the index needs it".to_string()];
+    }
+    let mut out = vec![format!(
+        "If it is lost: {} service(s) down; recover in this order: {}",
+        i.order.len(),
+        i.order.join(", ")
+    )];
+    let vbfs: Vec<String> = i
+        .vbf_details
+        .iter()
+        .map(|v| match v.rto {
+            Some(r) => format!("{} (RTO {r})", v.id),
+            None => v.id.clone(),
+        })
+        .collect();
+    if !vbfs.is_empty() {
+        out.push(format!("Functions hit: {}", vbfs.join(", ")));
+    }
+    if !i.plans.is_empty() {
+        out.push(format!("Plans to invoke: {}", i.plans.join(", ")));
+    }
+    out
 }
