@@ -119,6 +119,15 @@ pub fn read_dir(dir: &Path) -> Result<(Vec<InputFile>, Vec<Diagnostic>)> {
             if matches!(name.as_str(), ".gitkeep" | ".keep") {
                 continue;
             }
+            if name.ends_with(".proposed.ron") {
+                // a draft of redlines for the author (`muster redlines PLAN --draft`)
+                notes.push(Diagnostic::file(
+                    Severity::Warning,
+                    &shown(&rel),
+                    "a draft of proposed changes, not read as part of the library: compare it with its plan, copy what you accept into the plan, then delete it (`muster check FILE` checks the draft alone)",
+                ));
+                continue;
+            }
             if e.is_dir() || !name.ends_with(".ron") {
                 notes.push(Diagnostic::file(
                     Severity::Warning,

@@ -20,6 +20,7 @@ mod import;
 mod index;
 mod init;
 mod list;
+mod redlines;
 mod run;
 mod show;
 mod status;
@@ -336,6 +337,43 @@ pub enum Sub {
         note: Option<String>,
         #[arg(long, help = JSON)]
         json: bool,
+    },
+    /// Propose a change to a step of the plan ("redline"), for its author; or, with --accept or
+    /// --reject, decide on one (STEP is then the redline's label, R1)
+    Redline {
+        #[arg(help = SESSION)]
+        session: String,
+        #[arg(help = STEP)]
+        step: String,
+        /// What the plan should say
+        #[arg(long, allow_hyphen_values = true)]
+        text: Option<String>,
+        /// What it proposes
+        #[arg(long, value_parser = ["change", "add-after", "remove", "contact"])]
+        kind: Option<String>,
+        /// Accept the redline named (R1)
+        #[arg(long)]
+        accept: bool,
+        /// Reject the redline named (R1)
+        #[arg(long)]
+        reject: bool,
+        /// Why (with --accept or --reject)
+        #[arg(long, allow_hyphen_values = true)]
+        note: Option<String>,
+    },
+    /// The redlines proposed in every session (open ones; --all for decided ones too); --draft
+    /// writes PLAN.proposed.ron beside the plan with each one as a todo of its step
+    Redlines {
+        /// Only this plan's
+        plan: Option<String>,
+        #[arg(long, help = JSON)]
+        json: bool,
+        /// Write <plan>.proposed.ron beside the plan's file (never over one)
+        #[arg(long)]
+        draft: bool,
+        /// Accepted and rejected ones too
+        #[arg(long)]
+        all: bool,
     },
     /// Record a phone call and what it gave; for a role, the next person in its escalation
     /// order is the one called (the person on call, its people, then their deputies)
@@ -747,6 +785,12 @@ pub fn run(ctx: &Context, cmd: Option<Sub>) -> Result<Output> {
             timeout,
         } => run::run(ctx, &session, &step, command, timeout.as_deref()),
         Sub::Transcribe { session, file } => transcribe::transcribe(ctx, &session, &file),
+        Sub::Redlines {
+            plan,
+            json,
+            draft,
+            all,
+        } => redlines::redlines(ctx, plan.as_deref(), json, draft, all),
         Sub::Config { defaults: true } => Ok(Output::ok(crate::config::defaults_text())),
         Sub::Config { defaults: false } => {
             let Some(path) = crate::config::path() else {

@@ -114,7 +114,8 @@ fn session_of(sub: &Sub) -> Option<&str> {
         | Sub::Observe { session, .. }
         | Sub::Clock { session, .. }
         | Sub::Rate { session, .. }
-        | Sub::Call { session, .. } => session,
+        | Sub::Call { session, .. }
+        | Sub::Redline { session, .. } => session,
         Sub::Action { cmd } => cmd.session(),
         Sub::Observation { cmd } => cmd.session(),
         _ => return None,
@@ -347,6 +348,42 @@ pub fn to_command(sub: &Sub, s: &Session, lib: &LazyLibrary) -> Result<Command> 
             ),
             note: Some(note.clone().unwrap_or_default()),
         },
+        Sub::Redline {
+            step,
+            text,
+            kind,
+            accept,
+            reject,
+            note,
+            ..
+        } => match (accept, reject) {
+            (true, true) => {
+                return Err(CliError::Usage(
+                    "--accept or --reject, not both".into(),
+                ));
+            }
+            (true, false) | (false, true) => Command::DecideRedline {
+                redline: step.clone(),
+                accept: *accept,
+                note: Some(note.clone().unwrap_or_default()),
+            },
+            (false, false) => Command::Redline {
+                step: resolve::step(s, step)?,
+                kind: Some(
+                    kind.as_deref()
+                        .unwrap_or("change")
+                        .parse()
+                        .map_err(|e: crate::domain::event::UnknownWord| {
+                            CliError::Usage(e.to_string())
+                        })?,
+                ),
+                text: Some(text.clone().ok_or_else(|| {
+                    CliError::Usage(
+                        "say what the plan should say: --text \"...\"".into(),
+                    )
+                })?),
+            },
+        },
         Sub::Call {
             who,
             result,
@@ -400,7 +437,10 @@ fn said(ctx: &Context, cmd: &Command, rec: &Recorded, before: &Session, o: &Open
             String::new()
         }
         Command::Decide { .. } => format!("Recorded the {}\n", clean(rec.checked.what(), false)),
-        Command::Call { .. } | Command::RecordRun(_) => {
+        Command::Call { .. }
+        | Command::RecordRun(_)
+        | Command::Redline { .. }
+        | Command::DecideRedline { .. } => {
             format!("Recorded the {}.\n", clean(rec.checked.what(), false))
         }
         Command::Undo => {

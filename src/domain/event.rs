@@ -471,6 +471,23 @@ pub enum Body {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         tail: Option<String>,
     },
+    /// A proposed change to a step of the plan ("redline"): `redline` is its label in the
+    /// session (`R1`).
+    Redline {
+        plan: PlanId,
+        step: StepId,
+        redline: String,
+        #[serde(rename = "redline_kind")]
+        redline_kind: crate::domain::redline::RedlineKind,
+        text: String,
+    },
+    /// A redline accepted or rejected by the plan's author (or whoever decides).
+    RedlineDecided {
+        redline: String,
+        accepted: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
     /// Written by the journal, not by a person: the line before this one is an unfinished
     /// write (a crash, a full disk, a quota) of `bytes` bytes with this SHA-256, kept as evidence
     /// and ended so it can never be read as an event.
@@ -567,6 +584,8 @@ impl Body {
             Body::ActionAdded { .. } => "action_added",
             Body::ActionUpdated { .. } => "action_updated",
             Body::Call { .. } => "call",
+            Body::Redline { .. } => "redline",
+            Body::RedlineDecided { .. } => "redline_decided",
             Body::CommandRan { .. } => "command_ran",
             Body::UnfinishedWrite { .. } => "unfinished_write",
             Body::Sealed { .. } => "sealed",
@@ -583,6 +602,7 @@ impl Body {
             | Body::StepReopened { plan, step, .. }
             | Body::Assigned { plan, step, .. }
             | Body::CommandRan { plan, step, .. }
+            | Body::Redline { plan, step, .. }
             | Body::DecisionTaken { plan, step, .. } => Some((plan, step)),
             Body::Note {
                 plan: Some(plan),

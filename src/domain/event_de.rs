@@ -111,6 +111,9 @@ struct Fields {
     output_bytes: Option<u64>,
     tail: Option<String>,
     summary: Option<Box<crate::domain::session::handover::Summary>>,
+    redline: Option<String>,
+    redline_kind: Option<crate::domain::redline::RedlineKind>,
+    accepted: Option<bool>,
 }
 
 /// A value's error with the field it was in: "`text`: invalid type: integer `5`, expected a string".
@@ -294,6 +297,18 @@ impl Fields {
                 output_bytes: self.output_bytes.take().unwrap_or(0),
                 tail: self.tail.take(),
             },
+            "redline" => Body::Redline {
+                plan: self.plan_id()?,
+                step: step(self)?,
+                redline: need(self.redline.take(), "redline")?,
+                redline_kind: need(self.redline_kind.take(), "redline_kind")?,
+                text: need(self.text.take(), "text")?,
+            },
+            "redline_decided" => Body::RedlineDecided {
+                redline: need(self.redline.take(), "redline")?,
+                accepted: need(self.accepted.take(), "accepted")?,
+                note: self.note.take(),
+            },
             "unfinished_write" => Body::UnfinishedWrite {
                 bytes: need(self.bytes.take(), "bytes")?,
                 hash: need(self.hash.take(), "hash")?,
@@ -421,6 +436,9 @@ impl<'de> Visitor<'de> for EventVisitor {
                 "output_hash" => set!(output_hash),
                 "output" => set!(output),
                 "output_bytes" => set!(output_bytes),
+                "redline" => set!(redline),
+                "redline_kind" => set!(redline_kind),
+                "accepted" => set!(accepted),
                 "summary" => {
                     f.summary = map.next_value().map_err(|e| named::<A::Error>(&key, e))?
                 }

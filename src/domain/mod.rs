@@ -15,6 +15,7 @@ pub mod params;
 pub mod parse;
 pub mod plan;
 pub mod plan_extra;
+pub mod redline;
 pub mod risk;
 pub mod rota;
 pub mod scenario;

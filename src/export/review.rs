@@ -253,6 +253,37 @@ fn calls_and_runs(d: &mut Doc, o: &Input) {
             .collect();
         d.table(&["When", "By", "Called", "Result", "Step", "Note"], rows);
     }
+    if !st.redlines.is_empty() {
+        d.h2("Redlines: changes proposed to the plans");
+        d.para("What the run found the plans should say, for their authors (`muster redlines PLAN --draft` writes them into a copy of the plan).");
+        let rows = st
+            .redlines
+            .iter()
+            .map(|r| {
+                vec![
+                    r.id.clone(),
+                    format!("{}/{}", r.plan, r.step),
+                    r.kind.words().to_string(),
+                    r.text.clone(),
+                    r.by.clone(),
+                    utc(r.at),
+                    match r.status {
+                        crate::domain::redline::RedlineStatus::Open => "open".to_string(),
+                        crate::domain::redline::RedlineStatus::Accepted => {
+                            format!("accepted by {}", r.decided_by.clone().unwrap_or_default())
+                        }
+                        crate::domain::redline::RedlineStatus::Rejected => {
+                            format!("rejected by {}", r.decided_by.clone().unwrap_or_default())
+                        }
+                    },
+                ]
+            })
+            .collect();
+        d.table(
+            &["", "Step", "Proposes", "What", "By", "When", "Status"],
+            rows,
+        );
+    }
     if !st.runs.is_empty() {
         d.h2("Commands run");
         d.para("Each command muster ran for a step, after the responder confirmed it, with how it ended and its output as kept beside the journal (its start and end when it was long). The SHA-256 is the one the journal holds.");

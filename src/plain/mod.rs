@@ -76,6 +76,7 @@ struct Plain<'a> {
 const WORDS: &[&str] = &[
     "help", "status", "list", "show", "start", "done", "skip", "block", "reopen", "note", "assign",
     "decide", "undo", "who", "sessions", "open", "close", "declared", "quit", "call", "handover",
+    "redline",
 ];
 
 impl Plain<'_> {
@@ -194,6 +195,16 @@ impl Plain<'_> {
             "note" => self.note(rest),
             "decide" => self.decide(rest),
             "call" => self.call(rest),
+            "redline" => {
+                let (spec, text) = split_first(rest);
+                if let Some(step) = self.step_ref(spec) {
+                    self.submit(Command::Redline {
+                        step,
+                        kind: Some(crate::domain::redline::RedlineKind::Change),
+                        text: (!text.is_empty()).then(|| text.to_string()),
+                    });
+                }
+            }
             "handover" | "hand-over" => self.handover(rest),
             "undo" => self.submit(Command::Undo),
             "close" => self.close(rest),

@@ -144,6 +144,30 @@ pub fn describe(e: &Event, session: &Session) -> Described {
             x
         }
         Body::ResponderJoined {} => d("joined", String::new(), None),
+        Body::Redline {
+            plan,
+            step,
+            redline,
+            redline_kind,
+            text,
+        } => {
+            let mut x = s("proposed a redline to", plan, step, None);
+            x.text = Some(format!("{redline} ({}): {text}", redline_kind.words()));
+            x
+        }
+        Body::RedlineDecided {
+            redline,
+            accepted,
+            note,
+        } => d(
+            if *accepted {
+                "accepted redline"
+            } else {
+                "rejected redline"
+            },
+            redline.clone(),
+            note.as_ref(),
+        ),
         Body::Call {
             who,
             name,

@@ -39,6 +39,11 @@ impl App {
             Action::Undo if self.screen == Screen::Session => Some(Command::Undo),
             Action::SessionNote => Some(Command::SessionNote { text: None }),
             Action::Call => self.call_command(),
+            Action::Redline => self.session_step().map(|step| Command::Redline {
+                step,
+                kind: None,
+                text: None,
+            }),
             Action::RecordFor => {
                 match self.recording_for.take() {
                     Some(name) => self.info(format!(

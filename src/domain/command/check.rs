@@ -199,6 +199,55 @@ pub fn check(
             (bodies, what)
         }
         Command::Undo => undo(s, actor)?,
+        Command::Redline { step, kind, text } => {
+            known_step(s, step)?;
+            blocking(cmd, s, actor)?;
+            let text = given(text, "the redline")?.unwrap_or_default();
+            let label = format!("R{}", st.redlines.len() + 1);
+            (
+                vec![Body::Redline {
+                    plan: step.plan.clone(),
+                    step: step.step.clone(),
+                    redline: label.clone(),
+                    redline_kind: kind.unwrap_or(crate::domain::redline::RedlineKind::Change),
+                    text,
+                }],
+                format!("redline {label} on {step}"),
+            )
+        }
+        Command::DecideRedline {
+            redline,
+            accept,
+            note,
+        } => {
+            let Some(r) = st
+                .redlines
+                .iter()
+                .find(|r| r.id.eq_ignore_ascii_case(redline.trim()))
+            else {
+                return Err(Refusal::NoSuchRedline {
+                    redline: redline.clone(),
+                    known: st
+                        .redlines
+                        .iter()
+                        .map(|r| r.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            };
+            (
+                vec![Body::RedlineDecided {
+                    redline: r.id.clone(),
+                    accepted: *accept,
+                    note: given(note, "the note")?,
+                }],
+                format!(
+                    "{} of redline {}",
+                    if *accept { "acceptance" } else { "rejection" },
+                    r.id
+                ),
+            )
+        }
         Command::RecordRun(r) => {
             known_step(s, &r.step)?;
             let commands = super::runnable(s, &r.step)?;

@@ -192,6 +192,18 @@ pub enum Command {
     },
     /// A step's command that muster ran after the responder confirmed it, and how it ended.
     RecordRun(RanCmd),
+    /// Propose a change to a step of the plan.
+    Redline {
+        step: StepRef,
+        kind: Option<crate::domain::redline::RedlineKind>,
+        text: Option<String>,
+    },
+    /// Accept or reject a redline of the session (`R1`).
+    DecideRedline {
+        redline: String,
+        accept: bool,
+        note: Option<String>,
+    },
     /// A phone call and what it gave: `candidates` are whom the front end offers (the role's
     /// next person first), `who` the one called, by index.
     Call {
@@ -336,10 +348,12 @@ pub enum CommandKind {
     Rate,
     Call,
     Run,
+    Redline,
+    RedlineDecide,
 }
 
 impl CommandKind {
-    pub const ALL: [CommandKind; 31] = [
+    pub const ALL: [CommandKind; 33] = [
         CommandKind::Start,
         CommandKind::Invoke,
         CommandKind::StepStart,
@@ -371,6 +385,8 @@ impl CommandKind {
         CommandKind::Rate,
         CommandKind::Call,
         CommandKind::Run,
+        CommandKind::Redline,
+        CommandKind::RedlineDecide,
     ];
 }
 
@@ -414,6 +430,8 @@ impl Command {
             Command::Rate { .. } => CommandKind::Rate,
             Command::Call { .. } => CommandKind::Call,
             Command::RecordRun(_) => CommandKind::Run,
+            Command::Redline { .. } => CommandKind::Redline,
+            Command::DecideRedline { .. } => CommandKind::RedlineDecide,
         }
     }
 

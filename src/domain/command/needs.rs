@@ -50,6 +50,8 @@ pub enum ChoiceField {
     Callee,
     /// What the call gave.
     CallResult,
+    /// What a redline proposes.
+    RedlineKind,
 }
 
 /// Something to ask for.
@@ -487,6 +489,32 @@ impl Command {
                     ));
                 }
             }
+            Command::Redline { step, kind, text } => {
+                if kind.is_none() {
+                    out.push(Need::Choice {
+                        field: ChoiceField::RedlineKind,
+                        title: format!("Redline on {step}: what should change in the plan?"),
+                        options: crate::domain::redline::RedlineKind::ALL
+                            .iter()
+                            .map(|k| {
+                                let w = k.words();
+                                let mut c = w.chars();
+                                c.next()
+                                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                                    .unwrap_or_default()
+                            })
+                            .collect(),
+                    });
+                } else if missing(text) {
+                    out.push(text_need(
+                        TextField::Text,
+                        true,
+                        format!("Redline on {step}"),
+                        "What should the plan say? (required) It goes to the plan's author. Enter to record.",
+                    ));
+                }
+            }
+            Command::DecideRedline { .. } => {}
             Command::Call {
                 candidates,
                 who,
@@ -609,6 +637,9 @@ impl Command {
                         *rating = Rating::ALL.get(i).copied()
                     }
                     (Command::Call { who, .. }, ChoiceField::Callee) => *who = Some(i),
+                    (Command::Redline { kind, .. }, ChoiceField::RedlineKind) => {
+                        *kind = crate::domain::redline::RedlineKind::ALL.get(i).copied()
+                    }
                     (Command::Call { result, .. }, ChoiceField::CallResult) => {
                         *result = crate::domain::calls::CallResult::ALL.get(i).copied()
                     }
@@ -651,6 +682,8 @@ impl Command {
             (Command::Observe { text, .. }, TextField::Text) => text,
             (Command::Rate { note, .. }, TextField::Note) => note,
             (Command::Call { note, .. }, TextField::Note) => note,
+            (Command::Redline { text, .. }, TextField::Text) => text,
+            (Command::DecideRedline { note, .. }, TextField::Note) => note,
             (cmd, field) => return super::improve::text_slot(cmd, field),
         })
     }

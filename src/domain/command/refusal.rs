@@ -114,6 +114,8 @@ pub enum Refusal {
         by: String,
         option: String,
     },
+    #[error("session has no redline {redline}{}", if known.is_empty() { ": no redline was proposed in it".to_string() } else { format!(": its redlines are {known}") })]
+    NoSuchRedline { redline: String, known: String },
     #[error("step {step} cannot be run by muster: {why}")]
     NotRunnable { step: StepRef, why: String },
     #[error("session {session} is a real incident, not an exercise")]

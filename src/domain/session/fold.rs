@@ -446,6 +446,58 @@ impl Session {
                 });
                 None
             }
+            Body::Redline {
+                plan,
+                step: st_id,
+                redline,
+                redline_kind,
+                text,
+            } => {
+                use crate::domain::redline::{RedlineRecord, RedlineStatus};
+                // a label two writers both took is made unique, never lost
+                let mut id = redline;
+                if st.redlines.iter().any(|r| r.id == id) {
+                    id = format!("{id}-{}", e_writer);
+                }
+                st.redlines.push(RedlineRecord {
+                    id,
+                    event: e_id,
+                    plan,
+                    step: st_id,
+                    kind: redline_kind,
+                    text,
+                    by: e_actor.clone(),
+                    at: e_at,
+                    status: RedlineStatus::Open,
+                    decided_by: None,
+                    decided_at: None,
+                    note: None,
+                });
+                None
+            }
+            Body::RedlineDecided {
+                redline,
+                accepted,
+                note: n,
+            } => {
+                use crate::domain::redline::RedlineStatus;
+                match st.redlines.iter_mut().find(|r| r.id == redline) {
+                    Some(r) => {
+                        r.status = if accepted {
+                            RedlineStatus::Accepted
+                        } else {
+                            RedlineStatus::Rejected
+                        };
+                        r.decided_by = Some(e_actor.clone());
+                        r.decided_at = Some(e_at);
+                        r.note = n;
+                    }
+                    None => st.warnings.push(format!(
+                        "a decision on redline {redline} by {e_actor}, which is not in the session, is ignored"
+                    )),
+                }
+                None
+            }
             Body::Call {
                 who,
                 name,

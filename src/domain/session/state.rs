@@ -448,6 +448,9 @@ pub struct SessionState {
     /// Every step command muster ran, oldest first.
     #[serde(default)]
     pub runs: Vec<RunRecord>,
+    /// The changes to its plans proposed during the run, oldest first.
+    #[serde(default)]
+    pub redlines: Vec<crate::domain::redline::RedlineRecord>,
     /// Things a reader should know that the events themselves say: a second start, events about
     /// steps that are not in the session.
     pub warnings: Vec<String>,
@@ -519,6 +522,7 @@ impl SessionState {
             seals: Vec::new(),
             calls: Vec::new(),
             runs: Vec::new(),
+            redlines: Vec::new(),
             warnings: Vec::new(),
             events: 0,
             last_key: None,

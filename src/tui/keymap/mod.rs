@@ -79,6 +79,8 @@ pub enum Action {
     RecordFor,
     /// Type in entries of the paper log.
     Transcribe,
+    /// Propose a change to the step for the plan's author.
+    Redline,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

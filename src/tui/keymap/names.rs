@@ -5,7 +5,7 @@ use super::Action;
 use ratatui::crossterm::event::KeyCode;
 
 /// Every action with its name in a configuration file.
-pub const NAMES: [(Action, &str); 54] = [
+pub const NAMES: [(Action, &str); 55] = [
     (Action::Up, "up"),
     (Action::Down, "down"),
     (Action::PageUp, "page-up"),
@@ -60,6 +60,7 @@ pub const NAMES: [(Action, &str); 54] = [
     (Action::RunCommand, "run"),
     (Action::RecordFor, "record-for"),
     (Action::Transcribe, "transcribe"),
+    (Action::Redline, "redline"),
 ];
 
 impl Action {

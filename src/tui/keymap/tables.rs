@@ -226,6 +226,13 @@ static SESSION: &[Def] = &[
         "run the step's command: shown first, run only when you press y, its output kept in the log",
     ),
     b(
+        &[Char('R')],
+        "R",
+        Action::Redline,
+        "",
+        "redline: propose a change to this step for the plan's author (a wrong number, a missing step)",
+    ),
+    b(
         &[Char('f')],
         "f",
         Action::RecordFor,
