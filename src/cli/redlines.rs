@@ -60,7 +60,7 @@ pub fn redlines(
             ));
         }
     }
-    found.sort_by(|a, b| a.3.at.cmp(&b.3.at));
+    found.sort_by_key(|a| a.3.at);
     if write_draft {
         let Some(p) = plan else {
             return Err(CliError::Usage(

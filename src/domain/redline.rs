@@ -165,7 +165,7 @@ pub fn draft(
             None => inserts.push((plan_id_end, format!(", todo: [{}]", on_plan.join(", ")))),
         }
     }
-    inserts.sort_by(|a, b| b.0.cmp(&a.0));
+    inserts.sort_by_key(|a| std::cmp::Reverse(a.0));
     let mut out = source.to_string();
     for (at, text) in inserts {
         let at = at.min(out.len());
