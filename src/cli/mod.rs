@@ -187,6 +187,9 @@ pub enum Sub {
         plan: String,
         #[arg(long, help = JSON)]
         json: bool,
+        /// The step-level difference between the version this session ran and the library's
+        #[arg(long, value_name = "SESSION")]
+        changes_since: Option<String>,
     },
     /// The Index of Disaster-Relevant Information, or its entries matching QUERY
     Index {
@@ -727,7 +730,12 @@ pub fn run(ctx: &Context, cmd: Option<Sub>) -> Result<Output> {
         Sub::Init { dir, sample } => init::run(&dir, sample),
         Sub::Import { files, out, report } => import::run(&files, &out, report),
         Sub::List { json } => list::run(ctx, json),
-        Sub::Show { plan, json } => show::run(ctx, &plan, json),
+        Sub::Show {
+            plan,
+            json,
+            changes_since: Some(session),
+        } => show::changes_since(ctx, &plan, &session, json),
+        Sub::Show { plan, json, .. } => show::run(ctx, &plan, json),
         Sub::Index { query, json } => index::run(ctx, &query.join(" "), json),
         Sub::Scenarios { json } => show::scenarios(ctx, json),
         Sub::Sessions { json } => status::sessions(ctx, json),

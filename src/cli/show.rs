@@ -61,6 +61,98 @@ struct RoleContacts<'a> {
     people: Vec<&'a crate::domain::index::Person>,
 }
 
+/// `muster show PLAN --changes-since SESSION`: how the library's plan differs, step by step, from
+/// the version the session ran.
+pub fn changes_since(ctx: &Context, id: &str, session: &str, json: bool) -> Result<Output> {
+    let lib = super::library_for_reading(ctx)?;
+    let now = find_plan(&lib, id)?;
+    let o = super::write::open_session(ctx, &lib, session)?;
+    let st = &o.session.state;
+    let Some(ps) = st.plan(now.id.v.as_str()) else {
+        return Err(super::CliError::Invalid(format!(
+            "session {} did not run plan {}: its plans are {}",
+            st.id,
+            now.id.v,
+            st.plans
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    };
+    let Some(ran) = o.session.plan_def(ps.id.as_str()) else {
+        return Err(super::CliError::Invalid(format!(
+            "the copy of plan {} that session {} ran is missing from its folder: nothing to compare with",
+            ps.id, st.id
+        )));
+    };
+    let filled = now.with_params(&ps.params);
+    let d = crate::domain::changes::diff(ran, &filled);
+    if json {
+        return Ok(Output::ok(super::to_json(&serde_json::json!({
+            "plan": now.id.v,
+            "session": st.id.as_str(),
+            "ran_hash": ps.hash,
+            "library_hash": now.hash,
+            "same": ps.hash == now.hash,
+            "diff": d,
+        }))));
+    }
+    let mut out = format!(
+        "Plan {} in the library against the version session {} ran ({} then, {} now):\n",
+        now.id.v,
+        st.id,
+        &ps.hash[..12.min(ps.hash.len())],
+        &now.hash[..12.min(now.hash.len())]
+    );
+    if ps.hash == now.hash {
+        out.push_str("  the same file: nothing changed.\n");
+        return Ok(Output::ok(out));
+    }
+    if d.is_empty() {
+        out.push_str("  the file changed, but no step reads differently (comments or layout).\n");
+    }
+    for c in &d.changed {
+        out.push_str(&format!(
+            "  changed  {} ({})\n",
+            c.step,
+            c.fields.join(", ")
+        ));
+        let (Some(a), Some(b)) = (ran.step(&c.step), filled.step(&c.step)) else {
+            continue;
+        };
+        let mut show = |what: &str, x: Option<&str>, y: Option<&str>| {
+            if x != y {
+                let first = |t: Option<&str>| {
+                    t.map(|t| clean(t.lines().next().unwrap_or(""), false))
+                        .unwrap_or_else(|| "(none)".into())
+                };
+                out.push_str(&format!("           {what} was: {}\n", first(x)));
+                out.push_str(&format!("           {what} now: {}\n", first(y)));
+            }
+        };
+        show("title", Some(&a.title), Some(&b.title));
+        show("body", a.body.as_deref(), b.body.as_deref());
+        show("expected", a.expected.as_deref(), b.expected.as_deref());
+    }
+    for s in &d.added {
+        out.push_str(&format!("  added    {s}\n"));
+    }
+    for s in &d.removed {
+        out.push_str(&format!("  removed  {s}\n"));
+    }
+    if d.reordered {
+        out.push_str("  the steps are in another order\n");
+    }
+    if !d.plan_fields.is_empty() {
+        out.push_str(&format!(
+            "  the plan's {} changed\n",
+            d.plan_fields.join(", ")
+        ));
+    }
+    Ok(Output::ok(out))
+}
+
 pub fn run(ctx: &Context, id: &str, json: bool) -> Result<Output> {
     let lib = super::library_for_reading(ctx)?;
     let plan = find_plan(&lib, id)?;

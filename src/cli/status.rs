@@ -66,6 +66,8 @@ struct StatusJson<'a> {
     escalations: Vec<EscalationJson>,
     /// Every step command muster ran.
     runs: &'a [crate::domain::session::RunRecord],
+    /// The plans whose file in the library changed since the run, and how, step by step.
+    plan_changes: Vec<crate::domain::changes::PlanDiff>,
 }
 
 #[derive(Serialize)]
@@ -103,6 +105,7 @@ fn status_json(
     warnings: Vec<String>,
     integrity: crate::export::Integrity,
     escalations: Vec<crate::domain::calls::Escalation>,
+    plan_changes: Vec<crate::domain::changes::PlanDiff>,
     now: DateTime<Utc>,
 ) -> String {
     let st = &session.state;
@@ -181,6 +184,7 @@ fn status_json(
             })
             .collect(),
         runs: &st.runs,
+        plan_changes,
     })
 }
 
@@ -209,6 +213,7 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
                 warnings,
                 integrity,
                 crate::domain::calls::escalations(&o.session, &lib.index, ctx.now),
+                crate::domain::changes::since_run(&o.session, &lib),
                 ctx.now,
             ),
             code,
@@ -330,6 +335,15 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
         out.push_str(&format!(
             "ESCALATE: {}\n",
             clean(&e.sentence(local_short), false)
+        ));
+    }
+    for d in crate::domain::changes::since_run(&o.session, &lib) {
+        out.push_str(&format!(
+            "CHANGED: plan {} is not the one this run follows: its file in the library was changed since ({}); `muster show {} --changes-since {}` shows the difference\n",
+            d.plan,
+            clean(&d.words(), false),
+            d.plan,
+            st.id
         ));
     }
     if let Some(c) = st.calls.last() {

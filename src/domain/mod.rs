@@ -5,6 +5,7 @@
 
 pub mod branches;
 pub mod calls;
+pub mod changes;
 pub mod command;
 pub mod event;
 mod event_de;

@@ -42,6 +42,14 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
                     t.dim()
                 };
                 spans.push(Span::styled(format!(" {} {} {d}/{n} ", i + 1, p.id), style));
+                // change control: the library's plan is not the one this run follows
+                if app
+                    .lib
+                    .plan(p.id.as_str())
+                    .is_some_and(|l| l.hash != p.hash)
+                {
+                    spans.push(Span::styled("changed in the library since", t.warn()));
+                }
                 spans.push(Span::raw(" "));
             }
         }
