@@ -68,6 +68,9 @@ struct StatusJson<'a> {
     runs: &'a [crate::domain::session::RunRecord],
     /// The plans whose file in the library changed since the run, and how, step by step.
     plan_changes: Vec<crate::domain::changes::PlanDiff>,
+    /// Each service the plans restore: its RTO deadline (`rto_at`) against the forecast end,
+    /// and the minutes to spare (`slack_min`, negative when it will be missed).
+    services: Vec<crate::domain::forecast::ServiceForecast>,
 }
 
 #[derive(Serialize)]
@@ -97,6 +100,8 @@ struct PlanJson<'a> {
     params: &'a crate::domain::params::Values,
     finished: usize,
     total: usize,
+    /// When its open steps will be done, and the chain that decides it (open sessions only).
+    forecast: Option<crate::domain::forecast::PlanForecast>,
 }
 
 fn status_json(
@@ -106,6 +111,8 @@ fn status_json(
     integrity: crate::export::Integrity,
     escalations: Vec<crate::domain::calls::Escalation>,
     plan_changes: Vec<crate::domain::changes::PlanDiff>,
+    index: &crate::domain::Index,
+    history: &dyn Fn(&str, &str) -> Option<u32>,
     now: DateTime<Utc>,
 ) -> String {
     let st = &session.state;
@@ -139,6 +146,10 @@ fn status_json(
                 .and_then(|def| deadline(st, p, s, def, now)),
         })
         .collect();
+    let forecasts = match st.closed {
+        Some(_) => Vec::new(),
+        None => crate::domain::forecast::plans(session, now, history),
+    };
     let plans = st
         .plans
         .iter()
@@ -151,9 +162,11 @@ fn status_json(
                 params: &p.params,
                 finished,
                 total,
+                forecast: forecasts.iter().find(|f| f.plan == p.id).cloned(),
             }
         })
         .collect();
+    let services = crate::domain::forecast::services(session, index, &forecasts);
     super::to_json(&StatusJson {
         id: st.id.as_str(),
         title: &st.title,
@@ -185,6 +198,7 @@ fn status_json(
             .collect(),
         runs: &st.runs,
         plan_changes,
+        services,
     })
 }
 
@@ -214,6 +228,8 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
                 integrity,
                 crate::domain::calls::escalations(&o.session, &lib.index, ctx.now),
                 crate::domain::changes::since_run(&o.session, &lib),
+                &lib.index,
+                &|_, _| None,
                 ctx.now,
             ),
             code,
@@ -336,6 +352,29 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
             "ESCALATE: {}\n",
             clean(&e.sentence(local_short), false)
         ));
+    }
+    if st.closed.is_none() {
+        let forecasts = crate::domain::forecast::plans(&o.session, ctx.now, &|_, _| None);
+        for f in &forecasts {
+            out.push_str(&format!(
+                "Forecast: {} ends {} (critical path: {})\n",
+                f.plan,
+                local_short(f.end_at),
+                f.critical_path.join(" > ")
+            ));
+        }
+        for sf in crate::domain::forecast::services(&o.session, &lib.index, &forecasts)
+            .iter()
+            .take(3)
+        {
+            out.push_str(&format!(
+                "  {}: RTO {} · forecast {} · {}\n",
+                sf.service,
+                local_short(sf.rto_at),
+                local_short(sf.forecast_end),
+                sf.words()
+            ));
+        }
     }
     for d in crate::domain::changes::since_run(&o.session, &lib) {
         out.push_str(&format!(

@@ -9,6 +9,7 @@ pub mod changes;
 pub mod command;
 pub mod event;
 mod event_de;
+pub mod forecast;
 pub mod ids;
 pub mod impact;
 pub mod index;

@@ -52,6 +52,27 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
                 }
                 spans.push(Span::raw(" "));
             }
+            // the forecast of the plan shown, against the RTO it restores soonest
+            if o.state.closed.is_none()
+                && let Some(f) = crate::domain::forecast::plan(o, app.cur_plan, app.now, &|_| None)
+            {
+                let svc =
+                    crate::domain::forecast::services(o, &app.lib.index, std::slice::from_ref(&f));
+                let text = match svc.iter().min_by_key(|s| s.slack_min) {
+                    Some(sf) => format!(
+                        "forecast {} · RTO {} · {}",
+                        app.zone.hm(f.end_at),
+                        app.zone.hm(sf.rto_at),
+                        sf.words()
+                    ),
+                    None => format!("forecast {}", app.zone.hm(f.end_at)),
+                };
+                let late = svc.iter().any(|s| s.slack_min < 0);
+                spans.push(Span::styled(
+                    text,
+                    if late { t.error_banner() } else { t.dim() },
+                ));
+            }
         }
         _ => {
             spans.push(Span::styled(
