@@ -67,6 +67,16 @@ pub fn plan(
         .enumerate()
         .map(|(i, x)| (x.step.as_str(), i))
         .collect();
+    // each step's definition, found once (the session's steps are in the plan's order)
+    let defs: Vec<Option<&super::Step>> = ps
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, x)| match def.steps.get(i) {
+            Some(d) if d.id.v == x.step.as_str() => Some(d),
+            _ => def.step(x.step.as_str()),
+        })
+        .collect();
     let open = |i: usize| {
         let x = &ps.steps[i];
         !x.bypassed
@@ -83,7 +93,7 @@ pub fn plan(
                 return 0;
             }
             let x = &ps.steps[i];
-            let d = def.step(x.step.as_str());
+            let d = defs[i];
             let minutes = history(x.step.as_str())
                 .map(i64::from)
                 .or_else(|| d.and_then(|d| d.estimate).map(|e| i64::from(e.max)));
@@ -152,7 +162,7 @@ pub fn plan(
         f
     }
     let deps = |i: usize| {
-        let d = def.step(ps.steps[i].step.as_str());
+        let d = defs[i];
         let pick = |v: &[super::Sp<String>]| {
             v.iter()
                 .filter_map(|x| index.get(x.v.as_str()).copied())
