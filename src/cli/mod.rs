@@ -15,6 +15,7 @@ pub mod actions;
 mod check;
 pub mod error;
 mod export;
+mod history;
 mod impact;
 mod import;
 mod index;
@@ -377,6 +378,14 @@ pub enum Sub {
         /// Accepted and rejected ones too
         #[arg(long)]
         all: bool,
+    },
+    /// Planned against actual across every run of a plan: per step its runs, estimate, median
+    /// and 90th percentile of the actual minutes, how often late, skipped or blocked
+    History {
+        /// A plan id
+        plan: String,
+        #[arg(long, help = JSON)]
+        json: bool,
     },
     /// Record a phone call and what it gave; for a role, the next person in its escalation
     /// order is the one called (the person on call, its people, then their deputies)
@@ -793,6 +802,7 @@ pub fn run(ctx: &Context, cmd: Option<Sub>) -> Result<Output> {
             timeout,
         } => run::run(ctx, &session, &step, command, timeout.as_deref()),
         Sub::Transcribe { session, file } => transcribe::transcribe(ctx, &session, &file),
+        Sub::History { plan, json } => history::run(ctx, &plan, json),
         Sub::Redlines {
             plan,
             json,

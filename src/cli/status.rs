@@ -212,6 +212,20 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
     let integrity = o.integrity();
     // a journal that does not verify: everything is still shown, and the exit code says so
     let code = if integrity.ok { 0 } else { 1 };
+    // a step run three times or more is forecast from its median
+    let medians: std::collections::HashMap<String, std::collections::HashMap<String, u32>> =
+        match st.closed {
+            Some(_) => Default::default(),
+            None => st
+                .plans
+                .iter()
+                .filter_map(|p| {
+                    super::history::of(ctx, &lib, p.id.as_str())
+                        .ok()
+                        .map(|(h, _)| (p.id.to_string(), crate::domain::history::medians(&h)))
+                })
+                .collect(),
+        };
     if json {
         let warnings = o
             .journal
@@ -229,7 +243,7 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
                 crate::domain::calls::escalations(&o.session, &lib.index, ctx.now),
                 crate::domain::changes::since_run(&o.session, &lib),
                 &lib.index,
-                &|_, _| None,
+                &|p, step| medians.get(p).and_then(|m| m.get(step)).copied(),
                 ctx.now,
             ),
             code,
@@ -354,7 +368,9 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
         ));
     }
     if st.closed.is_none() {
-        let forecasts = crate::domain::forecast::plans(&o.session, ctx.now, &|_, _| None);
+        let forecasts = crate::domain::forecast::plans(&o.session, ctx.now, &|p, step| {
+            medians.get(p).and_then(|m| m.get(step)).copied()
+        });
         for f in &forecasts {
             out.push_str(&format!(
                 "Forecast: {} ends {} (critical path: {})\n",

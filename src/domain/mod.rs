@@ -10,6 +10,7 @@ pub mod command;
 pub mod event;
 mod event_de;
 pub mod forecast;
+pub mod history;
 pub mod ids;
 pub mod impact;
 pub mod index;

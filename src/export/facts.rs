@@ -3,8 +3,8 @@
 
 use super::Input;
 use crate::domain::event::ts;
+use crate::domain::session::NoteKind;
 use crate::domain::session::rto;
-use crate::domain::session::{NoteKind, StepStatus};
 use crate::domain::time::ex_time;
 use crate::present::Zone;
 use crate::present::describe::describe;
@@ -170,33 +170,7 @@ pub fn facts(input: &Input) -> Facts {
         let plan = o.plan_def(ps.id.as_str());
         for s in &ps.steps {
             let def = plan.and_then(|p| p.step(s.step.as_str()));
-            let actual = match st.ex_ms(now) {
-                // an exercise reports on the clock it ran on
-                Some(now_ex) => {
-                    let active_secs = s.ex_active_secs(now_ex);
-                    if active_secs > 0 {
-                        Some((active_secs + 30) / 60)
-                    } else {
-                        match (s.ex.started, s.ex.at, s.state) {
-                            (Some(a), Some(b), StepStatus::Done) => {
-                                Some(b.saturating_sub(a) / 60_000)
-                            }
-                            _ => None,
-                        }
-                    }
-                }
-                None => {
-                    let active_secs = s.active_secs(now);
-                    if active_secs > 0 {
-                        Some((active_secs + 30) / 60)
-                    } else {
-                        match (s.started_at, s.at, s.state) {
-                            (Some(a), Some(b), StepStatus::Done) => Some((b - a).num_minutes()),
-                            _ => None,
-                        }
-                    }
-                }
-            };
+            let actual = s.actual_min(st, now);
             let reasons = s
                 .notes
                 .iter()

@@ -143,6 +143,35 @@ pub struct ExTimes {
 }
 
 impl StepState {
+    /// Minutes actually spent on it: its active time, or from its start to its finish; on the
+    /// exercise clock for an exercise (the clock it ran on).
+    pub fn actual_min(&self, st: &SessionState, now: DateTime<Utc>) -> Option<i64> {
+        match st.ex_ms(now) {
+            Some(now_ex) => {
+                let active_secs = self.ex_active_secs(now_ex);
+                if active_secs > 0 {
+                    Some((active_secs + 30) / 60)
+                } else {
+                    match (self.ex.started, self.ex.at, self.state) {
+                        (Some(a), Some(b), StepStatus::Done) => Some(b.saturating_sub(a) / 60_000),
+                        _ => None,
+                    }
+                }
+            }
+            None => {
+                let active_secs = self.active_secs(now);
+                if active_secs > 0 {
+                    Some((active_secs + 30) / 60)
+                } else {
+                    match (self.started_at, self.at, self.state) {
+                        (Some(a), Some(b), StepStatus::Done) => Some((b - a).num_minutes()),
+                        _ => None,
+                    }
+                }
+            }
+        }
+    }
+
     pub fn at_ref(&self) -> StepRef {
         StepRef {
             plan: self.plan.clone(),
