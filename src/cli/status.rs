@@ -104,17 +104,28 @@ struct PlanJson<'a> {
     forecast: Option<crate::domain::forecast::PlanForecast>,
 }
 
-fn status_json(
-    session: &Session,
+/// What the JSON status says beside the session itself.
+struct Beside<'a> {
     rto: Vec<RtoRow>,
     warnings: Vec<String>,
     integrity: crate::export::Integrity,
     escalations: Vec<crate::domain::calls::Escalation>,
     plan_changes: Vec<crate::domain::changes::PlanDiff>,
-    index: &crate::domain::Index,
-    history: &dyn Fn(&str, &str) -> Option<u32>,
-    now: DateTime<Utc>,
-) -> String {
+    index: &'a crate::domain::Index,
+    /// A step's median minutes, once it has run often enough (plan, step).
+    history: &'a dyn Fn(&str, &str) -> Option<u32>,
+}
+
+fn status_json(session: &Session, beside: Beside, now: DateTime<Utc>) -> String {
+    let Beside {
+        rto,
+        warnings,
+        integrity,
+        escalations,
+        plan_changes,
+        index,
+        history,
+    } = beside;
     let st = &session.state;
     let (finished, total) = st.progress();
     let steps = st
@@ -237,13 +248,15 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
         return Ok(Output {
             stdout: status_json(
                 &o.session,
-                rto,
-                warnings,
-                integrity,
-                crate::domain::calls::escalations(&o.session, &lib.index, ctx.now),
-                crate::domain::changes::since_run(&o.session, &lib),
-                &lib.index,
-                &|p, step| medians.get(p).and_then(|m| m.get(step)).copied(),
+                Beside {
+                    rto,
+                    warnings,
+                    integrity,
+                    escalations: crate::domain::calls::escalations(&o.session, &lib.index, ctx.now),
+                    plan_changes: crate::domain::changes::since_run(&o.session, &lib),
+                    index: &lib.index,
+                    history: &|p, step| medians.get(p).and_then(|m| m.get(step)).copied(),
+                },
                 ctx.now,
             ),
             code,
