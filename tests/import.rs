@@ -310,3 +310,45 @@ fn a_bia_table_and_a_risk_register_are_drafted_as_guesses_marked_todo() {
         r.stderr
     );
 }
+
+#[test]
+fn a_checklist_of_emphasised_items_becomes_one_step_per_item_under_each_heading() {
+    let env = Env::new();
+    let out = env.dir.path().join("lib");
+    let src = fixtures().join("import/oncall-checklists.md");
+    env.run(&[
+        "import",
+        src.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+    .ok();
+    let lib = muster::library::load(
+        &muster::library::Location::Dir(out.clone()),
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(lib.errors(), 0, "{:?}", lib.diagnostics);
+    let plan = lib.plan("oncall-checklists").expect("the plan");
+    let titles: Vec<&str> = plan.steps.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Change Slack Icon",
+            "Check the pager app",
+            "Read the hand-over note",
+            "Join the bridge",
+            "Write the hand-over note",
+            "Unsilence alerts",
+            "Change Slack Icon back",
+        ]
+    );
+    assert_eq!(plan.phases, ["Going on call", "At the end of a shift"]);
+    // the rest of the line and the sub-items are the body
+    let first = &plan.steps[0];
+    let body = first.body.as_deref().unwrap();
+    assert!(body.starts_with("Set your Slack status"), "{body}");
+    assert!(body.contains(":pager:"), "{body}");
+    assert_eq!(first.phase, Some(0));
+    assert_eq!(plan.steps[4].phase, Some(1));
+}

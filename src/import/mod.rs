@@ -148,6 +148,12 @@ static STEP_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(step\s*\d+|\d+[.):]\s|(check|verify|confirm|stop|start|restart|restore|fail|promote|notify|call|tell|page|run|open|close|isolate|disable|enable|switch|update|collect|review|declare|invoke|escalate|scale|drain|cordon|rotate|revoke|reset|rebuild|move|copy|backup|snapshot|test|monitor|communicate|inform|assess|identify|contain|eradicate|recover)\b)")
         .unwrap_or_else(|e| unreachable!("a fixed pattern: {e}"))
 });
+/// An item's emphasised lead-in: `*Change Slack Icon*: ...`, `**Write the note**: ...`,
+/// `**Read the note:** ...` (the lead-in is the step's title, the rest its body).
+static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\*\*|__|\*|_)([^*_].*?)(:?)(\*\*|__|\*|_)\s*(:?)\s*(.*)$")
+        .unwrap_or_else(|e| unreachable!("a fixed pattern: {e}"))
+});
 static MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?")
         .unwrap_or_else(|e| unreachable!("a fixed pattern: {e}"))
@@ -326,7 +332,17 @@ impl<'a> Builder<'a> {
                     .first()
                     .map(|(r, _)| self.text[r.clone()].trim_start());
                 let ordered = first.is_some_and(|f| f.starts_with(|c: char| c.is_ascii_digit()));
-                ordered || items.iter().any(|(_, task)| *task) || procedural
+                // a checklist: most of its items lead with emphasised words, as titles
+                let led = items
+                    .iter()
+                    .filter(|(r, _)| {
+                        let line = self.text[r.clone()].lines().next().unwrap_or("");
+                        let m = MARKER.find(line).map_or(0, |m| m.end());
+                        LEAD_IN.is_match(line[m..].trim())
+                    })
+                    .count();
+                let checklist = items.len() >= 2 && led * 2 >= items.len();
+                ordered || checklist || items.iter().any(|(_, task)| *task) || procedural
             }
             _ => false,
         };
@@ -402,6 +418,32 @@ impl<'a> Builder<'a> {
         let first = raw.lines().next().unwrap_or("");
         let marker = MARKER.find(first).map_or(0, |m| m.end());
         let title_line = first[marker..].trim().to_string();
+        // an emphasised lead-in is the title; what follows it on the line begins the body
+        if let Some(c) = LEAD_IN.captures(&title_line)
+            && c.get(1).map(|m| m.as_str()) == c.get(4).map(|m| m.as_str())
+        {
+            let lead = c.get(2).map_or("", |m| m.as_str()).trim();
+            let after = c.get(6).map_or("", |m| m.as_str()).trim();
+            // "**Title**: what to do" splits; "**Unsilence alerts** you muted" is one sentence
+            let colon =
+                !c.get(3).is_none_or(|m| m.is_empty()) || !c.get(5).is_none_or(|m| m.is_empty());
+            let rest = if colon || after.is_empty() {
+                after.to_string()
+            } else {
+                format!("{lead} {after}")
+            };
+            let mut s = self.step(lead.to_string(), phase, r.start + first.len()..r.end, &[]);
+            if !rest.is_empty() {
+                s.body = format!("{rest}\n\n{}", s.body).trim().to_string();
+            }
+            if !pending.is_empty() {
+                let before = self.join(pending, &[]);
+                pending.clear();
+                s.body = format!("{before}\n\n{}", s.body).trim().to_string();
+            }
+            self.steps.push(s);
+            return;
+        }
         let mut s = self.step(title_line.clone(), phase, r.start + first.len()..r.end, &[]);
         if s.title != title_line.trim() {
             // the whole first line, as written, when the title had to be shortened or cleaned
