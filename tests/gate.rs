@@ -347,6 +347,15 @@ fn case(kind: CommandKind) -> Case {
             &[0, 1],
         ),
         CommandKind::Run => c(&["run", "@", "check"], &[], "session", 0, "!", "", &[]),
+        CommandKind::Validate => c(
+            &["step", "@", "check", "pass"],
+            &["--note", "ok"],
+            "session",
+            0,
+            "v",
+            "ok",
+            &[0],
+        ),
         CommandKind::Redline => given(
             "also check from Leeds",
             c(

@@ -115,6 +115,10 @@ pub enum StepAction {
     Reopen,
     Note,
     Assign,
+    /// A validation step's outcome
+    Pass,
+    Fail,
+    NotTested,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -37,6 +37,9 @@ struct StepJson<'a> {
     reason: Option<&'a str>,
     /// The step's deadline (`due` or `every` in the plan), when it has one.
     due: Option<Deadline>,
+    /// A validation step's outcome: `pass`, `fail` (the step is then blocked), `not-tested`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcome: Option<crate::domain::event::Outcome>,
 }
 
 #[derive(Serialize)]
@@ -155,6 +158,7 @@ fn status_json(session: &Session, beside: Beside, now: DateTime<Utc>) -> String 
             due: session
                 .step_def(&s.at_ref())
                 .and_then(|def| deadline(st, p, s, def, now)),
+            outcome: s.outcome,
         })
         .collect();
     let forecasts = match st.closed {

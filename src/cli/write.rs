@@ -213,7 +213,29 @@ pub fn to_command(sub: &Sub, s: &Session, lib: &LazyLibrary) -> Result<Command> 
             anyway,
             ..
         } => {
+            let outcome = match action {
+                StepAction::Pass => Some(crate::domain::event::Outcome::Pass),
+                StepAction::Fail => Some(crate::domain::event::Outcome::Fail),
+                StepAction::NotTested => Some(crate::domain::event::Outcome::NotTested),
+                _ => None,
+            };
+            if let Some(outcome) = outcome {
+                if to.is_some() {
+                    return Err(CliError::Usage(format!(
+                        "--to goes with `assign`, not with `{}`",
+                        outcome.word()
+                    )));
+                }
+                return Ok(Command::Validate {
+                    step: resolve::step(s, step)?,
+                    outcome: Some(outcome),
+                    note: Some(note.clone().unwrap_or_default()),
+                });
+            }
             let act = match action {
+                StepAction::Pass | StepAction::Fail | StepAction::NotTested => {
+                    unreachable!("handled above")
+                }
                 StepAction::Start => StepAct::Start,
                 StepAction::Done => StepAct::Done,
                 StepAction::Skip => StepAct::Skip,
@@ -438,6 +460,7 @@ fn said(ctx: &Context, cmd: &Command, rec: &Recorded, before: &Session, o: &Open
         }
         Command::Decide { .. } => format!("Recorded the {}\n", clean(rec.checked.what(), false)),
         Command::Call { .. }
+        | Command::Validate { .. }
         | Command::RecordRun(_)
         | Command::Redline { .. }
         | Command::DecideRedline { .. } => {

@@ -79,6 +79,48 @@ impl fmt::Display for Mode {
     }
 }
 
+/// What a validation step found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Pass,
+    Fail,
+    NotTested,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 3] = [Outcome::Pass, Outcome::Fail, Outcome::NotTested];
+    pub fn word(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Fail => "fail",
+            Outcome::NotTested => "not-tested",
+        }
+    }
+    pub fn words(self) -> &'static str {
+        match self {
+            Outcome::Pass => "passed",
+            Outcome::Fail => "FAILED",
+            Outcome::NotTested => "not tested",
+        }
+    }
+}
+
+impl FromStr for Outcome {
+    type Err = UnknownWord;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let w = s.trim().to_ascii_lowercase().replace([' ', '_'], "-");
+        Outcome::ALL
+            .into_iter()
+            .find(|o| o.word() == w)
+            .ok_or(UnknownWord {
+                given: s.to_string(),
+                what: "the outcome of a validation",
+                choices: "pass, fail or not-tested",
+            })
+    }
+}
+
 /// A word that is not one of an enum's values: says which words are.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{given}` is not {what}: use {choices}")]
@@ -488,6 +530,15 @@ pub enum Body {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
     },
+    /// The outcome of a validation step: pass (done), fail (shown as blocked until it passes or
+    /// is reopened), not tested (shown as skipped).
+    Validated {
+        plan: PlanId,
+        step: StepId,
+        outcome: Outcome,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
     /// Written by the journal, not by a person: the line before this one is an unfinished
     /// write (a crash, a full disk, a quota) of `bytes` bytes with this SHA-256, kept as evidence
     /// and ended so it can never be read as an event.
@@ -585,6 +636,7 @@ impl Body {
             Body::ActionUpdated { .. } => "action_updated",
             Body::Call { .. } => "call",
             Body::Redline { .. } => "redline",
+            Body::Validated { .. } => "validated",
             Body::RedlineDecided { .. } => "redline_decided",
             Body::CommandRan { .. } => "command_ran",
             Body::UnfinishedWrite { .. } => "unfinished_write",
@@ -603,6 +655,7 @@ impl Body {
             | Body::Assigned { plan, step, .. }
             | Body::CommandRan { plan, step, .. }
             | Body::Redline { plan, step, .. }
+            | Body::Validated { plan, step, .. }
             | Body::DecisionTaken { plan, step, .. } => Some((plan, step)),
             Body::Note {
                 plan: Some(plan),

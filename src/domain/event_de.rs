@@ -114,6 +114,7 @@ struct Fields {
     redline: Option<String>,
     redline_kind: Option<crate::domain::redline::RedlineKind>,
     accepted: Option<bool>,
+    outcome: Option<super::event::Outcome>,
 }
 
 /// A value's error with the field it was in: "`text`: invalid type: integer `5`, expected a string".
@@ -304,6 +305,12 @@ impl Fields {
                 redline_kind: need(self.redline_kind.take(), "redline_kind")?,
                 text: need(self.text.take(), "text")?,
             },
+            "validated" => Body::Validated {
+                plan: self.plan_id()?,
+                step: step(self)?,
+                outcome: need(self.outcome.take(), "outcome")?,
+                note: self.note.take(),
+            },
             "redline_decided" => Body::RedlineDecided {
                 redline: need(self.redline.take(), "redline")?,
                 accepted: need(self.accepted.take(), "accepted")?,
@@ -439,6 +446,7 @@ impl<'de> Visitor<'de> for EventVisitor {
                 "redline" => set!(redline),
                 "redline_kind" => set!(redline_kind),
                 "accepted" => set!(accepted),
+                "outcome" => set!(outcome),
                 "summary" => {
                     f.summary = map.next_value().map_err(|e| named::<A::Error>(&key, e))?
                 }

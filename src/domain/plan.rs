@@ -91,6 +91,10 @@ pub struct Step {
     pub escalate_after: Option<Minutes>,
     /// Its commands may be run by muster in an exercise too (never otherwise).
     pub run_in_exercise: bool,
+    /// A validation: its outcome is pass, fail or not tested (`muster step ... pass`).
+    pub validation: bool,
+    /// For one kind of run only (an exercise's briefing, an incident's real notification).
+    pub only: Option<crate::domain::event::Mode>,
     pub todo: Vec<Sp<String>>,
 }
 
@@ -347,6 +351,16 @@ impl Step {
             every: o.opt(de, "every", read_every),
             escalate_after: o.opt(de, "escalate_after", De::minutes).map(|m| m.v),
             run_in_exercise: o.opt(de, "run_in_exercise", De::boolean).unwrap_or(false),
+            validation: o.opt(de, "validation", De::boolean).unwrap_or(false),
+            only: o.opt(de, "only", |de, n| {
+                de.variant(
+                    n,
+                    &[
+                        ("Exercise", crate::domain::event::Mode::Exercise),
+                        ("Incident", crate::domain::event::Mode::Incident),
+                    ],
+                )
+            }),
             todo: o.list(de, "todo", read_todo),
         };
         o.finish(de);

@@ -177,10 +177,16 @@ pub fn facts(input: &Input) -> Facts {
                 .filter(|n| matches!(n.kind, NoteKind::Skip | NoteKind::Block))
                 .map(|n| format!("{}: {}", n.kind, n.text))
                 .collect();
-            let state = if s.bypassed {
-                "not taken (other branch)".to_string()
-            } else {
-                s.state.label().to_string()
+            let state = match (s.bypassed, s.outcome) {
+                (true, _) => "not taken (other branch, or another kind of run)".to_string(),
+                (false, Some(crate::domain::event::Outcome::Fail)) => {
+                    "validation FAILED".to_string()
+                }
+                (false, Some(crate::domain::event::Outcome::Pass)) => {
+                    "validation passed".to_string()
+                }
+                (false, Some(crate::domain::event::Outcome::NotTested)) => "not tested".to_string(),
+                (false, None) => s.state.label().to_string(),
             };
             steps.push(StepRow {
                 plan: s.plan.to_string(),

@@ -76,7 +76,7 @@ struct Plain<'a> {
 const WORDS: &[&str] = &[
     "help", "status", "list", "show", "start", "done", "skip", "block", "reopen", "note", "assign",
     "decide", "undo", "who", "sessions", "open", "close", "declared", "quit", "call", "handover",
-    "redline",
+    "redline", "pass", "fail",
 ];
 
 impl Plain<'_> {
@@ -195,6 +195,16 @@ impl Plain<'_> {
             "note" => self.note(rest),
             "decide" => self.decide(rest),
             "call" => self.call(rest),
+            "pass" | "fail" | "not-tested" => {
+                let (spec, text) = split_first(rest);
+                if let Some(step) = self.step_ref(spec) {
+                    self.submit(Command::Validate {
+                        step,
+                        outcome: word.parse::<crate::domain::event::Outcome>().ok(),
+                        note: Some(text.to_string()),
+                    });
+                }
+            }
             "redline" => {
                 let (spec, text) = split_first(rest);
                 if let Some(step) = self.step_ref(spec) {

@@ -265,6 +265,7 @@ pub const HELP: &[&str] = &[
     "assign N name: give step N to someone.",
     "decide N option [why]: take a decision; the option is its number or its words.",
     "undo: undo your last action on a step.",
+    "pass N [note], fail N what failed, not-tested N [why]: a validation step's outcome.",
     "redline N text: propose a change to step N for the plan's author.",
     "handover NAME [note]: hand over to NAME; the summary of what is open goes with it.",
     "call [N] WHO RESULT [note]: record a phone call (about step N); WHO a person or a role (its next person); RESULT reached, no-answer, voicemail or busy.",

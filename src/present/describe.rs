@@ -144,6 +144,21 @@ pub fn describe(e: &Event, session: &Session) -> Described {
             x
         }
         Body::ResponderJoined {} => d("joined", String::new(), None),
+        Body::Validated {
+            plan,
+            step,
+            outcome,
+            note,
+        } => s(
+            match outcome {
+                crate::domain::event::Outcome::Pass => "validation passed:",
+                crate::domain::event::Outcome::Fail => "validation FAILED:",
+                crate::domain::event::Outcome::NotTested => "validation not tested:",
+            },
+            plan,
+            step,
+            note.as_ref(),
+        ),
         Body::Redline {
             plan,
             step,

@@ -39,6 +39,11 @@ impl App {
             Action::Undo if self.screen == Screen::Session => Some(Command::Undo),
             Action::SessionNote => Some(Command::SessionNote { text: None }),
             Action::Call => self.call_command(),
+            Action::Validate => self.session_step().map(|step| Command::Validate {
+                step,
+                outcome: None,
+                note: None,
+            }),
             Action::Redline => self.session_step().map(|step| Command::Redline {
                 step,
                 kind: None,

@@ -199,6 +199,27 @@ pub fn check(
             (bodies, what)
         }
         Command::Undo => undo(s, actor)?,
+        Command::Validate {
+            step,
+            outcome,
+            note,
+        } => {
+            known_step(s, step)?;
+            if !s.step_def(step).is_some_and(|d| d.validation) {
+                return Err(Refusal::NotAValidation { step: step.clone() });
+            }
+            blocking(cmd, s, actor)?;
+            let outcome = outcome.unwrap_or(crate::domain::event::Outcome::Pass);
+            (
+                vec![Body::Validated {
+                    plan: step.plan.clone(),
+                    step: step.step.clone(),
+                    outcome,
+                    note: given(note, "the note")?,
+                }],
+                format!("validation {step}: {}", outcome.words()),
+            )
+        }
         Command::Redline { step, kind, text } => {
             known_step(s, step)?;
             blocking(cmd, s, actor)?;

@@ -192,6 +192,12 @@ pub enum Command {
     },
     /// A step's command that muster ran after the responder confirmed it, and how it ended.
     RecordRun(RanCmd),
+    /// The outcome of a validation step: pass, fail or not tested.
+    Validate {
+        step: StepRef,
+        outcome: Option<crate::domain::event::Outcome>,
+        note: Option<String>,
+    },
     /// Propose a change to a step of the plan.
     Redline {
         step: StepRef,
@@ -350,10 +356,11 @@ pub enum CommandKind {
     Run,
     Redline,
     RedlineDecide,
+    Validate,
 }
 
 impl CommandKind {
-    pub const ALL: [CommandKind; 33] = [
+    pub const ALL: [CommandKind; 34] = [
         CommandKind::Start,
         CommandKind::Invoke,
         CommandKind::StepStart,
@@ -387,6 +394,7 @@ impl CommandKind {
         CommandKind::Run,
         CommandKind::Redline,
         CommandKind::RedlineDecide,
+        CommandKind::Validate,
     ];
 }
 
@@ -431,6 +439,7 @@ impl Command {
             Command::Call { .. } => CommandKind::Call,
             Command::RecordRun(_) => CommandKind::Run,
             Command::Redline { .. } => CommandKind::Redline,
+            Command::Validate { .. } => CommandKind::Validate,
             Command::DecideRedline { .. } => CommandKind::RedlineDecide,
         }
     }

@@ -52,6 +52,8 @@ pub enum ChoiceField {
     CallResult,
     /// What a redline proposes.
     RedlineKind,
+    /// What a validation found.
+    Outcome,
 }
 
 /// Something to ask for.
@@ -515,6 +517,37 @@ impl Command {
                 }
             }
             Command::DecideRedline { .. } => {}
+            Command::Validate {
+                step,
+                outcome,
+                note,
+            } => {
+                if outcome.is_none() {
+                    out.push(Need::Choice {
+                        field: ChoiceField::Outcome,
+                        title: format!("Validation {step}: what did it find?"),
+                        options: vec![
+                            "Pass".into(),
+                            "Fail (the step shows as blocked)".into(),
+                            "Not tested".into(),
+                        ],
+                    });
+                } else if outcome == &Some(crate::domain::event::Outcome::Fail) && missing(note) {
+                    out.push(text_need(
+                        TextField::Note,
+                        true,
+                        format!("Validation {step} failed"),
+                        "What failed? (required) Enter to record.",
+                    ));
+                } else if unasked(note) {
+                    out.push(text_need(
+                        TextField::Note,
+                        false,
+                        format!("Validation {step}"),
+                        "A note (optional): what you checked. Enter to record.",
+                    ));
+                }
+            }
             Command::Call {
                 candidates,
                 who,
@@ -637,6 +670,9 @@ impl Command {
                         *rating = Rating::ALL.get(i).copied()
                     }
                     (Command::Call { who, .. }, ChoiceField::Callee) => *who = Some(i),
+                    (Command::Validate { outcome, .. }, ChoiceField::Outcome) => {
+                        *outcome = crate::domain::event::Outcome::ALL.get(i).copied()
+                    }
                     (Command::Redline { kind, .. }, ChoiceField::RedlineKind) => {
                         *kind = crate::domain::redline::RedlineKind::ALL.get(i).copied()
                     }
@@ -683,6 +719,7 @@ impl Command {
             (Command::Rate { note, .. }, TextField::Note) => note,
             (Command::Call { note, .. }, TextField::Note) => note,
             (Command::Redline { text, .. }, TextField::Text) => text,
+            (Command::Validate { note, .. }, TextField::Note) => note,
             (Command::DecideRedline { note, .. }, TextField::Note) => note,
             (cmd, field) => return super::improve::text_slot(cmd, field),
         })

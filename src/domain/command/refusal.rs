@@ -116,6 +116,10 @@ pub enum Refusal {
     },
     #[error("session has no redline {redline}{}", if known.is_empty() { ": no redline was proposed in it".to_string() } else { format!(": its redlines are {known}") })]
     NoSuchRedline { redline: String, known: String },
+    #[error(
+        "step {step} is not a validation: mark it done, skipped or blocked (a plan makes a step a validation with `validation: true`)"
+    )]
+    NotAValidation { step: StepRef },
     #[error("step {step} cannot be run by muster: {why}")]
     NotRunnable { step: StepRef, why: String },
     #[error("session {session} is a real incident, not an exercise")]

@@ -30,7 +30,16 @@ fn new_step(plan: &Plan, s: &crate::domain::plan::Step) -> StepState {
         bypassed: false,
         active_since: None,
         ex: ExTimes::default(),
+        outcome: None,
     }
+}
+
+/// A step for another kind of run (`only: Exercise` in an incident): left out like a branch not
+/// taken.
+fn not_this_run(plan: &Plan, step: &str, mode: Mode) -> bool {
+    plan.step(step)
+        .and_then(|d| d.only)
+        .is_some_and(|only| only != mode)
 }
 
 fn plan_state(r: &PlanRef, plans: &[Arc<Plan>], at: DateTime<Utc>, by: &str) -> PlanState {
@@ -446,6 +455,40 @@ impl Session {
                 });
                 None
             }
+            Body::Validated {
+                outcome, note: n, ..
+            } => {
+                use crate::domain::event::Outcome;
+                let s = at_mut(st, step?)?;
+                leave_active(s, e_at, e_ex_ms);
+                s.outcome = Some(outcome);
+                s.by = Some(e_actor.clone());
+                s.at = Some(e_at);
+                s.ex.at = e_ex_ms;
+                let with = |what: &str| match &n {
+                    Some(n) => format!("{what}: {n}"),
+                    None => what.to_string(),
+                };
+                match outcome {
+                    Outcome::Pass => {
+                        s.state = StepStatus::Done;
+                        if let Some(t) = n.clone() {
+                            s.notes.push(note(NoteKind::Done, t));
+                        }
+                    }
+                    // a failed check shows wherever a blocked step shows
+                    Outcome::Fail => {
+                        s.state = StepStatus::Blocked;
+                        s.notes
+                            .push(note(NoteKind::Block, with("validation failed")));
+                    }
+                    Outcome::NotTested => {
+                        s.state = StepStatus::Skipped;
+                        s.notes.push(note(NoteKind::Skip, with("not tested")));
+                    }
+                }
+                step.map(|(p, s)| Touched::Step(p, s))
+            }
             Body::Redline {
                 plan,
                 step: st_id,
@@ -762,10 +805,13 @@ impl Session {
             }
         }
         let bypassed = crate::domain::branches::left_out(plan, &taken);
+        let mode = self.state.mode;
         let off: Vec<bool> = p
             .steps
             .iter()
-            .map(|s| bypassed.contains(s.step.as_str()))
+            .map(|s| {
+                bypassed.contains(s.step.as_str()) || not_this_run(plan, s.step.as_str(), mode)
+            })
             .collect();
         let p = &mut self.state.plans[pi];
         p.off_branch = off;

@@ -129,6 +129,9 @@ pub struct StepState {
     /// The same times on the exercise clock (exercises only).
     #[serde(default)]
     pub ex: ExTimes,
+    /// A validation step's last outcome.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<crate::domain::event::Outcome>,
 }
 
 /// A step's times on the exercise clock, in exercise milliseconds: an exercise's documents

@@ -81,6 +81,8 @@ pub enum Action {
     Transcribe,
     /// Propose a change to the step for the plan's author.
     Redline,
+    /// Record a validation step's outcome: pass, fail, not tested.
+    Validate,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

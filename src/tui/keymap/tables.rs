@@ -226,6 +226,13 @@ static SESSION: &[Def] = &[
         "run the step's command: shown first, run only when you press y, its output kept in the log",
     ),
     b(
+        &[Char('v')],
+        "v",
+        Action::Validate,
+        "",
+        "a validation step's outcome: pass, fail (shown as blocked) or not tested",
+    ),
+    b(
         &[Char('R')],
         "R",
         Action::Redline,
