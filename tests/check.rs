@@ -72,7 +72,7 @@ fn unknown_fields_each_at_their_own_position() {
         "unknown-field.ron",
         "6:40",
         "error",
-        "unknown field `colour` in this step; known fields: id, title, body, role, notify, commands, expected, verification, estimate, depends_on, depends_on_any, decision, notes, links, due, every, escalate_after, run_in_exercise, todo",
+        "unknown field `colour` in this step; known fields: id, title, body, role, notify, commands, expected, verification, estimate, depends_on, depends_on_any, decision, notes, links, due, every, escalate_after, run_in_exercise, validation, only, todo",
     );
 }
 

@@ -81,3 +81,63 @@ fn three_runs_give_each_steps_runs_estimate_median_p90_and_lateness() {
     );
     assert_eq!(f["end_at"], "2026-11-21T03:08:00.000Z", "{s}");
 }
+
+/// At `min` minutes after 02:00 on 2026-11-21 (any number of minutes).
+fn after(env: &Env, min: i64, args: &[&str]) -> Run {
+    let lib = mini();
+    let mut a = vec!["--library", lib.to_str().unwrap()];
+    a.extend_from_slice(args);
+    let t = chrono::DateTime::parse_from_rfc3339("2026-11-21T02:00:00Z").unwrap()
+        + chrono::Duration::minutes(min);
+    env.run_with(&a, &[("MUSTER_NOW", &t.to_rfc3339())])
+}
+
+/// A whole run of alpha down the "Yes" branch: check, promote and tell, the last done at `end`.
+fn whole_run(env: &Env, check: i64, end: i64) {
+    let id = after(env, 0, &["start", "alpha"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    after(env, 0, &["step", &id, "check", "start"]).ok();
+    after(env, check, &["step", &id, "check", "done"]).ok();
+    after(env, check, &["decide", &id, "check", "Yes"]).ok();
+    after(env, check, &["step", &id, "promote", "done"]).ok();
+    after(env, end, &["step", &id, "tell", "done"]).ok();
+    after(env, end + 1, &["close", &id]).ok();
+}
+
+#[test]
+fn the_continuity_report_lists_steps_late_in_most_runs_and_each_runs_time_against_the_rto() {
+    let env = Env::new();
+    // check (estimate 5-10 min) is late in two of three runs; the db's RTO is 2h
+    whole_run(&env, 25, 40);
+    whole_run(&env, 20, 150);
+    whole_run(&env, 8, 60);
+    let report = after(&env, 300, &["report"]).ok().stdout;
+    let section = &report[report
+        .find("## Planned against actual")
+        .unwrap_or_else(|| panic!("{report}"))..];
+    assert!(
+        section.contains("| alpha/check | Check the replica | 2 of 3 | 5-10 min | 20 min |"),
+        "{section}"
+    );
+    // promote was done at once every time: never late, not listed
+    assert!(!section.contains("alpha/promote"), "{section}");
+    assert!(
+        section.contains("| 40 min | 2h | met (1 h 20 min to spare) |"),
+        "{section}"
+    );
+    assert!(
+        section.contains("| 2 h 30 min | 2h | MISSED by 30 min |"),
+        "{section}"
+    );
+    assert!(
+        section.contains("| 1 h 00 min | 2h | met (1 h 00 min to spare) |"),
+        "{section}"
+    );
+    assert!(
+        section.contains("| alpha | Fail the database over (2026-11-21 02:00 UTC, incident) |"),
+        "{section}"
+    );
+}

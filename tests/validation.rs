@@ -132,6 +132,15 @@ fn a_step_for_incidents_only_is_left_out_of_an_exercise() {
     // and the forecast leaves it out
     let path = s["plans"][0]["forecast"]["critical_path"].to_string();
     assert!(!path.contains("tell"), "{path}");
+    // the review says why it was left out, not that a branch was not taken
+    let md = env
+        .run(&["--library", l, "export", &ex, "--format", "md"])
+        .ok()
+        .stdout;
+    assert!(
+        md.contains("| alpha/tell | Tell the business | left out (for incident runs only) |"),
+        "{md}"
+    );
     // an unknown kind of run is a located error
     let p = lib.join("plans/alpha.ron");
     let text = std::fs::read_to_string(&p)

@@ -178,7 +178,14 @@ pub fn facts(input: &Input) -> Facts {
                 .map(|n| format!("{}: {}", n.kind, n.text))
                 .collect();
             let state = match (s.bypassed, s.outcome) {
-                (true, _) => "not taken (other branch, or another kind of run)".to_string(),
+                (true, _) => match def.and_then(|d| d.only) {
+                    Some(only)
+                        if (only == crate::domain::event::Mode::Exercise) != st.is_exercise() =>
+                    {
+                        format!("left out (for {} runs only)", only.label())
+                    }
+                    _ => "not taken (other branch)".to_string(),
+                },
                 (false, Some(crate::domain::event::Outcome::Fail)) => {
                     "validation FAILED".to_string()
                 }

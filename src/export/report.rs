@@ -340,5 +340,118 @@ pub fn report_doc(lib: &Library, sessions: &[(Session, Facts)], today: chrono::N
             rows,
         );
     }
+    planned_against_actual(&mut d, lib, sessions);
     d
+}
+
+/// What the runs say of the plans: the steps late in most runs, and each run's time from the
+/// plan's invocation to its last step against the soonest RTO of what it restores.
+fn planned_against_actual(d: &mut Doc, lib: &Library, sessions: &[(Session, Facts)]) {
+    d.h2("Planned against actual");
+    let mut late_rows = Vec::new();
+    let mut run_rows = Vec::new();
+    for p in &lib.plans {
+        let ran: Vec<(&Session, chrono::DateTime<chrono::Utc>)> = sessions
+            .iter()
+            .filter(|(s, _)| s.state.plan(p.id.v.as_str()).is_some())
+            .map(|(s, f)| (s, f.closed_at.unwrap_or(s.state.started_at)))
+            .collect();
+        if ran.is_empty() {
+            continue;
+        }
+        for h in crate::domain::history::history(p, &ran) {
+            if h.runs > 0 && h.late * 2 > h.runs {
+                late_rows.push(vec![
+                    format!("{}/{}", p.id.v, h.id),
+                    h.title.clone(),
+                    format!("{} of {}", h.late, h.runs),
+                    h.estimate
+                        .map(|[a, b]| format!("{a}-{b} min"))
+                        .unwrap_or_else(|| "-".into()),
+                    h.median_min.map(|m| format!("{m} min")).unwrap_or_default(),
+                    h.suggested_min
+                        .map(|m| format!("{m} min"))
+                        .unwrap_or_default(),
+                ]);
+            }
+        }
+        // the soonest RTO among the services the plan restores
+        let rto = lib
+            .index
+            .services
+            .iter()
+            .filter(|s| {
+                p.services.iter().any(|x| x.v == s.id.v) || s.plans.iter().any(|x| x.v == p.id.v)
+            })
+            .filter_map(|s| s.rto.as_ref().map(|r| r.v))
+            .min();
+        for (s, _) in &ran {
+            let Some(ps) = s.state.plan(p.id.as_str()) else {
+                continue;
+            };
+            let (done, total) = ps.progress();
+            let done_steps = || {
+                ps.steps
+                    .iter()
+                    .filter(|x| x.state == crate::domain::session::StepStatus::Done)
+            };
+            // from the declaration, as the RTO counts: an incident on the wall clock, an
+            // exercise on its own (which starts at the declaration, and may have been paused)
+            let took = if s.state.is_exercise() {
+                done_steps()
+                    .filter_map(|x| x.ex.at)
+                    .max()
+                    .map(|b| b / 60_000)
+            } else {
+                done_steps()
+                    .filter_map(|x| x.at)
+                    .max()
+                    .map(|e| (e - s.state.declared_at).num_minutes())
+            };
+            let verdict = match (took, rto, done == total) {
+                (Some(t), Some(r), true) if t <= i64::from(r.0) => {
+                    format!("met ({} to spare)", super::review::mins(i64::from(r.0) - t))
+                }
+                (Some(t), Some(r), true) => {
+                    format!("MISSED by {}", super::review::mins(t - i64::from(r.0)))
+                }
+                (_, None, _) => "no RTO".into(),
+                _ => format!("not finished ({done}/{total} steps)"),
+            };
+            run_rows.push(vec![
+                p.id.v.clone(),
+                format!(
+                    "{} ({}, {})",
+                    s.state.title,
+                    s.state.declared_at.format("%Y-%m-%d %H:%M UTC"),
+                    if s.state.is_exercise() {
+                        "exercise"
+                    } else {
+                        "incident"
+                    }
+                ),
+                match took {
+                    Some(t) if done == total => super::review::mins(t),
+                    Some(t) => format!("{} so far", super::review::mins(t)),
+                    None => "-".into(),
+                },
+                rto.map(|r| r.to_string()).unwrap_or_else(|| "-".into()),
+                verdict,
+            ]);
+        }
+    }
+    if late_rows.is_empty() {
+        d.para("No step was late in most of its runs.");
+    } else {
+        d.para("Steps late in most of their runs: their estimates want another look (the suggestion is the 90th percentile of the runs).");
+        d.table(
+            &["Step", "Title", "Late", "Estimate", "Median", "Suggested"],
+            late_rows,
+        );
+    }
+    if !run_rows.is_empty() {
+        d.h3("Each run's time against the RTO");
+        d.para("A run's time counts from the declaration, as the RTO does, to the plan's last step done: an incident's on the wall clock, an exercise's on the exercise clock.");
+        d.table(&["Plan", "Run", "Took", "RTO", "Outcome"], run_rows);
+    }
 }
