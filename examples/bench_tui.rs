@@ -63,6 +63,7 @@ fn main() {
         recent: Vec::new(),
         problems: 0,
         warnings: Vec::new(),
+        medians: Default::default(),
     })));
     app.step_sel = steps / 2;
     let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();

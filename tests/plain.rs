@@ -260,3 +260,24 @@ fn term_dumb_muster_sends_no_escape_sequence() {
     );
     let _ = s;
 }
+
+#[test]
+fn plain_status_gives_the_forecast_against_the_rto_and_the_steps_it_waits_on() {
+    let env = Env::new();
+    let s = env.start(&["alpha"]);
+    let r = plain(&env, &s, "status\n");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // check (10 min) then restore (60 min), against the database's 2 h RTO
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Forecast: alpha ends at"))
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    assert!(line.contains("; RTO of Database at"), "{line}");
+    // 50 minutes, less the seconds since the start
+    assert!(
+        line.contains("50 min to spare") || line.contains("49 min to spare"),
+        "{line}"
+    );
+    assert!(line.ends_with("It waits on steps 1, 3."), "{line}");
+}

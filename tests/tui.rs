@@ -1013,3 +1013,37 @@ fn in_a_session_the_index_orders_services_by_deadline_and_marks_what_waits() {
     assert_eq!(buf[(0, row)].fg, ratatui::style::Color::Yellow);
     insta::assert_snapshot!("index_session_services", h.screen());
 }
+
+#[test]
+fn the_plan_line_forecasts_from_the_history_and_marks_the_critical_steps() {
+    let mut h = Harness::new(100, 24);
+    // three runs in which checking the replica took 30 minutes (its estimate says 5-10)
+    let start = |h: &mut Harness| {
+        if h.app.session.is_none() {
+            h.start_alpha();
+        } else {
+            // from the plans list, with a session open: yes, a second one
+            h.press("<Esc>s12<Enter>");
+        }
+    };
+    for run in 0..3 {
+        h.now = t0() + Duration::hours(run);
+        start(&mut h);
+        h.press("a");
+        h.now += Duration::minutes(30);
+        h.press("dok<Enter>");
+    }
+    assert_eq!(h.store.sessions.len(), 3);
+    // a fourth: check from its median (30 min), then restore (60 min): 90 minutes, not 70
+    h.now = t0() + Duration::hours(4);
+    start(&mut h);
+    let screen = h.screen();
+    assert!(
+        screen.contains(" 1 alpha 0/4  forecast 08:00 · RTO 08:30 · 30 min to spare · » critical"),
+        "{screen}"
+    );
+    // » marks check and restore, the chain the end waits on; not promote
+    assert!(screen.contains("[ ]  1»Check the replica"), "{screen}");
+    assert!(screen.contains("[ ]  3»Restore from backup"), "{screen}");
+    assert!(screen.contains("[ ]  2 Promote the replica"), "{screen}");
+}

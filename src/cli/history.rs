@@ -7,21 +7,34 @@ use crate::domain::session::Session;
 use crate::domain::text::clean;
 use crate::journal::store;
 
-/// Every session under the home that ran the plan (read as they are now).
+/// Every session under the home that ran one of the plans (read as they are now); a warning
+/// for each that could not be read.
 pub fn sessions_of(
     ctx: &Context,
     lib: &crate::domain::Library,
-    plan: &str,
+    plans: &[&str],
+    notes: bool,
 ) -> Result<Vec<Session>> {
-    let mut out = Vec::new();
-    for id in store::list_ids(&ctx.home)? {
-        match store::open(&ctx.home, lib, id.as_str(), &ctx.writer) {
-            Ok(o) if o.session.state.plan(plan).is_some() => out.push(o.session),
-            Ok(_) => {}
-            Err(e) => say!("muster: warning: session {id} is left out of the history: {e}"),
-        }
+    let (out, warnings) = store::sessions_running(&ctx.home, lib, &ctx.writer, plans, notes)?;
+    for w in warnings {
+        say!("muster: warning: {w}");
     }
     Ok(out)
+}
+
+/// The trusted medians of the session's plans over every run of them under the home: what its
+/// forecast uses.
+pub fn medians(ctx: &Context, lib: &crate::domain::Library, s: &Session) -> history::Medians {
+    match store::medians_for(&ctx.home, lib, &ctx.writer, s, ctx.now) {
+        Ok((m, warnings)) => {
+            for w in warnings {
+                say!("muster: warning: {w}");
+            }
+            m
+        }
+        // the history is an aid: without it, the plan's estimates stand in
+        Err(_) => Default::default(),
+    }
 }
 
 /// The steps' history of `plan` over every session that ran it.
@@ -40,18 +53,10 @@ pub fn of(
             clean(plan, false)
         )));
     };
-    let sessions = sessions_of(ctx, lib, plan)?;
+    let sessions = sessions_of(ctx, lib, &[plan], true)?;
     let with_now: Vec<(&Session, chrono::DateTime<chrono::Utc>)> = sessions
         .iter()
-        .map(|s| {
-            (
-                s,
-                s.state
-                    .closed
-                    .as_ref()
-                    .map_or(ctx.now, |c| c.at.min(ctx.now)),
-            )
-        })
+        .map(|s| (s, history::read_at(s, ctx.now)))
         .collect();
     Ok((history::history(p, &with_now), sessions.len()))
 }

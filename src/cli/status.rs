@@ -228,19 +228,7 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
     // a journal that does not verify: everything is still shown, and the exit code says so
     let code = if integrity.ok { 0 } else { 1 };
     // a step run three times or more is forecast from its median
-    let medians: std::collections::HashMap<String, std::collections::HashMap<String, u32>> =
-        match st.closed {
-            Some(_) => Default::default(),
-            None => st
-                .plans
-                .iter()
-                .filter_map(|p| {
-                    super::history::of(ctx, &lib, p.id.as_str())
-                        .ok()
-                        .map(|(h, _)| (p.id.to_string(), crate::domain::history::medians(&h)))
-                })
-                .collect(),
-        };
+    let medians = super::history::medians(ctx, &lib, &o.session);
     if json {
         let warnings = o
             .journal
@@ -259,7 +247,7 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
                     escalations: crate::domain::calls::escalations(&o.session, &lib.index, ctx.now),
                     plan_changes: crate::domain::changes::since_run(&o.session, &lib),
                     index: &lib.index,
-                    history: &|p, step| medians.get(p).and_then(|m| m.get(step)).copied(),
+                    history: &|p, step| crate::domain::history::median(&medians, p, step),
                 },
                 ctx.now,
             ),
@@ -386,14 +374,15 @@ pub fn status(ctx: &Context, session: &str, json: bool) -> Result<Output> {
     }
     if st.closed.is_none() {
         let forecasts = crate::domain::forecast::plans(&o.session, ctx.now, &|p, step| {
-            medians.get(p).and_then(|m| m.get(step)).copied()
+            crate::domain::history::median(&medians, p, step)
         });
         for f in &forecasts {
             out.push_str(&format!(
-                "Forecast: {} ends {} (critical path: {})\n",
+                "Forecast: {} ends {} (critical path: {}{})\n",
                 f.plan,
                 local_short(f.end_at),
-                f.critical_path.join(" > ")
+                f.critical_path.join(" > "),
+                f.load_words().map(|w| format!("; {w}")).unwrap_or_default()
             ));
         }
         for sf in crate::domain::forecast::services(&o.session, &lib.index, &forecasts)

@@ -20,6 +20,11 @@ pub struct PlanForecast {
     pub critical_path: Vec<String>,
     /// Open steps with no estimate and no history: counted as taking no time.
     pub unestimated: Vec<String>,
+    /// The responder whose assigned steps, one after the other, take longer than the longest
+    /// chain of dependencies: the plan cannot end before they have done them all, and the
+    /// critical path is then their steps, in the plan's order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waits_on: Option<String>,
 }
 
 /// A service's RTO deadline against the forecast end of the plans that restore it.
@@ -35,11 +40,27 @@ pub struct ServiceForecast {
     pub slack_min: i64,
 }
 
+impl PlanForecast {
+    /// What decides the end, when it is one responder's load: "Cat has 3 steps to do, one at a
+    /// time".
+    pub fn load_words(&self) -> Option<String> {
+        self.waits_on.as_ref().map(|w| {
+            format!(
+                "{} has {} step(s) to do, one at a time",
+                super::text::clean(w, false),
+                self.critical_path.len()
+            )
+        })
+    }
+}
+
 impl ServiceForecast {
     /// "30 min to spare", "misses the RTO by 25 min".
     pub fn words(&self) -> String {
         let m = super::time::human_duration(Duration::minutes(self.slack_min.abs()));
-        if self.slack_min >= 0 {
+        if self.slack_min == 0 {
+            "no time to spare".into()
+        } else if self.slack_min > 0 {
             format!("{m} to spare")
         } else {
             format!("misses the RTO by {m}")
@@ -192,6 +213,39 @@ pub fn plan(
     }
     let mut critical_path = Vec::new();
     let mut end = 0;
+    // one person does one step at a time: the open steps assigned to the same responder
+    // (names compare without case) add up, whatever their dependencies allow
+    let mut load: std::collections::BTreeMap<String, (i64, &str)> = Default::default();
+    for i in (0..n).filter(|&i| open(i)) {
+        if let Some(a) = ps.steps[i].assignee.as_deref() {
+            let e = load.entry(a.to_lowercase()).or_insert((0, a));
+            e.0 += remaining[i];
+        }
+    }
+    let busiest = load
+        .into_iter()
+        .max_by_key(|(_, (m, _))| *m)
+        .filter(|(_, (m, _))| last.is_none_or(|(f, _)| *m > f));
+    if let Some((key, (m, who))) = busiest {
+        end = m;
+        critical_path = (0..n)
+            .filter(|&i| {
+                open(i)
+                    && ps.steps[i]
+                        .assignee
+                        .as_deref()
+                        .is_some_and(|a| a.to_lowercase() == key)
+            })
+            .map(|i| ps.steps[i].step.to_string())
+            .collect();
+        return Some(PlanForecast {
+            plan: ps.id.clone(),
+            end_at: super::time::add_ms(story, end.saturating_mul(60_000)),
+            critical_path,
+            unestimated,
+            waits_on: Some(who.to_string()),
+        });
+    }
     if let Some((f, i)) = last {
         end = f;
         let mut cur = Some(i);
@@ -211,6 +265,7 @@ pub fn plan(
         end_at: super::time::add_ms(story, end.saturating_mul(60_000)),
         critical_path,
         unestimated,
+        waits_on: None,
     })
 }
 
@@ -255,4 +310,114 @@ pub fn services(s: &Session, ix: &Index, forecasts: &[PlanForecast]) -> Vec<Serv
         });
     }
     out
+}
+
+/// A turn of the forecast during a run: a service's RTO first forecast, then each time the
+/// forecast went from on time to late or back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Turn {
+    /// When the event that turned it was recorded (wall clock).
+    #[serde(with = "super::event::ts")]
+    pub at: DateTime<Utc>,
+    /// On the exercise clock, in an exercise.
+    pub ex_ms: Option<i64>,
+    pub service: ServiceForecast,
+    /// The first forecast of this service in the run (else a turn to late or back on time).
+    pub first: bool,
+}
+
+/// Replays a run's events, in merge order, keeping the forecast's history: when each service
+/// first looked late, and when it came back on time. The forecast is taken once for each minute
+/// in which something happened (as the run stood at that minute's last event), from the plans'
+/// estimates (the history of other runs is not what the responders saw then): a run of a day is
+/// at most 1,440 forecasts, however many events it has.
+pub struct Watch<'a> {
+    session: Session,
+    index: &'a Index,
+    /// The minute whose forecast is still to be taken, and the time of its last event.
+    pending: Option<(i64, DateTime<Utc>)>,
+    late: std::collections::HashMap<String, bool>,
+    pub turns: Vec<Turn>,
+}
+
+impl<'a> Watch<'a> {
+    /// A watch over a run of `like`'s plans and scenario.
+    pub fn new(like: &Session, index: &'a Index) -> Watch<'a> {
+        Watch {
+            session: Session::new(
+                like.state.id.clone(),
+                like.plans.clone(),
+                like.scenario.clone(),
+            ),
+            index,
+            pending: None,
+            late: Default::default(),
+            turns: Vec::new(),
+        }
+    }
+
+    pub fn observe(&mut self, e: &super::event::Event) {
+        use super::event::Body;
+        if self.session.state.closed.is_some() {
+            return;
+        }
+        let minute = e.at.timestamp().div_euclid(60);
+        let closing = matches!(e.body, Body::SessionClosed { .. });
+        if let Some((m, at)) = self.pending
+            && (m != minute || closing)
+        {
+            self.forecast(at);
+        }
+        // only what the forecast reads is folded in: notes, calls and observations are not
+        // held twice, so a long session is replayed in little memory
+        if matches!(
+            e.body,
+            Body::SessionStarted { .. }
+                | Body::SessionClosed { .. }
+                | Body::PlanInvoked { .. }
+                | Body::StepStarted { .. }
+                | Body::StepDone { .. }
+                | Body::StepSkipped { .. }
+                | Body::StepBlocked { .. }
+                | Body::StepReopened { .. }
+                | Body::Assigned { .. }
+                | Body::DecisionTaken { .. }
+                | Body::Declared { .. }
+                | Body::Validated { .. }
+                | Body::ClockPaused {}
+                | Body::ClockResumed {}
+                | Body::ClockSpeed { .. }
+                | Body::ClockAdvanced { .. }
+        ) {
+            self.session.apply(e);
+        }
+        self.pending = (!closing).then_some((minute, e.at));
+    }
+
+    /// Takes the forecast still pending: call once the last event has been observed.
+    pub fn finish(&mut self) {
+        if let Some((_, at)) = self.pending.take() {
+            self.forecast(at);
+        }
+    }
+
+    fn forecast(&mut self, at: DateTime<Utc>) {
+        self.pending = None;
+        if self.session.state.closed.is_some() || !self.session.state.started {
+            return;
+        }
+        let forecasts = plans(&self.session, at, &|_, _| None);
+        for sf in services(&self.session, self.index, &forecasts) {
+            let late = sf.slack_min < 0;
+            let was = self.late.insert(sf.service.clone(), late);
+            if was != Some(late) {
+                self.turns.push(Turn {
+                    at,
+                    ex_ms: self.session.state.ex_ms(at),
+                    first: was.is_none(),
+                    service: sf,
+                });
+            }
+        }
+    }
 }

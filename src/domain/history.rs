@@ -117,6 +117,34 @@ pub fn medians(h: &[StepHistory]) -> std::collections::HashMap<String, u32> {
         .collect()
 }
 
+/// For each plan, the median minutes of its steps with a trusted history.
+pub type Medians = std::collections::HashMap<String, std::collections::HashMap<String, u32>>;
+
+/// When a session is read: now, or when it was closed.
+pub fn read_at(s: &Session, now: DateTime<Utc>) -> DateTime<Utc> {
+    s.state.closed.as_ref().map_or(now, |c| c.at.min(now))
+}
+
+/// The trusted medians of each of `plans` over these sessions: what the forecast uses.
+pub fn medians_of(plans: &[&Plan], sessions: &[Session], now: DateTime<Utc>) -> Medians {
+    plans
+        .iter()
+        .map(|p| {
+            let ran: Vec<(&Session, DateTime<Utc>)> = sessions
+                .iter()
+                .filter(|s| s.state.plan(p.id.v.as_str()).is_some())
+                .map(|s| (s, read_at(s, now)))
+                .collect();
+            (p.id.v.clone(), medians(&history(p, &ran)))
+        })
+        .collect()
+}
+
+/// The median of `plan`'s `step`, if trusted.
+pub fn median(m: &Medians, plan: &str, step: &str) -> Option<u32> {
+    m.get(plan).and_then(|x| x.get(step)).copied()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -490,3 +490,91 @@ pub fn spreadsheet_safe(s: &str) -> String {
         s
     }
 }
+
+/// The forecast over the run: when each service's RTO was first forecast, and each time it
+/// went from on time to late or back.
+pub fn forecast_blocks(
+    turns: &[crate::domain::forecast::Turn],
+    input: &super::Input,
+) -> Vec<super::doc::Block> {
+    use super::doc::Block;
+    let mut out = vec![Block::H2("The forecast over the run".into())];
+    if turns.is_empty() {
+        out.push(Block::Para(
+            "No forecast was made: no step of a plan restoring a service with an RTO was open."
+                .into(),
+        ));
+        return out;
+    }
+    let exercise = input.session.state.is_exercise();
+    let first_late = turns.iter().find(|t| t.service.slack_min < 0);
+    out.push(Block::Para(match first_late {
+        None => "The forecast, from the plans' estimates as the steps were recorded, never showed an RTO missed.".into(),
+        Some(t) => {
+            let clock = match (exercise, t.ex_ms) {
+                (true, Some(ms)) => format!(", {} on the exercise clock", ex_time(ms)),
+                _ => String::new(),
+            };
+            format!(
+                "The run first looked late at {}{clock}: {} {}. Each row is a turn of the forecast, from the plans' estimates as the steps were recorded (once a minute at most).",
+                local(input.zone, t.at),
+                t.service.name.clone(),
+                t.service.words()
+            )
+        }
+    }));
+    let mut head = vec!["Local"];
+    if exercise {
+        head.push("Exercise");
+    }
+    head.extend(["Service", "Forecast end", "RTO due", "Forecast"]);
+    // a forecast that goes back and forth on the line is shown by its first and last turns
+    const KEEP: usize = 25;
+    let left_out = turns.len().saturating_sub(2 * KEEP);
+    let shown: Vec<&crate::domain::forecast::Turn> = if left_out > 0 {
+        turns[..KEEP]
+            .iter()
+            .chain(&turns[turns.len() - KEEP..])
+            .collect()
+    } else {
+        turns.iter().collect()
+    };
+    let rows = shown
+        .into_iter()
+        .map(|t| {
+            let mut row = vec![local(input.zone, t.at)];
+            if exercise {
+                row.push(t.ex_ms.map(ex_time).unwrap_or_default());
+            }
+            row.extend([
+                t.service.name.clone(),
+                local(input.zone, t.service.forecast_end),
+                local(input.zone, t.service.rto_at),
+                format!(
+                    "{}{}",
+                    if t.first {
+                        "first forecast: "
+                    } else if t.service.slack_min < 0 {
+                        "turned late: "
+                    } else {
+                        "back on time: "
+                    },
+                    t.service.words()
+                ),
+            ]);
+            row
+        })
+        .collect();
+    out.push(Block::Table {
+        head: head.into_iter().map(String::from).collect(),
+        rows,
+        write_in: 0,
+    });
+    if left_out > 0 {
+        out.push(Block::Para(format!(
+            "The forecast turned {} times in all: the {left_out} between the first {KEEP} and the last {KEEP} are left out here (`muster status` at any point of the journal shows them).",
+            turns.len()
+        )));
+    }
+    out
+}

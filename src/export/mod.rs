@@ -107,6 +107,8 @@ struct Timeline<'a, 'b> {
     input: &'a Input<'a>,
     events: &'b mut dyn EventSource,
     integrity: Option<Integrity>,
+    /// The forecast replayed over the events as they stream by.
+    watch: crate::domain::forecast::Watch<'a>,
 }
 
 /// Clock changes in a row, folded into one line of a document's timeline.
@@ -154,7 +156,9 @@ impl doc::Rows for Timeline<'_, '_> {
         };
         let mut declared_shown = false;
         let mut run: Option<ClockRun> = None;
+        let watch = &mut self.watch;
         let integrity = self.events.each(&mut |e| {
+            watch.observe(e);
             if !declared_shown && declared <= e.at {
                 ClockRun::flush(&mut run, what_col, each);
                 each(&declared_row());
@@ -197,10 +201,14 @@ impl doc::Rows for Timeline<'_, '_> {
         self.integrity = Some(integrity);
     }
     fn after(&mut self) -> Vec<doc::Block> {
-        match &self.integrity {
-            Some(i) => facts::integrity_blocks(i),
-            None => Vec::new(),
-        }
+        let Some(i) = &self.integrity else {
+            return Vec::new();
+        };
+        self.watch.finish();
+        let mut out = facts::forecast_blocks(&self.watch.turns, self.input);
+        out.push(doc::Block::H2("Journal integrity".into()));
+        out.extend(facts::integrity_blocks(i));
+        out
     }
 }
 
@@ -239,6 +247,7 @@ pub fn write(
         input,
         events,
         integrity: None,
+        watch: crate::domain::forecast::Watch::new(input.session, input.index),
     };
     match format {
         Format::Md => doc::write_markdown(&doc(), &mut rows, out),

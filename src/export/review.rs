@@ -219,8 +219,8 @@ pub(super) fn common_sections(d: &mut Doc, f: &Facts, o: &Input) {
         })
         .collect();
     d.table(&["Plan", "Title", "Version", "SHA-256 of the file"], rows);
-    d.h2("Journal integrity");
-    // what reading the journal for the timeline found
+    // what the forecast said as the run went, and what reading the journal for the timeline
+    // found (its heading with it)
     d.after();
     if !f.warnings.is_empty() {
         d.h3("Warnings");

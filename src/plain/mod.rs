@@ -41,6 +41,7 @@ pub fn run(ctx: &Context, session: Option<&str>) -> Result<i32, CliError> {
         rx,
         clock: crate::clock::from_env(),
         escalated: Default::default(),
+        medians: Default::default(),
     };
     p.say("muster plain mode: one command a line. Type help for the commands, quit to leave.");
     p.pick(session);
@@ -71,6 +72,8 @@ struct Plain<'a> {
     clock: Box<dyn crate::clock::Clock>,
     /// The escalations said already (role, the call they wait on): each is said once.
     escalated: std::collections::HashSet<(String, chrono::DateTime<chrono::Utc>)>,
+    /// The trusted medians of the open session's plans: what its forecast uses.
+    medians: crate::domain::history::Medians,
 }
 
 const WORDS: &[&str] = &[
@@ -142,6 +145,22 @@ impl Plain<'_> {
         for p in o.journal.problems() {
             self.say(format!("Warning: {p}"));
         }
+        self.medians = match store::medians_for(
+            &self.ctx.home,
+            &self.lib,
+            &self.ctx.writer,
+            &o.session,
+            self.clock.now(),
+        ) {
+            Ok((m, warnings)) => {
+                for w in warnings {
+                    self.say(format!("Warning: {w}"));
+                }
+                m
+            }
+            // the history is an aid: without it, the plans' estimates stand in
+            Err(_) => Default::default(),
+        };
         self.open = Some(o);
         self.status();
     }
@@ -155,6 +174,7 @@ impl Plain<'_> {
             &self.lib,
             self.clock.now(),
             self.ctx.zone,
+            &self.medians,
         ));
     }
 

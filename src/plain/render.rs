@@ -78,6 +78,7 @@ pub fn status(
     lib: &crate::domain::Library,
     now: DateTime<Utc>,
     zone: Zone,
+    medians: &crate::domain::history::Medians,
 ) -> Vec<String> {
     let st = &s.state;
     let mode = if st.is_exercise() {
@@ -142,6 +143,9 @@ pub fn status(
             "CONFLICT: responders disagree about {}: type show and the number to see how.",
             conflicted.join(", ")
         ));
+    }
+    if st.closed.is_none() {
+        out.extend(forecast(s, lib, now, zone, medians));
     }
     match crate::domain::command::next_step(s) {
         Some(n) => out.push(format!(
@@ -275,3 +279,53 @@ pub const HELP: &[&str] = &[
     "declared 03:10 [why]: set or correct when the disaster was declared (your local time).",
     "quit: leave plain mode. Nothing is lost: every recorded line is already on disk.",
 ];
+
+/// Each plan's forecast end against the RTO it restores soonest, and the steps it waits on.
+fn forecast(
+    s: &Session,
+    lib: &crate::domain::Library,
+    now: DateTime<Utc>,
+    zone: Zone,
+    medians: &crate::domain::history::Medians,
+) -> Vec<String> {
+    let forecasts = crate::domain::forecast::plans(s, now, &|p, step| {
+        crate::domain::history::median(medians, p, step)
+    });
+    let mut out = Vec::new();
+    for f in &forecasts {
+        let svc = crate::domain::forecast::services(s, &lib.index, std::slice::from_ref(f));
+        let rto = svc
+            .iter()
+            .min_by_key(|x| x.slack_min)
+            .map(|x| {
+                format!(
+                    "; RTO of {} at {}, {}",
+                    clean(&x.name, false),
+                    zone.hm(x.rto_at),
+                    x.words()
+                )
+            })
+            .unwrap_or_default();
+        let steps: Vec<String> = f
+            .critical_path
+            .iter()
+            .filter_map(|id| {
+                s.state
+                    .plan(f.plan.as_str())
+                    .and_then(|p| p.steps.iter().find(|x| x.step.as_str() == id))
+            })
+            .map(|x| number(s, x))
+            .collect();
+        let path = match (steps.is_empty(), f.load_words()) {
+            (true, _) => String::new(),
+            (false, Some(w)) => format!(" {w}: steps {}.", steps.join(", ")),
+            (false, None) => format!(" It waits on steps {}.", steps.join(", ")),
+        };
+        out.push(format!(
+            "Forecast: {} ends at {}{rto}.{path}",
+            f.plan,
+            zone.hm(f.end_at)
+        ));
+    }
+    out
+}

@@ -69,6 +69,10 @@ pub struct SearchState {
 pub const POLL_MS: i64 = 400;
 pub const LIST_MS: i64 = 3_000;
 
+/// What the plan line's forecast depends on: the session, its events, the minute, the plan.
+pub(super) type ForecastKey = (crate::domain::ids::SessionId, usize, i64, usize);
+type PlanForecast = crate::domain::forecast::PlanForecast;
+
 pub struct App {
     pub lib: Arc<Library>,
     pub theme: Theme,
@@ -112,6 +116,9 @@ pub struct App {
     /// "Recording for": what is recorded is this person's doing, recorded by the one at the
     /// keyboard (a scribe for the commander on the phone).
     pub recording_for: Option<String>,
+    /// The trusted medians of the open session's plans, over every run of them: the forecast
+    /// uses them as `muster status` does.
+    pub medians: crate::domain::history::Medians,
     /// The keys in force: the shipped ones with the configuration's changes.
     pub keymap: std::sync::Arc<keymap::Keymap>,
     pub help_scroll: u16,
@@ -132,6 +139,9 @@ pub struct App {
     pub facilitating: bool,
     last_poll: Option<DateTime<Utc>>,
     last_list: Option<DateTime<Utc>>,
+    /// The forecast of the plan shown, computed once per (session, events, minute, plan): a
+    /// frame of a long plan need not redo it.
+    pub(super) forecast_cache: std::cell::RefCell<Option<(ForecastKey, Option<PlanForecast>)>>,
     /// The selected step's lines, wrapped: drawing reuses them until the step, the width or the
     /// session changes. A cache only; the view is still a function of the rest.
     pub(super) step_cache:
@@ -184,6 +194,7 @@ impl App {
             modal: None,
             help: false,
             recording_for: None,
+            medians: Default::default(),
             keymap: Default::default(),
             help_scroll: 0,
             banner: None,
@@ -197,6 +208,7 @@ impl App {
             last_poll: None,
             last_list: None,
             step_cache: Default::default(),
+            forecast_cache: Default::default(),
         }
     }
 
@@ -399,6 +411,7 @@ impl App {
         }
         self.problems = l.problems;
         self.recent = l.recent.into();
+        self.medians = l.medians;
         self.cur_plan = self
             .cur_plan
             .min(l.session.state.plans.len().saturating_sub(1));

@@ -255,11 +255,21 @@ impl FsStore {
     fn loaded(&mut self, mut journal: Journal, session: Session) -> Result<Loaded, StoreError> {
         let recent = recent_events(&journal)?;
         self.seen = fingerprint(&journal.dir);
+        // a session that cannot be read is left out of the history: the plan's estimates
+        // stand in for it
+        let (medians, _) = store::medians_for(
+            &self.home,
+            &*self.lib,
+            &self.writer,
+            &session,
+            chrono::Utc::now(),
+        )?;
         let l = Loaded {
             session,
             recent,
             problems: journal.errors(),
             warnings: journal.warnings.clone(),
+            medians,
         };
         journal.warnings.clear();
         self.journal = Some(journal);

@@ -154,11 +154,33 @@ impl MemStore {
         let mut recent = events;
         recent.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
         let skip = recent.len().saturating_sub(RECENT);
+        // the history of its plans over every session held, as the store on disk has it
+        let runs: Vec<Session> = self
+            .sessions
+            .iter()
+            .map(|(sid, ev)| self.fold(sid, ev))
+            .collect();
+        let plans: Vec<&crate::domain::plan::Plan> = session
+            .state
+            .plans
+            .iter()
+            .filter_map(|p| session.plan_def(p.id.as_str()))
+            .collect();
+        // read as of the latest event held (a done step's time does not depend on it)
+        let latest = self
+            .sessions
+            .values()
+            .flatten()
+            .map(|e| e.at)
+            .max()
+            .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+        let medians = crate::domain::history::medians_of(&plans, &runs, latest);
         Ok(Loaded {
             session,
             recent: recent.split_off(skip),
             problems: 0,
             warnings: Vec::new(),
+            medians,
         })
     }
 

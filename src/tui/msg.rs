@@ -19,6 +19,8 @@ pub struct Loaded {
     pub problems: usize,
     /// What resolving its plans said.
     pub warnings: Vec<String>,
+    /// The trusted medians of its plans' steps over every run of them: what the forecast uses.
+    pub medians: crate::domain::history::Medians,
 }
 
 /// A line of the home screen's session list.

@@ -29,6 +29,34 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         f.render_widget(Paragraph::new(msg).style(t.warn()), area);
         return;
     };
+    // the forecast of the plan shown, in a running session: its end and its critical path
+    let forecast = match (&app.screen, &app.session) {
+        (Screen::Session, Some(o)) if o.state.closed.is_none() => {
+            let key = (
+                o.state.id.clone(),
+                o.state.events,
+                app.now.timestamp().div_euclid(60),
+                app.cur_plan,
+            );
+            let mut cache = app.forecast_cache.borrow_mut();
+            match &*cache {
+                Some((k, f)) if *k == key => f.clone(),
+                _ => {
+                    let id = plan.id.v.as_str();
+                    let f = crate::domain::forecast::plan(o, app.cur_plan, app.now, &|step| {
+                        crate::domain::history::median(&app.medians, id, step)
+                    });
+                    *cache = Some((key, f.clone()));
+                    f
+                }
+            }
+        }
+        _ => None,
+    };
+    let critical: std::collections::HashSet<&str> = forecast
+        .iter()
+        .flat_map(|f| f.critical_path.iter().map(String::as_str))
+        .collect();
     // plan tabs (in a session) or the plan's title
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
     let mut spans = Vec::new();
@@ -53,11 +81,9 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
                 spans.push(Span::raw(" "));
             }
             // the forecast of the plan shown, against the RTO it restores soonest
-            if o.state.closed.is_none()
-                && let Some(f) = crate::domain::forecast::plan(o, app.cur_plan, app.now, &|_| None)
-            {
+            if let Some(f) = &forecast {
                 let svc =
-                    crate::domain::forecast::services(o, &app.lib.index, std::slice::from_ref(&f));
+                    crate::domain::forecast::services(o, &app.lib.index, std::slice::from_ref(f));
                 let text = match svc.iter().min_by_key(|s| s.slack_min) {
                     Some(sf) => format!(
                         "forecast {} · RTO {} · {}",
@@ -66,6 +92,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
                         sf.words()
                     ),
                     None => format!("forecast {}", app.zone.hm(f.end_at)),
+                };
+                // the list marks the steps the end waits on
+                let text = match (&f.waits_on, f.critical_path.is_empty()) {
+                    (_, true) => text,
+                    (Some(w), false) => format!("{text} · » {}'s steps", clean(w, false)),
+                    (None, false) => format!("{text} · » critical"),
                 };
                 let late = svc.iter().any(|s| s.slack_min < 0);
                 spans.push(Span::styled(
@@ -130,9 +162,15 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         };
         let style = if overdue { t.warn() } else { style };
         let title_w = w.saturating_sub(4 + 4 + when.len() + 1);
+        // » marks a step on the forecast's critical path
         let line = format!(
-            "{mark} {:>2} {}{when}",
+            "{mark} {:>2}{}{}{when}",
             i + 1,
+            if critical.contains(s.id.v.as_str()) {
+                "»"
+            } else {
+                " "
+            },
             crate::domain::text::fit(&clean(&s.title, false), title_w)
         );
         let style = if i == sel {
