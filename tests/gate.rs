@@ -368,16 +368,15 @@ fn case(kind: CommandKind) -> Case {
                 &[0],
             ),
         ),
-        // deciding on a redline is the plan author's, from the command line (no redline exists
-        // in these states: both say so)
+        // no redline is open in these states: both say so (tests/redlines.rs decides on one)
         CommandKind::RedlineDecide => c(
             &["redline", "@", "R1", "--accept"],
             &["--note", "agreed"],
             "session",
             0,
-            "",
-            "",
-            &[],
+            "L",
+            "agreed",
+            &[0, 0],
         ),
         CommandKind::Call => c(
             &["call", "@", "dba", "--result", "reached"],

@@ -281,3 +281,45 @@ fn plain_status_gives_the_forecast_against_the_rto_and_the_steps_it_waits_on() {
     );
     assert!(line.ends_with("It waits on steps 1, 3."), "{line}");
 }
+
+#[test]
+fn plain_mode_rejects_a_redline_and_the_rejection_is_listed() {
+    let env = Env::new();
+    let s = env.start(&["alpha"]);
+    let mini = mini();
+    let l = mini.to_str().unwrap();
+    env.run(&[
+        "--library",
+        l,
+        "redline",
+        &s,
+        "check",
+        "--text",
+        "call Cat on 0161 496 0000",
+    ])
+    .ok();
+    let r = plain(&env, &s, "redline reject R1 that number is the old desk\n");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("Recorded: rejection of redline R1"),
+        "{}",
+        r.stdout
+    );
+    let list: serde_json::Value = serde_json::from_str(
+        &env.run(&["--library", l, "redlines", "--all", "--json"])
+            .ok()
+            .stdout,
+    )
+    .unwrap();
+    let r1 = &list[0];
+    assert_eq!(r1["status"], "rejected", "{list}");
+    assert_eq!(r1["note"], "that number is the old desk", "{list}");
+    // a label that is not there names the open ones; none open says so
+    let r = plain(&env, &s, "redline accept R7\n");
+    assert!(
+        r.stdout
+            .contains("no redline is open in this session (decided already: R1)"),
+        "{}",
+        r.stdout
+    );
+}

@@ -109,7 +109,11 @@ fn two_redlines_are_listed_and_drafted_into_a_proposed_plan_that_check_accepts()
     assert!(md.contains("accepted by tester"), "{md}");
     let r = env.run(&["--library", l, "redline", &id, "R9", "--reject"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("its redlines are R1, R2"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("its redlines are R1 (accepted), R2"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

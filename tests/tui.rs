@@ -1047,3 +1047,41 @@ fn the_plan_line_forecasts_from_the_history_and_marks_the_critical_steps() {
     assert!(screen.contains("[ ]  3»Restore from backup"), "{screen}");
     assert!(screen.contains("[ ]  2 Promote the replica"), "{screen}");
 }
+
+#[test]
+fn a_redline_proposed_with_r_is_accepted_with_l_and_both_are_recorded() {
+    let mut h = Harness::new(100, 30);
+    h.start_alpha();
+    // R on the first step: a change, its text
+    h.press("R1also check from Leeds<Enter>");
+    let st = h.state();
+    assert_eq!(st.redlines.len(), 1, "{}", h.screen());
+    assert_eq!(st.redlines[0].text, "also check from Leeds");
+    // L: which redline (the only open one), accept, why
+    h.press("L");
+    assert!(
+        h.screen().contains("R1 on alpha/check by tester"),
+        "{}",
+        h.screen()
+    );
+    h.press("11agreed<Enter>");
+    let r = &h.state().redlines[0];
+    assert_eq!(
+        r.status,
+        muster::domain::redline::RedlineStatus::Accepted,
+        "{}",
+        h.screen()
+    );
+    assert_eq!(r.decided_by.as_deref(), Some("tester"));
+    assert_eq!(r.note.as_deref(), Some("agreed"));
+    // none open now: L says so, and records nothing
+    let events = h.state().events;
+    h.press("L");
+    assert!(
+        h.banner()
+            .contains("No redline is open in this session (decided already: R1)"),
+        "{}",
+        h.banner()
+    );
+    assert_eq!(h.state().events, events);
+}

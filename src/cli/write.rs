@@ -385,8 +385,8 @@ pub fn to_command(sub: &Sub, s: &Session, lib: &LazyLibrary) -> Result<Command> 
                 ));
             }
             (true, false) | (false, true) => Command::DecideRedline {
-                redline: step.clone(),
-                accept: *accept,
+                redline: Some(step.clone()),
+                accept: Some(*accept),
                 note: Some(note.clone().unwrap_or_default()),
             },
             (false, false) => Command::Redline {

@@ -227,7 +227,26 @@ impl Plain<'_> {
             }
             "redline" => {
                 let (spec, text) = split_first(rest);
-                if let Some(step) = self.step_ref(spec) {
+                let verdict = match spec.to_lowercase().as_str() {
+                    "accept" => Some(true),
+                    "reject" => Some(false),
+                    _ => None,
+                };
+                if let Some(accept) = verdict {
+                    // redline accept R1 [why], redline reject R1 [why]
+                    let (label, why) = split_first(text);
+                    if label.is_empty() {
+                        self.say(
+                            "Say which redline: redline accept R1 [why] or redline reject R1 [why].",
+                        );
+                    } else {
+                        self.submit(Command::DecideRedline {
+                            redline: Some(label.to_string()),
+                            accept: Some(accept),
+                            note: Some(why.to_string()),
+                        });
+                    }
+                } else if let Some(step) = self.step_ref(spec) {
                     self.submit(Command::Redline {
                         step,
                         kind: Some(crate::domain::redline::RedlineKind::Change),

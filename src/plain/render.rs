@@ -271,6 +271,7 @@ pub const HELP: &[&str] = &[
     "undo: undo your last action on a step.",
     "pass N [note], fail N what failed, not-tested N [why]: a validation step's outcome.",
     "redline N text: propose a change to step N for the plan's author.",
+    "redline accept R1 [why], redline reject R1 [why]: decide on a redline.",
     "handover NAME [note]: hand over to NAME; the summary of what is open goes with it.",
     "call [N] WHO RESULT [note]: record a phone call (about step N); WHO a person or a role (its next person); RESULT reached, no-answer, voicemail or busy.",
     "who words: look up people, roles, vendors and sites in the index, for example who dba.",

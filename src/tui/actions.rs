@@ -49,6 +49,11 @@ impl App {
                 kind: None,
                 text: None,
             }),
+            Action::DecideRedline if self.session.is_some() => Some(Command::DecideRedline {
+                redline: None,
+                accept: None,
+                note: None,
+            }),
             Action::RecordFor => {
                 match self.recording_for.take() {
                     Some(name) => self.info(format!(

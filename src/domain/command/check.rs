@@ -241,19 +241,46 @@ pub fn check(
             accept,
             note,
         } => {
-            let Some(r) = st
-                .redlines
-                .iter()
-                .find(|r| r.id.eq_ignore_ascii_case(redline.trim()))
-            else {
-                return Err(Refusal::NoSuchRedline {
-                    redline: redline.clone(),
-                    known: st
-                        .redlines
+            blocking(cmd, s, actor)?;
+            let accept = &accept.unwrap_or(false);
+            let found = redline.as_deref().and_then(|l| {
+                st.redlines
+                    .iter()
+                    .find(|r| r.id.eq_ignore_ascii_case(l.trim()))
+            });
+            let Some(r) = found else {
+                let ids = |open: bool| {
+                    st.redlines
                         .iter()
+                        .filter(|r| {
+                            (r.status == crate::domain::redline::RedlineStatus::Open) == open
+                        })
                         .map(|r| r.id.as_str())
                         .collect::<Vec<_>>()
-                        .join(", "),
+                        .join(", ")
+                };
+                // none open: say so, whatever was named; else which there are
+                return Err(match redline {
+                    Some(l) if !ids(true).is_empty() => Refusal::NoSuchRedline {
+                        redline: l.clone(),
+                        known: st
+                            .redlines
+                            .iter()
+                            .map(|r| match r.status {
+                                crate::domain::redline::RedlineStatus::Open => r.id.clone(),
+                                crate::domain::redline::RedlineStatus::Accepted => {
+                                    format!("{} (accepted)", r.id)
+                                }
+                                crate::domain::redline::RedlineStatus::Rejected => {
+                                    format!("{} (rejected)", r.id)
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    },
+                    _ => Refusal::NoOpenRedline {
+                        decided: ids(false),
+                    },
                 });
             };
             (

@@ -205,9 +205,10 @@ pub enum Command {
         text: Option<String>,
     },
     /// Accept or reject a redline of the session (`R1`).
+    /// Accepting or rejecting a redline of the session: `redline` its label (`R1`).
     DecideRedline {
-        redline: String,
-        accept: bool,
+        redline: Option<String>,
+        accept: Option<bool>,
         note: Option<String>,
     },
     /// A phone call and what it gave: `candidates` are whom the front end offers (the role's

@@ -54,6 +54,10 @@ pub enum ChoiceField {
     RedlineKind,
     /// What a validation found.
     Outcome,
+    /// Which of the session's open redlines.
+    Redline,
+    /// Accept or reject it.
+    Verdict,
 }
 
 /// Something to ask for.
@@ -516,7 +520,62 @@ impl Command {
                     ));
                 }
             }
-            Command::DecideRedline { .. } => {}
+            Command::DecideRedline {
+                redline,
+                accept,
+                note,
+            } => {
+                let open: Vec<&crate::domain::redline::RedlineRecord> = s
+                    .state
+                    .redlines
+                    .iter()
+                    .filter(|r| r.status == crate::domain::redline::RedlineStatus::Open)
+                    .collect();
+                if redline.is_none() {
+                    // none open: nothing to ask, and the gate says which there are
+                    if !open.is_empty() {
+                        out.push(Need::Choice {
+                            field: ChoiceField::Redline,
+                            title: "Which redline do you decide on?".into(),
+                            options: open
+                                .iter()
+                                .map(|r| {
+                                    format!(
+                                        "{} on {}/{} by {}: {}",
+                                        r.id,
+                                        r.plan,
+                                        r.step,
+                                        r.by,
+                                        crate::domain::text::ellipsis(&r.text, 60)
+                                    )
+                                })
+                                .collect(),
+                        });
+                    }
+                } else if accept.is_none() {
+                    out.push(Need::Choice {
+                        field: ChoiceField::Verdict,
+                        title: format!(
+                            "Redline {}: accept or reject it?",
+                            redline.as_deref().unwrap_or_default()
+                        ),
+                        options: vec![
+                            "Accept: the plan's author will write it into the plan".into(),
+                            "Reject: the plan stays as it is".into(),
+                        ],
+                    });
+                } else if unasked(note) {
+                    out.push(text_need(
+                        TextField::Note,
+                        false,
+                        format!(
+                            "Redline {}: why (optional)",
+                            redline.as_deref().unwrap_or_default()
+                        ),
+                        "Why? It is kept with the decision. Enter to record.",
+                    ));
+                }
+            }
             Command::Validate {
                 step,
                 outcome,
@@ -675,6 +734,12 @@ impl Command {
                     }
                     (Command::Redline { kind, .. }, ChoiceField::RedlineKind) => {
                         *kind = crate::domain::redline::RedlineKind::ALL.get(i).copied()
+                    }
+                    (Command::DecideRedline { redline, .. }, ChoiceField::Redline) => {
+                        *redline = options[i].split(' ').next().map(str::to_string)
+                    }
+                    (Command::DecideRedline { accept, .. }, ChoiceField::Verdict) => {
+                        *accept = Some(i == 0)
                     }
                     (Command::Call { result, .. }, ChoiceField::CallResult) => {
                         *result = crate::domain::calls::CallResult::ALL.get(i).copied()

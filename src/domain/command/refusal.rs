@@ -116,6 +116,8 @@ pub enum Refusal {
     },
     #[error("session has no redline {redline}{}", if known.is_empty() { ": no redline was proposed in it".to_string() } else { format!(": its redlines are {known}") })]
     NoSuchRedline { redline: String, known: String },
+    #[error("no redline is open in this session{}: a responder proposes one on a step (R in the TUI, `muster redline SESSION STEP --text ...`)", if decided.is_empty() { String::new() } else { format!(" (decided already: {decided})") })]
+    NoOpenRedline { decided: String },
     #[error(
         "step {step} is not a validation: mark it done, skipped or blocked (a plan makes a step a validation with `validation: true`)"
     )]

@@ -81,6 +81,7 @@ pub enum Action {
     Transcribe,
     /// Propose a change to the step for the plan's author.
     Redline,
+    DecideRedline,
     /// Record a validation step's outcome: pass, fail, not tested.
     Validate,
 }

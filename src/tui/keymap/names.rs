@@ -5,7 +5,7 @@ use super::Action;
 use ratatui::crossterm::event::KeyCode;
 
 /// Every action with its name in a configuration file.
-pub const NAMES: [(Action, &str); 56] = [
+pub const NAMES: [(Action, &str); 57] = [
     (Action::Up, "up"),
     (Action::Down, "down"),
     (Action::PageUp, "page-up"),
@@ -61,6 +61,7 @@ pub const NAMES: [(Action, &str); 56] = [
     (Action::RecordFor, "record-for"),
     (Action::Transcribe, "transcribe"),
     (Action::Redline, "redline"),
+    (Action::DecideRedline, "decide-redline"),
     (Action::Validate, "validate"),
 ];
 

@@ -240,6 +240,13 @@ static SESSION: &[Def] = &[
         "redline: propose a change to this step for the plan's author (a wrong number, a missing step)",
     ),
     b(
+        &[Char('L')],
+        "L",
+        Action::DecideRedline,
+        "",
+        "accept or reject a redline proposed in this session (for the plan's author)",
+    ),
+    b(
         &[Char('f')],
         "f",
         Action::RecordFor,
