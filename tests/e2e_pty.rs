@@ -221,7 +221,8 @@ fn a_step_done_in_one_tui_appears_in_another_without_a_key_press() {
         t.send("\r");
         t.wait_for("INCIDENT");
     }
-    b.wait_for("[ ]  1 Confirm the UPS");
+    // » marks a step of the forecast's critical path
+    b.wait_for("[ ]  1»Confirm the UPS");
     a.send("d");
     a.wait_for("A note (optional)");
     a.send("\r");

@@ -250,7 +250,7 @@ fn the_journal_reader_the_fold_and_every_export_never_panic() {
         let _ = std::fs::remove_file(dir.join(muster::journal::checkpoint::NAME));
         if let Ok(o) = muster::journal::store::open(&env.home(), &*lib, &id, &"w1".into()) {
             let _ = o.integrity();
-            let input = export::Input { session: &o.session, index: &lib.index, now, zone: Zone::Utc, large: false, outputs: &Default::default() };
+            let input = export::Input { session: &o.session, index: &lib.index, now, zone: Zone::Utc, large: false, outputs: &Default::default(), changes: Vec::new() };
             for format in Format::ALL {
                 let mut events = muster::journal::stream::JournalEvents::new(&dir);
                 let _ = export::render(&input, format, &mut events);
@@ -416,6 +416,7 @@ fn exercise_times_at_the_ends_of_the_range_do_not_overflow() {
             zone: Zone::Utc,
             large: false,
             outputs: &Default::default(),
+            changes: Vec::new(),
         };
         for format in Format::ALL {
             let mut events = muster::journal::stream::JournalEvents::new(&dir);

@@ -156,4 +156,23 @@ fn status_says_the_plan_changed_since_the_run_and_names_the_step() {
         "{}",
         r.stdout
     );
+    // the review says so too, and its JSON carries the difference
+    let md = env
+        .run(&["--library", l, "export", &id, "--format", "md"])
+        .ok()
+        .stdout;
+    assert!(
+        md.contains("The library's plan has changed since this run; what reads differently now:\n\n- alpha: step changed: promote (title)"),
+        "{md}"
+    );
+    let j = json(
+        &env.run(&["--library", l, "export", &id, "--format", "json"])
+            .ok()
+            .stdout,
+    );
+    assert_eq!(
+        j["review"]["plan_changes"][0]["changed"][0]["step"], "promote",
+        "{}",
+        j["review"]
+    );
 }

@@ -69,6 +69,7 @@ pub fn export(
         zone: ctx.zone,
         large,
         outputs: &outputs,
+        changes: crate::domain::changes::since_run(&o.session, &lib),
     };
     let mut events = JournalEvents::new(o.dir());
     // streamed: to the file, or to stdout, as the journal is read
@@ -166,6 +167,7 @@ pub fn report(ctx: &Context, format: DocFormat, large: bool) -> Result<Output> {
             zone: ctx.zone,
             large: false,
             outputs: &Default::default(),
+            changes: crate::domain::changes::since_run(&o.session, &lib),
         };
         let f = facts::facts(&input);
         sessions.push((o.session, f));

@@ -109,6 +109,8 @@ pub struct Facts {
     /// The session's improvement actions, as `muster actions` lists them.
     pub actions: Vec<crate::domain::session::improve::ActionRow>,
     pub warnings: Vec<String>,
+    /// How the library's plans differ from the versions run, step by step.
+    pub plan_changes: Vec<crate::domain::changes::PlanDiff>,
 }
 
 pub fn utc(t: DateTime<Utc>) -> String {
@@ -283,6 +285,7 @@ pub fn facts(input: &Input) -> Facts {
         .collect();
     let (finished, total) = st.progress();
     Facts {
+        plan_changes: input.changes.clone(),
         id: st.id.to_string(),
         title: st.title.clone(),
         mode: st.mode.label().to_string(),

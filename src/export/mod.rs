@@ -73,6 +73,8 @@ pub struct Input<'a> {
     pub large: bool,
     /// The output of the commands muster ran, as kept beside the journal.
     pub outputs: &'a crate::journal::runs::Outputs,
+    /// How the library's plans differ from the versions the session ran (change control).
+    pub changes: Vec<crate::domain::changes::PlanDiff>,
 }
 
 /// Where a session's events come from, in merge order: the journal (read and verified as they

@@ -219,6 +219,18 @@ pub(super) fn common_sections(d: &mut Doc, f: &Facts, o: &Input) {
         })
         .collect();
     d.table(&["Plan", "Title", "Version", "SHA-256 of the file"], rows);
+    // change control: what reads differently in the library now
+    if f.plan_changes.is_empty() {
+        d.para("None of these plans has changed in the library since the run.");
+    } else {
+        d.para("The library's plan has changed since this run; what reads differently now:");
+        d.list(
+            f.plan_changes
+                .iter()
+                .map(|c| format!("{}: {}", c.plan, c.words()))
+                .collect(),
+        );
+    }
     // what the forecast said as the run went, and what reading the journal for the timeline
     // found (its heading with it)
     d.after();

@@ -408,6 +408,7 @@ impl Store for FsStore {
             zone,
             large: false,
             outputs: &outputs,
+            changes: crate::domain::changes::since_run(session, &self.lib),
         };
         let mut events = crate::journal::stream::JournalEvents::new(&j.dir);
         let dir = self.home.join("exports");

@@ -335,6 +335,7 @@ impl Store for MemStore {
             zone,
             large: false,
             outputs: &Default::default(),
+            changes: crate::domain::changes::since_run(session, &self.lib),
         };
         let name = crate::export::file_name(&session.state, format);
         let text = crate::export::render(&input, format, &mut crate::export::Listed(&events));
