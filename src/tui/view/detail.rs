@@ -93,11 +93,18 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
                     ),
                     None => format!("forecast {}", app.zone.hm(f.end_at)),
                 };
-                // the list marks the steps the end waits on
-                let text = match (&f.waits_on, f.critical_path.is_empty()) {
-                    (_, true) => text,
-                    (Some(w), false) => format!("{text} · » {}'s steps", clean(w, false)),
-                    (None, false) => format!("{text} · » critical"),
+                // the list marks the steps the end waits on: said when there is room for it
+                let legend = match (&f.waits_on, f.critical_path.is_empty()) {
+                    (_, true) => String::new(),
+                    (Some(w), false) => format!(" · » {}'s steps", clean(w, false)),
+                    (None, false) => " · » critical".to_string(),
+                };
+                let used: usize = spans.iter().map(|s| s.width()).sum();
+                let text = if used + (text.clone() + &legend).chars().count() <= head.width as usize
+                {
+                    text + &legend
+                } else {
+                    text
                 };
                 let late = svc.iter().any(|s| s.slack_min < 0);
                 spans.push(Span::styled(
