@@ -176,3 +176,57 @@ fn status_says_the_plan_changed_since_the_run_and_names_the_step() {
         j["review"]
     );
 }
+
+#[test]
+fn a_step_proposed_after_another_is_written_into_the_draft_after_it() {
+    let env = Env::new();
+    let lib = env.copy_mini();
+    let l = lib.to_str().unwrap();
+    let id = env
+        .run(&["--library", l, "start", "alpha"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    for text in ["Tell the \"service desk\" it is done", "And the warehouse"] {
+        env.run(&[
+            "--library",
+            l,
+            "redline",
+            &id,
+            "promote",
+            "--kind",
+            "add-after",
+            "--text",
+            text,
+        ])
+        .ok();
+    }
+    let r = env
+        .run(&["--library", l, "redlines", "alpha", "--draft"])
+        .ok();
+    assert!(
+        r.stdout.contains("2 proposed step(s) written in"),
+        "{}",
+        r.stdout
+    );
+    let draft = lib.join("plans/alpha.proposed.ron");
+    let text = std::fs::read_to_string(&draft).unwrap();
+    // after promote, in the order proposed, each after it, with promote's role and a todo
+    let promote = text.find(r#"id: "promote""#).unwrap();
+    let r1 = text.find(r#"Step(id: "promote-r1", title: "Tell the \"service desk\" it is done", role: "dba", depends_on: ["promote"], todo: ["#);
+    let r2 = text.find(r#"Step(id: "promote-r2", title: "And the warehouse""#);
+    let restore = text.find(r#"id: "restore""#).unwrap();
+    assert!(
+        matches!((r1, r2), (Some(a), Some(b)) if promote < a && a < b && b < restore),
+        "{text}"
+    );
+    // the draft reads as a plan, its new steps' todos as warnings
+    let r = env.run(&["check", draft.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("TODO (step `promote-r1`)"),
+        "{}",
+        r.stderr
+    );
+}

@@ -151,16 +151,48 @@ fn draft_plan(
             )
         })
         .collect();
-    let lines: Vec<(String, String)> = found
-        .iter()
-        .map(|(s, _, _, r)| (r.step.to_string(), r.todo_line(s)))
-        .collect();
+    // a step to add after one is written in, after it; every other redline is a todo of its
+    // step, for the author to settle
+    let ends = crate::domain::redline::step_ends(&src.text);
+    let mut ids: std::collections::HashSet<String> =
+        p.steps.iter().map(|s| s.id.v.clone()).collect();
+    let mut lines: Vec<(String, String)> = Vec::new();
+    let mut added: Vec<(usize, String)> = Vec::new();
+    let mut written = 0;
+    for (s, _, _, r) in found {
+        let step = p.step(r.step.as_str());
+        match (r.kind, ends.get(r.step.as_str()), step) {
+            (crate::domain::redline::RedlineKind::AddAfter, Some((end, indent)), Some(def)) => {
+                let base = format!("{}-{}", r.step, r.id.to_lowercase());
+                let mut id = base.clone();
+                let mut n = 2;
+                while !ids.insert(id.clone()) {
+                    id = format!("{base}-{n}");
+                    n += 1;
+                }
+                added.push((
+                    *end,
+                    crate::domain::redline::proposed_step(
+                        &id,
+                        r.step.as_str(),
+                        def.role.as_ref().map(|x| x.v.as_str()),
+                        &r.text,
+                        &r.todo_line(s),
+                        indent,
+                    ),
+                ));
+                written += 1;
+            }
+            _ => lines.push((r.step.to_string(), r.todo_line(s))),
+        }
+    }
     let text = draft(
         &src.text,
         &steps,
         p.todo.last().map(|t| t.span.end as usize),
         p.id.span.end as usize,
         &lines,
+        &added,
     );
     let path = file.as_path();
     let out = path.with_extension("proposed.ron");
@@ -191,10 +223,16 @@ fn draft_plan(
             path: out.display().to_string(),
             why: e.to_string(),
         })?;
+    let how = match (written, lines.len()) {
+        (0, n) => format!("{n} redline(s) as todo items of their steps"),
+        (w, 0) => format!("{w} proposed step(s) written in, each with a todo"),
+        (w, n) => format!(
+            "{w} proposed step(s) written in, each with a todo, and {n} redline(s) as todo items of their steps"
+        ),
+    };
     Ok(Output::ok(format!(
-        "Wrote {} with {} redline(s) as todo items of their steps; the plan itself is unchanged. Compare: diff {} {}\n",
+        "Wrote {} with {how}; the plan itself is unchanged. Compare: diff {} {}\n",
         out.display(),
-        lines.len(),
         path.display(),
         out.display()
     )))

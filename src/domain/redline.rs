@@ -115,33 +115,119 @@ impl RedlineRecord {
     }
 }
 
+/// A string as RON writes it.
+fn quote(s: &str) -> String {
+    let mut q = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => q.push_str("\\\""),
+            '\\' => q.push_str("\\\\"),
+            '\n' => q.push_str("\\n"),
+            c if c.is_control() => {}
+            c => q.push(c),
+        }
+    }
+    q.push('"');
+    q
+}
+
+/// Where each step of a plan file ends (the byte just after its closing parenthesis), and the
+/// indentation of the line it starts on: where a step proposed after it goes.
+pub fn step_ends(source: &str) -> std::collections::HashMap<String, (usize, String)> {
+    use super::parse::ron_tree::{Kind, Node, parse};
+    fn walk(n: &Node, src: &str, out: &mut std::collections::HashMap<String, (usize, String)>) {
+        match &n.kind {
+            Kind::Struct { name, fields } => {
+                if matches!(name, None | Some("Step"))
+                    && let Some(Kind::Str(id)) = fields
+                        .iter()
+                        .find(|f| f.name == "id")
+                        .map(|f| &f.value.kind)
+                    && fields.iter().any(|f| f.name == "title")
+                {
+                    let start = n.span.start as usize;
+                    let line = src[..start.min(src.len())].rfind('\n').map_or(0, |i| i + 1);
+                    let indent: String = src[line..]
+                        .chars()
+                        .take_while(|c| *c == ' ' || *c == '\t')
+                        .collect();
+                    out.insert(id.to_string(), (n.span.end as usize, indent));
+                }
+                for f in fields {
+                    walk(&f.value, src, out);
+                }
+            }
+            Kind::List(items) | Kind::Tuple { items, .. } => {
+                for i in items {
+                    walk(i, src, out);
+                }
+            }
+            Kind::Map(kv) => {
+                for (k, v) in kv {
+                    walk(k, src, out);
+                    walk(v, src, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Default::default();
+    if let Ok(root) = parse(0, source) {
+        walk(&root, source, &mut out);
+    }
+    out
+}
+
+/// An `add-after` redline written as the new step it proposes, after its step: the redline's
+/// text its title (and body, when long), the step's role, after the step, and a `todo` for the
+/// author to settle its place, role and estimate. `id` must be new in the plan.
+pub fn proposed_step(
+    id: &str,
+    after: &str,
+    role: Option<&str>,
+    text: &str,
+    todo: &str,
+    indent: &str,
+) -> String {
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let title = super::text::ellipsis(&one_line, 80);
+    let mut s = format!(
+        ",\n{indent}Step(id: {}, title: {}",
+        quote(id),
+        quote(&title)
+    );
+    if title != one_line {
+        s.push_str(&format!(", body: {}", quote(text)));
+    }
+    if let Some(r) = role {
+        s.push_str(&format!(", role: {}", quote(r)));
+    }
+    s.push_str(&format!(
+        ", depends_on: [{}], todo: [{}])",
+        quote(after),
+        quote(&format!(
+            "{todo}: written in as proposed; settle its title, role, estimate and which steps should now come after it"
+        ))
+    ));
+    s
+}
+
 /// The text of `<plan>.proposed.ron`: the plan's file with each redline inserted as a `todo` of
-/// its step (never applied silently: the author decides). `source` is the plan file; `steps`
-/// gives, for each step id, the byte offset just after its `id: "..."` value and, where it has
-/// todo items, the end of the last one. Redlines of steps not in the file are put on the plan.
+/// its step (never applied silently: the author decides), and each new step a redline proposes
+/// (`added`: the offset after the step it follows, and its text from [`proposed_step`]).
+/// `source` is the plan file; `steps` gives, for each step id, the byte offset just after its
+/// `id: "..."` value and, where it has todo items, the end of the last one. Redlines of steps
+/// not in the file are put on the plan.
 pub fn draft(
     source: &str,
     steps: &[(String, usize, Option<usize>)],
     plan_todo_end: Option<usize>,
     plan_id_end: usize,
     lines: &[(String, String)],
+    added: &[(usize, String)],
 ) -> String {
     // (offset, text to insert), applied from the end so earlier offsets stay right
-    let mut inserts: Vec<(usize, String)> = Vec::new();
-    let quote = |s: &str| {
-        let mut q = String::from("\"");
-        for c in s.chars() {
-            match c {
-                '"' => q.push_str("\\\""),
-                '\\' => q.push_str("\\\\"),
-                '\n' => q.push_str("\\n"),
-                c if c.is_control() => {}
-                c => q.push(c),
-            }
-        }
-        q.push('"');
-        q
-    };
+    let mut inserts: Vec<(usize, String)> = added.to_vec();
     let mut on_plan: Vec<String> = Vec::new();
     let mut by_step: Vec<(usize, Option<usize>, Vec<String>)> = Vec::new();
     for (step, line) in lines {
@@ -165,6 +251,8 @@ pub fn draft(
             None => inserts.push((plan_id_end, format!(", todo: [{}]", on_plan.join(", ")))),
         }
     }
+    // from the end; at one offset, the last given first, so that they read in the order given
+    inserts.reverse();
     inserts.sort_by_key(|a| std::cmp::Reverse(a.0));
     let mut out = source.to_string();
     for (at, text) in inserts {
@@ -177,6 +265,34 @@ pub fn draft(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn step_ends_finds_each_step_whatever_its_strings_and_comments_hold() {
+        let src = "Plan(id: \"p\", title: \"P\", steps: [\n    Step(id: \"a\", title: \"A (x)\", body: r#\"a ) \"b\" \"#), // a ) comment\n    Step(id: \"b\", title: \"B\"),\n])";
+        let ends = step_ends(src);
+        let (a, indent) = &ends["a"];
+        assert_eq!(&src[..*a], &src[..src.find("), //").unwrap() + 1]);
+        assert_eq!(indent, "    ");
+        let out = draft(
+            src,
+            &[],
+            None,
+            0,
+            &[],
+            &[(
+                *a,
+                proposed_step("a-r1", "a", Some("ops"), "Then tell Bo", "R1", indent),
+            )],
+        );
+        assert!(
+            out.contains("\"#),\n    Step(id: \"a-r1\", title: \"Then tell Bo\", role: \"ops\", depends_on: [\"a\"]"),
+            "{out}"
+        );
+        assert!(
+            crate::domain::parse::ron_tree::parse(0, &out).is_ok(),
+            "{out}"
+        );
+    }
 
     #[test]
     fn a_draft_adds_each_redline_to_its_step_as_a_todo() {
@@ -194,6 +310,7 @@ mod tests {
                 ("b".into(), "R2".into()),
                 ("gone".into(), "R3".into()),
             ],
+            &[],
         );
         assert!(
             out.contains(r#"Step(id: "a", todo: ["R1: say \"hi\""], title: "A")"#),
