@@ -9,6 +9,7 @@ pub mod merge;
 pub mod names;
 pub mod open;
 pub mod runs;
+pub mod runs_of;
 pub mod snapshots;
 pub mod store;
 pub mod stream;

@@ -221,81 +221,13 @@ pub fn check(
             )
         }
         Command::Redline { step, kind, text } => {
-            known_step(s, step)?;
-            blocking(cmd, s, actor)?;
-            let text = given(text, "the redline")?.unwrap_or_default();
-            let label = format!("R{}", st.redlines.len() + 1);
-            (
-                vec![Body::Redline {
-                    plan: step.plan.clone(),
-                    step: step.step.clone(),
-                    redline: label.clone(),
-                    redline_kind: kind.unwrap_or(crate::domain::redline::RedlineKind::Change),
-                    text,
-                }],
-                format!("redline {label} on {step}"),
-            )
+            super::redline::check_propose(cmd, s, actor, step, *kind, text)?
         }
         Command::DecideRedline {
             redline,
             accept,
             note,
-        } => {
-            blocking(cmd, s, actor)?;
-            let accept = &accept.unwrap_or(false);
-            let found = redline.as_deref().and_then(|l| {
-                st.redlines
-                    .iter()
-                    .find(|r| r.id.eq_ignore_ascii_case(l.trim()))
-            });
-            let Some(r) = found else {
-                let ids = |open: bool| {
-                    st.redlines
-                        .iter()
-                        .filter(|r| {
-                            (r.status == crate::domain::redline::RedlineStatus::Open) == open
-                        })
-                        .map(|r| r.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
-                // none open: say so, whatever was named; else which there are
-                return Err(match redline {
-                    Some(l) if !ids(true).is_empty() => Refusal::NoSuchRedline {
-                        redline: l.clone(),
-                        known: st
-                            .redlines
-                            .iter()
-                            .map(|r| match r.status {
-                                crate::domain::redline::RedlineStatus::Open => r.id.clone(),
-                                crate::domain::redline::RedlineStatus::Accepted => {
-                                    format!("{} (accepted)", r.id)
-                                }
-                                crate::domain::redline::RedlineStatus::Rejected => {
-                                    format!("{} (rejected)", r.id)
-                                }
-                            })
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    },
-                    _ => Refusal::NoOpenRedline {
-                        decided: ids(false),
-                    },
-                });
-            };
-            (
-                vec![Body::RedlineDecided {
-                    redline: r.id.clone(),
-                    accepted: *accept,
-                    note: given(note, "the note")?,
-                }],
-                format!(
-                    "{} of redline {}",
-                    if *accept { "acceptance" } else { "rejection" },
-                    r.id
-                ),
-            )
-        }
+        } => super::redline::check_decide(cmd, s, actor, redline, *accept, note)?,
         Command::RecordRun(r) => {
             known_step(s, &r.step)?;
             let commands = super::runnable(s, &r.step)?;
@@ -603,7 +535,7 @@ pub(super) fn given(t: &Option<String>, what: &'static str) -> Result<Option<Str
     Ok(Some(t.to_string()))
 }
 
-fn known_step<'a>(s: &'a Session, r: &StepRef) -> Result<&'a StepState, Refusal> {
+pub(super) fn known_step<'a>(s: &'a Session, r: &StepRef) -> Result<&'a StepState, Refusal> {
     let st = &s.state;
     let Some(p) = st.plan(r.plan.as_str()) else {
         return Err(Refusal::PlanNotInSession {

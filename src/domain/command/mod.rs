@@ -8,6 +8,7 @@ mod exercise;
 mod improve;
 mod joining;
 mod needs;
+mod redline;
 mod refusal;
 pub mod resolve;
 mod start;

@@ -171,7 +171,7 @@ pub(super) fn unasked<T>(v: &Option<T>) -> bool {
 }
 
 /// A required field that is missing or blank.
-fn missing(v: &Option<String>) -> bool {
+pub(super) fn missing(v: &Option<String>) -> bool {
     v.as_deref().is_none_or(|t| t.trim().is_empty())
 }
 
@@ -496,86 +496,13 @@ impl Command {
                 }
             }
             Command::Redline { step, kind, text } => {
-                if kind.is_none() {
-                    out.push(Need::Choice {
-                        field: ChoiceField::RedlineKind,
-                        title: format!("Redline on {step}: what should change in the plan?"),
-                        options: crate::domain::redline::RedlineKind::ALL
-                            .iter()
-                            .map(|k| {
-                                let w = k.words();
-                                let mut c = w.chars();
-                                c.next()
-                                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-                                    .unwrap_or_default()
-                            })
-                            .collect(),
-                    });
-                } else if missing(text) {
-                    out.push(text_need(
-                        TextField::Text,
-                        true,
-                        format!("Redline on {step}"),
-                        "What should the plan say? (required) It goes to the plan's author. Enter to record.",
-                    ));
-                }
+                out.extend(super::redline::propose_needs(step, *kind, text))
             }
             Command::DecideRedline {
                 redline,
                 accept,
                 note,
-            } => {
-                let open: Vec<&crate::domain::redline::RedlineRecord> = s
-                    .state
-                    .redlines
-                    .iter()
-                    .filter(|r| r.status == crate::domain::redline::RedlineStatus::Open)
-                    .collect();
-                if redline.is_none() {
-                    // none open: nothing to ask, and the gate says which there are
-                    if !open.is_empty() {
-                        out.push(Need::Choice {
-                            field: ChoiceField::Redline,
-                            title: "Which redline do you decide on?".into(),
-                            options: open
-                                .iter()
-                                .map(|r| {
-                                    format!(
-                                        "{} on {}/{} by {}: {}",
-                                        r.id,
-                                        r.plan,
-                                        r.step,
-                                        r.by,
-                                        crate::domain::text::ellipsis(&r.text, 60)
-                                    )
-                                })
-                                .collect(),
-                        });
-                    }
-                } else if accept.is_none() {
-                    out.push(Need::Choice {
-                        field: ChoiceField::Verdict,
-                        title: format!(
-                            "Redline {}: accept or reject it?",
-                            redline.as_deref().unwrap_or_default()
-                        ),
-                        options: vec![
-                            "Accept: the plan's author will write it into the plan".into(),
-                            "Reject: the plan stays as it is".into(),
-                        ],
-                    });
-                } else if unasked(note) {
-                    out.push(text_need(
-                        TextField::Note,
-                        false,
-                        format!(
-                            "Redline {}: why (optional)",
-                            redline.as_deref().unwrap_or_default()
-                        ),
-                        "Why? It is kept with the decision. Enter to record.",
-                    ));
-                }
-            }
+            } => out.extend(super::redline::decide_needs(s, redline, *accept, note)),
             Command::Validate {
                 step,
                 outcome,

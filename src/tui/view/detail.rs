@@ -100,8 +100,8 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
                     (None, false) => " · » critical".to_string(),
                 };
                 let used: usize = spans.iter().map(|s| s.width()).sum();
-                let text = if used + (text.clone() + &legend).chars().count() <= head.width as usize
-                {
+                let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+                let text = if used + width(&text) + width(&legend) <= head.width as usize {
                     text + &legend
                 } else {
                     text
