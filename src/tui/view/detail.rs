@@ -76,7 +76,10 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
                     .plan(p.id.as_str())
                     .is_some_and(|l| l.hash != p.hash)
                 {
-                    spans.push(Span::styled("changed in the library since", t.warn()));
+                    spans.push(Span::styled(
+                        "changed in the library since the run ·",
+                        t.warn(),
+                    ));
                 }
                 spans.push(Span::raw(" "));
             }
